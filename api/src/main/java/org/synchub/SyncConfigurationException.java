@@ -1,0 +1,27 @@
+package org.synchub;
+
+/**
+ * SyncHub was configured wrongly: an unknown driver, a missing channel, a value out of range, a driver library
+ * missing from the class path. Thrown when the hub (or a driver) is created, never later; the message names the
+ * configuration key (such as {@code synchub.channel}) and says how to fix it.
+ */
+public class SyncConfigurationException extends IllegalStateException {
+
+    private static final long serialVersionUID = 1L;
+
+    private final String key;
+
+    public SyncConfigurationException(String key, String message) {
+        this(key, message, null);
+    }
+
+    public SyncConfigurationException(String key, String message, Throwable cause) {
+        super(key == null ? message : key + ": " + message, cause);
+        this.key = key;
+    }
+
+    /** The configuration key at fault, such as {@code synchub.channel}; {@code null} when no single key is. */
+    public String key() {
+        return key;
+    }
+}

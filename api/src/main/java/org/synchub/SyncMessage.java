@@ -1,0 +1,107 @@
+package org.synchub;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Objects;
+
+/**
+ * One published message: a namespace, a topic and a payload that is either text or bytes. Immutable and safe to
+ * share between threads; the bytes given to {@link #binary} are copied, and {@link #bytes()} returns a copy.
+ *
+ * <p>The namespace {@code ""} means every namespace: such a message reaches the subscribers of its topic whatever
+ * the namespace of their session.
+ */
+public final class SyncMessage {
+
+    /** The namespace that stands for all namespaces. */
+    public static final String ALL_NAMESPACES = "";
+
+    private final String namespace;
+    private final String topic;
+    private final String text;
+    private final byte[] bytes;
+
+    private SyncMessage(String namespace, String topic, String text, byte[] bytes) {
+        this.namespace = Objects.requireNonNull(namespace, "namespace");
+        this.topic = Objects.requireNonNull(topic, "topic");
+        this.text = text;
+        this.bytes = bytes;
+    }
+
+    /** A text message. */
+    public static SyncMessage text(String namespace, String topic, String text) {
+        return new SyncMessage(namespace, topic, Objects.requireNonNull(text, "text"), null);
+    }
+
+    /** A binary message; {@code bytes} is copied. */
+    public static SyncMessage binary(String namespace, String topic, byte[] bytes) {
+        return new SyncMessage(namespace, topic, null, Objects.requireNonNull(bytes, "bytes").clone());
+    }
+
+    /** A binary message of the remaining bytes of {@code buffer} (copied; the buffer's position is not moved). */
+    public static SyncMessage binary(String namespace, String topic, ByteBuffer buffer) {
+        ByteBuffer view = buffer.duplicate();
+        byte[] copy = new byte[view.remaining()];
+        view.get(copy);
+        return new SyncMessage(namespace, topic, null, copy);
+    }
+
+    public String namespace() {
+        return namespace;
+    }
+
+    public String topic() {
+        return topic;
+    }
+
+    /** Whether the payload is bytes rather than text. */
+    public boolean isBinary() {
+        return bytes != null;
+    }
+
+    /** The text payload. @throws IllegalStateException if the message is binary */
+    public String text() {
+        if (bytes != null) {
+            throw new IllegalStateException("binary message: use bytes() or byteBuffer()");
+        }
+        return text;
+    }
+
+    /** A copy of the binary payload; for a text message, its UTF-8 bytes. */
+    public byte[] bytes() {
+        return bytes != null ? bytes.clone() : text.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** A read-only view of the binary payload (no copy); for a text message, its UTF-8 bytes. */
+    public ByteBuffer byteBuffer() {
+        return bytes != null ? ByteBuffer.wrap(bytes).asReadOnlyBuffer() : ByteBuffer.wrap(bytes());
+    }
+
+    /** Payload size: bytes for binary, UTF-16 chars for text (an estimate of the wire size used for bounds). */
+    public int size() {
+        return bytes != null ? bytes.length : text.length();
+    }
+
+    /** The same payload and topic in another namespace. */
+    public SyncMessage withNamespace(String newNamespace) {
+        return new SyncMessage(newNamespace, topic, text, bytes);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof SyncMessage m && namespace.equals(m.namespace) && topic.equals(m.topic)
+                && Objects.equals(text, m.text) && Arrays.equals(bytes, m.bytes);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(namespace, topic, text, Arrays.hashCode(bytes));
+    }
+
+    @Override
+    public String toString() {
+        return "SyncMessage[" + namespace + " " + topic + " "
+                + (bytes != null ? bytes.length + " bytes" : text.length() + " chars") + "]";
+    }
+}

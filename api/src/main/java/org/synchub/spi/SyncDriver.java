@@ -1,0 +1,37 @@
+package org.synchub.spi;
+
+import org.synchub.SyncMessage;
+
+import java.util.function.Consumer;
+
+/**
+ * One hub instance's link to the backplane. Created by {@link SyncAdapter#open}; the hub calls
+ * {@link #subscribe} once, then {@link #publish} any number of times from any thread, then {@link #close} once or
+ * more.
+ *
+ * <p>Contract, checked by the TCK's {@code SyncDriverTck}:
+ * <ul>
+ * <li>{@code publish} never blocks the caller on network I/O and never throws: it queues or sends, and reports
+ * failures through {@link SyncDriverContext#failure} with stage {@code PUBLISH}.</li>
+ * <li>Every message published by another instance on the same channel is passed to {@code deliver} once, at most;
+ * the driver drops messages carrying its own instance id (no echo) and frames that are not envelopes.</li>
+ * <li>{@code deliver} is called from the driver's own thread(s); if it throws, the driver reports stage
+ * {@code DELIVERY} and goes on with the next message.</li>
+ * <li>Losing the backplane is reported with stage {@code SUBSCRIBE}; the driver reconnects with bounded backoff
+ * and subscribes again by itself until closed.</li>
+ * <li>{@code close} is idempotent, ends the driver's threads and connections, and leaves clients the application
+ * brought open; a {@code publish} after it is ignored.</li>
+ * </ul>
+ */
+public interface SyncDriver extends AutoCloseable {
+
+    /** Starts listening; messages from other instances go to {@code deliver}. Called once, before any publish. */
+    void subscribe(Consumer<SyncMessage> deliver);
+
+    /** Relays {@code message} to the other instances. Non-blocking, never throws. */
+    void publish(SyncMessage message);
+
+    /** Stops listening and publishing and releases threads and connections. Idempotent. */
+    @Override
+    void close();
+}
