@@ -5,7 +5,7 @@ package org.synchub;
  * missing from the class path. Thrown when the hub (or a driver) is created, never later; the message names the
  * configuration key (such as {@code synchub.channel}) and says how to fix it.
  */
-public class SyncConfigurationException extends IllegalStateException {
+public class SyncConfigurationException extends SyncException {
 
     private static final long serialVersionUID = 1L;
 

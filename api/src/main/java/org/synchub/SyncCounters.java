@@ -8,8 +8,8 @@ package org.synchub;
  * @param relayed        messages handed to the driver for other instances
  * @param received       messages that arrived from other instances
  * @param delivered      messages handed to a local session's send queue (one per recipient)
- * @param dropped        messages a local session did not get because its queue was full, or that the driver could
- *                       not relay (queue full, too large)
+ * @param dropped        messages a local session did not get because its send queue was full (messages the driver
+ *                       could not relay are counted in {@code publishFailures})
  * @param malformed      frames from the backplane that were not valid envelopes (dropped)
  * @param subscribeFailures failures reported or suppressed with stage {@link SyncStage#SUBSCRIBE}
  * @param publishFailures   failures with stage {@link SyncStage#PUBLISH}

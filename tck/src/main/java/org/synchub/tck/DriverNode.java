@@ -1,0 +1,84 @@
+package org.synchub.tck;
+
+import org.synchub.SyncMessage;
+import org.synchub.spi.SyncAdapter;
+import org.synchub.spi.SyncDriver;
+
+import java.time.Duration;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * One driver under test, as a hub would hold it: its context, and the messages it delivered. Messages on the
+ * {@link #PROBE_TOPIC} only mark the node as reached (see {@link SyncDriverTck#connect}).
+ */
+public final class DriverNode implements AutoCloseable {
+
+    public static final String PROBE_TOPIC = "__synchub_tck_probe";
+
+    private final RecordingContext context = new RecordingContext();
+    private final BlockingQueue<SyncMessage> received = new LinkedBlockingQueue<>();
+    private final SyncDriver driver;
+    private volatile boolean probed;
+    private volatile Consumer<SyncMessage> interceptor = m -> { };
+
+    DriverNode(SyncAdapter adapter) {
+        this.driver = adapter.open(context);
+        driver.subscribe(this::deliver);
+    }
+
+    private void deliver(SyncMessage message) {
+        if (message.topic().equals(PROBE_TOPIC)) {
+            probed = true;
+            return;
+        }
+        interceptor.accept(message);
+        received.add(message);
+    }
+
+    /** Runs {@code before} on the driver's delivery thread ahead of recording each message (it may throw). */
+    public void intercept(Consumer<SyncMessage> before) {
+        this.interceptor = before;
+    }
+
+    public void publish(SyncMessage message) {
+        driver.publish(message);
+    }
+
+    /** The next message delivered, waiting up to {@code timeout}. */
+    public SyncMessage next(Duration timeout) throws InterruptedException {
+        SyncMessage m = received.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        if (m == null) {
+            throw new AssertionError("no message delivered within " + timeout.toMillis() + " ms");
+        }
+        return m;
+    }
+
+    /** The next message delivered if one is already there. */
+    public SyncMessage poll() {
+        return received.poll();
+    }
+
+    public RecordingContext context() {
+        return context;
+    }
+
+    boolean probed() {
+        return probed;
+    }
+
+    void clearProbe() {
+        probed = false;
+    }
+
+    public SyncDriver driver() {
+        return driver;
+    }
+
+    @Override
+    public void close() {
+        driver.close();
+    }
+}

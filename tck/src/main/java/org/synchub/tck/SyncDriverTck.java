@@ -1,0 +1,263 @@
+package org.synchub.tck;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.synchub.SyncMessage;
+import org.synchub.SyncStage;
+import org.synchub.spi.SyncAdapter;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The driver conformance suite. Extend it in a JUnit 5 test, supply {@link #adapter(String)} (and
+ * {@link #injectRaw} if the backplane lets a test put arbitrary frames on it), and every test here must pass.
+ *
+ * <p>Each test uses fresh channels, so a shared backplane server is fine. Tests wait with deadlines
+ * ({@link #timeout()}), and first {@link #connect connect} the nodes: they publish probes until every node has
+ * heard every other, since relays published before a subscription is live are lost by design.
+ */
+public abstract class SyncDriverTck {
+
+    private final List<DriverNode> nodes = new ArrayList<>();
+
+    /** An adapter for {@code channel} on the backplane under test. */
+    protected abstract SyncAdapter adapter(String channel) throws Exception;
+
+    /**
+     * Puts {@code frame} verbatim on the backplane of {@code channel}, as a foreign publisher would; returns false
+     * when the driver's backplane cannot take arbitrary frames (the malformed-frame test is then skipped).
+     */
+    protected boolean injectRaw(String channel, String frame) throws Exception {
+        return false;
+    }
+
+    /** How long a relay may take. */
+    protected Duration timeout() {
+        return Duration.ofSeconds(10);
+    }
+
+    /** A fresh channel name. */
+    protected String newChannel() {
+        return "tck-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    /** Opens and subscribes a driver for {@code channel}; closed after the test. */
+    protected DriverNode node(String channel) throws Exception {
+        DriverNode node = new DriverNode(adapter(channel));
+        nodes.add(node);
+        return node;
+    }
+
+    /** Waits until each node has received a probe from each other node. */
+    protected void connect(DriverNode... group) {
+        for (DriverNode receiver : group) {
+            for (DriverNode sender : group) {
+                if (sender == receiver) {
+                    continue;
+                }
+                receiver.clearProbe();
+                Await.until(timeout(), "a probe to arrive (the backplane subscription is live)", () -> {
+                    sender.publish(SyncMessage.text("/tck", DriverNode.PROBE_TOPIC, "probe"));
+                    return waitProbe(receiver);
+                });
+            }
+        }
+    }
+
+    private static boolean waitProbe(DriverNode receiver) {
+        long until = System.nanoTime() + 50_000_000L;
+        while (System.nanoTime() < until) {
+            if (receiver.probed()) {
+                return true;
+            }
+            Thread.onSpinWait();
+        }
+        return receiver.probed();
+    }
+
+    @AfterEach
+    void closeNodes() {
+        nodes.forEach(DriverNode::close);
+        nodes.clear();
+    }
+
+    /** Publishes a marker from {@code from} and asserts that it is the next thing {@code to} receives. */
+    private void assertNextIsMarker(DriverNode from, DriverNode to) throws InterruptedException {
+        SyncMessage marker = SyncMessage.text("/tck", "marker", UUID.randomUUID().toString());
+        from.publish(marker);
+        assertEquals(marker, to.next(timeout()), "expected only the marker");
+    }
+
+    @Test
+    void publishReachesTheOtherInstanceAndNotItself() throws Exception {
+        String channel = newChannel();
+        DriverNode a = node(channel);
+        DriverNode b = node(channel);
+        connect(a, b);
+        SyncMessage m = SyncMessage.text("/chat", "room-1", "hello");
+        a.publish(m);
+        assertEquals(m, b.next(timeout()));
+        assertNextIsMarker(b, a);
+    }
+
+    @Test
+    void relayWorksBothWays() throws Exception {
+        String channel = newChannel();
+        DriverNode a = node(channel);
+        DriverNode b = node(channel);
+        connect(a, b);
+        a.publish(SyncMessage.text("/n", "t", "a→b"));
+        b.publish(SyncMessage.text("/n", "t", "b→a"));
+        assertEquals("a→b", b.next(timeout()).text());
+        assertEquals("b→a", a.next(timeout()).text());
+    }
+
+    @Test
+    void everyByteValueSurvives() throws Exception {
+        String channel = newChannel();
+        DriverNode a = node(channel);
+        DriverNode b = node(channel);
+        connect(a, b);
+        byte[] all = new byte[256];
+        for (int i = 0; i < all.length; i++) {
+            all[i] = (byte) i;
+        }
+        a.publish(SyncMessage.binary("/bin", "b", all));
+        SyncMessage got = b.next(timeout());
+        assertTrue(got.isBinary(), "binary flag lost");
+        assertArrayEquals(all, got.bytes());
+    }
+
+    @Test
+    void unicodeAndJsonLookingTextSurvive() throws Exception {
+        String channel = newChannel();
+        DriverNode a = node(channel);
+        DriverNode b = node(channel);
+        connect(a, b);
+        List<SyncMessage> sent = List.of(
+                SyncMessage.text("/ünï", "tøpic ✓", "héllo wörld ✓ 😀"),
+                SyncMessage.text("/json", "t", "{\"id\":\"x\",\"msg\":{\"data\":[1,null]}}"),
+                SyncMessage.text("/esc", "q\"uote\\back", "line1\nline2\t\"q\" \u0001 </script>"));
+        sent.forEach(a::publish);
+        List<SyncMessage> got = new ArrayList<>();
+        for (int i = 0; i < sent.size(); i++) {
+            got.add(b.next(timeout()));
+        }
+        assertTrue(got.containsAll(sent), "expected " + sent + " got " + got);
+    }
+
+    @Test
+    void emptyPayloadsSurvive() throws Exception {
+        String channel = newChannel();
+        DriverNode a = node(channel);
+        DriverNode b = node(channel);
+        connect(a, b);
+        a.publish(SyncMessage.text("/e", "t", ""));
+        a.publish(SyncMessage.binary("/e", "t", new byte[0]));
+        List<SyncMessage> got = List.of(b.next(timeout()), b.next(timeout()));
+        assertTrue(got.contains(SyncMessage.text("/e", "t", "")), got.toString());
+        assertTrue(got.contains(SyncMessage.binary("/e", "t", new byte[0])), got.toString());
+    }
+
+    @Test
+    void threeInstancesAllReceive() throws Exception {
+        String channel = newChannel();
+        DriverNode a = node(channel);
+        DriverNode b = node(channel);
+        DriverNode c = node(channel);
+        connect(a, b, c);
+        SyncMessage m = SyncMessage.text("", "all", "to everyone");
+        a.publish(m);
+        assertEquals(m, b.next(timeout()));
+        assertEquals(m, c.next(timeout()));
+        assertNextIsMarker(c, a);
+    }
+
+    @Test
+    void aDifferentChannelDoesNotBridge() throws Exception {
+        String channel = newChannel();
+        DriverNode a = node(channel);
+        DriverNode b = node(channel);
+        String otherChannel = newChannel();
+        DriverNode other1 = node(otherChannel);
+        DriverNode other2 = node(otherChannel);
+        connect(a, b);
+        connect(other1, other2);
+        other1.publish(SyncMessage.text("/n", "t", "elsewhere"));
+        assertEquals("elsewhere", other2.next(timeout()).text());
+        assertNextIsMarker(a, b);
+        assertNull(a.poll(), "a received a message from another channel");
+    }
+
+    @Test
+    void aMalformedFrameIsDroppedAndCounted() throws Exception {
+        String channel = newChannel();
+        DriverNode a = node(channel);
+        DriverNode b = node(channel);
+        connect(a, b);
+        Assumptions.assumeTrue(injectRaw(channel, "this is not an envelope {"),
+                "this backplane cannot carry a foreign frame");
+        injectRaw(channel, "{\"id\":\"x\",\"msg\":{\"namespace\":\"\",\"topic\":\"t\",\"binary\":true,\"data\":\"!!!\"}}");
+        assertNextIsMarker(a, b);
+        Await.until(timeout(), "two malformed frames counted", () -> b.context().malformed() >= 2);
+        assertTrue(b.context().failed(SyncStage.DELIVERY), "malformed frames are reported as DELIVERY");
+    }
+
+    @Test
+    void aThrowingDeliveryIsReportedAndTheNextMessageStillArrives() throws Exception {
+        String channel = newChannel();
+        DriverNode a = node(channel);
+        DriverNode b = node(channel);
+        connect(a, b);
+        b.intercept(m -> {
+            if (m.text().equals("boom")) {
+                throw new IllegalStateException("subscriber failure injected by the TCK");
+            }
+        });
+        a.publish(SyncMessage.text("/n", "t", "boom"));
+        a.publish(SyncMessage.text("/n", "t", "after"));
+        assertEquals("after", b.next(timeout()).text());
+        assertTrue(b.context().failed(SyncStage.DELIVERY), "a throwing deliver must be reported as DELIVERY");
+    }
+
+    @Test
+    void closeIsIdempotentAndReleasesThreads() throws Exception {
+        String channel = newChannel();
+        DriverNode a = node(channel);
+        DriverNode b = node(channel);
+        connect(a, b);
+        a.close();
+        assertDoesNotThrow(a::close);
+        Await.until(timeout(), "the driver's threads to end", () -> a.context().threads().stream().noneMatch(Thread::isAlive));
+    }
+
+    @Test
+    void publishAfterCloseAndBurstsNeverThrow() throws Exception {
+        String channel = newChannel();
+        DriverNode a = node(channel);
+        DriverNode b = node(channel);
+        connect(a, b);
+        assertDoesNotThrow(() -> {
+            for (int i = 0; i < 20_000; i++) {
+                a.publish(SyncMessage.text("/burst", "t", "m" + i));
+            }
+        });
+        b.close();
+        assertDoesNotThrow(() -> b.publish(SyncMessage.text("/n", "t", "after close")));
+        a.close();
+        assertDoesNotThrow(() -> a.publish(SyncMessage.text("/n", "t", "after close")));
+        for (RecordingContext.Failure f : a.context().failures()) {
+            assertEquals(SyncStage.PUBLISH, f.stage(), "a burst may only cause PUBLISH failures: " + f);
+        }
+    }
+}

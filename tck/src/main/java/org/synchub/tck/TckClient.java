@@ -1,0 +1,145 @@
+package org.synchub.tck;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A real WebSocket client (the JDK's {@code java.net.http.WebSocket}) that records what it receives: text as
+ * {@code String}, binary as {@code byte[]}. A paused client reads nothing after the handshake, like a stalled
+ * browser tab, so the server's sends back up.
+ */
+public final class TckClient implements AutoCloseable {
+
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    private final BlockingQueue<Object> received = new LinkedBlockingQueue<>();
+    private final CompletableFuture<Integer> closeCode = new CompletableFuture<>();
+    private final WebSocket socket;
+    private final boolean paused;
+
+    private TckClient(URI uri, boolean paused) throws Exception {
+        this.paused = paused;
+        this.socket = HTTP.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(10))
+                .buildAsync(uri, new Listener()).get(10, TimeUnit.SECONDS);
+    }
+
+    public static TckClient connect(URI uri) throws Exception {
+        return new TckClient(uri, false);
+    }
+
+    /** A client that never reads a message. */
+    public static TckClient connectPaused(URI uri) throws Exception {
+        return new TckClient(uri, true);
+    }
+
+    public void send(String text) throws Exception {
+        socket.sendText(text, true).get(10, TimeUnit.SECONDS);
+    }
+
+    public void send(byte[] bytes) throws Exception {
+        socket.sendBinary(ByteBuffer.wrap(bytes), true).get(10, TimeUnit.SECONDS);
+    }
+
+    /** The next message (String or byte[]), failing after {@code timeout}. */
+    public Object next(Duration timeout) throws InterruptedException {
+        Object m = received.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        if (m == null) {
+            throw new AssertionError("no message within " + timeout.toMillis() + " ms");
+        }
+        return m;
+    }
+
+    /** The next text message, failing after {@code timeout} or if it is binary. */
+    public String nextText(Duration timeout) throws InterruptedException {
+        Object m = next(timeout);
+        if (!(m instanceof String s)) {
+            throw new AssertionError("expected text, got binary");
+        }
+        return s;
+    }
+
+    /** Messages received and not yet taken. */
+    public int pending() {
+        return received.size();
+    }
+
+    /** The close code the server sent, failing after {@code timeout}. */
+    public int awaitCloseCode(Duration timeout) throws Exception {
+        return closeCode.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    public boolean isClosed() {
+        return closeCode.isDone() || socket.isInputClosed();
+    }
+
+    /** Drops the TCP connection without a close handshake (as a crashed browser would). */
+    public void abort() {
+        socket.abort();
+    }
+
+    @Override
+    public void close() {
+        if (!socket.isOutputClosed()) {
+            socket.sendClose(WebSocket.NORMAL_CLOSURE, "bye").orTimeout(5, TimeUnit.SECONDS)
+                    .exceptionally(e -> null);
+        }
+        socket.abort();
+    }
+
+    private final class Listener implements WebSocket.Listener {
+        private final StringBuilder text = new StringBuilder();
+        private ByteBuffer binary = ByteBuffer.allocate(0);
+
+        @Override
+        public void onOpen(WebSocket webSocket) {
+            if (!paused) {
+                webSocket.request(1);
+            }
+        }
+
+        @Override
+        public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+            text.append(data);
+            if (last) {
+                received.add(text.toString());
+                text.setLength(0);
+            }
+            webSocket.request(1);
+            return null;
+        }
+
+        @Override
+        public CompletionStage<?> onBinary(WebSocket webSocket, ByteBuffer data, boolean last) {
+            ByteBuffer joined = ByteBuffer.allocate(binary.remaining() + data.remaining());
+            joined.put(binary).put(data).flip();
+            binary = joined;
+            if (last) {
+                byte[] bytes = new byte[binary.remaining()];
+                binary.get(bytes);
+                received.add(bytes);
+                binary = ByteBuffer.allocate(0);
+            }
+            webSocket.request(1);
+            return null;
+        }
+
+        @Override
+        public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+            closeCode.complete(statusCode);
+            return null;
+        }
+
+        @Override
+        public void onError(WebSocket webSocket, Throwable error) {
+            closeCode.complete(-1);
+        }
+    }
+}
