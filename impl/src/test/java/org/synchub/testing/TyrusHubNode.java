@@ -15,7 +15,8 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 
-/** A real Tyrus (Grizzly) WebSocket server on a free port serving {@link TckEndpoint} bound to one hub. */
+/** A real Tyrus (Grizzly) WebSocket server on a free port serving {@link TckEndpoint} bound to one hub, at paths of
+ * one or two segments ({@code /ns}, {@code /chat/room}). Tyrus binds 0.0.0.0; tests connect to 127.0.0.1 only. */
 public final class TyrusHubNode implements HubNode {
 
     private final SyncHub hub;
@@ -30,13 +31,16 @@ public final class TyrusHubNode implements HubNode {
 
     public static TyrusHubNode start(SyncHub hub) throws Exception {
         ServerContainer server = ServerContainerFactory.createServerContainer(new HashMap<>());
-        server.addEndpoint(ServerEndpointConfig.Builder.create(TckEndpoint.class, "/{ns}")
-                .configurator(new ServerEndpointConfig.Configurator() {
-                    @Override
-                    public <T> T getEndpointInstance(Class<T> type) {
-                        return type.cast(new TckEndpoint(hub));
-                    }
-                }).build());
+        var configurator = new ServerEndpointConfig.Configurator() {
+            @Override
+            public <T> T getEndpointInstance(Class<T> type) {
+                return type.cast(new TckEndpoint(hub));
+            }
+        };
+        for (String path : new String[] {"/{ns}", "/{ns}/{sub}"}) {
+            server.addEndpoint(ServerEndpointConfig.Builder.create(TckEndpoint.class, path)
+                    .configurator(configurator).build());
+        }
         int port = freePort();
         server.start("/", port);
         return new TyrusHubNode(hub, server, port);

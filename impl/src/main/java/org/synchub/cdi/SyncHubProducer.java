@@ -1,0 +1,66 @@
+package org.synchub.cdi;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
+import jakarta.enterprise.inject.Disposes;
+import jakarta.enterprise.inject.Instance;
+import jakarta.enterprise.inject.Produces;
+import jakarta.enterprise.inject.spi.BeanManager;
+import org.synchub.SyncConfigurationException;
+import org.synchub.SyncFailure;
+import org.synchub.SyncHub;
+import org.synchub.SyncStage;
+import org.synchub.core.SyncHubBuilder;
+import org.synchub.spi.SyncAdapter;
+
+import javax.naming.InitialContext;
+import javax.naming.NamingException;
+import java.util.Optional;
+import java.util.concurrent.ThreadFactory;
+
+/**
+ * Produces the application's {@link SyncHub}: {@code @ApplicationScoped}, started when the application starts
+ * (see {@link SyncHubExtension}) and closed when it stops. Added to the application by the extension; not meant to
+ * be used directly.
+ *
+ * <p>The driver is the application's own {@link SyncAdapter} bean if there is one (alternatives and
+ * {@code @Priority} resolve as usual), otherwise the one named by {@code synchub.driver}. Driver threads come from
+ * the container's default {@code ManagedThreadFactory} ({@code java:comp/DefaultManagedThreadFactory}) when it has
+ * one. Failures are fired as {@link SyncFailure} events when the application observes them, and logged otherwise.
+ */
+public class SyncHubProducer {
+
+    static final String MANAGED_THREAD_FACTORY = "java:comp/DefaultManagedThreadFactory";
+
+    @Produces
+    @ApplicationScoped
+    SyncHub syncHub(Instance<SyncAdapter> adapters, Event<SyncFailure> failures, BeanManager beanManager) {
+        SyncHubBuilder builder = SyncHubBuilder.create();
+        if (adapters.isAmbiguous()) {
+            throw new SyncConfigurationException(null, "several SyncAdapter beans are enabled; "
+                    + "keep one, or select one with @Alternative/@Priority or beans.xml");
+        }
+        if (adapters.isResolvable()) {
+            builder.adapter(adapters.get());
+        }
+        managedThreadFactory().ifPresent(builder::threadFactory);
+        SyncFailure probe = new SyncFailure("", SyncStage.PUBLISH, "", new IllegalStateException());
+        if (!beanManager.resolveObserverMethods(probe).isEmpty()) {
+            builder.onFailure(failures::fire);
+        }
+        return builder.configure(ConfigLookup.current()).build();
+    }
+
+    void close(@Disposes SyncHub hub) {
+        hub.close();
+    }
+
+    /** The container's default managed thread factory, if this runs in a Jakarta EE server. */
+    static Optional<ThreadFactory> managedThreadFactory() {
+        try {
+            return Optional.of((ThreadFactory) new InitialContext().lookup(MANAGED_THREAD_FACTORY));
+        } catch (NamingException | LinkageError | RuntimeException notInAContainer) {
+            return Optional.empty();
+        }
+    }
+}

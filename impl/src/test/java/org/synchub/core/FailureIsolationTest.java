@@ -1,0 +1,65 @@
+package org.synchub.core;
+
+import org.junit.jupiter.api.Test;
+import org.synchub.SyncFailure;
+import org.synchub.SyncHub;
+import org.synchub.SyncMessage;
+import org.synchub.SyncStage;
+import org.synchub.spi.SyncDriver;
+import org.synchub.tck.Await;
+import org.synchub.tck.TckClient;
+import org.synchub.testing.TyrusHubNode;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/** A driver that fails on every publish: the hub still delivers locally, never throws, reports once per incident. */
+class FailureIsolationTest {
+
+    /** A third-party driver whose backplane is permanently down. */
+    private static final class BrokenDriver implements SyncDriver {
+        @Override
+        public void subscribe(Consumer<SyncMessage> deliver) {
+            throw new IllegalStateException("backplane unreachable (subscribe)");
+        }
+
+        @Override
+        public void publish(SyncMessage message) {
+            throw new IllegalStateException("backplane unreachable (publish)");
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    @Test
+    void aFailingDriverNeverReachesPublishAndIsReportedOncePerIncident() throws Exception {
+        List<SyncFailure> reported = new CopyOnWriteArrayList<>();
+        SyncHub hub = SyncHubBuilder.create().adapter(context -> new BrokenDriver()).onFailure(reported::add).build();
+        try (TyrusHubNode node = TyrusHubNode.start(hub);
+             TckClient sender = TckClient.connect(node.uri("/f", "t"));
+             TckClient receiver = TckClient.connect(node.uri("/f", "t"))) {
+            Await.until(Duration.ofSeconds(10), "two sessions", () -> hub.counters().sessions() == 2);
+            for (int i = 0; i < 100; i++) {
+                int n = i;
+                assertDoesNotThrow(() -> hub.publish("t", "m" + n));
+            }
+            sender.send("from a session");
+            for (int i = 0; i < 100; i++) {
+                assertEquals("m" + i, receiver.nextText(Duration.ofSeconds(10)), "local delivery must go on");
+            }
+            assertEquals("from a session", receiver.nextText(Duration.ofSeconds(10)));
+            Await.until(Duration.ofSeconds(10), "101 publish failures counted",
+                    () -> hub.counters().publishFailures() == 101);
+            assertEquals(1, hub.counters().subscribeFailures());
+            assertEquals(List.of(SyncStage.SUBSCRIBE, SyncStage.PUBLISH),
+                    reported.stream().map(SyncFailure::stage).toList(), "one report per incident: " + reported);
+        }
+    }
+}

@@ -1,0 +1,38 @@
+package org.synchub.testing;
+
+import org.glassfish.tyrus.spi.ServerContainer;
+import org.glassfish.tyrus.spi.ServerContainerFactory;
+
+import java.net.URI;
+import java.util.HashMap;
+
+/** A real Tyrus (Grizzly) WebSocket server on a free port serving annotated endpoint classes. */
+public final class TyrusServer implements AutoCloseable {
+
+    private final ServerContainer server;
+    private final int port;
+
+    private TyrusServer(ServerContainer server, int port) {
+        this.server = server;
+        this.port = port;
+    }
+
+    public static TyrusServer start(Class<?>... endpoints) throws Exception {
+        ServerContainer server = ServerContainerFactory.createServerContainer(new HashMap<>());
+        for (Class<?> endpoint : endpoints) {
+            server.addEndpoint(endpoint);
+        }
+        int port = TyrusHubNode.freePort();
+        server.start("/", port);
+        return new TyrusServer(server, port);
+    }
+
+    public URI uri(String pathAndQuery) {
+        return URI.create("ws://127.0.0.1:" + port + pathAndQuery);
+    }
+
+    @Override
+    public void close() {
+        server.stop();
+    }
+}
