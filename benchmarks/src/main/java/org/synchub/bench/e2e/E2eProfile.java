@@ -1,0 +1,148 @@
+package org.synchub.bench.e2e;
+
+import jdk.jfr.consumer.RecordedEvent;
+import jdk.jfr.consumer.RecordedFrame;
+import jdk.jfr.consumer.RecordedStackTrace;
+import jdk.jfr.consumer.RecordingFile;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@code -Dprofile=true}: runs the SyncHub cluster alone at (or near) its saturation rate with JFR recording on
+ * server A, then summarises the execution samples (top leaf frames, top SyncHub frames inclusive) and allocation
+ * samples into {@code benchmarks/results/e2e-profile.md}. {@code -Dprofile.subscribers} (100),
+ * {@code -Dprofile.payload} (100), {@code -Dprofile.rate} (found by a short sweep when absent),
+ * {@code -Dprofile.seconds} (15).
+ */
+final class E2eProfile {
+
+    private final E2eRun run;
+
+    E2eProfile(E2eRun run) {
+        this.run = run;
+    }
+
+    void run() throws Exception {
+        int n = Integer.getInteger("profile.subscribers", 100);
+        int payload = Integer.getInteger("profile.payload", 100);
+        int seconds = Integer.getInteger("profile.seconds", 15);
+        run.setUp(false);
+        E2eRun.Cluster cluster = run.clusters.get(E2eRun.SYNCHUB);
+        run.note(run.generator.call(String.join(" ", "CONNECT", cluster.group(), "" + n, "/chat/bench",
+                cluster.url(0), cluster.url(1)), "OK", 180_000));
+        double rate;
+        if (System.getProperty("profile.rate") != null) {
+            rate = Double.parseDouble(System.getProperty("profile.rate"));
+        } else {
+            rate = Math.max(2, 2000.0 / n);
+            double pass = 0;
+            for (int i = 0; i < 20; i++) {
+                if (!run.step(cluster, n, payload, rate).passed()) {
+                    break;
+                }
+                pass = rate;
+                rate *= 1.5;
+            }
+            rate = pass > 0 ? pass : rate;
+        }
+        Path jfr = run.logs.resolve("synchub-a.jfr").toAbsolutePath();
+        Files.deleteIfExists(jfr);
+        String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
+        long pid = cluster.a().pid();
+        exec(jcmd, "" + pid, "JFR.start", "name=e2e", "settings=profile");
+        run.generator.call("ENSURE " + cluster.group(), "OK", 180_000);
+        String line = run.generator.call(String.format(Locale.ROOT, "RUN %s %.3f %d %d %d %d", cluster.group(), rate,
+                payload, 1000, seconds * 1000L, 3000), "RESULT", 300_000);
+        exec(jcmd, "" + pid, "JFR.dump", "name=e2e", "filename=" + jfr);
+        exec(jcmd, "" + pid, "JFR.stop", "name=e2e");
+        run.note("profiled at " + rate + " publishes/s: " + line);
+        String summary = summarise(jfr, n, payload, rate, line);
+        Path out = run.results.resolve("e2e-profile.md");
+        Files.writeString(out, summary);
+        System.out.println(summary);
+        System.out.println("[e2e] wrote " + out + " (recording: " + jfr + ")");
+    }
+
+    private static void exec(String... command) throws Exception {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
+            throw new IllegalStateException(String.join(" ", command) + " failed: " + out);
+        }
+    }
+
+    static String summarise(Path jfr, int n, int payload, double rate, String result) throws IOException {
+        Map<String, Long> leaf = new HashMap<>();
+        Map<String, Long> inclusive = new HashMap<>();
+        Map<String, Long> synchubInclusive = new HashMap<>();
+        Map<String, Long> allocByFrame = new HashMap<>();
+        Map<String, Long> allocByClass = new HashMap<>();
+        long samples = 0;
+        long allocWeight = 0;
+        for (RecordedEvent event : RecordingFile.readAllEvents(jfr)) {
+            String type = event.getEventType().getName();
+            RecordedStackTrace stack = event.getStackTrace();
+            if (stack == null || stack.getFrames().isEmpty()) {
+                continue;
+            }
+            List<RecordedFrame> frames = stack.getFrames();
+            if (type.equals("jdk.ExecutionSample")) {
+                samples++;
+                leaf.merge(name(frames.get(0)), 1L, Long::sum);
+                Set<String> seen = new HashSet<>();
+                for (RecordedFrame frame : frames) {
+                    String name = name(frame);
+                    if (seen.add(name)) {
+                        inclusive.merge(name, 1L, Long::sum);
+                        if (name.startsWith("org.synchub.")) {
+                            synchubInclusive.merge(name, 1L, Long::sum);
+                        }
+                    }
+                }
+            } else if (type.equals("jdk.ObjectAllocationSample")) {
+                long weight = event.getLong("weight");
+                allocWeight += weight;
+                allocByClass.merge(event.getClass("objectClass").getName(), weight, Long::sum);
+                String site = name(frames.get(0));
+                for (RecordedFrame frame : frames) {
+                    if (name(frame).startsWith("org.synchub.")) {
+                        site = name(frame) + " (via " + name(frames.get(0)) + ")";
+                        break;
+                    }
+                }
+                allocByFrame.merge(site, weight, Long::sum);
+            }
+        }
+        StringBuilder out = new StringBuilder("# JFR profile of a SyncHub server at saturation\n\n");
+        out.append(String.format(Locale.ROOT, "Server A of the SyncHub cluster, %d subscribers (half on each server), "
+                + "%d B payload, %.1f publishes/s (%.0f deliveries/s offered); JFR `settings=profile`.%n%n"
+                + "Generator result: `%s`%n%n", n, payload, rate, rate * n, result));
+        table(out, "Top frames by self time (execution samples, " + samples + " total)", leaf, samples, 25);
+        table(out, "Top SyncHub frames, inclusive", synchubInclusive, samples, 20);
+        table(out, "Top frames, inclusive", inclusive, samples, 40);
+        table(out, "Allocation by class (sampled weight)", allocByClass, allocWeight, 15);
+        table(out, "Allocation by first SyncHub frame (sampled weight)", allocByFrame, allocWeight, 20);
+        return out.toString();
+    }
+
+    private static void table(StringBuilder out, String title, Map<String, Long> counts, long total, int limit) {
+        out.append("## ").append(title).append("\n\n| share | count | frame |\n|---:|---:|---|\n");
+        counts.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(limit)
+                .forEach(e -> out.append(String.format(Locale.ROOT, "| %.1f%% | %d | `%s` |%n",
+                        100.0 * e.getValue() / Math.max(1, total), e.getValue(), e.getKey())));
+        out.append('\n');
+    }
+
+    private static String name(RecordedFrame frame) {
+        return frame.getMethod().getType().getName() + "." + frame.getMethod().getName();
+    }
+}

@@ -1,0 +1,421 @@
+package org.synchub.bench.e2e;
+
+import redis.clients.jedis.Jedis;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Orchestrates the end-to-end comparison: a private Redis, a SyncHub cluster (two Tyrus JVMs, redis driver), a
+ * crossws cluster (two Node.js processes, crossws's redis sync driver over ioredis) on the same Redis, one load
+ * generator JVM; idle-session memory, then for each subscriber count and payload an interleaved rate sweep of both
+ * clusters; writes the table, the raw CSV and the plot under {@code benchmarks/results/}.
+ *
+ * <p>System properties: {@code quick=true} (a 2–3 minute subset), {@code profile=true} (JFR on the SyncHub servers
+ * at saturation instead of the comparison), {@code e2e.subscribers}, {@code e2e.payloads} (comma lists) to override
+ * the sweep.
+ */
+public final class E2eRun {
+
+    static final double P99_LIMIT_MS = 50;
+    static final String SYNCHUB = "SyncHub";
+    static final String CROSSWS = "crossws";
+
+    final boolean quick = Boolean.getBoolean("quick");
+    final Path root;
+    final Path results;
+    final Path logs;
+    final List<Proc> procs = new ArrayList<>();
+    final Map<String, Cluster> clusters = new LinkedHashMap<>();
+    Process redis;
+    int redisPort;
+    Proc generator;
+    final List<Step> steps = new ArrayList<>();
+    final List<String> memoryRows = new ArrayList<>();
+    final List<String> loadNotes = new ArrayList<>();
+    final String startedAt = Instant.now().toString();
+
+    record Step(String cluster, int subscribers, int payload, double rate, Map<String, String> result) {
+        boolean passed() {
+            return lost() == 0 && Long.parseLong(result.get("send_errors")) == 0
+                    && Long.parseLong(result.get("closed")) == 0 && p99Ms() < P99_LIMIT_MS;
+        }
+
+        long lost() {
+            return Long.parseLong(result.get("lost"));
+        }
+
+        double p50Ms() {
+            return Long.parseLong(result.get("p50_us")) / 1000.0;
+        }
+
+        double p99Ms() {
+            return Long.parseLong(result.get("p99_us")) / 1000.0;
+        }
+
+        double maxMs() {
+            return Long.parseLong(result.get("max_us")) / 1000.0;
+        }
+
+        double delivered() {
+            return Double.parseDouble(result.get("delivered_per_s"));
+        }
+    }
+
+    /** Two server processes of one kind; group = the generator's group name for it. */
+    record Cluster(String name, String group, String channel, Proc a, Proc b, int portA, int portB) {
+        String url(int i) {
+            return "ws://127.0.0.1:" + (i == 0 ? portA : portB);
+        }
+    }
+
+    E2eRun() {
+        this.root = projectRoot();
+        this.results = root.resolve("benchmarks/results");
+        this.logs = root.resolve("benchmarks/target/e2e-logs");
+    }
+
+    public static void main(String[] args) throws Exception {
+        E2eRun run = new E2eRun();
+        int exit = 0;
+        try {
+            if (Boolean.getBoolean("profile")) {
+                new E2eProfile(run).run();
+            } else {
+                run.compare();
+            }
+        } catch (Exception e) {
+            e.printStackTrace();
+            exit = 1;
+        } finally {
+            run.shutdown();
+        }
+        System.exit(exit);
+    }
+
+    // ------------------------------------------------------------------ setup
+
+    static Path projectRoot() {
+        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
+            if (Files.isRegularFile(dir.resolve("benchmarks/crossws/package.json"))) {
+                return dir;
+            }
+        }
+        throw new IllegalStateException("run from the SyncHub checkout: benchmarks/crossws/package.json not found above "
+                + Path.of("").toAbsolutePath());
+    }
+
+    void setUp(boolean withCrossws) throws Exception {
+        Files.createDirectories(results);
+        Files.createDirectories(logs);
+        note("machine: " + Runtime.getRuntime().availableProcessors() + " cores, load average " + loadAverage());
+        if (withCrossws) {
+            npmCi();
+        }
+        startRedis();
+        String redisUrl = "redis://127.0.0.1:" + redisPort;
+        List<String> serverJvm = new ArrayList<>(List.of("-Xms256m", "-Xmx1g", "-XX:+UseG1GC",
+                "-Djava.util.logging.config.file=" + root.resolve(".ci/test-logging.properties")));
+        String extra = System.getProperty("e2e.serverJvmArgs", "");
+        if (!extra.isBlank()) {
+            serverJvm.addAll(List.of(extra.trim().split("\\s+")));
+        }
+        int sa = freePort();
+        int sb = freePort();
+        Proc s1 = start("synchub-a", Proc.java(serverJvm, SyncHubChatServer.class, "" + sa, redisUrl, "bench-synchub"));
+        Proc s2 = start("synchub-b", Proc.java(serverJvm, SyncHubChatServer.class, "" + sb, redisUrl, "bench-synchub"));
+        clusters.put(SYNCHUB, new Cluster(SYNCHUB, "S", "bench-synchub", s1, s2, sa, sb));
+        if (withCrossws) {
+            int ca = freePort();
+            int cb = freePort();
+            Path crossws = root.resolve("benchmarks/crossws");
+            Proc c1 = start("crossws-a", List.of("node", "--expose-gc", crossws.resolve("server.mjs").toString(),
+                    "" + ca, redisUrl, "bench-crossws"));
+            Proc c2 = start("crossws-b", List.of("node", "--expose-gc", crossws.resolve("server.mjs").toString(),
+                    "" + cb, redisUrl, "bench-crossws"));
+            clusters.put(CROSSWS, new Cluster(CROSSWS, "C", "bench-crossws", c1, c2, ca, cb));
+        }
+        for (Cluster cluster : clusters.values()) {
+            cluster.a().expect("READY", 60_000);
+            cluster.b().expect("READY", 60_000);
+            awaitRedisSubscribers(cluster.channel(), 2);
+        }
+        generator = start("generator", Proc.java(List.of("-Xms512m", "-Xmx2g", "-XX:+UseG1GC"),
+                LoadGenerator.class));
+        generator.expect("READY", 60_000);
+        note("servers up: " + String.join(", ", clusters.keySet()) + "; redis-server " + redisPort);
+    }
+
+    Proc start(String name, List<String> command) throws IOException {
+        Proc proc = Proc.start(name, command, root.resolve("benchmarks"), logs.resolve(name + ".log"));
+        procs.add(proc);
+        return proc;
+    }
+
+    void npmCi() throws Exception {
+        Path dir = root.resolve("benchmarks/crossws");
+        Process npm;
+        try {
+            npm = new ProcessBuilder("npm", "ci", "--no-audit", "--no-fund", "--loglevel=error")
+                    .directory(dir.toFile()).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(logs.resolve("npm-ci.log").toFile())).start();
+        } catch (IOException e) {
+            throw new IllegalStateException("npm is needed for the crossws cluster: install Node.js 20+ and npm", e);
+        }
+        if (!npm.waitFor(5, TimeUnit.MINUTES) || npm.exitValue() != 0) {
+            throw new IllegalStateException("npm ci failed in " + dir + ": see " + logs.resolve("npm-ci.log"));
+        }
+    }
+
+    void startRedis() throws Exception {
+        redisPort = freePort();
+        Path dir = Files.createTempDirectory("synchub-e2e-redis-");
+        try {
+            redis = new ProcessBuilder("redis-server", "--port", "" + redisPort, "--bind", "127.0.0.1", "--save", "",
+                    "--appendonly", "no", "--dir", dir.toString(), "--daemonize", "no")
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(logs.resolve("redis.log").toFile())).start();
+        } catch (IOException e) {
+            throw new IllegalStateException("redis-server must be on the PATH for the end-to-end benchmark", e);
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+        while (true) {
+            try (Jedis jedis = new Jedis("127.0.0.1", redisPort)) {
+                if ("PONG".equals(jedis.ping())) {
+                    return;
+                }
+            } catch (RuntimeException notYet) {
+                if (System.nanoTime() > deadline || !redis.isAlive()) {
+                    throw new IllegalStateException("redis-server did not start: see " + logs.resolve("redis.log"));
+                }
+                Thread.sleep(20);
+            }
+        }
+    }
+
+    void awaitRedisSubscribers(String channel, int count) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        try (Jedis jedis = new Jedis("127.0.0.1", redisPort)) {
+            while (true) {
+                Map<String, Long> subs = jedis.pubsubNumSub(channel);
+                if (subs.getOrDefault(channel, 0L) >= count) {
+                    return;
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("only " + subs + " subscribers on " + channel);
+                }
+                Thread.sleep(20);
+            }
+        }
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+
+    void shutdown() {
+        for (Proc proc : procs) {
+            try {
+                proc.close();
+            } catch (Exception e) {
+                proc.process.destroyForcibly();
+            }
+        }
+        if (redis != null) {
+            redis.destroy();
+            try {
+                if (!redis.waitFor(5, TimeUnit.SECONDS)) {
+                    redis.destroyForcibly();
+                }
+            } catch (InterruptedException e) {
+                redis.destroyForcibly();
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ the comparison
+
+    void compare() throws Exception {
+        long t0 = System.nanoTime();
+        setUp(true);
+        memory();
+        int[] subscriberCounts = ints(System.getProperty("e2e.subscribers", quick ? "100,1000" : "10,100,1000"));
+        int[] payloads = ints(System.getProperty("e2e.payloads", quick ? "100" : "100,4096"));
+        for (int n : subscriberCounts) {
+            note(String.format(Locale.ROOT, "%d subscribers: connecting both clusters (load average %s)", n,
+                    loadAverage()));
+            for (Cluster cluster : clusters.values()) {
+                String reply = generator.call(String.join(" ", "CONNECT", cluster.group(), "" + n, "/chat/bench",
+                        cluster.url(0), cluster.url(1)), "OK", 180_000);
+                note("  " + cluster.name() + ": " + reply);
+            }
+            for (int payload : payloads) {
+                sweep(n, payload);
+            }
+            for (Cluster cluster : clusters.values()) {
+                generator.call("CLOSE " + cluster.group(), "OK", 60_000);
+            }
+            awaitSessions(0);
+        }
+        note(String.format(Locale.ROOT, "finished in %.1f min, load average %s",
+                (System.nanoTime() - t0) / 60e9, loadAverage()));
+        new E2eReport(this).write();
+    }
+
+    /** Idle subscribed sessions: server RSS and heap for 1,000 of them, and the hub's own heap share. */
+    void memory() throws Exception {
+        int n = 1000;
+        for (Cluster cluster : clusters.values()) {
+            long[] base = mem(cluster);
+            generator.call(String.join(" ", "CONNECT", "M", "" + n, "/chat/idle", cluster.url(0), cluster.url(1),
+                    "idle"), "OK", 180_000);
+            awaitSessions(cluster, n);
+            long[] subscribed = mem(cluster);
+            generator.call("CLOSE M", "OK", 60_000);
+            awaitSessions(cluster, 0);
+            String hubShare = "";
+            if (cluster.name().equals(SYNCHUB)) {
+                generator.call(String.join(" ", "CONNECT", "M", "" + n, "/idle/x", cluster.url(0), cluster.url(1),
+                        "idle"), "OK", 180_000);
+                awaitSessions(cluster, n);
+                long[] plain = mem(cluster);
+                generator.call("CLOSE M", "OK", 60_000);
+                awaitSessions(cluster, 0);
+                hubShare = String.format(Locale.ROOT, "%.0f", (subscribed[1] - plain[1]) / (double) n);
+            }
+            String row = String.format(Locale.ROOT, "| %s | %.1f | %.1f | %.1f | %.0f | %s |", cluster.name(),
+                    base[0] / 1048576.0, subscribed[0] / 1048576.0, (subscribed[0] - base[0]) / 1048576.0 * 1000 / n,
+                    (subscribed[1] - base[1]) / (double) n, hubShare.isEmpty() ? "n/a" : hubShare);
+            memoryRows.add(row);
+            note("memory " + row);
+        }
+    }
+
+    /** RSS and heap (after GC) summed over both servers of a cluster; [2] = sessions. */
+    long[] mem(Cluster cluster) throws Exception {
+        long[] sum = new long[3];
+        for (Proc proc : List.of(cluster.a(), cluster.b())) {
+            String[] f = proc.call("MEM", "MEM", 60_000).split(" ");
+            long rss = Proc.rssBytes(proc.pid());
+            sum[0] += rss > 0 ? rss : Long.parseLong(f[1]);
+            sum[1] += Long.parseLong(f[2]);
+            sum[2] += Long.parseLong(f[3]);
+        }
+        return sum;
+    }
+
+    void awaitSessions(int n) throws Exception {
+        for (Cluster cluster : clusters.values()) {
+            awaitSessions(cluster, n);
+        }
+    }
+
+    /** Waits until the cluster's servers count {@code n} sessions, plus or minus the generator's publishers. */
+    void awaitSessions(Cluster cluster, int n) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (true) {
+            long sessions = 0;
+            for (Proc proc : List.of(cluster.a(), cluster.b())) {
+                sessions += Long.parseLong(proc.call("MEM", "MEM", 60_000).split(" ")[3]);
+            }
+            if (sessions == n) {
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException(cluster.name() + " has " + sessions + " sessions, expected " + n);
+            }
+            Thread.sleep(200);
+        }
+    }
+
+    /** Raises the rate step by step, both clusters alternating at each rate, until each fails; then bisects. */
+    void sweep(int n, int payload) throws Exception {
+        note(String.format(Locale.ROOT, "sweep: %d subscribers, %d B (load average %s)", n, payload, loadAverage()));
+        double factor = quick ? 2.0 : 1.6;
+        double rate = Math.max(2, (quick ? 4000.0 : 2000.0) / n);
+        double maxRate = 200_000;
+        Map<String, Double> lastPass = new HashMap<>();
+        Map<String, Double> firstFail = new HashMap<>();
+        List<Cluster> order = new ArrayList<>(clusters.values());
+        for (int i = 0; i < 20 && rate <= maxRate && firstFail.size() < clusters.size(); i++) {
+            for (Cluster cluster : order) {
+                if (firstFail.containsKey(cluster.name())) {
+                    continue;
+                }
+                Step step = step(cluster, n, payload, rate);
+                if (step.passed()) {
+                    lastPass.put(cluster.name(), rate);
+                } else {
+                    firstFail.put(cluster.name(), rate);
+                }
+            }
+            java.util.Collections.reverse(order);
+            rate *= factor;
+        }
+        int refinements = quick ? 1 : 2;
+        for (Cluster cluster : clusters.values()) {
+            Double pass = lastPass.get(cluster.name());
+            Double fail = firstFail.get(cluster.name());
+            for (int i = 0; i < refinements && pass != null && fail != null; i++) {
+                double mid = Math.sqrt(pass * fail);
+                if (step(cluster, n, payload, mid).passed()) {
+                    pass = mid;
+                } else {
+                    fail = mid;
+                }
+            }
+        }
+    }
+
+    Step step(Cluster cluster, int n, int payload, double rate) throws Exception {
+        generator.call("ENSURE " + cluster.group(), "OK", 180_000);
+        long warmup = quick ? 500 : 1000;
+        long measure = quick ? 1500 : 3000;
+        long drain = quick ? 2000 : 3000;
+        String line = generator.call(String.format(Locale.ROOT, "RUN %s %.3f %d %d %d %d", cluster.group(), rate,
+                payload, warmup, measure, drain), "RESULT", 120_000);
+        Map<String, String> result = new LinkedHashMap<>();
+        for (String field : line.substring("RESULT ".length()).split(" ")) {
+            int eq = field.indexOf('=');
+            result.put(field.substring(0, eq), field.substring(eq + 1));
+        }
+        Step step = new Step(cluster.name(), n, payload, rate, result);
+        steps.add(step);
+        System.out.printf(Locale.ROOT, "  %-7s n=%-4d %5dB pub %9.1f/s -> %9.0f deliveries/s  p50 %7.2f  p99 %8.2f"
+                        + "  max %8.2f ms  lost %d closed %s  %s%n", cluster.name(), n, payload, rate,
+                step.delivered(), step.p50Ms(), step.p99Ms(), step.maxMs(), step.lost(), result.get("closed"),
+                step.passed() ? "ok" : "FAIL");
+        return step;
+    }
+
+    void note(String line) {
+        System.out.println("[e2e] " + line);
+        loadNotes.add(line);
+    }
+
+    static String loadAverage() {
+        try {
+            String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split(" ");
+            return f[0] + " " + f[1] + " " + f[2];
+        } catch (IOException e) {
+            return "n/a";
+        }
+    }
+
+    static int[] ints(String list) {
+        return java.util.Arrays.stream(list.split(",")).map(String::trim).mapToInt(Integer::parseInt).toArray();
+    }
+}

@@ -1,0 +1,156 @@
+package org.synchub.bench.e2e;
+
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A child process driven by line commands: stdin for commands, stdout read by a daemon thread into a queue of
+ * lines, stderr copied to a log file. Also the helpers to start a child JVM on this benchmark's class path and to
+ * read a process's resident set size. Not thread-safe (one driver thread).
+ */
+final class Proc implements AutoCloseable {
+
+    final String name;
+    final Process process;
+    private final PrintWriter stdin;
+    private final BlockingQueue<String> lines = new ArrayBlockingQueue<>(10_000);
+
+    private Proc(String name, Process process) {
+        this.name = name;
+        this.process = process;
+        this.stdin = new PrintWriter(process.getOutputStream(), true, StandardCharsets.UTF_8);
+        Thread reader = new Thread(() -> {
+            try (BufferedReader out = new BufferedReader(
+                    new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                for (String line; (line = out.readLine()) != null; ) {
+                    if (!lines.offer(line)) {
+                        System.err.println("[" + name + "] dropped output: " + line);
+                    }
+                }
+            } catch (IOException ended) {
+                // the process is gone
+            }
+        }, name + "-stdout");
+        reader.setDaemon(true);
+        reader.start();
+    }
+
+    static Proc start(String name, List<String> command, Path dir, Path log) throws IOException {
+        ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile())
+                .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        return new Proc(name, builder.start());
+    }
+
+    /** A command line that runs {@code mainClass} in a new JVM on this JVM's application class path. */
+    static List<String> java(List<String> jvmArgs, Class<?> mainClass, String... args) {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(jvmArgs);
+        command.add("-cp");
+        command.add(classPath());
+        command.add(mainClass.getName());
+        command.addAll(List.of(args));
+        return command;
+    }
+
+    /** This benchmark's class path: the URLs of the loader that loaded it (exec:java's), else java.class.path. */
+    static String classPath() {
+        Set<String> entries = new LinkedHashSet<>();
+        for (ClassLoader loader = Proc.class.getClassLoader(); loader != null; loader = loader.getParent()) {
+            if (loader instanceof URLClassLoader urls) {
+                for (URL url : urls.getURLs()) {
+                    if ("file".equals(url.getProtocol())) {
+                        try {
+                            entries.add(new File(url.toURI()).getPath());
+                        } catch (Exception e) {
+                            entries.add(url.getPath());
+                        }
+                    }
+                }
+                break;
+            }
+        }
+        if (entries.isEmpty()) {
+            entries.addAll(List.of(System.getProperty("java.class.path").split(File.pathSeparator)));
+        }
+        String extra = System.getProperty("bench.extraClasspath", "");
+        if (!extra.isBlank()) {
+            entries.addAll(List.of(extra.split(File.pathSeparator)));
+        }
+        return String.join(File.pathSeparator, entries);
+    }
+
+    void send(String command) {
+        stdin.println(command);
+    }
+
+    /** The next stdout line starting with {@code prefix} (other lines are echoed), or an exception. */
+    String expect(String prefix, long timeoutMs) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+        while (true) {
+            long left = deadline - System.nanoTime();
+            String line = left > 0 ? lines.poll(left, TimeUnit.NANOSECONDS) : null;
+            if (line == null) {
+                throw new IllegalStateException(name + ": no '" + prefix + "' line within " + timeoutMs + " ms"
+                        + (process.isAlive() ? "" : " (exited with " + process.exitValue() + ")"));
+            }
+            if (line.startsWith(prefix)) {
+                return line;
+            }
+            System.out.println("  [" + name + "] " + line);
+        }
+    }
+
+    String call(String command, String replyPrefix, long timeoutMs) throws Exception {
+        send(command);
+        return expect(replyPrefix, timeoutMs);
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
+    /** VmRSS of {@code pid} in bytes, from /proc/&lt;pid&gt;/status; -1 where there is no /proc. */
+    static long rssBytes(long pid) {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    String[] parts = line.substring(6).trim().split("\\s+");
+                    return Long.parseLong(parts[0]) * 1024;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+        return -1;
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        if (process.isAlive()) {
+            send("STOP");
+            if (!process.waitFor(5, TimeUnit.SECONDS)) {
+                process.destroy();
+                if (!process.waitFor(5, TimeUnit.SECONDS)) {
+                    process.destroyForcibly();
+                    process.waitFor(5, TimeUnit.SECONDS);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,141 @@
+package org.synchub.bench.e2e;
+
+import jakarta.websocket.CloseReason;
+import jakarta.websocket.Endpoint;
+import jakarta.websocket.EndpointConfig;
+import jakarta.websocket.MessageHandler;
+import jakarta.websocket.Session;
+import jakarta.websocket.server.ServerEndpointConfig;
+import org.glassfish.tyrus.spi.ServerContainer;
+import org.glassfish.tyrus.spi.ServerContainerFactory;
+import org.synchub.SyncHub;
+import org.synchub.core.SyncHubBuilder;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The SyncHub side of the end-to-end benchmark: one chat server process, a Tyrus (Grizzly) standalone WebSocket
+ * server with a hub configured by name ({@code synchub.driver}, {@code synchub.channel}, {@code synchub.redis.url}).
+ *
+ * <pre>java ... org.synchub.bench.e2e.SyncHubChatServer &lt;port&gt; &lt;redis-url&gt; &lt;channel&gt; [driver]</pre>
+ *
+ * <p>Endpoints: {@code /chat/{room}} has the chat hooks of the crossws server (subscribe to {@code room} on open,
+ * publish every text message from the session to {@code room}); {@code /idle/{room}} accepts sessions and does
+ * nothing with the hub, the baseline for the heap cost of a subscription. Prints {@code READY <port>} when listening;
+ * reads commands on stdin: {@code MEM} answers {@code MEM <rss bytes> <heap used after GC> <sessions>},
+ * {@code STOP} closes the hub and the server and exits.
+ */
+public final class SyncHubChatServer {
+
+    private static final AtomicInteger SESSIONS = new AtomicInteger();
+
+    private SyncHubChatServer() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        if (args.length < 3) {
+            System.err.println("usage: SyncHubChatServer <port> <redis-url> <channel> [driver]");
+            System.exit(2);
+        }
+        int port = Integer.parseInt(args[0]);
+        Map<String, String> config = Map.of(
+                SyncHubBuilder.DRIVER, args.length > 3 ? args[3] : "redis",
+                SyncHubBuilder.CHANNEL, args[2],
+                "synchub.redis.url", args[1]);
+        SyncHub hub = SyncHubBuilder.create()
+                .configure(key -> Optional.ofNullable(config.get(key)))
+                .onFailure(failure -> System.err.println("[synchub-server] " + failure))
+                .build();
+
+        ServerContainer server = ServerContainerFactory.createServerContainer(new HashMap<>());
+        server.addEndpoint(endpoint("/chat/{room}", new Chat(hub)));
+        server.addEndpoint(endpoint("/idle/{room}", new Idle()));
+        server.start("/", port);
+        System.out.println("READY " + port);
+        System.out.flush();
+
+        BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        for (String line; (line = in.readLine()) != null; ) {
+            switch (line.trim()) {
+                case "MEM" -> {
+                    System.out.println("MEM " + Proc.rssBytes(ProcessHandle.current().pid()) + " " + heapAfterGc()
+                            + " " + SESSIONS.get());
+                    System.out.flush();
+                }
+                case "STOP" -> {
+                    hub.close();
+                    server.stop();
+                    System.exit(0);
+                }
+                default -> System.err.println("unknown command: " + line);
+            }
+        }
+        hub.close();
+        server.stop();
+        System.exit(0);
+    }
+
+    private static long heapAfterGc() {
+        var memory = ManagementFactory.getMemoryMXBean();
+        long used = Long.MAX_VALUE;
+        for (int i = 0; i < 4; i++) {
+            System.gc();
+            used = Math.min(used, memory.getHeapMemoryUsage().getUsed());
+        }
+        return used;
+    }
+
+    private static ServerEndpointConfig endpoint(String path, Endpoint instance) {
+        return ServerEndpointConfig.Builder.create(instance.getClass(), path)
+                .configurator(new ServerEndpointConfig.Configurator() {
+                    @Override
+                    public <T> T getEndpointInstance(Class<T> type) {
+                        return type.cast(instance);
+                    }
+                }).build();
+    }
+
+    /** The chat hooks: subscribe on open, publish on message, unsubscribe on close. Stateless, shared. */
+    public static final class Chat extends Endpoint {
+        private final SyncHub hub;
+
+        public Chat(SyncHub hub) {
+            this.hub = hub;
+        }
+
+        @Override
+        public void onOpen(Session session, EndpointConfig config) {
+            SESSIONS.incrementAndGet();
+            String room = session.getPathParameters().get("room");
+            hub.subscribe(session, room);
+            session.addMessageHandler(String.class,
+                    (MessageHandler.Whole<String>) text -> hub.publish(session, room, text));
+        }
+
+        @Override
+        public void onClose(Session session, CloseReason reason) {
+            SESSIONS.decrementAndGet();
+            hub.unsubscribeAll(session);
+        }
+    }
+
+    /** Accepts a session and leaves the hub alone: the same Tyrus session cost without a subscription. */
+    public static final class Idle extends Endpoint {
+        @Override
+        public void onOpen(Session session, EndpointConfig config) {
+            SESSIONS.incrementAndGet();
+        }
+
+        @Override
+        public void onClose(Session session, CloseReason reason) {
+            SESSIONS.decrementAndGet();
+        }
+    }
+}
