@@ -152,6 +152,12 @@ final class E2eReport {
                 }
             }
         }
+        if (!run.retried.isEmpty()) {
+            out.append("\nFailed first tries that were re-run (the re-run is in the table above): ");
+            out.append(String.join("; ", run.retried.stream().map(s -> String.format(Locale.ROOT,
+                    "%s n=%d %s %s/s p99 %s ms lost %d", s.cluster(), s.subscribers(), bytes(s.payload()),
+                    fmt(s.rate()), fmt2(s.p99Ms()), s.lost())).toList())).append(".\n");
+        }
         out.append("\n## Run log\n\n");
         for (String note : run.loadNotes) {
             out.append("    ").append(note).append('\n');

@@ -42,6 +42,8 @@ public final class E2eRun {
     int redisPort;
     Proc generator;
     final List<Step> steps = new ArrayList<>();
+    /** Failed first tries that were re-run (see {@link #sweep}). */
+    final List<Step> retried = new ArrayList<>();
     final List<String> memoryRows = new ArrayList<>();
     final List<String> loadNotes = new ArrayList<>();
     final String startedAt = Instant.now().toString();
@@ -345,7 +347,7 @@ public final class E2eRun {
     void sweep(int n, int payload) throws Exception {
         note(String.format(Locale.ROOT, "sweep: %d subscribers, %d B (load average %s)", n, payload, loadAverage()));
         double factor = quick ? 2.0 : 1.6;
-        double rate = Math.max(2, (quick ? 4000.0 : 2000.0) / n);
+        double rate = Math.max(1, 1000.0 / n);
         double maxRate = 200_000;
         Map<String, Double> lastPass = new HashMap<>();
         Map<String, Double> firstFail = new HashMap<>();
@@ -356,6 +358,13 @@ public final class E2eRun {
                     continue;
                 }
                 Step step = step(cluster, n, payload, rate);
+                if (!step.passed()) {
+                    // one re-run before giving up on a cluster: a neighbour's burst on a shared machine is not
+                    // saturation; the re-run replaces the first try in the results
+                    steps.remove(step);
+                    retried.add(step);
+                    step = step(cluster, n, payload, rate);
+                }
                 if (step.passed()) {
                     lastPass.put(cluster.name(), rate);
                 } else {
@@ -367,8 +376,18 @@ public final class E2eRun {
         }
         int refinements = quick ? 1 : 2;
         for (Cluster cluster : clusters.values()) {
+            double lowest = Math.max(1, 1000.0 / n);
             Double pass = lastPass.get(cluster.name());
             Double fail = firstFail.get(cluster.name());
+            // Failed at the very first rate: step down (a busy machine) until a rate passes, at most three times.
+            for (int i = 0; i < 3 && pass == null && fail != null; i++) {
+                lowest /= 2;
+                if (step(cluster, n, payload, lowest).passed()) {
+                    pass = lowest;
+                } else {
+                    fail = lowest;
+                }
+            }
             for (int i = 0; i < refinements && pass != null && fail != null; i++) {
                 double mid = Math.sqrt(pass * fail);
                 if (step(cluster, n, payload, mid).passed()) {

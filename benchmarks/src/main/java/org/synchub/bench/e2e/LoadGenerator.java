@@ -151,6 +151,8 @@ public final class LoadGenerator {
         final List<Client> publishers = new ArrayList<>();
         volatile Run run = new Run(0);
         volatile int probe = -1;
+        /** Every frame any subscriber of this group received, whatever its run. */
+        final LongAdder frames = new LongAdder();
 
         Group(URI[] instances) {
             this.instances = instances;
@@ -286,6 +288,13 @@ public final class LoadGenerator {
             }
             long received = r.received.sum();
             Histogram h = r.latency.copy();
+            // Let a backlog (a failed step) drain before the next step, so that it does not load the next one.
+            long settleDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            for (long before = -1, now = frames.sum(); now != before && System.nanoTime() < settleDeadline; ) {
+                Thread.sleep(250);
+                before = now;
+                now = frames.sum();
+            }
             double windowSeconds = measureMs / 1000.0;
             long lagMax = 0;
             for (long lag : maxLagNanos) {
@@ -362,6 +371,7 @@ public final class LoadGenerator {
         }
 
         private void handle(CharSequence message, long now) {
+            group.frames.increment();
             if (message.length() > 0 && message.charAt(0) == 'P') {
                 probeSeen = 1;
                 return;

@@ -68,7 +68,10 @@ final class Proc implements AutoCloseable {
         return command;
     }
 
-    /** This benchmark's class path: the URLs of the loader that loaded it (exec:java's), else java.class.path. */
+    /**
+     * This benchmark's class path: the URLs of the loader that loaded it (exec:java's), else java.class.path; without
+     * impl's test classes, whose Weld component provider for Tyrus would need CDI in the server JVMs.
+     */
     static String classPath() {
         Set<String> entries = new LinkedHashSet<>();
         for (ClassLoader loader = Proc.class.getClassLoader(); loader != null; loader = loader.getParent()) {
@@ -92,6 +95,7 @@ final class Proc implements AutoCloseable {
         if (!extra.isBlank()) {
             entries.addAll(List.of(extra.split(File.pathSeparator)));
         }
+        entries.removeIf(entry -> entry.endsWith("-tests.jar") || entry.endsWith("test-classes"));
         return String.join(File.pathSeparator, entries);
     }
 
