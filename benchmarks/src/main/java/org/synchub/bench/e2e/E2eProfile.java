@@ -95,6 +95,9 @@ final class E2eProfile {
                 continue;
             }
             List<RecordedFrame> frames = stack.getFrames();
+            if (frames.stream().anyMatch(f -> name(f).startsWith("jdk.jfr."))) {
+                continue; // the recorder's own work (started by jcmd), not the server's
+            }
             if (type.equals("jdk.ExecutionSample")) {
                 samples++;
                 leaf.merge(name(frames.get(0)), 1L, Long::sum);
