@@ -158,7 +158,7 @@ class HostDriverTest {
 
         for (int header : new int[] {100_000, -1}) {
             int before = a.context.malformed();
-            try (SocketChannel raw = HostSockets.connect(aSocket)) {
+            try (SocketChannel raw = connectWhenListening(aSocket)) {
                 raw.write(ByteBuffer.allocate(4 + 64).putInt(header).flip());
                 raw.configureBlocking(false);
                 ByteBuffer sink = ByteBuffer.allocate(16);
@@ -300,6 +300,20 @@ class HostDriverTest {
             String name = channelDir.getFileName().toString();
             assertTrue(name.matches("[A-Za-z0-9._~-]{1,32}") && !name.equals(".") && !name.equals(".."), name);
         }
+    }
+
+    /** Connects to {@code socket}, retrying while it is bound but not yet listening (the file appears first). */
+    private static SocketChannel connectWhenListening(Path socket) {
+        SocketChannel[] connected = {null};
+        Await.until(TestNode.TIMEOUT, "a connection to " + socket, () -> {
+            try {
+                connected[0] = HostSockets.connect(socket);
+                return true;
+            } catch (IOException notYet) {
+                return false;
+            }
+        });
+        return connected[0];
     }
 
     private static List<Path> sockets(HostAdapter adapter) {
