@@ -465,7 +465,9 @@ final class HostDriver implements SyncDriver {
                 return;
             }
             if (k.isConnectable()) {
-                channel.finishConnect();
+                if (!channel.finishConnect()) {
+                    return;
+                }
                 connected = true;
                 k.interestOps(SelectionKey.OP_READ);
             }
