@@ -24,6 +24,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -53,11 +54,15 @@ final class HostDriver implements SyncDriver {
 
     /** How often the channel directory is rescanned for new and dead peers. */
     static final long SCAN_INTERVAL_MS = 1_000;
-    /** A refused socket file at least this old is stale (its process died) and is deleted. */
+    /** A socket file nobody listens on (its process died) is deleted once it is this old. */
     static final long STALE_AFTER_MS = 1_000;
     private static final int CHUNK_BYTES = 256 * 1024;
     private static final int MAX_BATCH = 1024;
     private static final int READ_BUFFER_BYTES = 64 * 1024;
+    private static final String SOCK = ".sock";
+    private static final String BINDING = ".binding";
+    /** A temporary {@code .binding} socket this old was left by a process that died while binding. */
+    private static final long ABANDONED_BINDING_MS = 60_000;
 
     private final SyncDriverContext context;
     private final Path channelDir;
@@ -234,23 +239,35 @@ final class HostDriver implements SyncDriver {
         }
     }
 
-    /** Binds a fresh socket file name (retrying on the unlikely clash with a live peer's name), owner-only. */
+    /**
+     * Binds a fresh socket file name, owner-only. The socket is bound under a temporary name ({@code .binding}),
+     * made {@code rw-------}, then renamed into place, so peers only ever see sockets that are listening and
+     * private. Retries on the unlikely clash with a live peer's name.
+     */
     private ServerSocketChannel bind() throws IOException {
         for (int attempt = 1; ; attempt++) {
-            Path path = channelDir.resolve(HostDirectory.socketName(context.instanceId()));
+            String name = HostDirectory.socketName(context.instanceId());
+            Path path = channelDir.resolve(name);
+            Path binding = channelDir.resolve(name.substring(0, name.length() - SOCK.length()) + BINDING);
             ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
             try {
-                server.bind(UnixDomainSocketAddress.of(path));
+                server.bind(UnixDomainSocketAddress.of(binding));
+                HostDirectory.restrict(binding, HostDirectory.SOCKET_PERMISSIONS);
+                if (HostDirectory.exists(path)) {
+                    throw new BindException(path + " exists");
+                }
+                Files.move(binding, path, StandardCopyOption.ATOMIC_MOVE);
                 ownSocket = path;
-                HostDirectory.restrict(path, HostDirectory.SOCKET_PERMISSIONS);
                 return server;
             } catch (BindException inUse) {
                 server.close();
+                Files.deleteIfExists(binding);
                 if (attempt >= 5) {
                     throw inUse;
                 }
             } catch (IOException | RuntimeException e) {
                 server.close();
+                Files.deleteIfExists(binding);
                 throw e;
             }
         }
@@ -303,12 +320,16 @@ final class HostDriver implements SyncDriver {
                     + "cleaner?); listening again on a new one");
         }
         Set<String> present = new HashSet<>();
-        try (DirectoryStream<Path> files = Files.newDirectoryStream(channelDir, "*.sock")) {
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(channelDir)) {
             for (Path file : files) {
                 String name = file.getFileName().toString();
-                present.add(name);
-                if (!file.equals(own) && !peers.containsKey(name) && !ignored.contains(name)) {
-                    connect(name, file, sel);
+                if (name.endsWith(BINDING)) {
+                    removeIfOlder(file, ABANDONED_BINDING_MS);
+                } else if (name.endsWith(SOCK)) {
+                    present.add(name);
+                    if (!file.equals(own) && !peers.containsKey(name) && !ignored.contains(name)) {
+                        connect(name, file, sel);
+                    }
                 }
             }
         }
@@ -340,8 +361,9 @@ final class HostDriver implements SyncDriver {
             peer.key = channel.register(sel, done ? SelectionKey.OP_READ : SelectionKey.OP_CONNECT, peer);
             peers.put(name, peer);
         } catch (ConnectException refused) {
+            // sockets are renamed into place once listening: nobody listens here any more
             closeQuietly(channel);
-            removeIfStale(file, attributes);
+            removeIfOlder(file, STALE_AFTER_MS);
         } catch (NoSuchFileException gone) {
             closeQuietly(channel);
         } catch (IOException e) {
@@ -352,17 +374,17 @@ final class HostDriver implements SyncDriver {
         }
     }
 
-    /** Nobody listens on {@code file}: deletes it unless it was created just now (its owner may be binding). */
-    private void removeIfStale(Path file, BasicFileAttributes attributes) {
-        long age = System.currentTimeMillis() - attributes.lastModifiedTime().toMillis();
-        if (age < STALE_AFTER_MS) {
-            return;
-        }
+    /** Deletes {@code file} (a socket nobody listens on) unless it changed within {@code millis}. */
+    private static void removeIfOlder(Path file, long millis) {
         try {
-            Files.deleteIfExists(file);
-            LOG.log(System.Logger.Level.DEBUG, () -> "deleted the stale socket " + file + " (its process is gone)");
+            long age = System.currentTimeMillis() - Files.getLastModifiedTime(file, LinkOption.NOFOLLOW_LINKS)
+                    .toMillis();
+            if (age >= millis) {
+                Files.deleteIfExists(file);
+                LOG.log(System.Logger.Level.DEBUG, () -> "deleted " + file + ": nobody listens on it");
+            }
         } catch (IOException e) {
-            LOG.log(System.Logger.Level.DEBUG, () -> "could not delete the stale socket " + file + ": " + e);
+            LOG.log(System.Logger.Level.DEBUG, () -> "could not delete " + file + ": " + e);
         }
     }
 
