@@ -18,12 +18,14 @@ import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Stream;
 
 /**
- * Relay throughput of the host driver (hub A publishes, hub B's driver receives and fans in) against a raw Unix
- * domain socket baseline in the same run: one thread writing the same length-prefixed envelope frames with one
- * {@code write} per frame, another reading and splitting them.
+ * Relay throughput of the host driver (hub A publishes, hub B's driver receives and fans in) against raw Unix
+ * domain socket baselines in the same run: one thread writing the same length-prefixed envelope frames with one
+ * {@code write} per frame, another reading and splitting them; then the same with the envelope JSON encoded and
+ * decoded per message.
  *
  * <p>Run: {@code mvn -q -pl benchmarks -am package exec:java -DskipTests -Dbench=Host}. Optional system properties:
  * {@code -Dmessages=200000 -Drounds=3 -Dpayload=100}.
@@ -48,13 +50,16 @@ public final class HostBenchmark {
             System.out.printf("host driver benchmark: %d messages per round, %d-char payload (%d-byte envelope),"
                     + " %d cores, Java %s%n", MESSAGES, PAYLOAD, envelope.length,
                     Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"));
-            raw(dir, envelope, MESSAGES / 4); // warm-up
+            raw(dir, message, MESSAGES / 4, false); // warm-up
+            raw(dir, message, MESSAGES / 4, true);
             relay(dir, message, MESSAGES / 4);
             for (int round = 1; round <= ROUNDS; round++) {
-                double rawRate = raw(dir, envelope, MESSAGES);
+                double rawRate = raw(dir, message, MESSAGES, false);
+                double codecRate = raw(dir, message, MESSAGES, true);
                 double[] relay = relay(dir, message, MESSAGES);
-                System.out.printf("round %d: raw UDS write loop %,.0f msg/s | SyncHub host relay %,.0f msg/s "
-                        + "(%.0f%% of raw; %d dropped)%n", round, rawRate, relay[0], 100 * relay[0] / rawRate,
+                System.out.printf("round %d: raw UDS write loop %,.0f msg/s | raw + JSON encode/decode %,.0f msg/s"
+                        + " | SyncHub host relay %,.0f msg/s (%.0f%% of raw, %.0f%% of raw + JSON; %d dropped)%n",
+                        round, rawRate, codecRate, relay[0], 100 * relay[0] / rawRate, 100 * relay[0] / codecRate,
                         (long) relay[1]);
             }
         } finally {
@@ -64,10 +69,16 @@ public final class HostBenchmark {
         }
     }
 
-    /** Raw baseline: frames written one per write() to a socket, read and split by another thread; msg/s. */
-    private static double raw(Path dir, byte[] envelope, int count) throws Exception {
+    /**
+     * Raw baseline: frames written one per write() to a socket, read and split by another thread; with
+     * {@code codec}, each message is also encoded with {@link EnvelopeCodec} before writing and decoded after
+     * reading (the work the driver and hub add). Returns msg/s.
+     */
+    private static double raw(Path dir, SyncMessage message, int count, boolean codec) throws Exception {
         Path path = dir.resolve("raw.sock");
         Files.deleteIfExists(path);
+        String id = UUID.randomUUID().toString();
+        byte[] envelope = EnvelopeCodec.encode(id, message).getBytes(StandardCharsets.UTF_8);
         ByteBuffer frame = ByteBuffer.allocate(4 + envelope.length).putInt(envelope.length).put(envelope).flip();
         AtomicLong received = new AtomicLong();
         try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
@@ -88,7 +99,10 @@ public final class HostBenchmark {
                             }
                             byte[] body = new byte[need];
                             buffer.get(body);
-                            new String(body, StandardCharsets.UTF_8);
+                            String text = new String(body, StandardCharsets.UTF_8);
+                            if (codec && EnvelopeCodec.decode(text).isEmpty()) {
+                                throw new IllegalStateException("undecodable frame");
+                            }
                             need = -1;
                             frames++;
                         }
@@ -104,6 +118,10 @@ public final class HostBenchmark {
             try (SocketChannel out = SocketChannel.open(UnixDomainSocketAddress.of(path))) {
                 for (int i = 0; i < count; i++) {
                     ByteBuffer f = frame.duplicate();
+                    if (codec) {
+                        byte[] body = EnvelopeCodec.encode(id, message).getBytes(StandardCharsets.UTF_8);
+                        f = ByteBuffer.allocate(4 + body.length).putInt(body.length).put(body).flip();
+                    }
                     while (f.hasRemaining()) {
                         out.write(f);
                     }
@@ -138,7 +156,7 @@ public final class HostBenchmark {
             long start = System.nanoTime();
             for (int i = 0; i < count; i++) {
                 while (i - (b.counters().received() - base) >= WINDOW) {
-                    Thread.onSpinWait();
+                    LockSupport.parkNanos(50_000);
                 }
                 a.publish(message);
             }
@@ -152,7 +170,7 @@ public final class HostBenchmark {
                 } else if (System.nanoTime() - lastChange > 2_000_000_000L) {
                     break; // the rest was dropped
                 }
-                Thread.onSpinWait();
+                LockSupport.parkNanos(50_000);
             }
             long nanos = (b.counters().received() - base < count ? lastChange : System.nanoTime()) - start;
             long got = b.counters().received() - base;
