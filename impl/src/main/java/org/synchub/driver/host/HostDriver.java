@@ -250,8 +250,10 @@ final class HostDriver implements SyncDriver {
             Path path = channelDir.resolve(name);
             Path binding = channelDir.resolve(name.substring(0, name.length() - SOCK.length()) + BINDING);
             ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+            boolean bound = false;
             try {
                 server.bind(UnixDomainSocketAddress.of(binding));
+                bound = true;
                 HostDirectory.restrict(binding, HostDirectory.SOCKET_PERMISSIONS);
                 if (HostDirectory.exists(path)) {
                     throw new BindException(path + " exists");
@@ -261,13 +263,17 @@ final class HostDriver implements SyncDriver {
                 return server;
             } catch (BindException inUse) {
                 server.close();
-                Files.deleteIfExists(binding);
+                if (bound) {
+                    Files.deleteIfExists(binding);
+                }
                 if (attempt >= 5) {
                     throw inUse;
                 }
             } catch (IOException | RuntimeException e) {
                 server.close();
-                Files.deleteIfExists(binding);
+                if (bound) {
+                    Files.deleteIfExists(binding);
+                }
                 throw e;
             }
         }
@@ -370,7 +376,7 @@ final class HostDriver implements SyncDriver {
             closeQuietly(channel);
             ignored.add(name);
             context.failure(SyncStage.SUBSCRIBE, new IOException("cannot connect to the instance socket " + file
-                    + " (" + e + "): ignored until it is replaced", e));
+                    + " (" + e + "): ignored while it exists", e));
         }
     }
 
@@ -393,7 +399,7 @@ final class HostDriver implements SyncDriver {
             if (peer.connected && !peer.waitingToWrite) {
                 try {
                     peer.flush();
-                } catch (IOException e) {
+                } catch (IOException | RuntimeException e) {
                     peer.drop();
                 }
             }
