@@ -105,6 +105,21 @@ final class E2eReport {
                     s.isPresent() && c.isPresent() ? String.format(Locale.ROOT, "%.2f×", s.get().rate() / c.get().rate())
                             : "–"));
         }
+        if (run.clusters.containsKey(E2eRun.RAW)) {
+            out.append("\nBaseline in the same run, the same hooks written straight on Tyrus and Jedis with no hub "
+                    + "(`RawChatServer`: no send queues or bounds, fire-and-forget sends):\n\n"
+                    + "| subscribers | payload | raw pub/s | raw deliveries/s | raw p99 ms | SyncHub / raw |\n"
+                    + "|---:|---:|---:|---:|---:|---:|\n");
+            for (Config config : configs()) {
+                var s = saturation(E2eRun.SYNCHUB, config);
+                var r = saturation(E2eRun.RAW, config);
+                out.append(String.format(Locale.ROOT, "| %d | %s | %s | %s | %s | %s |%n", config.subscribers(),
+                        bytes(config.payload()), r.map(x -> fmt(x.rate())).orElse("< lowest"),
+                        r.map(x -> fmt(x.delivered())).orElse("–"), r.map(x -> fmt2(x.p99Ms())).orElse("–"),
+                        s.isPresent() && r.isPresent()
+                                ? String.format(Locale.ROOT, "%.2f×", s.get().rate() / r.get().rate()) : "–"));
+            }
+        }
         out.append("\n## Latency at the highest rate both sustain\n\n");
         out.append("| subscribers | payload | pub/s | deliveries/s | SyncHub p50 / p99 / max ms | "
                 + "crossws p50 / p99 / max ms |\n|---:|---:|---:|---:|---:|---:|\n");
@@ -144,7 +159,7 @@ final class E2eReport {
                 .append("`.\n\n| cluster | subscribers | payload | pub/s | delivered/s | p50 ms | p99 ms | max ms "
                         + "| lost | ok |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
         for (Config config : configs()) {
-            for (String cluster : List.of(E2eRun.SYNCHUB, E2eRun.CROSSWS)) {
+            for (String cluster : run.clusters.keySet()) {
                 for (E2eRun.Step s : steps(cluster, config)) {
                     out.append(String.format(Locale.ROOT, "| %s | %d | %s | %s | %s | %s | %s | %s | %d | %s |%n",
                             cluster, s.subscribers(), bytes(s.payload()), fmt(s.rate()), fmt(s.delivered()),
@@ -182,6 +197,7 @@ final class E2eReport {
             chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNW);
             addSeries(chart, E2eRun.SYNCHUB, config, new Color(0x1f77b4));
             addSeries(chart, E2eRun.CROSSWS, config, new Color(0xd62728));
+            addSeries(chart, E2eRun.RAW, config, new Color(0x7f7f7f));
             double[] xs = steps(E2eRun.SYNCHUB, config).stream().mapToDouble(s -> s.rate() * s.subscribers())
                     .toArray();
             if (xs.length > 0) {

@@ -22,15 +22,19 @@ import java.util.concurrent.TimeUnit;
  * generator JVM; idle-session memory, then for each subscriber count and payload an interleaved rate sweep of both
  * clusters; writes the table, the raw CSV and the plot under {@code benchmarks/results/}.
  *
+ * <p>A third cluster, {@link RawChatServer} (the same hooks written straight on Tyrus and Jedis, no hub), is swept
+ * alongside as the baseline that shows what the hub itself costs ({@code -De2e.raw=false} leaves it out).
+ *
  * <p>System properties: {@code quick=true} (a 2–3 minute subset), {@code profile=true} (JFR on the SyncHub servers
  * at saturation instead of the comparison), {@code e2e.subscribers}, {@code e2e.payloads} (comma lists) to override
- * the sweep.
+ * the sweep, {@code e2e.nice}, {@code e2e.serverJvmArgs}.
  */
 public final class E2eRun {
 
     static final double P99_LIMIT_MS = 50;
     static final String SYNCHUB = "SyncHub";
     static final String CROSSWS = "crossws";
+    static final String RAW = "raw Tyrus+Jedis";
 
     final boolean quick = Boolean.getBoolean("quick");
     final Path root;
@@ -150,6 +154,13 @@ public final class E2eRun {
             Proc c2 = start("crossws-b", List.of("node", "--expose-gc", crossws.resolve("server.mjs").toString(),
                     "" + cb, redisUrl, "bench-crossws"));
             clusters.put(CROSSWS, new Cluster(CROSSWS, "C", "bench-crossws", c1, c2, ca, cb));
+        }
+        if (withCrossws && Boolean.parseBoolean(System.getProperty("e2e.raw", "true"))) {
+            int ra = freePort();
+            int rb = freePort();
+            Proc r1 = start("raw-a", Proc.java(serverJvm, RawChatServer.class, "" + ra, redisUrl, "bench-raw"));
+            Proc r2 = start("raw-b", Proc.java(serverJvm, RawChatServer.class, "" + rb, redisUrl, "bench-raw"));
+            clusters.put(RAW, new Cluster(RAW, "R", "bench-raw", r1, r2, ra, rb));
         }
         for (Cluster cluster : clusters.values()) {
             cluster.a().expect("READY", 60_000);
@@ -299,6 +310,9 @@ public final class E2eRun {
     void memory() throws Exception {
         int n = 1000;
         for (Cluster cluster : clusters.values()) {
+            if (cluster.name().equals(RAW)) {
+                continue;
+            }
             long[] base = mem(cluster);
             generator.call(String.join(" ", "CONNECT", "M", "" + n, "/chat/idle", cluster.url(0), cluster.url(1),
                     "idle"), "OK", 180_000);
