@@ -195,9 +195,9 @@ final class E2eReport {
             chart.getStyler().setXAxisLogarithmic(true);
             chart.getStyler().setYAxisLogarithmic(true);
             chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNW);
-            addSeries(chart, E2eRun.SYNCHUB, config, new Color(0x1f77b4));
-            addSeries(chart, E2eRun.CROSSWS, config, new Color(0xd62728));
-            addSeries(chart, E2eRun.RAW, config, new Color(0x7f7f7f));
+            addSeries(chart, E2eRun.SYNCHUB, config, new Color(0x1f77b4), true);
+            addSeries(chart, E2eRun.CROSSWS, config, new Color(0xd62728), true);
+            addSeries(chart, E2eRun.RAW, config, new Color(0xa0a0a0), false);
             double[] xs = steps(E2eRun.SYNCHUB, config).stream().mapToDouble(s -> s.rate() * s.subscribers())
                     .toArray();
             if (xs.length > 0) {
@@ -207,7 +207,9 @@ final class E2eReport {
                         new double[] {lo, Math.max(hi, lo * 1.01)},
                         new double[] {E2eRun.P99_LIMIT_MS, E2eRun.P99_LIMIT_MS});
                 limit.setMarker(SeriesMarkers.NONE);
-                limit.setLineColor(Color.GRAY);
+                limit.setLineColor(Color.BLACK);
+                limit.setLineStyle(new BasicStroke(1f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f,
+                        new float[] {2f, 3f}, 0f));
             }
             charts.add(chart);
         }
@@ -217,7 +219,7 @@ final class E2eReport {
                 BitmapEncoder.BitmapFormat.PNG);
     }
 
-    private void addSeries(XYChart chart, String cluster, Config config, Color color) {
+    private void addSeries(XYChart chart, String cluster, Config config, Color color, boolean withP50) {
         List<E2eRun.Step> steps = steps(cluster, config);
         if (steps.isEmpty()) {
             return;
@@ -229,6 +231,9 @@ final class E2eReport {
         s99.setMarkerColor(color);
         s99.setLineColor(color);
         s99.setMarker(SeriesMarkers.CIRCLE);
+        if (!withP50) {
+            return;
+        }
         XYSeries s50 = chart.addSeries(cluster + " p50", x, p50);
         s50.setMarkerColor(color);
         s50.setLineColor(color);

@@ -378,7 +378,7 @@ public final class E2eRun {
     /** Raises the rate step by step, both clusters alternating at each rate, until each fails; then bisects. */
     void sweep(int n, int payload) throws Exception {
         note(String.format(Locale.ROOT, "sweep: %d subscribers, %d B (load average %s)", n, payload, loadAverage()));
-        double factor = quick ? 2.0 : 1.6;
+        double factor = quick ? 2.0 : 1.8;
         double rate = Math.max(2, 1000.0 / n);
         double maxRate = 200_000;
         Map<String, Double> lastPass = new HashMap<>();
