@@ -11,6 +11,10 @@ import redis.clients.jedis.Jedis;
 import redis.clients.jedis.JedisPubSub;
 import redis.clients.jedis.Protocol;
 import redis.clients.jedis.exceptions.JedisDataException;
+import redis.clients.jedis.exceptions.JedisException;
+
+
+import java.io.IOException;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -103,6 +107,15 @@ final class RedisDriver implements SyncDriver {
     // ------------------------------------------------------------------ subscribing
 
     private void listen(Runnable connected) throws Exception {
+        try {
+            listenOnce(connected);
+        } catch (JedisException e) {
+            throw new IOException("Redis subscription to channel '" + channel + "' at " + source.describe()
+                    + " failed: " + e.getMessage() + " (reconnecting with backoff)", e);
+        }
+    }
+
+    private void listenOnce(Runnable connected) throws Exception {
         Jedis jedis = source.open();
         subscription = jedis;
         try {
@@ -183,6 +196,15 @@ final class RedisDriver implements SyncDriver {
 
     /** Pump thread: one pipelined batch of PUBLISH commands, replies read after the whole batch is written. */
     private void send(List<byte[]> batch) throws Exception {
+        try {
+            sendOnce(batch);
+        } catch (JedisException e) {
+            throw new IOException("Redis PUBLISH of " + batch.size() + " message(s) to channel '" + channel + "' at "
+                    + source.describe() + " failed: " + e.getMessage() + "; they are lost (at-most-once relay)", e);
+        }
+    }
+
+    private void sendOnce(List<byte[]> batch) throws Exception {
         Jedis jedis = publisherConnection();
         if (jedis == null) {
             return;
