@@ -1,5 +1,6 @@
 package org.synchub.bench.e2e;
 
+import org.synchub.testing.RedisServer;
 import redis.clients.jedis.Jedis;
 
 import java.io.IOException;
@@ -42,7 +43,7 @@ public final class E2eRun {
     final Path logs;
     final List<Proc> procs = new ArrayList<>();
     final Map<String, Cluster> clusters = new LinkedHashMap<>();
-    Process redis;
+    RedisServer redis;
     int redisPort;
     Proc generator;
     final List<Step> steps = new ArrayList<>();
@@ -167,8 +168,12 @@ public final class E2eRun {
             cluster.b().expect("READY", 60_000);
             awaitRedisSubscribers(cluster.channel(), 2);
         }
-        generator = start("generator", Proc.java(List.of("-Xms512m", "-Xmx2g", "-XX:+UseG1GC"),
-                LoadGenerator.class));
+        List<String> generatorJvm = new ArrayList<>(List.of("-Xms512m", "-Xmx2g", "-XX:+UseG1GC"));
+        String generatorExtra = System.getProperty("e2e.generatorJvmArgs", "");
+        if (!generatorExtra.isBlank()) {
+            generatorJvm.addAll(List.of(generatorExtra.trim().split("\\s+")));
+        }
+        generator = start("generator", Proc.java(generatorJvm, LoadGenerator.class));
         generator.expect("READY", 60_000);
         note("servers up: " + String.join(", ", clusters.keySet()) + "; redis-server " + redisPort);
     }
@@ -181,7 +186,7 @@ public final class E2eRun {
     }
 
     /**
-     * {@code -De2e.nice=N} runs every process of the benchmark (servers, Redis, generator) at niceness N, the same
+     * {@code -De2e.nice=N} runs the servers and the generator at niceness N, the same
      * for both clusters: with a negative N (root), neighbours' builds on a shared machine disturb it less.
      */
     static List<String> niced(List<String> command) {
@@ -209,30 +214,11 @@ public final class E2eRun {
         }
     }
 
+    /** A private redis-server (the one on the PATH, else embedded-redis's binary) on a free loopback port. */
     void startRedis() throws Exception {
-        redisPort = freePort();
-        Path dir = Files.createTempDirectory("synchub-e2e-redis-");
-        try {
-            redis = new ProcessBuilder(niced(List.of("redis-server", "--port", "" + redisPort, "--bind", "127.0.0.1",
-                    "--save", "", "--appendonly", "no", "--dir", dir.toString(), "--daemonize", "no")))
-                    .redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(logs.resolve("redis.log").toFile())).start();
-        } catch (IOException e) {
-            throw new IllegalStateException("redis-server must be on the PATH for the end-to-end benchmark", e);
-        }
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-        while (true) {
-            try (Jedis jedis = new Jedis("127.0.0.1", redisPort)) {
-                if ("PONG".equals(jedis.ping())) {
-                    return;
-                }
-            } catch (RuntimeException notYet) {
-                if (System.nanoTime() > deadline || !redis.isAlive()) {
-                    throw new IllegalStateException("redis-server did not start: see " + logs.resolve("redis.log"));
-                }
-                Thread.sleep(20);
-            }
-        }
+        redis = RedisServer.start();
+        redisPort = redis.port();
+        note("redis-server: " + redis.executable());
     }
 
     void awaitRedisSubscribers(String channel, int count) throws Exception {
@@ -266,13 +252,10 @@ public final class E2eRun {
             }
         }
         if (redis != null) {
-            redis.destroy();
             try {
-                if (!redis.waitFor(5, TimeUnit.SECONDS)) {
-                    redis.destroyForcibly();
-                }
-            } catch (InterruptedException e) {
-                redis.destroyForcibly();
+                redis.close();
+            } catch (Exception e) {
+                System.err.println("[e2e] stopping redis-server: " + e);
             }
         }
     }
@@ -283,6 +266,7 @@ public final class E2eRun {
         long t0 = System.nanoTime();
         setUp(true);
         memory();
+        warmUp();
         int[] subscriberCounts = ints(System.getProperty("e2e.subscribers", quick ? "100,1000" : "10,100,1000"));
         int[] payloads = ints(System.getProperty("e2e.payloads", quick ? "100" : "100,4096"));
         for (int n : subscriberCounts) {
@@ -304,6 +288,26 @@ public final class E2eRun {
         note(String.format(Locale.ROOT, "finished in %.1f min, load average %s",
                 (System.nanoTime() - t0) / 60e9, loadAverage()));
         new E2eReport(this).write();
+    }
+
+    /**
+     * Unmeasured traffic through every cluster first, so that the JVM servers are JIT-compiled before the first
+     * measured step (V8 warms up too); the same for each cluster.
+     */
+    void warmUp() throws Exception {
+        long ms = quick ? 4000 : 8000;
+        for (Cluster cluster : clusters.values()) {
+            generator.call(String.join(" ", "CONNECT", "W", "100", "/chat/warm", cluster.url(0), cluster.url(1)),
+                    "OK", 180_000);
+            for (int payload : new int[] {100, 4096}) {
+                generator.call(String.format(Locale.ROOT, "RUN W 100 %d 0 %d 3000", payload, ms / 2), "RESULT",
+                        120_000);
+            }
+            generator.call("CLOSE W", "OK", 60_000);
+            awaitSessions(cluster, 0);
+        }
+        note("warm-up: " + ms / 1000 + " s of unmeasured traffic through each cluster (100 subscribers, 100 "
+                + "publishes/s)");
     }
 
     /** Idle subscribed sessions: server RSS and heap for 1,000 of them, and the hub's own heap share. */

@@ -50,14 +50,30 @@ public final class LoadGenerator {
     static final int PUBLISHERS_PER_INSTANCE = 2;
     static final long HISTOGRAM_MAX_MICROS = TimeUnit.SECONDS.toMicros(120);
 
-    private final ExecutorService executor = Executors.newFixedThreadPool(2, daemon("ws-client"));
-    private final HttpClient http = HttpClient.newBuilder().executor(executor)
-            .connectTimeout(Duration.ofSeconds(10)).build();
+    /**
+     * Several JDK clients, connections spread over them: each client reads all its sockets on one selector thread,
+     * so one client would cap the receive side at one core ({@code -Dgen.clients}, default 2). With
+     * {@code -Dgen.direct=true} (default) frames are handled on the selector thread itself, without a hand-off to
+     * an executor.
+     */
+    private final HttpClient[] http = clients(Integer.getInteger("gen.clients", 2),
+            Boolean.parseBoolean(System.getProperty("gen.direct", "true")));
+    private int nextClient;
     private final Map<String, Group> groups = new HashMap<>();
     private final AtomicInteger runIds = new AtomicInteger(1);
 
     public static void main(String[] args) throws Exception {
         new LoadGenerator().serve();
+    }
+
+    private static HttpClient[] clients(int count, boolean direct) {
+        HttpClient[] clients = new HttpClient[count];
+        for (int i = 0; i < count; i++) {
+            ExecutorService executor = direct ? null : Executors.newFixedThreadPool(2, daemon("ws-client-" + i));
+            clients[i] = HttpClient.newBuilder().executor(direct ? Runnable::run : executor)
+                    .connectTimeout(Duration.ofSeconds(10)).build();
+        }
+        return clients;
     }
 
     private void serve() throws Exception {
@@ -330,6 +346,8 @@ public final class LoadGenerator {
         private volatile WebSocket ws;
         private final StringBuilder partial = new StringBuilder();
 
+        private final HttpClient client = http[nextClient++ % http.length];
+
         Client(Group group, URI uri, boolean subscriber) {
             this.group = group;
             this.uri = uri;
@@ -337,7 +355,7 @@ public final class LoadGenerator {
         }
 
         CompletableFuture<WebSocket> connect() {
-            return http.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(30)).buildAsync(uri, this);
+            return client.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(30)).buildAsync(uri, this);
         }
 
         /** Sends one text frame and waits until the client has written it (one send in flight per socket). */
