@@ -87,6 +87,8 @@ final class E2eProfile {
         Map<String, Long> allocByFrame = new HashMap<>();
         Map<String, Long> allocByClass = new HashMap<>();
         long samples = 0;
+        long nativeSamples = 0;
+        Map<String, Long> nativeSites = new HashMap<>();
         long allocWeight = 0;
         for (RecordedEvent event : RecordingFile.readAllEvents(jfr)) {
             String type = event.getEventType().getName();
@@ -111,6 +113,17 @@ final class E2eProfile {
                         }
                     }
                 }
+            } else if (type.equals("jdk.NativeMethodSample")) {
+                nativeSamples++;
+                String site = name(frames.get(0));
+                for (RecordedFrame frame : frames) {
+                    if (!frame.getMethod().getType().getName().startsWith("sun.nio.")
+                            && !frame.getMethod().getType().getName().startsWith("java.")) {
+                        site = name(frame) + " (in " + name(frames.get(0)) + ")";
+                        break;
+                    }
+                }
+                nativeSites.merge(site, 1L, Long::sum);
             } else if (type.equals("jdk.ObjectAllocationSample")) {
                 long weight = event.getLong("weight");
                 allocWeight += weight;
@@ -132,6 +145,8 @@ final class E2eProfile {
         table(out, "Top frames by self time (execution samples, " + samples + " total)", leaf, samples, 25);
         table(out, "Top SyncHub frames, inclusive", synchubInclusive, samples, 20);
         table(out, "Top frames, inclusive", inclusive, samples, 40);
+        table(out, "Threads in native code (socket reads/writes, waits; " + nativeSamples + " samples), by first "
+                + "non-JDK frame", nativeSites, nativeSamples, 15);
         table(out, "Allocation by class (sampled weight)", allocByClass, allocWeight, 15);
         table(out, "Allocation by first SyncHub frame (sampled weight)", allocByFrame, allocWeight, 20);
         return out.toString();
