@@ -79,6 +79,17 @@ public final class E2eRun {
         double delivered() {
             return Double.parseDouble(result.get("delivered_per_s"));
         }
+
+        /** CPU time of both server processes over the whole step, per message received by a subscriber. */
+        double serverCpuMicrosPerDelivery() {
+            long received = Long.parseLong(result.get("received"));
+            return received == 0 ? Double.NaN : Long.parseLong(result.get("server_cpu_ms")) * 1000.0 / received;
+        }
+
+        /** Both servers' CPU use over the step, in cores (1.0 = one core busy all the time). */
+        double serverCores() {
+            return Long.parseLong(result.get("server_cpu_ms")) / (double) Long.parseLong(result.get("wall_ms"));
+        }
     }
 
     /** Two server processes of one kind; group = the generator's group name for it. */
@@ -441,8 +452,15 @@ public final class E2eRun {
         long warmup = Math.max(quick ? 500 : 1000, Math.min(2000, (long) (1000 / rate)));
         long measure = Math.max(quick ? 1500 : 3000, Math.min(8000, (long) (5000 / rate)));
         long drain = quick ? 2000 : 3000;
+        long cpuBefore = Proc.cpuMillis(cluster.a().pid()) + Proc.cpuMillis(cluster.b().pid());
+        long generatorBefore = Proc.cpuMillis(generator.pid());
+        long wallBefore = System.nanoTime();
         String line = generator.call(String.format(Locale.ROOT, "RUN %s %.3f %d %d %d %d", cluster.group(), rate,
                 payload, warmup, measure, drain), "RESULT", 120_000);
+        long wallMs = (System.nanoTime() - wallBefore) / 1_000_000;
+        long cpuMs = Proc.cpuMillis(cluster.a().pid()) + Proc.cpuMillis(cluster.b().pid()) - cpuBefore;
+        long generatorMs = Proc.cpuMillis(generator.pid()) - generatorBefore;
+        line += " server_cpu_ms=" + cpuMs + " generator_cpu_ms=" + generatorMs + " wall_ms=" + wallMs;
         Map<String, String> result = new LinkedHashMap<>();
         for (String field : line.substring("RESULT ".length()).split(" ")) {
             int eq = field.indexOf('=');
@@ -451,8 +469,9 @@ public final class E2eRun {
         Step step = new Step(cluster.name(), n, payload, rate, result);
         steps.add(step);
         System.out.printf(Locale.ROOT, "  %-7s n=%-4d %5dB pub %9.1f/s -> %9.0f deliveries/s  p50 %7.2f  p99 %8.2f"
-                        + "  max %8.2f ms  lost %d closed %s  %s%n", cluster.name(), n, payload, rate,
-                step.delivered(), step.p50Ms(), step.p99Ms(), step.maxMs(), step.lost(), result.get("closed"),
+                        + "  max %8.2f ms  lost %d closed %s  cpu %.2f cores %.1f us/delivery  %s%n", cluster.name(),
+                n, payload, rate, step.delivered(), step.p50Ms(), step.p99Ms(), step.maxMs(), step.lost(),
+                result.get("closed"), step.serverCores(), step.serverCpuMicrosPerDelivery(),
                 step.passed() ? "ok" : "FAIL");
         return step;
     }

@@ -144,6 +144,22 @@ final class Proc implements AutoCloseable {
         return -1;
     }
 
+    /** User + system CPU time of {@code pid} so far, in milliseconds, from /proc/&lt;pid&gt;/stat; -1 without /proc. */
+    static long cpuMillis(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            // fields after the parenthesised command name; utime and stime are fields 14 and 15 (1-based)
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]);
+            return ticks * 1000 / CLOCK_TICKS;
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
+    /** USER_HZ: 100 on Linux for every mainstream architecture. */
+    private static final long CLOCK_TICKS = 100;
+
     @Override
     public void close() throws InterruptedException {
         if (process.isAlive()) {
