@@ -214,21 +214,27 @@ final class DefaultSyncHub implements SyncHub {
         if (members == null) {
             return;
         }
-        for (Subscriber subscriber : members) {
-            if (subscriber.session == sender) {
-                continue;
-            }
-            try {
-                if (!subscriber.session.isOpen()) {
-                    unsubscribeAll(subscriber.session);
-                } else if (subscriber.offer(message, maxQueuedSize)) {
-                    delivered.increment();
-                } else {
-                    overflowed(subscriber);
+        // one pump scope per message: every copy is queued first, then the sends start in one loop on this thread
+        var scope = Subscriber.openScope();
+        try {
+            for (Subscriber subscriber : members) {
+                if (subscriber.session == sender) {
+                    continue;
                 }
-            } catch (RuntimeException e) {
-                failures.failure(SyncStage.DELIVERY, subscriber.id(), e);
+                try {
+                    if (!subscriber.session.isOpen()) {
+                        unsubscribeAll(subscriber.session);
+                    } else if (subscriber.offer(message, maxQueuedSize)) {
+                        delivered.increment();
+                    } else {
+                        overflowed(subscriber);
+                    }
+                } catch (RuntimeException e) {
+                    failures.failure(SyncStage.DELIVERY, subscriber.id(), e);
+                }
             }
+        } finally {
+            Subscriber.closeScope(scope);
         }
     }
 

@@ -58,13 +58,35 @@ final class Subscriber {
             pending.add(this);
             return;
         }
-        pending = new ArrayDeque<>(2);
+        pending = openScope();
+        pending.add(this);
+        closeScope(pending);
+    }
+
+    /**
+     * Opens a pump scope on this thread: until {@link #closeScope}, pumps started here are queued and run by
+     * {@code closeScope}, in order, instead of nesting. The hub opens one around the fan-out of a message, so that
+     * the thread-local bookkeeping is paid once per message rather than once per recipient. Returns null when a
+     * scope is already open on this thread (the outer one runs the pumps).
+     */
+    static ArrayDeque<Subscriber> openScope() {
+        if (PUMPING.get() != null) {
+            return null;
+        }
+        ArrayDeque<Subscriber> pending = new ArrayDeque<>();
         PUMPING.set(pending);
+        return pending;
+    }
+
+    /** Runs the pumps queued in {@code scope} (and those they queue), then closes it; null is a no-op. */
+    static void closeScope(ArrayDeque<Subscriber> scope) {
+        if (scope == null) {
+            return;
+        }
         try {
-            Subscriber next = this;
-            do {
+            for (Subscriber next; (next = scope.poll()) != null; ) {
                 next.sendNext();
-            } while ((next = pending.poll()) != null);
+            }
         } finally {
             PUMPING.remove();
         }
