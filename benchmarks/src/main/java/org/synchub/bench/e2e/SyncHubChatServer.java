@@ -55,6 +55,10 @@ public final class SyncHubChatServer {
                 .build();
 
         ServerContainer server = ServerContainerFactory.createServerContainer(new HashMap<>());
+        // Tyrus 2.1 re-arms a session's idle timer on every send; with the default timeout 0 (none) it schedules a
+        // zero-delay no-op task each time, waking its timer thread once per message sent. A negative default skips
+        // that (-Dbench.tyrus.maxIdleTimeout=0 restores Tyrus's default). Applies to the SyncHub and raw servers.
+        server.setDefaultMaxSessionIdleTimeout(Long.getLong("bench.tyrus.maxIdleTimeout", -1));
         server.addEndpoint(endpoint("/chat/{room}", new Chat(hub)));
         server.addEndpoint(endpoint("/idle/{room}", new Idle()));
         server.start("/", port);
