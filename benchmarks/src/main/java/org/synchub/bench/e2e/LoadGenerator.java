@@ -96,7 +96,7 @@ public final class LoadGenerator {
                         }
                         reply("OK closed");
                     }
-                    case "EXIT" -> {
+                    case "EXIT", "STOP" -> {
                         groups.values().forEach(Group::close);
                         System.exit(0);
                     }

@@ -160,17 +160,23 @@ final class Proc implements AutoCloseable {
     /** USER_HZ: 100 on Linux for every mainstream architecture. */
     private static final long CLOCK_TICKS = 100;
 
+    /** STOP on stdin, then SIGTERM, then SIGKILL, a few seconds apart. */
     @Override
-    public void close() throws InterruptedException {
-        if (process.isAlive()) {
-            send("STOP");
-            if (!process.waitFor(5, TimeUnit.SECONDS)) {
-                process.destroy();
+    public void close() {
+        try {
+            if (process.isAlive()) {
+                send("STOP");
                 if (!process.waitFor(5, TimeUnit.SECONDS)) {
-                    process.destroyForcibly();
-                    process.waitFor(5, TimeUnit.SECONDS);
+                    process.destroy();
+                    if (!process.waitFor(5, TimeUnit.SECONDS)) {
+                        process.destroyForcibly();
+                        process.waitFor(5, TimeUnit.SECONDS);
+                    }
                 }
             }
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
         }
     }
 }
