@@ -166,7 +166,6 @@ public final class LoadGenerator {
         final List<Client> subscribers = new ArrayList<>();
         final List<Client> publishers = new ArrayList<>();
         volatile Run run = new Run(0);
-        volatile int probe = -1;
         /** Every frame any subscriber of this group received, whatever its run. */
         final LongAdder frames = new LongAdder();
 
@@ -209,8 +208,7 @@ public final class LoadGenerator {
             long deadline = System.nanoTime() + timeoutNanos;
             int round = 0;
             while (true) {
-                probe = ++round;
-                publishers.get(0).send("P" + round);
+                publishers.get(0).send("P" + ++round);
                 long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(200);
                 while (System.nanoTime() < until) {
                     if (subscribers.stream().allMatch(c -> !c.open || c.probeSeen >= 1)) {
