@@ -87,11 +87,21 @@ final class E2eProfile {
         Map<String, Long> allocByFrame = new HashMap<>();
         Map<String, Long> allocByClass = new HashMap<>();
         long samples = 0;
+        long gcCount = 0;
+        long gcPauseMicros = 0;
+        long gcMaxPauseMicros = 0;
         long nativeSamples = 0;
         Map<String, Long> nativeSites = new HashMap<>();
         long allocWeight = 0;
         for (RecordedEvent event : RecordingFile.readAllEvents(jfr)) {
             String type = event.getEventType().getName();
+            if (type.equals("jdk.GarbageCollection")) {
+                long pauseMicros = event.getDuration("sumOfPauses").toNanos() / 1000;
+                gcCount++;
+                gcPauseMicros += pauseMicros;
+                gcMaxPauseMicros = Math.max(gcMaxPauseMicros, pauseMicros);
+                continue;
+            }
             RecordedStackTrace stack = event.getStackTrace();
             if (stack == null || stack.getFrames().isEmpty()) {
                 continue;
@@ -142,6 +152,8 @@ final class E2eProfile {
         out.append(String.format(Locale.ROOT, "Server A of the SyncHub cluster, %d subscribers (half on each server), "
                 + "%d B payload, %.1f publishes/s (%.0f deliveries/s offered); JFR `settings=profile`.%n%n"
                 + "Generator result: `%s`%n%n", n, payload, rate, rate * n, result));
+        out.append(String.format(Locale.ROOT, "GC (whole recording): %d collections, %.1f ms paused in total, longest "
+                + "pause %.1f ms.%n%n", gcCount, gcPauseMicros / 1000.0, gcMaxPauseMicros / 1000.0));
         table(out, "Top frames by self time (execution samples, " + samples + " total)", leaf, samples, 25);
         table(out, "Top SyncHub frames, inclusive", synchubInclusive, samples, 20);
         table(out, "Top frames, inclusive", inclusive, samples, 40);

@@ -390,44 +390,55 @@ public final class E2eRun {
         }
     }
 
-    /** Raises the rate step by step, both clusters alternating at each rate, until each fails; then bisects. */
+    /**
+     * Raises the rate level by level, the clusters alternating at each level, until each has failed at two levels in
+     * a row (a failing step is re-run once first); then bisects between each cluster's highest passing level and the
+     * level above it. Going on past a single failed level keeps a neighbour's burst on a shared machine from passing
+     * for saturation.
+     */
     void sweep(int n, int payload) throws Exception {
         note(String.format(Locale.ROOT, "sweep: %d subscribers, %d B (load average %s)", n, payload, loadAverage()));
         double factor = quick ? 2.0 : 1.8;
-        double rate = Math.max(2, 1000.0 / n);
+        double start = Math.max(2, 1000.0 / n);
+        double rate = start;
         double maxRate = 200_000;
-        Map<String, Double> lastPass = new HashMap<>();
-        Map<String, Double> firstFail = new HashMap<>();
+        Map<String, Double> highestPass = new HashMap<>();
+        Map<String, Integer> failuresInARow = new HashMap<>();
         List<Cluster> order = new ArrayList<>(clusters.values());
-        for (int i = 0; i < 20 && rate <= maxRate && firstFail.size() < clusters.size(); i++) {
+        for (int i = 0; i < 20 && rate <= maxRate; i++) {
+            boolean any = false;
             for (Cluster cluster : order) {
-                if (firstFail.containsKey(cluster.name())) {
+                if (failuresInARow.getOrDefault(cluster.name(), 0) >= 2) {
                     continue;
                 }
+                any = true;
                 Step step = step(cluster, n, payload, rate);
                 if (!step.passed()) {
-                    // one re-run before giving up on a cluster: a neighbour's burst on a shared machine is not
-                    // saturation; the re-run replaces the first try in the results
+                    // one re-run before counting a failure; the re-run replaces the first try in the results
                     steps.remove(step);
                     retried.add(step);
                     step = step(cluster, n, payload, rate);
                 }
                 if (step.passed()) {
-                    lastPass.put(cluster.name(), rate);
+                    highestPass.put(cluster.name(), rate);
+                    failuresInARow.put(cluster.name(), 0);
                 } else {
-                    firstFail.put(cluster.name(), rate);
+                    failuresInARow.merge(cluster.name(), 1, Integer::sum);
                 }
+            }
+            if (!any) {
+                break;
             }
             java.util.Collections.reverse(order);
             rate *= factor;
         }
         int refinements = quick ? 1 : 2;
         for (Cluster cluster : clusters.values()) {
-            double lowest = Math.max(2, 1000.0 / n);
-            Double pass = lastPass.get(cluster.name());
-            Double fail = firstFail.get(cluster.name());
-            // Failed at the very first rate: step down (a busy machine) until a rate passes, at most three times.
-            for (int i = 0; i < 3 && pass == null && fail != null; i++) {
+            Double pass = highestPass.get(cluster.name());
+            double fail = pass == null ? start : pass * factor;
+            // Failed from the very first rate: step down (a busy machine) until a rate passes, at most three times.
+            double lowest = start;
+            for (int i = 0; i < 3 && pass == null; i++) {
                 lowest /= 2;
                 if (step(cluster, n, payload, lowest).passed()) {
                     pass = lowest;
@@ -435,7 +446,10 @@ public final class E2eRun {
                     fail = lowest;
                 }
             }
-            for (int i = 0; i < refinements && pass != null && fail != null; i++) {
+            if (pass == null || pass * factor > maxRate) {
+                continue;
+            }
+            for (int i = 0; i < refinements; i++) {
                 double mid = Math.sqrt(pass * fail);
                 if (step(cluster, n, payload, mid).passed()) {
                     pass = mid;
