@@ -278,6 +278,7 @@ public final class E2eRun {
         setUp(true);
         memory();
         warmUp();
+        try {
         int[] subscriberCounts = ints(System.getProperty("e2e.subscribers", quick ? "100,1000" : "10,100,1000"));
         int[] payloads = ints(System.getProperty("e2e.payloads", quick ? "100" : "100,4096"));
         for (int n : subscriberCounts) {
@@ -298,7 +299,11 @@ public final class E2eRun {
         }
         note(String.format(Locale.ROOT, "finished in %.1f min, load average %s",
                 (System.nanoTime() - t0) / 60e9, loadAverage()));
-        new E2eReport(this).write();
+        } finally {
+            if (!steps.isEmpty()) {
+                new E2eReport(this).write(); // what was measured, even when a later step failed
+            }
+        }
     }
 
     /**

@@ -49,10 +49,10 @@ public final class RawChatServer {
         int port = Integer.parseInt(args[0]);
         URI redis = URI.create(args[1]);
         String channel = args[2];
-        Thread publisher = new Thread(() -> publish(redis, channel), "raw-pub");
+        Thread publisher = new Thread(() -> forever(() -> publish(redis, channel)), "raw-pub");
         publisher.setDaemon(true);
         publisher.start();
-        Thread subscriber = new Thread(() -> subscribe(redis, channel), "raw-sub");
+        Thread subscriber = new Thread(() -> forever(() -> subscribe(redis, channel)), "raw-sub");
         subscriber.setDaemon(true);
         subscriber.start();
 
@@ -86,6 +86,22 @@ public final class RawChatServer {
         }
         server.stop();
         System.exit(0);
+    }
+
+    /** Runs {@code loop} again whenever it fails (Redis dropped the connection, say), 100 ms later. */
+    private static void forever(Runnable loop) {
+        while (true) {
+            try {
+                loop.run();
+            } catch (RuntimeException e) {
+                System.err.println("[raw] " + e);
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
     }
 
     static void fanOut(String room, String text, Session sender) {
