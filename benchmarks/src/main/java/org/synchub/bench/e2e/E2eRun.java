@@ -279,6 +279,17 @@ public final class E2eRun {
         memory();
         warmUp();
         try {
+            sweeps();
+            note(String.format(Locale.ROOT, "finished in %.1f min, load average %s",
+                    (System.nanoTime() - t0) / 60e9, loadAverage()));
+        } finally {
+            if (!steps.isEmpty()) {
+                new E2eReport(this).write(); // what was measured, even when a later step failed
+            }
+        }
+    }
+
+    void sweeps() throws Exception {
         int[] subscriberCounts = ints(System.getProperty("e2e.subscribers", quick ? "100,1000" : "10,100,1000"));
         int[] payloads = ints(System.getProperty("e2e.payloads", quick ? "100" : "100,4096"));
         for (int n : subscriberCounts) {
@@ -296,13 +307,6 @@ public final class E2eRun {
                 generator.call("CLOSE " + cluster.group(), "OK", 60_000);
             }
             awaitSessions(0);
-        }
-        note(String.format(Locale.ROOT, "finished in %.1f min, load average %s",
-                (System.nanoTime() - t0) / 60e9, loadAverage()));
-        } finally {
-            if (!steps.isEmpty()) {
-                new E2eReport(this).write(); // what was measured, even when a later step failed
-            }
         }
     }
 
