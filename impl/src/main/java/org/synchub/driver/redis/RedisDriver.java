@@ -43,8 +43,6 @@ final class RedisDriver implements SyncDriver {
     private final byte[] channelBytes;
     private final SyncDriverContext context;
     private final String tag;
-    /** How every envelope this instance sends begins (the codec writes the id first, as crossws does). */
-    private final String echoPrefix;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final CountDownLatch closing = new CountDownLatch(1);
 
@@ -68,9 +66,6 @@ final class RedisDriver implements SyncDriver {
         this.context = context;
         String id = context.instanceId();
         this.tag = id.length() > 8 ? id.substring(0, 8) : id;
-        String probe = context.encode(SyncMessage.text("", "", ""));
-        int end = probe.indexOf(",\"msg\"");
-        this.echoPrefix = probe.startsWith("{\"id\":\"") && end > 0 ? probe.substring(0, end + 1) : null;
     }
 
     @Override
@@ -151,10 +146,6 @@ final class RedisDriver implements SyncDriver {
     }
 
     private void receive(String frame) {
-        if (echoPrefix != null && frame.startsWith(echoPrefix)) {
-            // this instance's own publish coming back: skip the JSON decode (context.decode would drop it too)
-            return;
-        }
         SyncMessage message = context.decode(frame);
         Consumer<SyncMessage> target = deliver;
         if (message == null || target == null || closed.get()) {
