@@ -44,8 +44,8 @@ public final class PgsqlBenchmark {
         int messages = Integer.getInteger("messages", 50_000);
         int rate = Integer.getInteger("rate", 2_000);
         int seconds = Integer.getInteger("seconds", 10);
-        System.out.printf(Locale.ROOT, "PgsqlBenchmark: %d-byte messages, %d cores, Java %s%n", SIZE,
-                Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"));
+        System.out.printf(Locale.ROOT, "PgsqlBenchmark: %d-byte messages, %d cores, Java %s, load average %s%n",
+                SIZE, Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), load());
         try (PostgresServer server = PostgresServer.launch()) {
             System.out.println("PostgreSQL on 127.0.0.1:" + server.port());
 
@@ -70,13 +70,23 @@ public final class PgsqlBenchmark {
                 report("raw latency", rate, rawLatency);
                 long[] hubLatency = hubLatency(a, client, rate, seconds);
                 report("hub latency (A publish -> B's WebSocket client)", rate, hubLatency);
-                System.out.printf(Locale.ROOT, "failures: hub A %s, hub B %s%n", a.counters(), b.counters());
+                System.out.printf(Locale.ROOT, "hub A %s%nhub B %s%nload average at the end: %s%n", a.counters(),
+                        b.counters(), load());
             } finally {
                 a.close();
                 nodeB.close();
             }
         }
         System.exit(0);
+    }
+
+    /** The 1-minute load average (other processes on a 2-core machine skew latency a lot). */
+    private static String load() {
+        try {
+            return java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg")).split(" ")[0];
+        } catch (java.io.IOException | RuntimeException e) {
+            return "n/a";
+        }
     }
 
     private static String payload(long stamp, int seq) {
@@ -184,7 +194,6 @@ public final class PgsqlBenchmark {
 
     private static double hub(SyncHub a, SyncHub b, int n) throws Exception {
         long before = b.counters().received();
-        AtomicInteger arrived = new AtomicInteger();
         long start = System.nanoTime();
         for (int i = 0; i < n; i++) {
             a.publish("bulk", payload(System.nanoTime(), i));
@@ -198,7 +207,6 @@ public final class PgsqlBenchmark {
             Thread.onSpinWait();
             LockSupport.parkNanos(100_000);
         }
-        arrived.set(n);
         return n / ((System.nanoTime() - start) / 1e9);
     }
 

@@ -101,7 +101,8 @@ final class PgsqlDriver implements SyncDriver {
             }
             connected.run();
             long lastHeard = System.nanoTime();
-            while (!closed.get()) {
+            // Ends only once the loop itself is closed, so that the loop never mistakes the end for an outage.
+            while (!loop.isClosed()) {
                 PGNotification[] notifications = pg.getNotifications(POLL_MILLIS);
                 long now = System.nanoTime();
                 if (notifications != null && notifications.length > 0) {
@@ -122,7 +123,7 @@ final class PgsqlDriver implements SyncDriver {
                     listenerConnection = null;
                 }
             }
-            if (closed.get() && listening) {
+            if (loop.isClosed() && listening) {
                 unlisten(connection);
             }
             Connections.closeQuietly(connection);
