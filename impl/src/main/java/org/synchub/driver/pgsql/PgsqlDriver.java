@@ -88,11 +88,15 @@ final class PgsqlDriver implements SyncDriver {
             listenerConnection = connection;
         }
         boolean listening = false;
+        boolean autoCommit = true;
+        int networkTimeout = 0;
         try {
-            PGConnection pg = connection.unwrap(PGConnection.class);
-            if (!connection.getAutoCommit()) {
+            PGConnection pg = unwrap(connection);
+            autoCommit = connection.getAutoCommit();
+            if (!autoCommit) {
                 connection.setAutoCommit(true);
             }
+            networkTimeout = connection.getNetworkTimeout();
             connection.setNetworkTimeout(Runnable::run, NETWORK_TIMEOUT_MILLIS);
             try (Statement statement = connection.createStatement()) {
                 statement.execute("LISTEN " + quoteIdentifier(channel));
@@ -124,17 +128,31 @@ final class PgsqlDriver implements SyncDriver {
                 }
             }
             if (loop.isClosed() && listening) {
-                unlisten(connection);
+                restore(connection, autoCommit, networkTimeout);
             }
             Connections.closeQuietly(connection);
         }
     }
 
+    private static PGConnection unwrap(Connection connection) throws SQLException {
+        try {
+            return connection.unwrap(PGConnection.class);
+        } catch (SQLException | RuntimeException e) {
+            throw new SQLException("the DataSource's connection (" + connection.getClass().getName() + ") does not "
+                    + "unwrap to pgjdbc's org.postgresql.PGConnection: the pgsql driver needs a PostgreSQL DataSource "
+                    + "whose pgjdbc classes are visible to the application", e);
+        }
+    }
+
     /** Best effort: leave a pooled connection as we found it before it goes back to the pool. */
-    private void unlisten(Connection connection) {
+    private void restore(Connection connection, boolean autoCommit, int networkTimeout) {
         try (Statement statement = connection.createStatement()) {
             statement.execute("UNLISTEN " + quoteIdentifier(channel));
             statement.execute("RESET application_name");
+            connection.setNetworkTimeout(Runnable::run, networkTimeout);
+            if (!autoCommit) {
+                connection.setAutoCommit(false);
+            }
         } catch (SQLException | RuntimeException ignored) {
             // the connection is closed next anyway
         }

@@ -70,4 +70,14 @@ class PgsqlDriverProviderTest {
         assertEquals("synchub.pgsql.datasource", e.key());
         assertTrue(e.getMessage().contains("java:app/jdbc/none"), e.getMessage());
     }
+
+    @Test
+    void aMissingPgjdbcSaysWhichDependencyToAdd() throws Exception {
+        try (java.net.URLClassLoader withoutPgjdbc = new java.net.URLClassLoader(new java.net.URL[0], null)) {
+            SyncConfigurationException e = assertThrows(SyncConfigurationException.class,
+                    () -> PgsqlAdapter.requirePgjdbc(withoutPgjdbc));
+            assertEquals("synchub.driver", e.key());
+            assertTrue(e.getMessage().contains("org.postgresql:postgresql"), e.getMessage());
+        }
+    }
 }
