@@ -216,8 +216,8 @@ final class PgsqlDriver implements SyncDriver {
                 statement.setString(1, channel);
                 Array payloads = connection.createArrayOf("text", batch.toArray());
                 statement.setArray(2, payloads);
-                try (ResultSet ignored = statement.executeQuery()) {
-                    // one row: the count
+                try (ResultSet count = statement.executeQuery()) {
+                    count.next(); // one row: how many were sent
                 }
                 payloads.free();
             }
