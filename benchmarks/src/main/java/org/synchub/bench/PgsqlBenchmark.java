@@ -49,9 +49,12 @@ public final class PgsqlBenchmark {
         try (PostgresServer server = PostgresServer.launch()) {
             System.out.println("PostgreSQL on 127.0.0.1:" + server.port());
 
-            raw(server, messages / 5); // warm-up
-            double rawRate = raw(server, messages);
+            raw(server, messages / 5, false); // warm-up
+            double rawRate = raw(server, messages, false);
             System.out.printf(Locale.ROOT, "raw autocommit pg_notify -> LISTEN : %,10.0f msgs/s%n", rawRate);
+            double rawAsync = raw(server, messages, true);
+            System.out.printf(Locale.ROOT, "  (same, synchronous_commit=off    : %,10.0f msgs/s, for reference)%n",
+                    rawAsync);
 
             SyncHub a = SyncHubBuilder.create().adapter(PgsqlAdapter.url(server.jdbcUrl(), "postgres", null,
                     "bench")).build();
@@ -146,10 +149,13 @@ public final class PgsqlBenchmark {
         }
     }
 
-    private static double raw(PostgresServer server, int n) throws Exception {
+    private static double raw(PostgresServer server, int n, boolean asyncCommit) throws Exception {
         try (RawListener listener = new RawListener(server, "raw", n);
              Connection c = server.connect();
              PreparedStatement ps = c.prepareStatement("SELECT pg_notify('raw', ?)")) {
+            if (asyncCommit) {
+                c.createStatement().execute("SET synchronous_commit = off");
+            }
             long start = System.nanoTime();
             for (int i = 0; i < n; i++) {
                 ps.setString(1, payload(System.nanoTime(), i));
