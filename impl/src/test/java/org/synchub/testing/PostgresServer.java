@@ -98,7 +98,12 @@ public final class PostgresServer implements AutoCloseable {
 
     /** {@code jdbc:postgresql://127.0.0.1:<port>/postgres}. */
     public String jdbcUrl() {
-        return "jdbc:postgresql://127.0.0.1:" + port + "/postgres";
+        return jdbcUrl("postgres");
+    }
+
+    /** The JDBC URL of {@code database} on this server. */
+    public String jdbcUrl(String database) {
+        return "jdbc:postgresql://127.0.0.1:" + port + "/" + database;
     }
 
     public String user() {
@@ -121,7 +126,19 @@ public final class PostgresServer implements AutoCloseable {
 
     /** A new connection (the caller closes it). */
     public Connection connect() throws SQLException {
-        return DriverManager.getConnection(jdbcUrl(), "postgres", "");
+        return connect("postgres");
+    }
+
+    /** A new connection to {@code database} (the caller closes it). */
+    public Connection connect(String database) throws SQLException {
+        return DriverManager.getConnection(jdbcUrl(database), "postgres", "");
+    }
+
+    /** Creates {@code database} (a plain identifier). */
+    public void createDatabase(String database) throws SQLException {
+        try (Connection c = connect()) {
+            c.createStatement().execute("CREATE DATABASE \"" + database.replace("\"", "\"\"") + "\"");
+        }
     }
 
     /** Starts the server (again) on the same port and waits until it accepts connections. */

@@ -52,6 +52,8 @@ final class PgsqlDriver implements SyncDriver {
     private final PublishPump<String> pump;
     private final AtomicLong sequence = new AtomicLong();
     private final AtomicBoolean closed = new AtomicBoolean();
+    /** How this instance's own envelopes begin; they come back from NOTIFY and are dropped without parsing. */
+    private final String ownPrefix;
     private final Object listenerLock = new Object();
     private Connection listenerConnection;
     private volatile Consumer<SyncMessage> deliver;
@@ -61,6 +63,8 @@ final class PgsqlDriver implements SyncDriver {
         this.channel = channel;
         this.connections = connections;
         this.context = context;
+        String sample = EnvelopeCodec.encode(context.instanceId(), SyncMessage.text("", "", ""), 0);
+        this.ownPrefix = sample.substring(0, sample.indexOf(",\"msg\":") + 1);
         this.loop = new ReconnectLoop(context, "synchub-pgsql-listener", this::listen);
         this.pump = new PublishPump<>(context, "synchub-pgsql-publisher", PublishPump.DEFAULT_CAPACITY, MAX_BATCH,
                 this::send);
@@ -162,7 +166,11 @@ final class PgsqlDriver implements SyncDriver {
         if (!channel.equals(notification.getName())) {
             return;
         }
-        SyncMessage message = context.decode(notification.getParameter());
+        String payload = notification.getParameter();
+        if (payload.startsWith(ownPrefix)) {
+            return; // our own publish (PostgreSQL notifies the sender's listener too)
+        }
+        SyncMessage message = context.decode(payload);
         Consumer<SyncMessage> target = deliver;
         if (message == null || target == null || closed.get()) {
             return;
