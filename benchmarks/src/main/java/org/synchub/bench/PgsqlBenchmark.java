@@ -31,7 +31,7 @@ import java.util.concurrent.locks.LockSupport;
  * </ul>
  *
  * Run: {@code mvn -q -pl benchmarks -am package exec:java -DskipTests -Dbench=Pgsql}
- * (options: {@code -Dmessages=30000 -Drounds=3 -Drate=2000 -Dseconds=10}).
+ * (options: {@code -Dmessages=30000 -Drounds=3 -Drate=2000 -Dseconds=10}; {@code -Drounds=0} measures latency only).
  */
 public final class PgsqlBenchmark {
 
@@ -63,27 +63,9 @@ public final class PgsqlBenchmark {
                 waitRelayed(a, b);
                 raw(server, messages / 5, false); // warm-up
                 hub(a, b, messages / 5);
-                // Rounds alternate, so that load from other processes hits both sides alike; the median counts.
-                double[] raws = new double[rounds];
-                double[] hubs = new double[rounds];
-                double[] asyncs = new double[rounds];
-                for (int r = 0; r < rounds; r++) {
-                    raws[r] = raw(server, messages, false);
-                    hubs[r] = hub(a, b, messages);
-                    asyncs[r] = raw(server, messages, true);
-                    System.out.printf(Locale.ROOT, "round %d: raw %,8.0f msgs/s | hub %,8.0f msgs/s | ratio %5.2f x"
-                            + " | raw with synchronous_commit=off %,8.0f msgs/s%n", r + 1, raws[r], hubs[r],
-                            hubs[r] / raws[r], asyncs[r]);
+                if (rounds > 0) {
+                    throughput(server, a, b, messages, rounds);
                 }
-                double rawRate = median(raws);
-                double hubRate = median(hubs);
-                System.out.printf(Locale.ROOT, "raw autocommit pg_notify -> LISTEN : %,10.0f msgs/s (median)%n", rawRate);
-                System.out.printf(Locale.ROOT, "hub A -> pgsql driver -> hub B    : %,10.0f msgs/s (median)%n", hubRate);
-                System.out.printf(Locale.ROOT, "ratio hub / raw                   : %10.2f x  (target >= 3)%n",
-                        hubRate / rawRate);
-                System.out.printf(Locale.ROOT, "(reference: raw with synchronous_commit=off: %,.0f msgs/s, ratio %.2f x)%n",
-                        median(asyncs), hubRate / median(asyncs));
-
                 long[] rawLatency = rawLatency(server, rate, seconds);
                 report("raw latency", rate, rawLatency);
                 long[] hubLatency = hubLatency(a, client, rate, seconds);
@@ -96,6 +78,30 @@ public final class PgsqlBenchmark {
             }
         }
         System.exit(0);
+    }
+
+    private static void throughput(PostgresServer server, SyncHub a, SyncHub b, int messages, int rounds)
+            throws Exception {
+        // Rounds alternate, so that load from other processes hits both sides alike; the median counts.
+        double[] raws = new double[rounds];
+        double[] hubs = new double[rounds];
+        double[] asyncs = new double[rounds];
+        for (int r = 0; r < rounds; r++) {
+            raws[r] = raw(server, messages, false);
+            hubs[r] = hub(a, b, messages);
+            asyncs[r] = raw(server, messages, true);
+            System.out.printf(Locale.ROOT, "round %d: raw %,8.0f msgs/s | hub %,8.0f msgs/s | ratio %5.2f x"
+                    + " | raw with synchronous_commit=off %,8.0f msgs/s%n", r + 1, raws[r], hubs[r],
+                    hubs[r] / raws[r], asyncs[r]);
+        }
+        double rawRate = median(raws);
+        double hubRate = median(hubs);
+        System.out.printf(Locale.ROOT, "raw autocommit pg_notify -> LISTEN : %,10.0f msgs/s (median)%n", rawRate);
+        System.out.printf(Locale.ROOT, "hub A -> pgsql driver -> hub B    : %,10.0f msgs/s (median)%n", hubRate);
+        System.out.printf(Locale.ROOT, "ratio hub / raw                   : %10.2f x  (target >= 3)%n",
+                hubRate / rawRate);
+        System.out.printf(Locale.ROOT, "(reference: raw with synchronous_commit=off: %,.0f msgs/s, ratio %.2f x)%n",
+                median(asyncs), hubRate / median(asyncs));
     }
 
     /** The 1-minute load average (other processes on a 2-core machine skew latency a lot). */
