@@ -18,8 +18,8 @@ import java.util.Objects;
  * issues {@code LISTEN "<channel>"} and is polled on a driver thread. A connection pool is therefore fine: the
  * listener connection is simply held, and returned (closed) when the hub closes. Publishing never blocks the
  * caller: envelopes go to a bounded queue and a driver thread sends everything waiting in one statement
- * ({@code pg_notify} over an array), borrowing a connection per batch (with a URL, one publisher connection is kept
- * and reopened when it breaks).
+ * ({@code pg_notify} over an array), at most one batch every 2 ms, borrowing a connection per batch (with a URL,
+ * one publisher connection is kept and reopened when it breaks).
  *
  * <p>Failures: a lost listener (server restart, terminated backend, network cut; a silent one is found by a cheap
  * round trip every couple of seconds of silence) is reported once as {@code SUBSCRIBE} and re-established with
