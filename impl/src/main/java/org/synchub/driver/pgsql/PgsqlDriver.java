@@ -5,6 +5,7 @@ import org.postgresql.PGNotification;
 import org.synchub.SyncException;
 import org.synchub.SyncMessage;
 import org.synchub.SyncStage;
+import org.synchub.internal.Inbound;
 import org.synchub.internal.PublishPump;
 import org.synchub.internal.ReconnectLoop;
 import org.synchub.spi.EnvelopeCodec;
@@ -60,19 +61,16 @@ final class PgsqlDriver implements SyncDriver {
     private final PublishPump<String> pump;
     private final AtomicLong sequence = new AtomicLong();
     private final AtomicBoolean closed = new AtomicBoolean();
-    /** How this instance's own envelopes begin; they come back from NOTIFY and are dropped without parsing. */
-    private final String ownPrefix;
     private final Object listenerLock = new Object();
     private Connection listenerConnection;
-    private volatile Consumer<SyncMessage> deliver;
+    private final Inbound inbound;
     private boolean started;
 
     PgsqlDriver(String channel, Connections connections, SyncDriverContext context) {
         this.channel = channel;
         this.connections = connections;
         this.context = context;
-        String sample = EnvelopeCodec.encode(context.instanceId(), SyncMessage.text("", "", ""), 0);
-        this.ownPrefix = sample.substring(0, sample.indexOf(",\"msg\":") + 1);
+        this.inbound = new Inbound(context);
         this.loop = new ReconnectLoop(context, "synchub-pgsql-listener", this::listen);
         this.pump = new PublishPump<>(context, "synchub-pgsql-publisher", PublishPump.DEFAULT_CAPACITY, MAX_BATCH,
                 this::send);
@@ -80,7 +78,7 @@ final class PgsqlDriver implements SyncDriver {
 
     @Override
     public synchronized void subscribe(Consumer<SyncMessage> deliver) {
-        this.deliver = deliver;
+        inbound.start(deliver);
         if (!started && !closed.get()) {
             started = true;
             loop.start();
@@ -174,19 +172,8 @@ final class PgsqlDriver implements SyncDriver {
         if (!channel.equals(notification.getName())) {
             return;
         }
-        String payload = notification.getParameter();
-        if (payload.startsWith(ownPrefix)) {
-            return; // our own publish (PostgreSQL notifies the sender's listener too)
-        }
-        SyncMessage message = context.decode(payload);
-        Consumer<SyncMessage> target = deliver;
-        if (message == null || target == null || closed.get()) {
-            return;
-        }
-        try {
-            target.accept(message);
-        } catch (RuntimeException | LinkageError e) {
-            context.failure(SyncStage.DELIVERY, e);
+        if (!closed.get()) {
+            inbound.frame(notification.getParameter());
         }
     }
 
@@ -290,6 +277,7 @@ final class PgsqlDriver implements SyncDriver {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
+        inbound.stop();
         pump.close(2_000);
         // The listener sees the flag within one poll and UNLISTENs and closes its connection itself.
         loop.close(null, 2_000);
