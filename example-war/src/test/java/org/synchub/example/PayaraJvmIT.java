@@ -1,0 +1,39 @@
+package org.synchub.example;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.synchub.example.servers.AppServer;
+import org.synchub.example.servers.PayaraMicroServer;
+
+/** One Payara Micro instance with the jvm driver (scaffolding until a cross-process driver is on main). */
+class PayaraJvmIT extends ChatClusterContract {
+
+    static AppServer server;
+
+    @BeforeAll
+    static void start() throws Exception {
+        server = PayaraMicroServer.create("payara-jvm").env("SYNCHUB_DRIVER", "jvm").env("CHAT_INSTANCE", "pm-jvm").start();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    @Override
+    AppServer one() {
+        return server;
+    }
+
+    @Override
+    AppServer two() {
+        return server;
+    }
+
+    @Override
+    boolean driverHasThreads() {
+        return false;
+    }
+}
