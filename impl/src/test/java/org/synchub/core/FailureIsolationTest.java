@@ -17,6 +17,7 @@ import java.util.function.Consumer;
 
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** A driver that fails on every publish: the hub still delivers locally, never throws, reports once per incident. */
 class FailureIsolationTest {
@@ -60,6 +61,40 @@ class FailureIsolationTest {
             assertEquals(1, hub.counters().subscribeFailures());
             assertEquals(List.of(SyncStage.SUBSCRIBE, SyncStage.PUBLISH),
                     reported.stream().map(SyncFailure::stage).toList(), "one report per incident: " + reported);
+        }
+    }
+
+    @Test
+    void withNoObserverAnIncidentIsLoggedOnceNotPerMessage() {
+        java.util.logging.Logger logger = java.util.logging.Logger.getLogger("org.synchub");
+        List<java.util.logging.LogRecord> records = new CopyOnWriteArrayList<>();
+        java.util.logging.Handler handler = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord record) {
+                if (record.getLevel().intValue() >= java.util.logging.Level.WARNING.intValue()) {
+                    records.add(record);
+                }
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        logger.addHandler(handler);
+        try (SyncHub hub = SyncHubBuilder.create().adapter(context -> new BrokenDriver()).build()) {
+            for (int i = 0; i < 500; i++) {
+                hub.publish("t", "m" + i);
+            }
+            assertEquals(500, hub.counters().publishFailures());
+            assertEquals(2, records.size(), "one warning for SUBSCRIBE, one for PUBLISH: " + records.stream()
+                    .map(java.util.logging.LogRecord::getMessage).toList());
+            assertTrue(records.get(1).getMessage().contains("PUBLISH"), records.get(1).getMessage());
+        } finally {
+            logger.removeHandler(handler);
         }
     }
 }
