@@ -14,9 +14,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -39,6 +42,8 @@ public abstract class AppServer implements AutoCloseable {
     protected final Map<String, String> env = new LinkedHashMap<>();
     protected Process process;
     protected int httpPort;
+    /** The HTTP port to use if it is free (0: any free port). */
+    protected int preferredPort;
 
     protected AppServer(String name, Path dir) {
         this.name = name;
@@ -57,8 +62,40 @@ public abstract class AppServer implements AutoCloseable {
         return this;
     }
 
+    /** Uses {@code port} for HTTP if it is free when the server starts, another free port otherwise. */
+    public AppServer preferPort(int port) {
+        this.preferredPort = port;
+        return this;
+    }
+
+    /** Starts several servers at once (in parallel) and waits until all are ready; on failure stops them all. */
+    public static void startAll(AppServer... servers) throws IOException {
+        var starts = Arrays.stream(servers).map(server -> CompletableFuture.runAsync(() -> {
+            try {
+                server.start();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        })).toList();
+        try {
+            CompletableFuture.allOf(starts.toArray(new CompletableFuture[0])).join();
+        } catch (CompletionException e) {
+            for (AppServer server : servers) {
+                server.close();
+            }
+            Throwable cause = e.getCause();
+            if (cause instanceof UncheckedIOException io) {
+                throw io.getCause();
+            }
+            if (cause instanceof RuntimeException r) {
+                throw r;
+            }
+            throw e;
+        }
+    }
+
     /** Starts the server with the WAR deployed and waits until the chat page answers. */
-    public final AppServer start() throws IOException {
+    public final synchronized AppServer start() throws IOException {
         Files.createDirectories(dir);
         ProcessBuilder builder = new ProcessBuilder(command())
                 .directory(dir.toFile())
@@ -84,7 +121,7 @@ public abstract class AppServer implements AutoCloseable {
 
     /** Stops the server: a graceful shutdown (SIGTERM) first, then a kill if it has not ended within 30 s. */
     @Override
-    public void close() {
+    public synchronized void close() {
         if (process == null) {
             return;
         }

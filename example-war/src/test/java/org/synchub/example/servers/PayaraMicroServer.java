@@ -33,9 +33,9 @@ public final class PayaraMicroServer extends AppServer {
         Path preboot = dir.resolve("preboot.asadmin");
         Files.writeString(preboot, "set configs.config.server-config.network-config.network-listeners"
                 + ".network-listener.http-listener.address=127.0.0.1\n");
-        httpPort = freePort();
+        httpPort = preferredPort > 0 && isFree(preferredPort) ? preferredPort : freePort();
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        return List.of(java, "-Xmx512m", "-Djava.io.tmpdir=" + dir.toAbsolutePath(), "-jar", jar.toString(),
+        return List.of(java, "-Xmx512m", "-jar", jar.toString(), "--unpackdir", dir.resolve("runtime").toString(),
                 "--nocluster", "--disablephonehome",
                 "--port", String.valueOf(httpPort),
                 "--prebootcommandfile", preboot.toString(),

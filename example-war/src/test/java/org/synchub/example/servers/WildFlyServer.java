@@ -86,10 +86,10 @@ public final class WildFlyServer extends AppServer {
                 .findFirst().orElseThrow(() -> new IllegalStateException(name + ": no server JVM found"));
     }
 
-    private static int freeOffset() {
+    private int freeOffset() {
         for (int attempt = 0; attempt < 50; attempt++) {
-            int offset = freePort() - HTTP;
-            boolean free = offset > 0;
+            int offset = (attempt == 0 && preferredPort >= HTTP ? preferredPort : freePort()) - HTTP;
+            boolean free = offset >= 0;
             for (int i = 0; free && i < BINDINGS.length; i++) {
                 free = isFree(BINDINGS[i] + offset);
             }
