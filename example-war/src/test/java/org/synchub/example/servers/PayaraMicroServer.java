@@ -29,7 +29,7 @@ public final class PayaraMicroServer extends AppServer {
     protected List<String> command() throws IOException {
         Path war = required("synchub.example.war");
         WildFlyServer.deleteTree(dir);
-        Files.createDirectories(dir);
+        Files.createDirectories(dir.resolve("runtime"));
         Path preboot = dir.resolve("preboot.asadmin");
         Files.writeString(preboot, "set configs.config.server-config.network-config.network-listeners"
                 + ".network-listener.http-listener.address=127.0.0.1\n");

@@ -80,6 +80,22 @@ public final class WildFlyServer extends AppServer {
         return output;
     }
 
+    /** A thread dump of the server JVM ({@code jcmd <pid> Thread.print}). */
+    public String threadDump() throws IOException, InterruptedException {
+        Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+        Process p = new ProcessBuilder(jcmd.toString(), String.valueOf(serverJvm().pid()), "Thread.print")
+                .redirectErrorStream(true).start();
+        String output;
+        try (var in = p.getInputStream()) {
+            output = new String(in.readAllBytes());
+        }
+        if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
+            p.destroyForcibly();
+            throw new IOException("jcmd Thread.print failed: " + output);
+        }
+        return output;
+    }
+
     /** The server JVM's process (the java child of standalone.sh). */
     public ProcessHandle serverJvm() {
         return process.descendants().filter(p -> p.info().command().map(c -> c.endsWith("java")).orElse(false))
@@ -113,7 +129,8 @@ public final class WildFlyServer extends AppServer {
         }
     }
 
-    static void deleteTree(Path root) throws IOException {
+    /** Deletes a directory tree (a no-op if it does not exist). */
+    public static void deleteTree(Path root) throws IOException {
         if (!Files.exists(root)) {
             return;
         }
