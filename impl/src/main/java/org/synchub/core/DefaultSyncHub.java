@@ -244,7 +244,9 @@ final class DefaultSyncHub implements SyncHub {
         failures.failure(SyncStage.DELIVERY, subscriber.id(),
                 new SyncOverflowException(what + "closing it with 1013 (synchub.queue.overflow=close)"));
         unsubscribeAll(subscriber.session);
-        closeQuietly(subscriber.session, new CloseReason(CloseCodes.TRY_AGAIN_LATER, "subscriber too slow"));
+        // Closing writes a close frame behind the backlog and can block: never on the publishing thread.
+        newThread("synchub-close-slow-" + subscriber.id(), () -> closeQuietly(subscriber.session,
+                new CloseReason(CloseCodes.TRY_AGAIN_LATER, "subscriber too slow"))).start();
     }
 
     void sent(Subscriber subscriber) {
@@ -292,6 +294,17 @@ final class DefaultSyncHub implements SyncHub {
         }
     }
 
+    /** A thread from the configured factory (container-managed in Jakarta EE), named where allowed. */
+    private Thread newThread(String name, Runnable task) {
+        Thread thread = threadFactory.newThread(task);
+        try {
+            thread.setName(name);
+        } catch (SecurityException keepContainersName) {
+            // a container may forbid renaming its threads
+        }
+        return thread;
+    }
+
     private static void closeQuietly(Session session, CloseReason reason) {
         try {
             if (session.isOpen()) {
@@ -317,13 +330,7 @@ final class DefaultSyncHub implements SyncHub {
 
         @Override
         public Thread newThread(String name, Runnable task) {
-            Thread thread = threadFactory.newThread(task);
-            try {
-                thread.setName(name);
-            } catch (SecurityException keepContainersName) {
-                // a container may forbid renaming its threads
-            }
-            return thread;
+            return DefaultSyncHub.this.newThread(name, task);
         }
 
         @Override
@@ -336,8 +343,14 @@ final class DefaultSyncHub implements SyncHub {
             failures.recovered(stage, DRIVER);
         }
 
+        /** How this instance's own envelopes begin (the codec writes the id first): echoes skip the JSON parse. */
+        private final String ownPrefix = "{\"id\":\"" + instanceId + "\",";
+
         @Override
         public SyncMessage decode(String frame) {
+            if (frame != null && frame.startsWith(ownPrefix)) {
+                return null;
+            }
             var envelope = EnvelopeCodec.decode(frame);
             if (envelope.isEmpty()) {
                 malformed("not a SyncHub/crossws envelope: "

@@ -1,0 +1,155 @@
+package org.synchub.driver.host;
+
+import org.synchub.SyncConfigurationException;
+import org.synchub.spi.SyncAdapter;
+import org.synchub.spi.SyncDriver;
+import org.synchub.spi.SyncDriverContext;
+
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.util.Objects;
+
+/**
+ * The host-local backplane ({@code synchub.driver=host}): hub instances in any number of JVMs on one machine, run by
+ * the same OS user, exchange messages over Unix domain sockets, with no broker. Instances of a channel meet in a
+ * subdirectory of {@link #dir()} (by default {@code <java.io.tmpdir>/synchub-<user>}); each listens on its own
+ * socket file there and relays every publish to every other live instance as a length-prefixed crossws envelope.
+ *
+ * <pre>
+ * SyncHub hub = SyncHubBuilder.create().adapter(HostAdapter.channel("chat")).build();
+ * </pre>
+ *
+ * <p>Guarantees: {@code publish} only queues (the relay runs on two driver threads from the hub's thread factory:
+ * one mesh thread doing all socket I/O without blocking, one publishing thread) and never throws. Delivery is
+ * best-effort and at most once: an instance that starts later is found within about a second (at once when it
+ * connects to us) and receives what is published from then on; a dead instance (even one killed with
+ * {@code kill -9}) is dropped when its connection ends and its stale socket file is deleted; a peer that does not
+ * read gets at most {@link #peerBufferBytes(long) peerBufferBytes} buffered, beyond which messages to that peer alone
+ * are dropped and reported as {@code PUBLISH}.
+ *
+ * <p>Security: the channel directory is {@code rwx------} and socket files {@code rw-------}; an instance refuses to
+ * use a directory owned by another user ({@link SyncConfigurationException} naming {@value #DIR}). Frames over
+ * {@link #maxFrameBytes(int) maxFrameBytes} are rejected, counted as malformed and their connection dropped.
+ *
+ * <p>Instances are immutable and thread-safe; the configuration methods return new adapters. Configuration errors
+ * (a missing channel, a socket path too long for the OS, a directory owned by someone else) are thrown here or from
+ * {@link #open}, never later.
+ */
+public final class HostAdapter implements SyncAdapter {
+
+    /** Directory in which channels meet. */
+    public static final String DIR = "synchub.host.dir";
+    /** Largest accepted frame (the UTF-8 envelope), in bytes. */
+    public static final String MAX_FRAME_BYTES = "synchub.host.max-frame-bytes";
+    /** Bound of the bytes waiting to be written to one peer. */
+    public static final String PEER_BUFFER_BYTES = "synchub.host.peer-buffer-bytes";
+
+    /** Default {@value #MAX_FRAME_BYTES}: 1 MiB. */
+    public static final int DEFAULT_MAX_FRAME_BYTES = 1 << 20;
+    /** Default {@value #PEER_BUFFER_BYTES}: 4 MiB. */
+    public static final long DEFAULT_PEER_BUFFER_BYTES = 4L << 20;
+
+    static final int MIN_FRAME_BYTES = 256;
+
+    private final Path dir;
+    private final String channel;
+    private final Path channelDir;
+    private final int maxFrameBytes;
+    private final long peerBufferBytes;
+
+    private HostAdapter(Path dir, String channel, int maxFrameBytes, long peerBufferBytes) {
+        if (channel == null || channel.isEmpty()) {
+            throw new SyncConfigurationException("synchub.channel", "the host driver needs a non-empty channel, "
+                    + "e.g. synchub.channel=chat");
+        }
+        if (maxFrameBytes < MIN_FRAME_BYTES || maxFrameBytes > Integer.MAX_VALUE - 4) {
+            throw new SyncConfigurationException(MAX_FRAME_BYTES, "must be between " + MIN_FRAME_BYTES + " and "
+                    + (Integer.MAX_VALUE - 4) + " bytes, was " + maxFrameBytes);
+        }
+        if (peerBufferBytes < maxFrameBytes + 4L) {
+            throw new SyncConfigurationException(PEER_BUFFER_BYTES, "must hold at least one frame of "
+                    + MAX_FRAME_BYTES + " (" + maxFrameBytes + ") plus 4 bytes, was " + peerBufferBytes);
+        }
+        Objects.requireNonNull(dir, "dir");
+        try {
+            this.dir = dir.toAbsolutePath().normalize();
+        } catch (InvalidPathException | java.io.IOError e) {
+            throw new SyncConfigurationException(DIR, "'" + dir + "' is not a usable path: " + e.getMessage(), e);
+        }
+        this.channel = channel;
+        this.channelDir = this.dir.resolve(HostDirectory.channelDirName(channel));
+        this.maxFrameBytes = maxFrameBytes;
+        this.peerBufferBytes = peerBufferBytes;
+        HostDirectory.checkPathLength(channelDir);
+        HostDirectory.checkExisting(this.dir);
+        HostDirectory.checkExisting(channelDir);
+    }
+
+    /** An adapter for {@code channel} in the default directory, {@code <java.io.tmpdir>/synchub-<user>}. */
+    public static HostAdapter channel(String channel) {
+        return new HostAdapter(HostDirectory.defaultBase(), channel, DEFAULT_MAX_FRAME_BYTES,
+                DEFAULT_PEER_BUFFER_BYTES);
+    }
+
+    /**
+     * An adapter for {@code channel} in {@code dir} (created owner-only if missing). Every instance of the cluster
+     * must use the same directory.
+     */
+    public static HostAdapter directory(Path dir, String channel) {
+        return new HostAdapter(dir, channel, DEFAULT_MAX_FRAME_BYTES, DEFAULT_PEER_BUFFER_BYTES);
+    }
+
+    /** The default directory: {@code <java.io.tmpdir>/synchub-<user>}. */
+    public static Path defaultDirectory() {
+        return HostDirectory.defaultBase();
+    }
+
+    /** The same adapter with another largest frame ({@value #MAX_FRAME_BYTES}); use one value on every instance. */
+    public HostAdapter maxFrameBytes(int bytes) {
+        return new HostAdapter(dir, channel, bytes, Math.max(peerBufferBytes, bytes + 4L));
+    }
+
+    /** The same adapter with another per-peer buffer bound ({@value #PEER_BUFFER_BYTES}). */
+    public HostAdapter peerBufferBytes(long bytes) {
+        return new HostAdapter(dir, channel, maxFrameBytes, bytes);
+    }
+
+    /** The directory in which channels meet. */
+    public Path dir() {
+        return dir;
+    }
+
+    /** The subdirectory of {@link #dir()} holding this channel's sockets (a file-system-safe form of the name). */
+    public Path channelDir() {
+        return channelDir;
+    }
+
+    public String channel() {
+        return channel;
+    }
+
+    public int maxFrameBytes() {
+        return maxFrameBytes;
+    }
+
+    public long peerBufferBytes() {
+        return peerBufferBytes;
+    }
+
+    /**
+     * A new driver for one hub instance. Creates (owner-only) and checks the directories; does no socket I/O.
+     *
+     * @throws SyncConfigurationException naming {@value #DIR} when a directory belongs to another user or cannot
+     *                                    be created
+     */
+    @Override
+    public SyncDriver open(SyncDriverContext context) {
+        HostDirectory.prepare(dir, channelDir);
+        return new HostDriver(this, context);
+    }
+
+    @Override
+    public String toString() {
+        return "host:" + channel + " in " + channelDir;
+    }
+}

@@ -1,0 +1,610 @@
+package org.synchub.driver.host;
+
+import org.synchub.SyncMessage;
+import org.synchub.SyncOverflowException;
+import org.synchub.SyncStage;
+import org.synchub.internal.PublishPump;
+import org.synchub.internal.ReconnectLoop;
+import org.synchub.spi.SyncDriver;
+import org.synchub.spi.SyncDriverContext;
+
+import java.io.IOException;
+import java.net.BindException;
+import java.net.ConnectException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+
+/**
+ * One hub instance's membership of a host channel. Two threads: the mesh thread (run by a {@link ReconnectLoop})
+ * owns the listening socket and every connection, all non-blocking on one selector: it accepts and reads inbound
+ * frames, connects to peers found in the channel directory, writes their buffered frames, and removes dead peers
+ * and their stale socket files. The publishing thread (a {@link PublishPump}) encodes batches into frames and
+ * appends them to each peer's bounded buffer, then wakes the mesh thread.
+ *
+ * <p>Wire: each direction of each pair of instances is one stream connection from the sender to the receiver's
+ * socket carrying frames of a 4-byte big-endian length and that many bytes of UTF-8 envelope.
+ */
+final class HostDriver implements SyncDriver {
+
+    private static final System.Logger LOG = System.getLogger("org.synchub.driver.host");
+
+    /** How often the channel directory is rescanned for new and dead peers. */
+    static final long SCAN_INTERVAL_MS = 1_000;
+    /** A socket file nobody listens on (its process died) is deleted once it is this old. */
+    static final long STALE_AFTER_MS = 1_000;
+    private static final int CHUNK_BYTES = 256 * 1024;
+    private static final int MAX_BATCH = 1024;
+    private static final int READ_BUFFER_BYTES = 64 * 1024;
+    private static final String SOCK = ".sock";
+    private static final String BINDING = ".binding";
+    /** A temporary {@code .binding} socket this old was left by a process that died while binding. */
+    private static final long ABANDONED_BINDING_MS = 60_000;
+
+    private final SyncDriverContext context;
+    private final Path channelDir;
+    private final int maxFrameBytes;
+    private final long peerBufferBytes;
+    private final int chunkBytes;
+    private final ReconnectLoop loop;
+    private final PublishPump<SyncMessage> pump;
+    private final AtomicBoolean subscribed = new AtomicBoolean();
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    /** Peers by socket file name; changed by the mesh thread only, read by the publishing thread. */
+    private final Map<String, Peer> peers = new ConcurrentHashMap<>();
+
+    private volatile Consumer<SyncMessage> deliver;
+    private volatile Selector selector;
+    private volatile Path ownSocket;
+
+    // mesh thread only
+    private final Set<String> ignored = new HashSet<>();
+    private final ByteBuffer readBuffer = ByteBuffer.allocate(READ_BUFFER_BYTES);
+    private boolean scanDue;
+
+    HostDriver(HostAdapter adapter, SyncDriverContext context) {
+        this.context = context;
+        this.channelDir = adapter.channelDir();
+        this.maxFrameBytes = adapter.maxFrameBytes();
+        this.peerBufferBytes = adapter.peerBufferBytes();
+        this.chunkBytes = (int) Math.min(CHUNK_BYTES, peerBufferBytes / 4);
+        String tag = HostDirectory.socketName(context.instanceId()).substring(0, 8);
+        this.loop = new ReconnectLoop(context, "synchub-host-mesh-" + tag, this::listen);
+        this.pump = new PublishPump<>(context, "synchub-host-publish-" + tag, PublishPump.DEFAULT_CAPACITY,
+                MAX_BATCH, this::send);
+    }
+
+    @Override
+    public void subscribe(Consumer<SyncMessage> deliver) {
+        if (closed.get() || !subscribed.compareAndSet(false, true)) {
+            return;
+        }
+        this.deliver = deliver;
+        pump.start();
+        loop.start();
+    }
+
+    @Override
+    public void publish(SyncMessage message) {
+        if (message == null || closed.get()) {
+            return;
+        }
+        try {
+            pump.offer(message);
+        } catch (RuntimeException e) {
+            context.failure(SyncStage.PUBLISH, e);
+        }
+    }
+
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        pump.close(2_000);
+        loop.close(() -> {
+            Selector s = selector;
+            if (s != null) {
+                s.wakeup();
+            }
+        }, 2_000);
+        deleteOwnSocket();
+    }
+
+    @Override
+    public String toString() {
+        return "host:" + channelDir;
+    }
+
+    // ---------------------------------------------------------------- publishing thread
+
+    /** A run of whole frames in one buffer, shared read-only by every peer (each gets its own duplicate). */
+    private record Chunk(ByteBuffer bytes, int frames) {
+    }
+
+    private void send(List<SyncMessage> batch) {
+        if (peers.isEmpty()) {
+            return;
+        }
+        List<Chunk> chunks = frame(batch);
+        if (chunks.isEmpty()) {
+            return;
+        }
+        for (Peer peer : peers.values()) {
+            peer.enqueue(chunks);
+        }
+        Selector s = selector;
+        if (s != null) {
+            s.wakeup();
+        }
+    }
+
+    /** Encodes {@code batch} into length-prefixed frames packed into chunks of up to {@link #chunkBytes}. */
+    private List<Chunk> frame(List<SyncMessage> batch) {
+        List<byte[]> bodies = new ArrayList<>(batch.size());
+        for (SyncMessage message : batch) {
+            byte[] body = context.encode(message).getBytes(StandardCharsets.UTF_8);
+            if (body.length > maxFrameBytes) {
+                context.failure(SyncStage.PUBLISH, new IllegalArgumentException("a message of " + body.length
+                        + " bytes (as an envelope) exceeds " + HostAdapter.MAX_FRAME_BYTES + "=" + maxFrameBytes
+                        + " and was not relayed (local subscribers got it); raise the limit on every instance "
+                        + "or publish smaller messages"));
+                continue;
+            }
+            bodies.add(body);
+        }
+        List<Chunk> chunks = new ArrayList<>(1);
+        int from = 0;
+        while (from < bodies.size()) {
+            int to = from;
+            long size = 0;
+            while (to < bodies.size() && (to == from || size + 4 + bodies.get(to).length <= chunkBytes)) {
+                size += 4 + bodies.get(to).length;
+                to++;
+            }
+            ByteBuffer chunk = ByteBuffer.allocate((int) size);
+            for (int i = from; i < to; i++) {
+                chunk.putInt(bodies.get(i).length).put(bodies.get(i));
+            }
+            chunks.add(new Chunk(chunk.flip().asReadOnlyBuffer(), to - from));
+            from = to;
+        }
+        return chunks;
+    }
+
+    // ---------------------------------------------------------------- mesh thread
+
+    /** One listen session: binds this instance's socket, then serves the mesh until closed or broken. */
+    private void listen(Runnable connected) throws IOException {
+        HostDirectory.prepare(channelDir.getParent(), channelDir);
+        Selector sel = Selector.open();
+        ServerSocketChannel server = null;
+        IOException[] fatal = {null};
+        try {
+            server = bind();
+            server.configureBlocking(false);
+            server.register(sel, SelectionKey.OP_ACCEPT);
+            selector = sel;
+            connected.run();
+            ServerSocketChannel listening = server;
+            long nextScan = System.nanoTime();
+            while (!loop.isClosed()) {
+                if (scanDue || System.nanoTime() - nextScan >= 0) {
+                    scanDue = false;
+                    scan(sel);
+                    nextScan = System.nanoTime() + SCAN_INTERVAL_MS * 1_000_000;
+                }
+                flushAll();
+                long waitMillis = Math.max(1, (nextScan - System.nanoTime()) / 1_000_000);
+                sel.select(key -> ready(key, sel, listening, fatal), waitMillis);
+                if (fatal[0] != null) {
+                    throw fatal[0];
+                }
+            }
+        } finally {
+            selector = null;
+            for (Peer peer : peers.values()) {
+                peer.drop();
+            }
+            for (SelectionKey key : sel.keys()) {
+                closeQuietly(key.channel());
+            }
+            sel.close();
+            closeQuietly(server);
+            deleteOwnSocket();
+        }
+    }
+
+    /**
+     * Binds a fresh socket file name, owner-only. The socket is bound under a temporary name ({@code .binding}),
+     * made {@code rw-------}, then renamed into place, so peers only ever see sockets that are listening and
+     * private. Retries on the unlikely clash with a live peer's name.
+     */
+    private ServerSocketChannel bind() throws IOException {
+        for (int attempt = 1; ; attempt++) {
+            String name = HostDirectory.socketName(context.instanceId());
+            Path path = channelDir.resolve(name);
+            Path binding = channelDir.resolve(name.substring(0, name.length() - SOCK.length()) + BINDING);
+            ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+            boolean bound = false;
+            try {
+                server.bind(UnixDomainSocketAddress.of(binding));
+                bound = true;
+                HostDirectory.restrict(binding, HostDirectory.SOCKET_PERMISSIONS);
+                if (HostDirectory.exists(path)) {
+                    throw new BindException(path + " exists");
+                }
+                Files.move(binding, path, StandardCopyOption.ATOMIC_MOVE);
+                ownSocket = path;
+                return server;
+            } catch (BindException inUse) {
+                server.close();
+                if (bound) {
+                    Files.deleteIfExists(binding);
+                }
+                if (attempt >= 5) {
+                    throw inUse;
+                }
+            } catch (IOException | RuntimeException e) {
+                server.close();
+                if (bound) {
+                    Files.deleteIfExists(binding);
+                }
+                throw e;
+            }
+        }
+    }
+
+    private void ready(SelectionKey key, Selector sel, ServerSocketChannel server, IOException[] fatal) {
+        Object attachment = key.attachment();
+        try {
+            if (attachment == null) {
+                if (key.isValid() && key.isAcceptable()) {
+                    accept(server, sel);
+                }
+            } else if (attachment instanceof Inbound inbound) {
+                if (key.isValid() && key.isReadable()) {
+                    inbound.read();
+                }
+            } else if (attachment instanceof Peer peer) {
+                peer.ready(key);
+            }
+        } catch (IOException | RuntimeException e) {
+            if (attachment == null) {
+                fatal[0] = e instanceof IOException io ? io : new IOException(e);
+            } else if (attachment instanceof Inbound inbound) {
+                inbound.close();
+            } else {
+                ((Peer) attachment).drop();
+            }
+        }
+    }
+
+    private void accept(ServerSocketChannel server, Selector sel) throws IOException {
+        SocketChannel channel;
+        while ((channel = server.accept()) != null) {
+            try {
+                channel.configureBlocking(false);
+                channel.register(sel, SelectionKey.OP_READ, new Inbound(channel));
+            } catch (IOException e) {
+                closeQuietly(channel);
+            }
+            // a new connection is usually a new instance: look for its socket now rather than at the next scan
+            scanDue = true;
+        }
+    }
+
+    /** Connects to socket files not yet connected; notices a removed own socket (rebinds by failing). */
+    private void scan(Selector sel) throws IOException {
+        Path own = ownSocket;
+        if (own == null || !HostDirectory.exists(own)) {
+            throw new IOException("this instance's socket file " + own + " was removed (by a temporary-file "
+                    + "cleaner?); listening again on a new one");
+        }
+        Set<String> present = new HashSet<>();
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(channelDir)) {
+            for (Path file : files) {
+                String name = file.getFileName().toString();
+                if (name.endsWith(BINDING)) {
+                    removeIfOlder(file, ABANDONED_BINDING_MS);
+                } else if (name.endsWith(SOCK)) {
+                    present.add(name);
+                    if (!file.equals(own) && !peers.containsKey(name) && !ignored.contains(name)) {
+                        connect(name, file, sel);
+                    }
+                }
+            }
+        }
+        ignored.retainAll(present);
+    }
+
+    private void connect(String name, Path file, Selector sel) {
+        BasicFileAttributes attributes;
+        try {
+            attributes = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        } catch (IOException gone) {
+            return;
+        }
+        if (!attributes.isOther()) {
+            ignored.add(name);
+            String kind = attributes.isSymbolicLink() ? "symbolic link" : attributes.isDirectory() ? "directory"
+                    : "regular file";
+            context.failure(SyncStage.SUBSCRIBE, new IOException(file + " is a " + kind + ", not a Unix domain "
+                    + "socket: ignored. Only SyncHub instances should create *.sock files in " + channelDir
+                    + "; remove it"));
+            return;
+        }
+        SocketChannel channel = null;
+        try {
+            channel = SocketChannel.open(StandardProtocolFamily.UNIX);
+            channel.configureBlocking(false);
+            boolean done = channel.connect(UnixDomainSocketAddress.of(file));
+            Peer peer = new Peer(name, channel, done);
+            peer.key = channel.register(sel, done ? SelectionKey.OP_READ : SelectionKey.OP_CONNECT, peer);
+            peers.put(name, peer);
+        } catch (ConnectException refused) {
+            // sockets are renamed into place once listening: nobody listens here any more
+            closeQuietly(channel);
+            removeIfOlder(file, STALE_AFTER_MS);
+        } catch (NoSuchFileException gone) {
+            closeQuietly(channel);
+        } catch (IOException e) {
+            closeQuietly(channel);
+            ignored.add(name);
+            context.failure(SyncStage.SUBSCRIBE, new IOException("cannot connect to the instance socket " + file
+                    + " (" + e + "): ignored while it exists", e));
+        }
+    }
+
+    /** Deletes {@code file} (a socket nobody listens on) unless it changed within {@code millis}. */
+    private static void removeIfOlder(Path file, long millis) {
+        try {
+            long age = System.currentTimeMillis() - Files.getLastModifiedTime(file, LinkOption.NOFOLLOW_LINKS)
+                    .toMillis();
+            if (age >= millis) {
+                Files.deleteIfExists(file);
+                LOG.log(System.Logger.Level.DEBUG, () -> "deleted " + file + ": nobody listens on it");
+            }
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.DEBUG, () -> "could not delete " + file + ": " + e);
+        }
+    }
+
+    private void flushAll() {
+        for (Peer peer : peers.values()) {
+            if (peer.connected && !peer.waitingToWrite) {
+                try {
+                    peer.flush();
+                } catch (IOException | RuntimeException e) {
+                    peer.drop();
+                }
+            }
+        }
+    }
+
+    private void handle(String frame) {
+        SyncMessage message = context.decode(frame);
+        if (message == null) {
+            return;
+        }
+        Consumer<SyncMessage> target = deliver;
+        if (target == null) {
+            return;
+        }
+        try {
+            target.accept(message);
+        } catch (RuntimeException | LinkageError e) {
+            context.failure(SyncStage.DELIVERY, e);
+        }
+    }
+
+    private void deleteOwnSocket() {
+        Path own = ownSocket;
+        if (own == null) {
+            return;
+        }
+        try {
+            Files.deleteIfExists(own);
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.DEBUG, () -> "could not delete " + own + ": " + e);
+        }
+    }
+
+    private static void closeQuietly(java.nio.channels.Channel channel) {
+        if (channel != null) {
+            try {
+                channel.close();
+            } catch (IOException ignored) {
+                // closing anyway
+            }
+        }
+    }
+
+    /** An outbound connection to another instance's socket, with its bounded buffer of frames to write. */
+    private final class Peer {
+        final String name;
+        final SocketChannel channel;
+        final Queue<ByteBuffer> queue = new ConcurrentLinkedQueue<>();
+        final AtomicLong pending = new AtomicLong();
+        SelectionKey key;
+        volatile boolean connected;
+        volatile boolean overflowing;
+        volatile boolean dropped;
+        boolean waitingToWrite;
+
+        Peer(String name, SocketChannel channel, boolean connected) {
+            this.name = name;
+            this.channel = channel;
+            this.connected = connected;
+        }
+
+        /** Publishing thread: appends the chunks that fit in the bound, drops (and reports) the rest. */
+        void enqueue(List<Chunk> chunks) {
+            if (dropped) {
+                return;
+            }
+            int lost = 0;
+            for (Chunk chunk : chunks) {
+                int size = chunk.bytes().remaining();
+                if (pending.get() + size > peerBufferBytes) {
+                    lost += chunk.frames();
+                    continue;
+                }
+                pending.addAndGet(size);
+                queue.add(chunk.bytes().duplicate());
+            }
+            if (lost > 0 && !overflowing) {
+                overflowing = true;
+                context.failure(SyncStage.PUBLISH, new SyncOverflowException("the instance at " + name
+                        + " is not reading (" + pending.get() + " bytes waiting, " + HostAdapter.PEER_BUFFER_BYTES
+                        + "=" + peerBufferBytes + "): " + lost + " message(s) to it dropped, and more will be "
+                        + "until it catches up; other instances are not affected"));
+            }
+        }
+
+        /** Mesh thread: a selector event on this connection. */
+        void ready(SelectionKey k) throws IOException {
+            if (!k.isValid()) {
+                drop();
+                return;
+            }
+            if (k.isConnectable()) {
+                if (!channel.finishConnect()) {
+                    return;
+                }
+                connected = true;
+                k.interestOps(SelectionKey.OP_READ);
+            }
+            if (k.isValid() && k.isReadable()) {
+                // the peer never writes on this connection: end of stream means it closed or died
+                readBuffer.clear();
+                if (channel.read(readBuffer) < 0) {
+                    drop();
+                    return;
+                }
+            }
+            if (k.isValid() && k.isWritable()) {
+                waitingToWrite = false;
+                flush();
+            }
+        }
+
+        /** Mesh thread: writes buffered chunks until done or the socket is full (then waits for OP_WRITE). */
+        void flush() throws IOException {
+            ByteBuffer head;
+            while ((head = queue.peek()) != null) {
+                channel.write(head);
+                if (head.hasRemaining()) {
+                    waitingToWrite = true;
+                    key.interestOps(SelectionKey.OP_READ | SelectionKey.OP_WRITE);
+                    return;
+                }
+                queue.poll();
+                pending.addAndGet(-head.limit());
+            }
+            if (waitingToWrite || (key.interestOps() & SelectionKey.OP_WRITE) != 0) {
+                waitingToWrite = false;
+                key.interestOps(SelectionKey.OP_READ);
+            }
+            if (overflowing && pending.get() == 0) {
+                overflowing = false;
+            }
+        }
+
+        /** Mesh thread: forgets this peer (it closed or died); its socket file is rechecked at the next scan. */
+        void drop() {
+            dropped = true;
+            peers.remove(name, this);
+            closeQuietly(channel);
+            queue.clear();
+            pending.set(0);
+        }
+    }
+
+    /** An inbound connection from another instance (or anything that connected): reads and checks frames. */
+    private final class Inbound {
+        final SocketChannel channel;
+        final ByteBuffer header = ByteBuffer.allocate(4);
+        ByteBuffer body;
+
+        Inbound(SocketChannel channel) {
+            this.channel = channel;
+        }
+
+        void read() throws IOException {
+            ByteBuffer in = readBuffer;
+            in.clear();
+            if (channel.read(in) < 0) {
+                close();
+                return;
+            }
+            in.flip();
+            while (in.hasRemaining()) {
+                if (body == null) {
+                    move(in, header);
+                    if (header.hasRemaining()) {
+                        return;
+                    }
+                    long length = Integer.toUnsignedLong(header.getInt(0));
+                    header.clear();
+                    if (length > maxFrameBytes) {
+                        context.malformed("a frame of " + length + " bytes exceeds " + HostAdapter.MAX_FRAME_BYTES
+                                + "=" + maxFrameBytes + "; its connection was dropped (is the sender configured "
+                                + "with a larger limit, or not a SyncHub instance?)");
+                        close();
+                        return;
+                    }
+                    body = ByteBuffer.allocate((int) length);
+                }
+                move(in, body);
+                if (body.hasRemaining()) {
+                    return;
+                }
+                byte[] frame = body.array();
+                body = null;
+                handle(new String(frame, StandardCharsets.UTF_8));
+                if (!channel.isOpen()) {
+                    return;
+                }
+            }
+        }
+
+        void close() {
+            closeQuietly(channel);
+            body = null;
+        }
+
+        private void move(ByteBuffer from, ByteBuffer to) {
+            int n = Math.min(from.remaining(), to.remaining());
+            if (n > 0) {
+                to.put(to.position(), from, from.position(), n);
+                to.position(to.position() + n);
+                from.position(from.position() + n);
+            }
+        }
+    }
+}

@@ -1,0 +1,313 @@
+package org.synchub.driver.redis;
+
+import org.synchub.SyncMessage;
+import org.synchub.SyncStage;
+import org.synchub.internal.PublishPump;
+import org.synchub.internal.ReconnectLoop;
+import org.synchub.spi.SyncDriver;
+import org.synchub.spi.SyncDriverContext;
+import redis.clients.jedis.Connection;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.JedisPubSub;
+import redis.clients.jedis.Protocol;
+import redis.clients.jedis.exceptions.JedisDataException;
+import redis.clients.jedis.exceptions.JedisException;
+
+
+import java.io.IOException;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+
+/**
+ * One hub instance's link to Redis: a SUBSCRIBE connection read by a {@link ReconnectLoop}, a publisher connection
+ * written by a {@link PublishPump} (one pipelined batch of PUBLISH commands per drain), and a health thread that
+ * PINGs the subscription so that a silent (half-open) connection is dropped and re-made.
+ */
+final class RedisDriver implements SyncDriver {
+
+    /** Most PUBLISH commands in one pipelined batch. */
+    static final int MAX_BATCH = 1024;
+    /** A subscribed connection is PINGed this often... */
+    static final long PING_INTERVAL_MS = 5_000;
+    /** ...and dropped (then re-made) after this long without hearing anything from Redis. */
+    static final long SILENCE_LIMIT_MS = 16_000;
+    private static final long CLOSE_WAIT_MS = 2_000;
+
+    private final ConnectionSource source;
+    private final String channel;
+    private final byte[] channelBytes;
+    private final SyncDriverContext context;
+    private final String tag;
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private final CountDownLatch closing = new CountDownLatch(1);
+
+    private volatile Consumer<SyncMessage> deliver;
+    private volatile ReconnectLoop subscriber;
+    private volatile PublishPump<byte[]> pump;
+    private volatile Thread health;
+
+    /** The live SUBSCRIBE connection and its listener, while one exists. */
+    private volatile Jedis subscription;
+    private volatile JedisPubSub listener;
+    private volatile long lastHeard;
+
+    /** The publisher connection: used by the pump thread only, closed by close(). Guarded by this. */
+    private Jedis publisher;
+
+    RedisDriver(ConnectionSource source, String channel, SyncDriverContext context) {
+        this.source = source;
+        this.channel = channel;
+        this.channelBytes = channel.getBytes(StandardCharsets.UTF_8);
+        this.context = context;
+        String id = context.instanceId();
+        this.tag = id.length() > 8 ? id.substring(0, 8) : id;
+    }
+
+    @Override
+    public synchronized void subscribe(Consumer<SyncMessage> deliver) {
+        if (closed.get() || this.deliver != null) {
+            return;
+        }
+        this.deliver = deliver;
+        PublishPump<byte[]> p = new PublishPump<>(context, "synchub-redis-pub-" + tag, PublishPump.DEFAULT_CAPACITY,
+                MAX_BATCH, this::send);
+        ReconnectLoop loop = new ReconnectLoop(context, "synchub-redis-sub-" + tag, this::listen);
+        Thread h = context.newThread("synchub-redis-health-" + tag, this::watch);
+        this.pump = p;
+        this.subscriber = loop;
+        this.health = h;
+        p.start();
+        loop.start();
+        h.start();
+    }
+
+    @Override
+    public void publish(SyncMessage message) {
+        PublishPump<byte[]> p = pump;
+        if (p == null || closed.get()) {
+            return;
+        }
+        try {
+            p.offer(context.encode(message).getBytes(StandardCharsets.UTF_8));
+        } catch (RuntimeException | LinkageError e) {
+            context.failure(SyncStage.PUBLISH, e);
+        }
+    }
+
+    // ------------------------------------------------------------------ subscribing
+
+    private void listen(Runnable connected) throws Exception {
+        try {
+            listenOnce(connected);
+        } catch (JedisException e) {
+            throw new IOException("Redis subscription to channel '" + channel + "' at " + source.describe()
+                    + " failed: " + e.getMessage() + " (reconnecting with backoff)", e);
+        }
+    }
+
+    private void listenOnce(Runnable connected) throws Exception {
+        Jedis jedis = source.open();
+        subscription = jedis;
+        try {
+            if (closed.get()) {
+                return;
+            }
+            name(jedis, "synchub-sub-" + tag);
+            JedisPubSub pubsub = new JedisPubSub() {
+                @Override
+                public void onSubscribe(String ch, int count) {
+                    lastHeard = System.nanoTime();
+                    listener = this;
+                    connected.run();
+                }
+
+                @Override
+                public void onMessage(String ch, String frame) {
+                    lastHeard = System.nanoTime();
+                    receive(frame);
+                }
+
+                @Override
+                public void onPong(String pattern) {
+                    lastHeard = System.nanoTime();
+                }
+            };
+            jedis.subscribe(pubsub, channel);
+        } finally {
+            listener = null;
+            subscription = null;
+            closeQuietly(jedis);
+        }
+    }
+
+    private void receive(String frame) {
+        SyncMessage message = context.decode(frame);
+        Consumer<SyncMessage> target = deliver;
+        if (message == null || target == null || closed.get()) {
+            return;
+        }
+        try {
+            target.accept(message);
+        } catch (RuntimeException | LinkageError e) {
+            context.failure(SyncStage.DELIVERY, e);
+        }
+    }
+
+    /** Health thread: PINGs the live subscription and drops it when Redis has gone silent. */
+    private void watch() {
+        try {
+            while (!closing.await(PING_INTERVAL_MS, TimeUnit.MILLISECONDS)) {
+                JedisPubSub pubsub = listener;
+                Jedis jedis = subscription;
+                if (pubsub == null || jedis == null) {
+                    continue;
+                }
+                if (System.nanoTime() - lastHeard > TimeUnit.MILLISECONDS.toNanos(SILENCE_LIMIT_MS)) {
+                    // half-open connection: closing the socket ends the subscribe call, and the loop reconnects
+                    closeQuietly(jedis);
+                    continue;
+                }
+                try {
+                    pubsub.ping();
+                } catch (RuntimeException e) {
+                    // the subscription is ending; the loop reports it
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    // ------------------------------------------------------------------ publishing
+
+    /** Pump thread: one pipelined batch of PUBLISH commands, replies read after the whole batch is written. */
+    private void send(List<byte[]> batch) throws Exception {
+        try {
+            sendOnce(batch);
+        } catch (JedisException e) {
+            throw new IOException("Redis PUBLISH of " + batch.size() + " message(s) to channel '" + channel + "' at "
+                    + source.describe() + " failed: " + e.getMessage() + "; they are lost (at-most-once relay)", e);
+        }
+    }
+
+    private void sendOnce(List<byte[]> batch) throws Exception {
+        Jedis jedis = publisherConnection();
+        if (jedis == null) {
+            return;
+        }
+        try {
+            Connection connection = jedis.getConnection();
+            for (byte[] payload : batch) {
+                connection.sendCommand(Protocol.Command.PUBLISH, channelBytes, payload);
+            }
+            List<Object> replies = connection.getMany(batch.size());
+            for (Object reply : replies) {
+                if (reply instanceof JedisDataException error) {
+                    throw error;
+                }
+            }
+        } catch (Exception | LinkageError e) {
+            dropPublisher(jedis);
+            throw e;
+        }
+    }
+
+    private Jedis publisherConnection() throws Exception {
+        synchronized (this) {
+            if (publisher != null && !publisher.getConnection().isBroken()) {
+                return publisher;
+            }
+        }
+        Jedis fresh = source.open();
+        name(fresh, "synchub-pub-" + tag);
+        synchronized (this) {
+            if (closed.get()) {
+                closeQuietly(fresh);
+                return null;
+            }
+            if (publisher != null) {
+                closeQuietly(publisher);
+            }
+            publisher = fresh;
+            return fresh;
+        }
+    }
+
+    private synchronized void dropPublisher(Jedis jedis) {
+        if (publisher == jedis) {
+            publisher = null;
+        }
+        closeQuietly(jedis);
+    }
+
+    // ------------------------------------------------------------------ lifecycle
+
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        closing.countDown();
+        ReconnectLoop loop;
+        PublishPump<byte[]> p;
+        Thread h;
+        synchronized (this) {
+            loop = subscriber;
+            p = pump;
+            h = health;
+        }
+        if (loop != null) {
+            loop.close(() -> {
+                Jedis jedis = subscription;
+                if (jedis != null) {
+                    closeQuietly(jedis);
+                }
+            }, CLOSE_WAIT_MS);
+        }
+        if (p != null) {
+            p.close(CLOSE_WAIT_MS);
+        }
+        Jedis pub;
+        synchronized (this) {
+            pub = publisher;
+            publisher = null;
+        }
+        if (pub != null) {
+            closeQuietly(pub);
+        }
+        if (h != null && h != Thread.currentThread()) {
+            try {
+                h.join(CLOSE_WAIT_MS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        deliver = null;
+    }
+
+    private static void name(Jedis jedis, String name) {
+        try {
+            jedis.clientSetname(name);
+        } catch (JedisDataException refused) {
+            // an ACL may forbid CLIENT SETNAME; the name only helps operators
+        }
+    }
+
+    private static void closeQuietly(Jedis jedis) {
+        try {
+            jedis.close();
+        } catch (RuntimeException ignored) {
+            // already broken
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "redis:" + channel + " (" + source.describe() + ")";
+    }
+}

@@ -1,0 +1,41 @@
+package org.synchub.driver.redis;
+
+import org.synchub.SyncConfigurationException;
+import org.synchub.internal.Settings;
+import org.synchub.spi.SyncAdapter;
+import org.synchub.spi.SyncDriverProvider;
+
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * Registers the {@code redis} driver by name. Reads {@code synchub.channel} and {@code synchub.redis.url}
+ * ({@code redis://[[user]:password@]host[:port][/db]}, or {@code rediss://} for TLS). Loading this class does not
+ * need Jedis; {@link #adapter} fails with a {@link SyncConfigurationException} when Jedis is missing, the URL is
+ * missing or invalid, or the channel is missing.
+ */
+public final class RedisDriverProvider implements SyncDriverProvider {
+
+    private static final String JEDIS_CLASS = "redis.clients.jedis.Jedis";
+
+    @Override
+    public String name() {
+        return "redis";
+    }
+
+    @Override
+    public SyncAdapter adapter(Function<String, Optional<String>> config) {
+        Settings settings = new Settings(config);
+        String channel = settings.channel();
+        String url = settings.required(RedisAdapter.URL_KEY,
+                "the redis driver needs the Redis URL, e.g. synchub.redis.url=redis://localhost:6379/0 "
+                        + "(or produce a SyncAdapter with RedisAdapter.pool/client to use a Jedis client you have)");
+        try {
+            Class.forName(JEDIS_CLASS, false, RedisDriverProvider.class.getClassLoader());
+        } catch (ClassNotFoundException | LinkageError e) {
+            throw new SyncConfigurationException("synchub.driver", "the redis driver needs Jedis on the class path: "
+                    + "add the dependency redis.clients:jedis (5.x) to the application", e);
+        }
+        return RedisAdapter.url(url, channel);
+    }
+}

@@ -1,0 +1,221 @@
+package org.synchub.testing;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * A private {@code redis-server} process for tests and benchmarks, on a free loopback port with its own temporary
+ * directory and no persistence. Uses {@code redis-server} from the PATH when there is one, otherwise the binary
+ * shipped in {@code com.github.codemonstur:embedded-redis} (set {@code -Dsynchub.test.redis=embedded} to force it).
+ * It can be killed with SIGKILL and restarted on the same port. Not thread-safe.
+ */
+public final class RedisServer implements AutoCloseable {
+
+    /** Where the binary comes from. */
+    public enum Binary { AUTO, PATH, EMBEDDED }
+
+    private static final long READY_DEADLINE_MS = 15_000;
+
+    private final Path executable;
+    private final Path dir;
+    private final int port;
+    private Process process;
+
+    private RedisServer(Path executable, int port) throws IOException {
+        this.executable = executable;
+        this.port = port;
+        this.dir = Files.createTempDirectory("synchub-redis-");
+    }
+
+    /** A server on a free port, started. */
+    public static RedisServer start() throws Exception {
+        return start(Binary.AUTO);
+    }
+
+    public static RedisServer start(Binary binary) throws Exception {
+        RedisServer server = new RedisServer(executable(binary), TyrusHubNode.freePort());
+        server.restart();
+        return server;
+    }
+
+    /** A server bound to {@code port} once {@link #restart()} is called (not started yet). */
+    public static RedisServer notStarted(int port) throws Exception {
+        return new RedisServer(executable(Binary.AUTO), port);
+    }
+
+    public int port() {
+        return port;
+    }
+
+    /** {@code redis://127.0.0.1:<port>}. */
+    public String url() {
+        return "redis://127.0.0.1:" + port;
+    }
+
+    /** Whether the process is running. */
+    public boolean isRunning() {
+        return process != null && process.isAlive();
+    }
+
+    /** The binary in use. */
+    public Path executable() {
+        return executable;
+    }
+
+    /** Starts the process (again) on the same port and waits until it answers PING. */
+    public void restart() throws Exception {
+        if (isRunning()) {
+            throw new IllegalStateException("redis-server is already running on port " + port);
+        }
+        List<String> command = new ArrayList<>(List.of(executable.toString(),
+                "--port", String.valueOf(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+                "--dir", dir.toString(), "--daemonize", "no", "--logfile", ""));
+        Path log = dir.resolve("redis.log");
+        process = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(READY_DEADLINE_MS);
+        while (!ping()) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("redis-server exited with " + process.exitValue() + ": "
+                        + Files.readString(log));
+            }
+            if (System.nanoTime() > deadline) {
+                kill();
+                throw new IllegalStateException("redis-server did not answer PING on port " + port + " within "
+                        + READY_DEADLINE_MS + " ms: " + Files.readString(log));
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    /** SIGKILL: the server vanishes without closing anything gracefully. Waits until the process is gone. */
+    public void kill() throws InterruptedException {
+        if (process != null) {
+            process.destroyForcibly();
+            process.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    /** SIGTERM, then SIGKILL if it does not end in time. */
+    public void stop() throws InterruptedException {
+        if (process != null && process.isAlive()) {
+            process.destroy();
+            if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                kill();
+            }
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        try {
+            stop();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            if (process != null) {
+                process.destroyForcibly();
+            }
+        }
+        try (Stream<Path> files = Files.walk(dir)) {
+            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+    }
+
+    private boolean ping() {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress("127.0.0.1", port), 500);
+            socket.setSoTimeout(1000);
+            OutputStream out = socket.getOutputStream();
+            out.write("PING\r\n".getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            InputStream in = socket.getInputStream();
+            byte[] reply = new byte[7];
+            int n = in.readNBytes(reply, 0, 7);
+            return n == 7 && new String(reply, StandardCharsets.US_ASCII).equals("+PONG\r\n");
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    // ------------------------------------------------------------------ the binary
+
+    private static Path executable(Binary binary) throws IOException {
+        String forced = System.getProperty("synchub.test.redis", "");
+        if (forced.equalsIgnoreCase("embedded")) {
+            binary = Binary.EMBEDDED;
+        }
+        if (binary != Binary.EMBEDDED) {
+            Path onPath = onPath("redis-server");
+            if (onPath != null) {
+                return onPath;
+            }
+            if (binary == Binary.PATH) {
+                throw new IllegalStateException("redis-server is not on the PATH");
+            }
+        }
+        return embedded();
+    }
+
+    private static Path onPath(String name) {
+        String path = System.getenv("PATH");
+        if (path == null) {
+            return null;
+        }
+        for (String entry : path.split(java.io.File.pathSeparator)) {
+            Path candidate = Path.of(entry, name);
+            if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
+                return candidate;
+            }
+        }
+        return null;
+    }
+
+    private static Path extracted;
+
+    /** The redis-server of com.github.codemonstur:embedded-redis for this OS and CPU, copied to a temp file once. */
+    private static synchronized Path embedded() throws IOException {
+        if (extracted != null) {
+            return extracted;
+        }
+        String os = System.getProperty("os.name").toLowerCase(Locale.ROOT);
+        String arch = System.getProperty("os.arch").toLowerCase(Locale.ROOT);
+        boolean arm = arch.contains("aarch64") || arch.contains("arm");
+        String resource;
+        if (os.contains("linux")) {
+            resource = arm ? "redis-server-6.2.7-linux-arm64"
+                    : arch.contains("64") ? "redis-server-6.2.6-v5-linux-amd64" : "redis-server-6.2.7-linux-386";
+        } else if (os.contains("mac")) {
+            resource = arm ? "redis-server-6.2.6-v5-darwin-arm64" : "redis-server-6.2.6-v5-darwin-amd64";
+        } else if (os.contains("win")) {
+            resource = "redis-server-5.0.14.1-windows-amd64.exe";
+        } else {
+            throw new IllegalStateException("no embedded redis-server for " + os + "/" + arch
+                    + ": install redis-server on the PATH");
+        }
+        try (InputStream in = RedisServer.class.getClassLoader().getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new IllegalStateException(resource + " not on the class path: add the test dependency "
+                        + "com.github.codemonstur:embedded-redis, or install redis-server on the PATH");
+            }
+            Path file = Files.createTempFile("synchub-redis-server-", resource.endsWith(".exe") ? ".exe" : "");
+            Files.copy(in, file, StandardCopyOption.REPLACE_EXISTING);
+            file.toFile().setExecutable(true);
+            file.toFile().deleteOnExit();
+            extracted = file;
+            return file;
+        }
+    }
+}
