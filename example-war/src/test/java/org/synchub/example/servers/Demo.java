@@ -1,5 +1,7 @@
 package org.synchub.example.servers;
 
+import org.synchub.testing.RedisServer;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -83,6 +85,17 @@ public final class Demo {
                 resources.add(() -> WildFlyServer.deleteTree(dir));
                 env.put("SYNCHUB_HOST_DIR", dir.toString());
                 return "host (Unix sockets in " + dir + ")";
+            }
+            case "redis" -> {
+                String url = System.getenv("SYNCHUB_REDIS_URL");
+                if (url == null || url.isBlank()) {
+                    System.out.println("SYNCHUB_REDIS_URL is not set: starting a private redis-server...");
+                    RedisServer redis = RedisServer.start();
+                    resources.add(redis);
+                    url = redis.url();
+                }
+                env.put("SYNCHUB_REDIS_URL", url);
+                return "redis " + url;
             }
             default -> throw new IllegalArgumentException("unknown driver '" + driver + "': use host, redis or pgsql");
         }
