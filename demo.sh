@@ -24,4 +24,4 @@ for arg in "$@"; do
 done
 
 echo "Building the chat WAR and preparing $server (the first run downloads the server from Maven Central)..."
-exec mvn -q -pl example-war -am package exec:java -DskipTests -Ddemo.driver="$driver" -Ddemo.server="$server"
+exec mvn -q -Dstyle.color=never -pl example-war -am package exec:java -DskipTests -Ddemo.driver="$driver" -Ddemo.server="$server"
