@@ -40,10 +40,12 @@ public abstract class AppServer implements AutoCloseable {
     protected final String name;
     protected final Path dir;
     protected final Map<String, String> env = new LinkedHashMap<>();
+    /** The running process (guarded by this; null when not running). */
     protected Process process;
     protected int httpPort;
     /** The HTTP port to use if it is free (0: any free port). */
     protected int preferredPort;
+    private boolean hooked;
 
     protected AppServer(String name, Path dir) {
         this.name = name;
@@ -95,7 +97,7 @@ public abstract class AppServer implements AutoCloseable {
     }
 
     /** Starts the server with the WAR deployed and waits until the chat page answers. */
-    public final synchronized AppServer start() throws IOException {
+    public final AppServer start() throws IOException {
         Files.createDirectories(dir);
         ProcessBuilder builder = new ProcessBuilder(command())
                 .directory(dir.toFile())
@@ -103,16 +105,24 @@ public abstract class AppServer implements AutoCloseable {
                 .redirectOutput(log().toFile());
         builder.environment().keySet().removeIf(k -> k.startsWith("SYNCHUB_") || k.startsWith("CHAT_"));
         builder.environment().putAll(env);
-        long started = System.nanoTime();
-        process = builder.start();
+        long since = System.nanoTime();
+        Process started = builder.start();
+        synchronized (this) {
+            process = started;
+        }
+        if (!hooked) {
+            // Should the test JVM end without calling close() (a killed fork, Ctrl-C), stop the server all the same.
+            Runtime.getRuntime().addShutdownHook(new Thread(this::close, name + "-stop"));
+            hooked = true;
+        }
         try {
-            awaitReady();
+            awaitReady(started);
         } catch (RuntimeException | Error e) {
             close();
             throw e;
         }
         System.out.printf("%s ready at %s in %d ms%n", name, baseUri(),
-                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - since));
         return this;
     }
 
@@ -121,12 +131,17 @@ public abstract class AppServer implements AutoCloseable {
 
     /** Stops the server: a graceful shutdown (SIGTERM) first, then a kill if it has not ended within 30 s. */
     @Override
-    public synchronized void close() {
-        if (process == null) {
+    public void close() {
+        Process stopping;
+        synchronized (this) {
+            stopping = process;
+            process = null;
+        }
+        if (stopping == null) {
             return;
         }
-        List<ProcessHandle> all = new ArrayList<>(process.descendants().toList());
-        all.add(process.toHandle());
+        List<ProcessHandle> all = new ArrayList<>(stopping.descendants().toList());
+        all.add(stopping.toHandle());
         all.forEach(ProcessHandle::destroy);
         for (ProcessHandle p : all) {
             try {
@@ -135,7 +150,6 @@ public abstract class AppServer implements AutoCloseable {
                 p.destroyForcibly();
             }
         }
-        process = null;
     }
 
     public String name() {
@@ -146,7 +160,7 @@ public abstract class AppServer implements AutoCloseable {
         return httpPort;
     }
 
-    public boolean isAlive() {
+    public synchronized boolean isAlive() {
         return process != null && process.isAlive();
     }
 
@@ -185,7 +199,7 @@ public abstract class AppServer implements AutoCloseable {
         }
     }
 
-    private void awaitReady() {
+    private void awaitReady(Process process) {
         long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
         String last = "no answer yet";
         while (System.nanoTime() < deadline) {

@@ -97,7 +97,10 @@ public final class WildFlyServer extends AppServer {
     }
 
     /** The server JVM's process (the java child of standalone.sh). */
-    public ProcessHandle serverJvm() {
+    public synchronized ProcessHandle serverJvm() {
+        if (process == null) {
+            throw new IllegalStateException(name + " is not running");
+        }
         return process.descendants().filter(p -> p.info().command().map(c -> c.endsWith("java")).orElse(false))
                 .findFirst().orElseThrow(() -> new IllegalStateException(name + ": no server JVM found"));
     }
