@@ -1,5 +1,6 @@
 package org.synchub.example.servers;
 
+import org.synchub.testing.PostgresServer;
 import org.synchub.testing.RedisServer;
 
 import java.nio.file.Files;
@@ -96,6 +97,25 @@ public final class Demo {
                 }
                 env.put("SYNCHUB_REDIS_URL", url);
                 return "redis " + url;
+            }
+            case "pgsql" -> {
+                String url = System.getenv("SYNCHUB_PGSQL_URL");
+                if (url == null || url.isBlank()) {
+                    System.out.println("SYNCHUB_PGSQL_URL is not set: starting a private PostgreSQL...");
+                    PostgresServer postgres = PostgresServer.launch();
+                    resources.add(postgres);
+                    url = postgres.jdbcUrl();
+                    env.put("SYNCHUB_PGSQL_USER", postgres.user());
+                } else {
+                    for (String key : new String[] {"SYNCHUB_PGSQL_USER", "SYNCHUB_PGSQL_PASSWORD"}) {
+                        String value = System.getenv(key);
+                        if (value != null) {
+                            env.put(key, value);
+                        }
+                    }
+                }
+                env.put("SYNCHUB_PGSQL_URL", url);
+                return "pgsql " + url;
             }
             default -> throw new IllegalArgumentException("unknown driver '" + driver + "': use host, redis or pgsql");
         }
