@@ -1,15 +1,18 @@
 package org.synchub.spi;
 
-import jakarta.json.JsonObject;
-import jakarta.json.JsonString;
-import jakarta.json.JsonValue;
 import jakarta.json.spi.JsonProvider;
 import jakarta.json.stream.JsonGenerator;
+import jakarta.json.stream.JsonGeneratorFactory;
+import jakarta.json.stream.JsonParser;
+import jakarta.json.stream.JsonParser.Event;
+import jakarta.json.stream.JsonParserFactory;
 import org.synchub.SyncMessage;
 
 import java.io.StringReader;
 import java.io.StringWriter;
+import java.math.BigDecimal;
 import java.util.Base64;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -18,13 +21,20 @@ import java.util.Optional;
  * <pre>{"id":"&lt;instance id&gt;","msg":{"namespace":"…","topic":"…","binary":false,"data":"…"}}</pre>
  *
  * <p>{@code binary:true} means {@code data} is standard base64 (with padding) of the bytes. {@link #encode} writes
- * exactly the bytes crossws's {@code encodeEnvelope} writes; {@link #decode} accepts and rejects what crossws's
- * {@code decodeEnvelope} does (extra fields are ignored; {@code binary} is read by JavaScript truthiness; unpadded
- * base64 is accepted). Both are stateless and thread-safe; {@code decode} never throws.
+ * exactly the bytes crossws's {@code encodeEnvelope} writes (the id first, so a receiver can recognise its own
+ * envelopes by their prefix); {@link #decode} accepts and rejects what crossws's {@code decodeEnvelope} does: the
+ * root must be an object with a string {@code id} and an object {@code msg} holding strings {@code namespace},
+ * {@code topic} and {@code data}; {@code binary} is read by JavaScript truthiness; unpadded base64 is accepted;
+ * a repeated key counts with its last value, as in {@code JSON.parse}; other fields are ignored.
+ *
+ * <p>JSON is read and written with JSON-P ({@code jakarta.json}) streaming, so no tree is built per frame. Both
+ * methods are stateless and thread-safe; {@code decode} never throws.
  */
 public final class EnvelopeCodec {
 
     private static final JsonProvider JSON = JsonProvider.provider();
+    private static final JsonGeneratorFactory WRITERS = JSON.createGeneratorFactory(Map.of());
+    private static final JsonParserFactory READERS = JSON.createParserFactory(Map.of());
 
     private EnvelopeCodec() {
     }
@@ -45,70 +55,18 @@ public final class EnvelopeCodec {
         return write(id, message, seq);
     }
 
-    /**
-     * Writes the envelope by hand: the same characters as {@link #writeJsonP} (JSON-P escapes only {@code "},
-     * {@code \\} and control characters, as below) at a fraction of the cost; {@code EnvelopeCodecFastPathTest}
-     * checks the two agree.
-     */
     private static String write(String id, SyncMessage message, long seq) {
         String data = message.isBinary() ? Base64.getEncoder().encodeToString(message.bytes()) : message.text();
-        StringBuilder out = new StringBuilder(80 + id.length() + message.namespace().length()
+        StringWriter out = new StringWriter(80 + id.length() + message.namespace().length()
                 + message.topic().length() + data.length());
-        out.append("{\"id\":");
-        quote(out, id);
-        out.append(",\"msg\":{\"namespace\":");
-        quote(out, message.namespace());
-        out.append(",\"topic\":");
-        quote(out, message.topic());
-        out.append(",\"binary\":").append(message.isBinary()).append(",\"data\":");
-        quote(out, data);
-        out.append('}');
-        if (seq >= 0) {
-            out.append(",\"seq\":").append(seq);
-        }
-        return out.append('}').toString();
-    }
-
-    private static final char[] HEX = "0123456789abcdef".toCharArray();
-
-    private static void quote(StringBuilder out, String s) {
-        out.append('"');
-        int start = 0;
-        int length = s.length();
-        for (int i = 0; i < length; i++) {
-            char c = s.charAt(i);
-            if (c >= 0x20 && c != '"' && c != '\\') {
-                continue;
-            }
-            out.append(s, start, i);
-            switch (c) {
-                case '"' -> out.append("\\\"");
-                case '\\' -> out.append("\\\\");
-                case '\b' -> out.append("\\b");
-                case '\f' -> out.append("\\f");
-                case '\n' -> out.append("\\n");
-                case '\r' -> out.append("\\r");
-                case '\t' -> out.append("\\t");
-                default -> out.append("\\u00").append(HEX[c >> 4]).append(HEX[c & 0xf]);
-            }
-            start = i + 1;
-        }
-        out.append(s, start, length).append('"');
-    }
-
-    /** The JSON-P writer: the reference the hand-written {@link #write} must match. */
-    static String writeJsonP(String id, SyncMessage message, long seq) {
-        StringWriter out = new StringWriter(64 + message.size() * 4 / 3);
-        try (JsonGenerator json = JSON.createGenerator(out)) {
+        try (JsonGenerator json = WRITERS.createGenerator(out)) {
             json.writeStartObject()
                     .write("id", id)
                     .writeStartObject("msg")
                     .write("namespace", message.namespace())
                     .write("topic", message.topic())
                     .write("binary", message.isBinary())
-                    .write("data", message.isBinary()
-                            ? Base64.getEncoder().encodeToString(message.bytes())
-                            : message.text())
+                    .write("data", data)
                     .writeEnd();
             if (seq >= 0) {
                 json.write("seq", seq);
@@ -123,44 +81,81 @@ public final class EnvelopeCodec {
         if (raw == null) {
             return Optional.empty();
         }
-        Envelope canonical = FastEnvelopeReader.read(raw);
-        return canonical != null ? Optional.of(canonical) : decodeJsonP(raw);
-    }
-
-    /** The JSON-P reader: used for every frame that is not exactly in the canonical form {@link #encode} writes. */
-    static Optional<Envelope> decodeJsonP(String raw) {
-        try (var reader = JSON.createReader(new StringReader(raw))) {
-            if (!(reader.readValue() instanceof JsonObject root)
-                    || !(root.get("id") instanceof JsonString id)
-                    || !(root.get("msg") instanceof JsonObject msg)
-                    || !(msg.get("namespace") instanceof JsonString namespace)
-                    || !(msg.get("topic") instanceof JsonString topic)
-                    || !(msg.get("data") instanceof JsonString data)) {
-                return Optional.empty();
-            }
-            SyncMessage message = truthy(msg.get("binary"))
-                    ? SyncMessage.binary(namespace.getString(), topic.getString(),
-                            Base64.getDecoder().decode(data.getString()))
-                    : SyncMessage.text(namespace.getString(), topic.getString(), data.getString());
-            return Optional.of(new Envelope(id.getString(), message));
+        try (JsonParser json = READERS.createParser(new StringReader(raw))) {
+            return Optional.ofNullable(json.hasNext() && json.next() == Event.START_OBJECT ? root(json) : null);
         } catch (RuntimeException malformed) {
             return Optional.empty();
         }
     }
 
-    /** JavaScript truthiness of a JSON value ({@code undefined} when absent). */
-    private static boolean truthy(JsonValue value) {
-        if (value == null) {
-            return false;
-        }
-        return switch (value.getValueType()) {
-            case TRUE, OBJECT, ARRAY -> true;
-            case FALSE, NULL -> false;
-            case STRING -> !((JsonString) value).getString().isEmpty();
-            case NUMBER -> {
-                double d = ((jakarta.json.JsonNumber) value).doubleValue();
-                yield d != 0 && !Double.isNaN(d);
+    /** Reads the root object (its START_OBJECT consumed) and what follows it; null when it is no envelope. */
+    private static Envelope root(JsonParser json) {
+        String id = null;
+        Fields msg = null;
+        while (json.next() == Event.KEY_NAME) {
+            String key = json.getString();
+            Event value = json.next();
+            switch (key) {
+                case "id" -> id = value == Event.VALUE_STRING ? json.getString() : skip(json, value);
+                case "msg" -> msg = value == Event.START_OBJECT ? fields(json) : skip(json, value);
+                default -> skip(json, value);
             }
+        }
+        if (json.hasNext()) {
+            return null; // something after the root value: not JSON
+        }
+        if (id == null || msg == null || msg.namespace == null || msg.topic == null || msg.data == null) {
+            return null;
+        }
+        SyncMessage message = msg.binary
+                ? SyncMessage.binary(msg.namespace, msg.topic, Base64.getDecoder().decode(msg.data))
+                : SyncMessage.text(msg.namespace, msg.topic, msg.data);
+        return new Envelope(id, message);
+    }
+
+    /** What {@code msg} holds; a field of the wrong type counts as absent. */
+    private static final class Fields {
+        String namespace;
+        String topic;
+        String data;
+        boolean binary;
+    }
+
+    private static Fields fields(JsonParser json) {
+        Fields fields = new Fields();
+        while (json.next() == Event.KEY_NAME) {
+            String key = json.getString();
+            Event value = json.next();
+            String text = value == Event.VALUE_STRING ? json.getString() : null;
+            switch (key) {
+                case "namespace" -> fields.namespace = text;
+                case "topic" -> fields.topic = text;
+                case "data" -> fields.data = text;
+                case "binary" -> fields.binary = truthy(json, value);
+                default -> { }
+            }
+            skip(json, value);
+        }
+        return fields;
+    }
+
+    /** JavaScript truthiness of the value just read. */
+    private static boolean truthy(JsonParser json, Event value) {
+        return switch (value) {
+            case VALUE_TRUE, START_OBJECT, START_ARRAY -> true;
+            case VALUE_STRING -> !json.getString().isEmpty();
+            case VALUE_NUMBER -> json.getBigDecimal().compareTo(BigDecimal.ZERO) != 0;
+            default -> false;
         };
+    }
+
+    /** Skips the rest of a container value just started; returns null (for use in expressions). */
+    private static <T> T skip(JsonParser json, Event value) {
+        if (value == Event.START_OBJECT) {
+            json.skipObject();
+        } else if (value == Event.START_ARRAY) {
+            json.skipArray();
+        }
+        return null;
     }
 }

@@ -349,8 +349,14 @@ final class DefaultSyncHub implements SyncHub {
             failures.recovered(stage, DRIVER);
         }
 
+        /** How this instance's own envelopes begin (the codec writes the id first): echoes skip the JSON parse. */
+        private final String ownPrefix = "{\"id\":\"" + instanceId + "\",";
+
         @Override
         public SyncMessage decode(String frame) {
+            if (frame != null && frame.startsWith(ownPrefix)) {
+                return null;
+            }
             var envelope = EnvelopeCodec.decode(frame);
             if (envelope.isEmpty()) {
                 malformed("not a SyncHub/crossws envelope: "

@@ -3,6 +3,7 @@ package org.synchub.driver.host;
 import org.synchub.SyncMessage;
 import org.synchub.SyncOverflowException;
 import org.synchub.SyncStage;
+import org.synchub.internal.Inbound;
 import org.synchub.internal.PublishPump;
 import org.synchub.internal.ReconnectLoop;
 import org.synchub.spi.SyncDriver;
@@ -77,7 +78,7 @@ final class HostDriver implements SyncDriver {
     /** Peers by socket file name; changed by the mesh thread only, read by the publishing thread. */
     private final Map<String, Peer> peers = new ConcurrentHashMap<>();
 
-    private volatile Consumer<SyncMessage> deliver;
+    private final Inbound fanIn;
     private volatile Selector selector;
     private volatile Path ownSocket;
 
@@ -88,6 +89,7 @@ final class HostDriver implements SyncDriver {
 
     HostDriver(HostAdapter adapter, SyncDriverContext context) {
         this.context = context;
+        this.fanIn = new Inbound(context);
         this.channelDir = adapter.channelDir();
         this.maxFrameBytes = adapter.maxFrameBytes();
         this.peerBufferBytes = adapter.peerBufferBytes();
@@ -103,7 +105,7 @@ final class HostDriver implements SyncDriver {
         if (closed.get() || !subscribed.compareAndSet(false, true)) {
             return;
         }
-        this.deliver = deliver;
+        fanIn.start(deliver);
         pump.start();
         loop.start();
     }
@@ -125,6 +127,7 @@ final class HostDriver implements SyncDriver {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
+        fanIn.stop();
         pump.close(2_000);
         loop.close(() -> {
             Selector s = selector;
@@ -286,7 +289,7 @@ final class HostDriver implements SyncDriver {
                 if (key.isValid() && key.isAcceptable()) {
                     accept(server, sel);
                 }
-            } else if (attachment instanceof Inbound inbound) {
+            } else if (attachment instanceof InboundConnection inbound) {
                 if (key.isValid() && key.isReadable()) {
                     inbound.read();
                 }
@@ -296,7 +299,7 @@ final class HostDriver implements SyncDriver {
         } catch (IOException | RuntimeException e) {
             if (attachment == null) {
                 fatal[0] = e instanceof IOException io ? io : new IOException(e);
-            } else if (attachment instanceof Inbound inbound) {
+            } else if (attachment instanceof InboundConnection inbound) {
                 inbound.close();
             } else {
                 ((Peer) attachment).drop();
@@ -309,7 +312,7 @@ final class HostDriver implements SyncDriver {
         while ((channel = server.accept()) != null) {
             try {
                 channel.configureBlocking(false);
-                channel.register(sel, SelectionKey.OP_READ, new Inbound(channel));
+                channel.register(sel, SelectionKey.OP_READ, new InboundConnection(channel));
             } catch (IOException e) {
                 closeQuietly(channel);
             }
@@ -403,22 +406,6 @@ final class HostDriver implements SyncDriver {
                     peer.drop();
                 }
             }
-        }
-    }
-
-    private void handle(String frame) {
-        SyncMessage message = context.decode(frame);
-        if (message == null) {
-            return;
-        }
-        Consumer<SyncMessage> target = deliver;
-        if (target == null) {
-            return;
-        }
-        try {
-            target.accept(message);
-        } catch (RuntimeException | LinkageError e) {
-            context.failure(SyncStage.DELIVERY, e);
         }
     }
 
@@ -546,12 +533,12 @@ final class HostDriver implements SyncDriver {
     }
 
     /** An inbound connection from another instance (or anything that connected): reads and checks frames. */
-    private final class Inbound {
+    private final class InboundConnection {
         final SocketChannel channel;
         final ByteBuffer header = ByteBuffer.allocate(4);
         ByteBuffer body;
 
-        Inbound(SocketChannel channel) {
+        InboundConnection(SocketChannel channel) {
             this.channel = channel;
         }
 
@@ -586,7 +573,7 @@ final class HostDriver implements SyncDriver {
                 }
                 byte[] frame = body.array();
                 body = null;
-                handle(new String(frame, StandardCharsets.UTF_8));
+                fanIn.frame(new String(frame, StandardCharsets.UTF_8));
                 if (!channel.isOpen()) {
                     return;
                 }

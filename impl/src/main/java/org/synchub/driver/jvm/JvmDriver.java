@@ -1,7 +1,7 @@
 package org.synchub.driver.jvm;
 
 import org.synchub.SyncMessage;
-import org.synchub.SyncStage;
+import org.synchub.internal.Inbound;
 import org.synchub.spi.SyncDriver;
 import org.synchub.spi.SyncDriverContext;
 
@@ -17,16 +17,17 @@ final class JvmDriver implements SyncDriver {
 
     private final String channel;
     private final SyncDriverContext context;
-    private volatile Consumer<SyncMessage> deliver;
+    private final Inbound inbound;
 
     JvmDriver(String channel, SyncDriverContext context) {
         this.channel = channel;
         this.context = context;
+        this.inbound = new Inbound(context);
     }
 
     @Override
     public void subscribe(Consumer<SyncMessage> deliver) {
-        this.deliver = deliver;
+        inbound.start(deliver);
         CHANNELS.compute(channel, (c, members) -> {
             Set<JvmDriver> set = members != null ? members : ConcurrentHashMap.newKeySet();
             set.add(this);
@@ -42,26 +43,14 @@ final class JvmDriver implements SyncDriver {
         }
         for (JvmDriver member : members) {
             if (member != this && !member.context.instanceId().equals(context.instanceId())) {
-                member.receive(message);
+                member.inbound.message(message);
             }
-        }
-    }
-
-    private void receive(SyncMessage message) {
-        Consumer<SyncMessage> target = deliver;
-        if (target == null) {
-            return;
-        }
-        try {
-            target.accept(message);
-        } catch (RuntimeException | LinkageError e) {
-            context.failure(SyncStage.DELIVERY, e);
         }
     }
 
     @Override
     public void close() {
-        deliver = null;
+        inbound.stop();
         CHANNELS.computeIfPresent(channel, (c, members) -> members.remove(this) && members.isEmpty() ? null : members);
     }
 

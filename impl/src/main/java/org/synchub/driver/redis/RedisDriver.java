@@ -2,6 +2,7 @@ package org.synchub.driver.redis;
 
 import org.synchub.SyncMessage;
 import org.synchub.SyncStage;
+import org.synchub.internal.Inbound;
 import org.synchub.internal.PublishPump;
 import org.synchub.internal.ReconnectLoop;
 import org.synchub.spi.SyncDriver;
@@ -43,12 +44,10 @@ final class RedisDriver implements SyncDriver {
     private final byte[] channelBytes;
     private final SyncDriverContext context;
     private final String tag;
-    /** How every envelope this instance sends begins (the codec writes the id first, as crossws does). */
-    private final String echoPrefix;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final CountDownLatch closing = new CountDownLatch(1);
 
-    private volatile Consumer<SyncMessage> deliver;
+    private final Inbound inbound;
     private volatile ReconnectLoop subscriber;
     private volatile PublishPump<byte[]> pump;
     private volatile Thread health;
@@ -66,19 +65,16 @@ final class RedisDriver implements SyncDriver {
         this.channel = channel;
         this.channelBytes = channel.getBytes(StandardCharsets.UTF_8);
         this.context = context;
+        this.inbound = new Inbound(context);
         String id = context.instanceId();
         this.tag = id.length() > 8 ? id.substring(0, 8) : id;
-        String probe = context.encode(SyncMessage.text("", "", ""));
-        int end = probe.indexOf(",\"msg\"");
-        this.echoPrefix = probe.startsWith("{\"id\":\"") && end > 0 ? probe.substring(0, end + 1) : null;
     }
 
     @Override
     public synchronized void subscribe(Consumer<SyncMessage> deliver) {
-        if (closed.get() || this.deliver != null) {
+        if (closed.get() || !inbound.start(deliver)) {
             return;
         }
-        this.deliver = deliver;
         PublishPump<byte[]> p = new PublishPump<>(context, "synchub-redis-pub-" + tag, PublishPump.DEFAULT_CAPACITY,
                 MAX_BATCH, this::send);
         ReconnectLoop loop = new ReconnectLoop(context, "synchub-redis-sub-" + tag, this::listen);
@@ -134,7 +130,7 @@ final class RedisDriver implements SyncDriver {
                 @Override
                 public void onMessage(String ch, String frame) {
                     lastHeard = System.nanoTime();
-                    receive(frame);
+                    inbound.frame(frame);
                 }
 
                 @Override
@@ -147,23 +143,6 @@ final class RedisDriver implements SyncDriver {
             listener = null;
             subscription = null;
             closeQuietly(jedis);
-        }
-    }
-
-    private void receive(String frame) {
-        if (echoPrefix != null && frame.startsWith(echoPrefix)) {
-            // this instance's own publish coming back: skip the JSON decode (context.decode would drop it too)
-            return;
-        }
-        SyncMessage message = context.decode(frame);
-        Consumer<SyncMessage> target = deliver;
-        if (message == null || target == null || closed.get()) {
-            return;
-        }
-        try {
-            target.accept(message);
-        } catch (RuntimeException | LinkageError e) {
-            context.failure(SyncStage.DELIVERY, e);
         }
     }
 
@@ -296,7 +275,7 @@ final class RedisDriver implements SyncDriver {
                 Thread.currentThread().interrupt();
             }
         }
-        deliver = null;
+        inbound.stop();
     }
 
     private static void name(Jedis jedis, String name) {

@@ -1,0 +1,86 @@
+package org.synchub.example;
+
+import jakarta.inject.Inject;
+import jakarta.json.Json;
+import jakarta.websocket.CloseReason;
+import jakarta.websocket.OnClose;
+import jakarta.websocket.OnError;
+import jakarta.websocket.OnMessage;
+import jakarta.websocket.OnOpen;
+import jakarta.websocket.Session;
+import jakarta.websocket.server.PathParam;
+import jakarta.websocket.server.ServerEndpoint;
+import org.synchub.SyncHub;
+
+import java.io.IOException;
+import java.util.List;
+
+/**
+ * One chat room per path ({@code /chat/{room}}): a session joins its room when it connects, and every text it sends
+ * reaches the room's other members on every server instance that shares the backplane, via {@link SyncHub}.
+ *
+ * <p>Frames to the browser are JSON objects. On connect the session alone gets
+ * {@code {"type":"hello","instance":…,"hub":…,"room":…}} (which instance it is connected to); each chat line
+ * arrives as {@code {"type":"message","from":…,"via":…,"text":…}}, where {@code via} is the instance the sender is
+ * connected to. The sender's name comes from the handshake's {@code ?name=} query parameter.
+ */
+@ServerEndpoint("/chat/{room}")
+public class ChatEndpoint {
+
+    /** Longest chat line accepted, in characters; longer frames close the session with 1009 (too big). */
+    static final int MAX_TEXT = 4000;
+    static final int MAX_NAME = 40;
+    private static final String NAME = "chat.name";
+
+    @Inject
+    SyncHub hub;
+
+    @Inject
+    ChatInstance instance;
+
+    @OnOpen
+    public void open(Session session, @PathParam("room") String room) throws IOException {
+        session.getUserProperties().put(NAME, nameOf(session));
+        // Sent before subscribing, so it cannot interleave with the hub's own sends to this session.
+        session.getBasicRemote().sendText(Json.createObjectBuilder()
+                .add("type", "hello")
+                .add("instance", instance.label())
+                .add("hub", hub.instanceId())
+                .add("room", room)
+                .build().toString());
+        hub.subscribe(session, room);
+    }
+
+    @OnMessage(maxMessageSize = MAX_TEXT * 4)
+    public void message(Session session, String text, @PathParam("room") String room) {
+        if (text.length() > MAX_TEXT) {
+            text = text.substring(0, MAX_TEXT);
+        }
+        hub.publish(session, room, Json.createObjectBuilder()
+                .add("type", "message")
+                .add("from", (String) session.getUserProperties().get(NAME))
+                .add("via", instance.label())
+                .add("text", text)
+                .build().toString());
+    }
+
+    @OnClose
+    public void close(Session session, CloseReason reason) {
+        hub.unsubscribeAll(session);
+    }
+
+    @OnError
+    public void error(Session session, Throwable error) {
+        // A broken connection is normal for a chat (a closed tab); the hub prunes the session itself.
+        hub.unsubscribeAll(session);
+    }
+
+    private static String nameOf(Session session) {
+        List<String> names = session.getRequestParameterMap().get("name");
+        String name = names == null || names.isEmpty() ? "" : names.get(0).strip();
+        if (name.isEmpty()) {
+            name = "guest-" + session.getId().substring(0, Math.min(4, session.getId().length()));
+        }
+        return name.length() > MAX_NAME ? name.substring(0, MAX_NAME) : name;
+    }
+}

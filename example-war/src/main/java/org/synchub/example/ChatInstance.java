@@ -1,0 +1,34 @@
+package org.synchub.example;
+
+import jakarta.annotation.PostConstruct;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.eclipse.microprofile.config.Config;
+import org.synchub.SyncHub;
+
+/**
+ * The label this server instance shows on the messages it relays: MicroProfile Config key {@code chat.instance}
+ * (environment variable {@code CHAT_INSTANCE}), by default the first 8 characters of the hub's instance id.
+ */
+@ApplicationScoped
+public class ChatInstance {
+
+    @Inject
+    Config config;
+
+    @Inject
+    SyncHub hub;
+
+    private String label;
+
+    @PostConstruct
+    void init() {
+        label = config.getOptionalValue("chat.instance", String.class)
+                .map(String::strip).filter(s -> !s.isEmpty())
+                .orElse(hub.instanceId().substring(0, 8));
+    }
+
+    public String label() {
+        return label;
+    }
+}

@@ -1,0 +1,141 @@
+package org.synchub.example;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.WindowType;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+import org.synchub.example.servers.AppServer;
+import org.synchub.example.servers.WildFlyServer;
+
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The chat page in a real browser: headless Chromium (Debian's {@code chromium} and {@code chromium-driver}) driven
+ * over WebDriver opens one window on each of two WildFly instances that share a backplane, joins the same room in
+ * both, types a line in the first and waits for it in the second, labelled with the first instance. Screenshots go
+ * to {@code target/browser/}. Without Chromium the test fails when {@code CI=true} and is skipped otherwise.
+ */
+class BrowserIT {
+
+    static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+    static final Duration WAIT = Duration.ofSeconds(30);
+
+    static Path dir;
+    static AppServer one;
+    static AppServer two;
+    static WebDriver browser;
+    /** Selenium warns that it has no CDP bindings for this Chromium; WebDriver itself needs none. */
+    static final java.util.logging.Logger SELENIUM_LOG = java.util.logging.Logger.getLogger("org.openqa.selenium");
+
+    @BeforeAll
+    static void start() throws Exception {
+        requireChromium();
+        SELENIUM_LOG.setLevel(java.util.logging.Level.SEVERE);
+        dir = Files.createTempDirectory("synchub-browser-");
+        Map<String, String> env = Map.of("SYNCHUB_DRIVER", "host", "SYNCHUB_HOST_DIR", dir.toString(),
+                "SYNCHUB_CHANNEL", "browser-it");
+        one = WildFlyServer.create("browser-1").env(env).env("CHAT_INSTANCE", "node-1");
+        two = WildFlyServer.create("browser-2").env(env).env("CHAT_INSTANCE", "node-2");
+        AppServer.startAll(one, two);
+        ChatClusterContract.awaitLinked(one, two);
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(CHROMEDRIVER.toFile())
+                .usingAnyFreePort()
+                .withLogFile(AppServer.workDir().resolve("chromedriver.log").toFile())
+                .build();
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(CHROMIUM.toFile());
+        options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync", "--no-first-run", "--window-size=1100,900");
+        browser = new ChromeDriver(service, options);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        ChatClusterContract.stopAll(browser == null ? null : browser::quit, one, two,
+                dir == null ? null : () -> WildFlyServer.deleteTree(dir));
+    }
+
+    @Test
+    void aLineTypedOnOneInstanceAppearsOnTheOtherLabelledWithItsInstance() throws Exception {
+        String room = "browser-" + UUID.randomUUID().toString().substring(0, 8);
+        String first = browser.getWindowHandle();
+        joinRoom(one, "alice", room);
+        String second = browser.switchTo().newWindow(WindowType.WINDOW).getWindowHandle();
+        joinRoom(two, "bob", room);
+        ChatClusterContract.awaitSubscribed(one, 1);
+        ChatClusterContract.awaitSubscribed(two, 1);
+
+        browser.switchTo().window(first);
+        String line = "hello from the browser " + UUID.randomUUID();
+        browser.findElement(By.id("text")).sendKeys(line);
+        browser.findElement(By.id("send")).click();
+        WebElement own = new WebDriverWait(browser, WAIT).until(d -> lastMessage(d, "own"));
+        assertTrue(own.getText().contains(line), "the sender's page shows its own line: " + own.getText());
+        screenshot("sender");
+
+        browser.switchTo().window(second);
+        WebElement received = new WebDriverWait(browser, WAIT).until(d -> lastMessage(d, "message"));
+        screenshot("receiver");
+        assertTrue(received.getText().contains(line), received.getText());
+        assertTrue(received.getText().contains("alice"), received.getText());
+        assertEquals("node-1", received.getAttribute("data-via"), "labelled with the instance it came through");
+        assertEquals(0, browser.findElements(By.cssSelector("#messages li.own")).size(), "bob typed nothing");
+    }
+
+    private void joinRoom(AppServer server, String name, String room) {
+        browser.get(server.baseUri().toString());
+        browser.findElement(By.id("name")).sendKeys(name);
+        WebElement roomField = browser.findElement(By.id("room"));
+        roomField.clear();
+        roomField.sendKeys(room);
+        browser.findElement(By.id("join")).click();
+        new WebDriverWait(browser, WAIT).until(d -> d.findElement(By.id("status")).getAttribute("class")
+                .contains("connected"));
+    }
+
+    private static WebElement lastMessage(WebDriver driver, String kind) {
+        List<WebElement> items = driver.findElements(By.cssSelector("#messages li." + kind));
+        return items.isEmpty() ? null : items.get(items.size() - 1);
+    }
+
+    private static void screenshot(String name) throws Exception {
+        File shot = ((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE);
+        Path target = AppServer.workDir().resolveSibling("browser").resolve(name + ".png");
+        Files.createDirectories(target.getParent());
+        Files.copy(shot.toPath(), target, StandardCopyOption.REPLACE_EXISTING);
+        System.out.println("screenshot: " + target.toAbsolutePath());
+    }
+
+    /** Chromium must be installed in CI; elsewhere its absence skips this test with a message saying how to add it. */
+    static void requireChromium() {
+        boolean present = Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER);
+        String message = "headless Chromium is needed: " + CHROMIUM + " and " + CHROMEDRIVER
+                + " (Debian: apt-get install -y chromium chromium-driver)";
+        if (!present && "true".equals(System.getenv("CI"))) {
+            throw new AssertionError(message + " — CI=true, so this is a failure, not a skip");
+        }
+        Assumptions.assumeTrue(present, message);
+    }
+}

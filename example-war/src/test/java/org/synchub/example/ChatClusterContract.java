@@ -1,0 +1,206 @@
+package org.synchub.example;
+
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.synchub.example.servers.AppServer;
+import org.synchub.tck.Await;
+
+import java.io.StringReader;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * What every deployment of the chat WAR must do, checked with real WebSocket clients against two running server
+ * instances that share a backplane. Subclasses start the servers (and the backplane) in {@code @BeforeAll}, call
+ * {@link #awaitLinked} once, and stop everything in {@code @AfterAll}.
+ */
+abstract class ChatClusterContract {
+
+    static final Duration DEADLINE = Duration.ofSeconds(30);
+
+    /** The first instance. */
+    abstract AppServer one();
+
+    /** The second instance (sharing the backplane with the first). */
+    abstract AppServer two();
+
+    /** Whether the driver runs threads of its own (then they must be container-managed). */
+    boolean driverHasThreads() {
+        return true;
+    }
+
+    private final List<ChatClient> clients = new ArrayList<>();
+    /** Servers the WAR was undeployed from by a test (their /info is gone). */
+    private static final java.util.Set<AppServer> UNDEPLOYED = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    /** Marks {@code server} as no longer running the WAR. */
+    static void undeployed(AppServer server) {
+        UNDEPLOYED.add(server);
+    }
+
+    /** Closes everything given (servers, backplanes), in order, even when one fails; null entries are skipped. */
+    static void stopAll(AutoCloseable... resources) throws Exception {
+        Exception first = null;
+        for (AutoCloseable resource : resources) {
+            try {
+                if (resource != null) {
+                    resource.close();
+                }
+            } catch (Exception e) {
+                if (first == null) {
+                    first = e;
+                } else {
+                    first.addSuppressed(e);
+                }
+            }
+        }
+        if (first != null) {
+            throw first;
+        }
+    }
+
+    ChatClient join(AppServer server, String room, String name) throws Exception {
+        ChatClient client = ChatClient.join(server, room, name);
+        clients.add(client);
+        return client;
+    }
+
+    @AfterEach
+    void closeClients() {
+        clients.forEach(ChatClient::close);
+        clients.clear();
+        for (AppServer server : List.of(one(), two())) {
+            if (!UNDEPLOYED.contains(server)) {
+                Await.until(DEADLINE, server.name() + " has no subscribed sessions left", () -> sessions(server) == 0);
+            }
+        }
+    }
+
+    @Test
+    void aMessageReachesTheRoomOnBothInstancesButNotTheSenderNorOtherRooms() throws Exception {
+        String room = "room-" + UUID.randomUUID();
+        String elsewhere = room + "-other";
+        ChatClient ann = join(one(), room, "ann");
+        ChatClient bob = join(one(), room, "bob");
+        ChatClient cid = join(two(), room, "cid");
+        ChatClient dan = join(one(), elsewhere, "dan");
+        ChatClient eve = join(two(), elsewhere, "eve");
+        awaitAllSubscribed();
+
+        ann.say("hello from ann");
+        for (ChatClient receiver : List.of(bob, cid)) {
+            JsonObject m = receiver.nextMessage();
+            assertEquals("ann", m.getString("from"), receiver + " got " + m);
+            assertEquals("hello from ann", m.getString("text"));
+            assertEquals(ann.instance(), m.getString("via"), "labelled with the instance ann is connected to");
+        }
+
+        // The sender and the other room must not have received ann's line: the next thing each of them gets is a
+        // marker sent after it, in their own room, from the other instance.
+        cid.say("marker from cid");
+        assertEquals("marker from cid", ann.nextMessage().getString("text"), "ann must not get her own message");
+        assertEquals("marker from cid", bob.nextMessage().getString("text"));
+        eve.say("marker from eve");
+        assertEquals("marker from eve", dan.nextMessage().getString("text"), "dan is in another room");
+        dan.say("marker from dan");
+        assertEquals("marker from dan", eve.nextMessage().getString("text"), "eve is in another room");
+        assertEquals(0, ann.pending() + bob.pending() + cid.pending() + dan.pending() + eve.pending(),
+                "nothing else arrived");
+    }
+
+    @Test
+    void eachInstanceGreetsWithItsOwnLabel() throws Exception {
+        ChatClient a = join(one(), "greeting", "a");
+        ChatClient b = join(two(), "greeting", "b");
+        awaitAllSubscribed();
+        assertEquals(label(one()), a.instance());
+        assertEquals(label(two()), b.instance());
+        if (one() != two()) {
+            assertFalse(a.hello.getString("hub").equals(b.hello.getString("hub")), "two hubs, two ids");
+            assertFalse(a.instance().equals(b.instance()), "two instances, two labels");
+        }
+    }
+
+    @Test
+    void theDriverRunsOnContainerManagedThreads() throws Exception {
+        if (!driverHasThreads()) {
+            return;
+        }
+        for (AppServer server : List.of(one(), two())) {
+            JsonObject info = info(server);
+            System.out.println(server.name() + " /info: " + info);
+            var threads = info.getJsonArray("driverThreads");
+            assertFalse(threads.isEmpty(), server.name() + " runs no driver thread: " + info);
+            for (var t : threads.getValuesAs(JsonObject.class)) {
+                assertTrue(t.getBoolean("managed"), server.name() + ": driver thread " + t
+                        + " is not a Jakarta Concurrency ManageableThread from the container's ManagedThreadFactory");
+            }
+        }
+    }
+
+    /** Waits until a message published on each instance reaches a client on the other (backplane subscribed). */
+    static void awaitLinked(AppServer one, AppServer two) throws Exception {
+        String room = "link-" + UUID.randomUUID();
+        try (ChatClient a = ChatClient.join(one, room, "link-a"); ChatClient b = ChatClient.join(two, room, "link-b")) {
+            awaitReceives(a, b);
+            awaitReceives(b, a);
+        }
+        for (AppServer server : List.of(one, two)) {
+            Await.until(DEADLINE, server.name() + " has no subscribed sessions left", () -> sessions(server) == 0);
+        }
+    }
+
+    private static void awaitReceives(ChatClient from, ChatClient to) throws Exception {
+        long deadline = System.nanoTime() + DEADLINE.toNanos();
+        while (to.pending() == 0) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("no message from " + from + " reached " + to + " within " + DEADLINE);
+            }
+            from.say("probe");
+            try {
+                Await.until(Duration.ofMillis(300), "a probe arrives", () -> to.pending() > 0);
+            } catch (AssertionError notYet) {
+                // the backplane subscription is not up yet: probe again
+            }
+        }
+        while (to.pending() > 0) {
+            to.next();
+        }
+    }
+
+    /** Waits until every client joined so far is subscribed on its server (the page's hello comes just before). */
+    void awaitAllSubscribed() {
+        for (AppServer server : List.of(one(), two()).stream().distinct().toList()) {
+            int expected = (int) clients.stream().filter(c -> c.server == server).count();
+            awaitSubscribed(server, expected);
+        }
+    }
+
+    static void awaitSubscribed(AppServer server, int sessions) {
+        Await.until(DEADLINE, server.name() + " has " + sessions + " subscribed sessions", () -> sessions(server) == sessions);
+    }
+
+    static int sessions(AppServer server) {
+        try {
+            return info(server).getInt("sessions");
+        } catch (Exception e) {
+            throw new AssertionError(server.name() + ": GET /info failed", e);
+        }
+    }
+
+    static JsonObject info(AppServer server) throws Exception {
+        return Json.createReader(new StringReader(server.info())).readObject();
+    }
+
+    static String label(AppServer server) throws Exception {
+        return info(server).getString("instance");
+    }
+}

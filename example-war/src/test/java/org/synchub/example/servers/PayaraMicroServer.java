@@ -1,0 +1,45 @@
+package org.synchub.example.servers;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * A Payara Micro instance (the jar copied by the build, property {@code synchub.example.payara}) started as a plain
+ * process: clustering (Hazelcast) and phone-home off, its HTTP listener bound to 127.0.0.1 on a free port, the chat
+ * WAR deployed at {@code /chat}. (Payara's Arquillian adapter is not used: it connects to the address Payara
+ * reports, which is not loopback.)
+ */
+public final class PayaraMicroServer extends AppServer {
+
+    private final Path jar;
+
+    private PayaraMicroServer(String name, Path jar, Path dir) {
+        super(name, dir);
+        this.jar = jar;
+    }
+
+    /** An instance named {@code name} (its work directory is {@code <work>/<name>}); call {@link #start()}. */
+    public static PayaraMicroServer create(String name) {
+        return new PayaraMicroServer(name, required("synchub.example.payara"), workDir().resolve(name));
+    }
+
+    @Override
+    protected List<String> command() throws IOException {
+        Path war = required("synchub.example.war");
+        WildFlyServer.deleteTree(dir);
+        Files.createDirectories(dir.resolve("runtime"));
+        Path preboot = dir.resolve("preboot.asadmin");
+        Files.writeString(preboot, "set configs.config.server-config.network-config.network-listeners"
+                + ".network-listener.http-listener.address=127.0.0.1\n");
+        httpPort = preferredPort > 0 && isFree(preferredPort) ? preferredPort : freePort();
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        return List.of(java, "-Xmx512m", "-jar", jar.toString(), "--unpackdir", dir.resolve("runtime").toString(),
+                "--nocluster", "--disablephonehome",
+                "--port", String.valueOf(httpPort),
+                "--prebootcommandfile", preboot.toString(),
+                "--rootdir", dir.resolve("root").toString(),
+                "--deploy", war.toString(), "--contextroot", "chat");
+    }
+}

@@ -1,0 +1,146 @@
+package org.synchub.example.servers;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * A WildFly instance (the distribution unpacked by the build, property {@code synchub.example.wildfly}) with its own
+ * base directory and a port offset of its own, so that several can run at once, bound to 127.0.0.1 (public and
+ * management interfaces), with the chat WAR in its deployments directory. Its default configuration
+ * ({@code standalone.xml}) has MicroProfile Config and a default ManagedThreadFactory.
+ */
+public final class WildFlyServer extends AppServer {
+
+    private static final int HTTP = 8080;
+    /** Every socket binding of standalone.xml that listens, before the offset. */
+    private static final int[] BINDINGS = {8080, 8443, 9990, 9993, 8009, 4712, 4713};
+
+    private final Path home;
+    private int offset;
+
+    private WildFlyServer(String name, Path home, Path dir) {
+        super(name, dir);
+        this.home = home;
+    }
+
+    /** An instance named {@code name} (its work directory is {@code <work>/<name>}); call {@link #start()}. */
+    public static WildFlyServer create(String name) {
+        return new WildFlyServer(name, required("synchub.example.wildfly"), workDir().resolve(name));
+    }
+
+    @Override
+    protected List<String> command() throws IOException {
+        Path war = required("synchub.example.war");
+        deleteTree(dir);
+        copyTree(home.resolve("standalone/configuration"), dir.resolve("configuration"));
+        Files.createDirectories(dir.resolve("deployments"));
+        Files.copy(war, dir.resolve("deployments").resolve("chat.war"), StandardCopyOption.REPLACE_EXISTING);
+        offset = freeOffset();
+        httpPort = HTTP + offset;
+        List<String> command = new ArrayList<>();
+        command.add(home.resolve("bin/standalone.sh").toString());
+        command.add("-b");
+        command.add("127.0.0.1");
+        command.add("-bmanagement");
+        command.add("127.0.0.1");
+        command.add("-Djboss.server.base.dir=" + dir.toAbsolutePath());
+        command.add("-Djboss.socket.binding.port-offset=" + offset);
+        return command;
+    }
+
+    /** The management port ({@code jboss-cli --controller=127.0.0.1:port}). */
+    public int managementPort() {
+        return 9990 + offset;
+    }
+
+    /** Undeploys the chat WAR through the management CLI and waits for the CLI to finish. */
+    public void undeploy() throws IOException, InterruptedException {
+        cli("undeploy chat.war");
+    }
+
+    /** Runs one jboss-cli command against this instance; fails with the CLI's output if it does not succeed. */
+    public String cli(String commandLine) throws IOException, InterruptedException {
+        Process cli = new ProcessBuilder(home.resolve("bin/jboss-cli.sh").toString(), "--connect",
+                "--controller=127.0.0.1:" + managementPort(), "--command=" + commandLine)
+                .redirectErrorStream(true).start();
+        String output;
+        try (var in = cli.getInputStream()) {
+            output = new String(in.readAllBytes());
+        }
+        if (!cli.waitFor(60, TimeUnit.SECONDS) || cli.exitValue() != 0) {
+            cli.destroyForcibly();
+            throw new IOException("jboss-cli '" + commandLine + "' failed: " + output);
+        }
+        return output;
+    }
+
+    /** A thread dump of the server JVM ({@code jcmd <pid> Thread.print}). */
+    public String threadDump() throws IOException, InterruptedException {
+        Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+        Process p = new ProcessBuilder(jcmd.toString(), String.valueOf(serverJvm().pid()), "Thread.print")
+                .redirectErrorStream(true).start();
+        String output;
+        try (var in = p.getInputStream()) {
+            output = new String(in.readAllBytes());
+        }
+        if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
+            p.destroyForcibly();
+            throw new IOException("jcmd Thread.print failed: " + output);
+        }
+        return output;
+    }
+
+    /** The server JVM's process (the java child of standalone.sh). */
+    public synchronized ProcessHandle serverJvm() {
+        if (process == null) {
+            throw new IllegalStateException(name + " is not running");
+        }
+        return process.descendants().filter(p -> p.info().command().map(c -> c.endsWith("java")).orElse(false))
+                .findFirst().orElseThrow(() -> new IllegalStateException(name + ": no server JVM found"));
+    }
+
+    private int freeOffset() {
+        for (int attempt = 0; attempt < 50; attempt++) {
+            int offset = (attempt == 0 && preferredPort >= HTTP ? preferredPort : freePort()) - HTTP;
+            boolean free = offset >= 0;
+            for (int i = 0; free && i < BINDINGS.length; i++) {
+                free = isFree(BINDINGS[i] + offset);
+            }
+            if (free) {
+                return offset;
+            }
+        }
+        throw new IllegalStateException("found no port offset with all of WildFly's ports free on 127.0.0.1");
+    }
+
+    static void copyTree(Path from, Path to) throws IOException {
+        try (Stream<Path> files = Files.walk(from)) {
+            for (Path source : (Iterable<Path>) files::iterator) {
+                Path target = to.resolve(from.relativize(source).toString());
+                if (Files.isDirectory(source)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(source, target, StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+        }
+    }
+
+    /** Deletes a directory tree (a no-op if it does not exist). */
+    public static void deleteTree(Path root) throws IOException {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (Stream<Path> files = Files.walk(root)) {
+            for (Path p : (Iterable<Path>) files.sorted((a, b) -> b.getNameCount() - a.getNameCount())::iterator) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+}

@@ -1,0 +1,127 @@
+package org.synchub.driver.pgsql;
+
+import org.synchub.SyncConfigurationException;
+import org.synchub.spi.SyncAdapter;
+import org.synchub.spi.SyncDriver;
+import org.synchub.spi.SyncDriverContext;
+
+import javax.sql.DataSource;
+import java.nio.charset.StandardCharsets;
+import java.util.Objects;
+
+/**
+ * The PostgreSQL backplane ({@code synchub.driver=pgsql}): hubs relay through {@code LISTEN}/{@code NOTIFY} on one
+ * channel of one database, using pgjdbc ({@code org.postgresql:postgresql}, which the application brings).
+ *
+ * <p>Each hub takes <em>one</em> connection (from the {@link DataSource}, or opened from the JDBC URL) and keeps it
+ * for itself as a dedicated listener for as long as it runs: it is unwrapped to {@code org.postgresql.PGConnection},
+ * issues {@code LISTEN "<channel>"} and is polled on a driver thread. A connection pool is therefore fine: the
+ * listener connection is simply held, and returned (closed) when the hub closes. Publishing never blocks the
+ * caller: envelopes go to a bounded queue and a driver thread sends everything waiting in one statement
+ * ({@code pg_notify} over an array), at most one batch every 2 ms, borrowing a connection per batch (with a URL,
+ * one publisher connection is kept and reopened when it breaks).
+ *
+ * <p>Failures: a lost listener (server restart, terminated backend, network cut; a silent one is found by a cheap
+ * round trip every couple of seconds of silence) is reported once as {@code SUBSCRIBE} and re-established with
+ * bounded backoff until the hub closes; a failed batch, a full queue, or a message whose envelope is 8000 bytes of
+ * UTF-8 or more (PostgreSQL's NOTIFY payload limit) is reported as {@code PUBLISH} and not relayed. Relay is
+ * at-most-once: nothing is replayed after an outage. The DataSource is never closed by SyncHub.
+ *
+ * <p>Instances are immutable and thread-safe; the factories validate at once and throw
+ * {@link SyncConfigurationException} naming the key ({@code synchub.channel}, {@code synchub.pgsql.url}).
+ */
+public final class PgsqlAdapter implements SyncAdapter {
+
+    /** PostgreSQL identifiers (and so NOTIFY channels) are at most NAMEDATALEN - 1 = 63 bytes. */
+    public static final int MAX_CHANNEL_BYTES = 63;
+
+    /** A NOTIFY payload must be shorter than this many bytes (PostgreSQL's default build). */
+    public static final int MAX_PAYLOAD_BYTES = 8000;
+
+    static final String KEY_CHANNEL = "synchub.channel";
+    static final String KEY_URL = "synchub.pgsql.url";
+    static final String KEY_DRIVER = "synchub.driver";
+
+    private final String channel;
+    private final DataSource dataSource;
+    private final String url;
+    private final String user;
+    private final String password;
+
+    private PgsqlAdapter(String channel, DataSource dataSource, String url, String user, String password) {
+        this.channel = checkChannel(channel);
+        this.dataSource = dataSource;
+        this.url = url;
+        this.user = user;
+        this.password = password;
+        requirePgjdbc(PgsqlAdapter.class.getClassLoader());
+    }
+
+    /**
+     * Relays through the database of {@code dataSource} (a container-managed pool is fine). The DataSource's
+     * connections must unwrap to pgjdbc's {@code PGConnection}; SyncHub never closes the DataSource.
+     */
+    public static PgsqlAdapter dataSource(DataSource dataSource, String channel) {
+        Objects.requireNonNull(dataSource, "dataSource");
+        return new PgsqlAdapter(channel, dataSource, null, null, null);
+    }
+
+    /**
+     * Relays through the database at {@code jdbcUrl} ({@code jdbc:postgresql://host:port/db}); {@code user} and
+     * {@code password} may be null (then the URL's own or pgjdbc's defaults apply). The driver opens and closes its
+     * own connections.
+     */
+    public static PgsqlAdapter url(String jdbcUrl, String user, String password, String channel) {
+        if (jdbcUrl == null || !jdbcUrl.trim().startsWith("jdbc:postgresql:")) {
+            throw new SyncConfigurationException(KEY_URL, "'" + jdbcUrl + "' is not a PostgreSQL JDBC URL; "
+                    + "use jdbc:postgresql://host:port/database");
+        }
+        return new PgsqlAdapter(channel, null, jdbcUrl.trim(), user, password);
+    }
+
+    static String checkChannel(String channel) {
+        if (channel == null || channel.isEmpty()) {
+            throw new SyncConfigurationException(KEY_CHANNEL, "the pgsql driver needs a non-empty channel "
+                    + "(the NOTIFY channel name), e.g. synchub.channel=chat");
+        }
+        int bytes = channel.getBytes(StandardCharsets.UTF_8).length;
+        if (bytes > MAX_CHANNEL_BYTES) {
+            throw new SyncConfigurationException(KEY_CHANNEL, "'" + channel + "' is " + bytes
+                    + " bytes of UTF-8; a PostgreSQL NOTIFY channel is at most " + MAX_CHANNEL_BYTES
+                    + " bytes: choose a shorter channel");
+        }
+        if (channel.indexOf('\0') >= 0) {
+            throw new SyncConfigurationException(KEY_CHANNEL, "a PostgreSQL channel cannot contain a NUL character");
+        }
+        return channel;
+    }
+
+    /** Fails with a message saying to add pgjdbc when it is not visible to {@code loader}. */
+    static void requirePgjdbc(ClassLoader loader) {
+        try {
+            Class.forName("org.postgresql.PGConnection", false, loader);
+        } catch (ClassNotFoundException | LinkageError e) {
+            throw new SyncConfigurationException(KEY_DRIVER, "the pgsql driver needs the PostgreSQL JDBC driver "
+                    + "(pgjdbc) on the class path: add the dependency org.postgresql:postgresql "
+                    + "(or the server's PostgreSQL driver module) to the application", e);
+        }
+    }
+
+    /** The NOTIFY channel. */
+    public String channel() {
+        return channel;
+    }
+
+    @Override
+    public SyncDriver open(SyncDriverContext context) {
+        Connections connections = dataSource != null
+                ? new Connections.FromDataSource(dataSource)
+                : new Connections.FromUrl(url, user, password);
+        return new PgsqlDriver(channel, connections, context);
+    }
+
+    @Override
+    public String toString() {
+        return "pgsql:" + channel + (url != null ? " @ " + url : " @ " + dataSource);
+    }
+}

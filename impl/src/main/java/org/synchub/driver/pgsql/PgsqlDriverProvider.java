@@ -1,0 +1,70 @@
+package org.synchub.driver.pgsql;
+
+import org.synchub.SyncConfigurationException;
+import org.synchub.internal.Settings;
+import org.synchub.spi.SyncAdapter;
+import org.synchub.spi.SyncDriverProvider;
+
+import javax.naming.InitialContext;
+import javax.naming.NamingException;
+import javax.sql.DataSource;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * Registers the {@code pgsql} driver by name. Reads {@code synchub.channel} and either
+ * {@code synchub.pgsql.datasource} (the JNDI name of a DataSource, e.g. {@code java:app/jdbc/chat}, looked up once
+ * with {@link InitialContext}) or {@code synchub.pgsql.url} (with optional {@code synchub.pgsql.user} and
+ * {@code synchub.pgsql.password}). Misconfiguration, a failed lookup or a missing pgjdbc fails in
+ * {@link #adapter} with a {@link SyncConfigurationException} naming the key. Loading this class does not load pgjdbc.
+ */
+public final class PgsqlDriverProvider implements SyncDriverProvider {
+
+    public static final String DATASOURCE = "synchub.pgsql.datasource";
+    public static final String URL = "synchub.pgsql.url";
+    public static final String USER = "synchub.pgsql.user";
+    public static final String PASSWORD = "synchub.pgsql.password";
+
+    @Override
+    public String name() {
+        return "pgsql";
+    }
+
+    @Override
+    public SyncAdapter adapter(Function<String, Optional<String>> config) {
+        Settings settings = new Settings(config);
+        String channel = PgsqlAdapter.checkChannel(settings.channel());
+        PgsqlAdapter.requirePgjdbc(PgsqlDriverProvider.class.getClassLoader());
+        Optional<String> jndi = settings.optional(DATASOURCE);
+        Optional<String> url = settings.optional(URL);
+        if (jndi.isPresent() && url.isPresent()) {
+            throw new SyncConfigurationException(DATASOURCE, "both " + DATASOURCE + " and " + URL
+                    + " are set; set only one (a container DataSource, or a JDBC URL)");
+        }
+        if (jndi.isPresent()) {
+            return PgsqlAdapter.dataSource(lookup(jndi.get()), channel);
+        }
+        if (url.isPresent()) {
+            return PgsqlAdapter.url(url.get(), settings.optional(USER).orElse(null),
+                    config.apply(PASSWORD).orElse(null), channel);
+        }
+        throw new SyncConfigurationException(DATASOURCE, "the pgsql driver needs a database: set " + DATASOURCE
+                + " to the JNDI name of a DataSource (e.g. java:app/jdbc/chat) or " + URL
+                + " to a JDBC URL (jdbc:postgresql://host:5432/db, with " + USER + " and " + PASSWORD + ")");
+    }
+
+    private static DataSource lookup(String name) {
+        Object found;
+        try {
+            found = new InitialContext().lookup(name);
+        } catch (NamingException | RuntimeException e) {
+            throw new SyncConfigurationException(DATASOURCE, "JNDI lookup of '" + name + "' failed (" + e
+                    + "); define that DataSource in the server, or use " + URL + " instead", e);
+        }
+        if (!(found instanceof DataSource dataSource)) {
+            throw new SyncConfigurationException(DATASOURCE, "JNDI name '" + name + "' is bound to "
+                    + (found == null ? "null" : found.getClass().getName()) + ", not a javax.sql.DataSource");
+        }
+        return dataSource;
+    }
+}
