@@ -4,7 +4,7 @@ import org.synchub.bench.e2e.E2eRun;
 
 /**
  * End-to-end comparison of a SyncHub cluster and a crossws cluster on one private Redis (see
- * {@code docs/e2e-benchmark.md}):
+ * {@code BENCHMARKS.md}):
  * {@code mvn -q -pl benchmarks -am package exec:java -DskipTests -Dbench=E2e [-Dquick=true] [-Dprofile=true]}.
  */
 public final class E2eBenchmark {
