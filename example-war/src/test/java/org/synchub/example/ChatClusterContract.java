@@ -2,15 +2,20 @@ package org.synchub.example;
 
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import org.synchub.example.servers.AppServer;
 import org.synchub.tck.Await;
 
 import java.io.StringReader;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -19,18 +24,56 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * What every deployment of the chat WAR must do, checked with real WebSocket clients against two running server
- * instances that share a backplane. Subclasses start the servers (and the backplane) in {@code @BeforeAll}, call
- * {@link #awaitLinked} once, and stop everything in {@code @AfterAll}.
+ * instances that share a backplane. A subclass says which server and which backplane; this class starts the
+ * backplane and both instances once (configured only through environment variables), waits until they are linked,
+ * and stops everything after the last test.
  */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class ChatClusterContract {
 
     static final Duration DEADLINE = Duration.ofSeconds(30);
 
+    private AutoCloseable backplane;
+    private AppServer one;
+    private AppServer two;
+
+    /** Names this cluster: server names, instance labels and the channel derive from it. */
+    abstract String clusterName();
+
+    /** A new (not started) server instance called {@code name}. */
+    abstract AppServer createServer(String name);
+
+    /**
+     * Starts the backplane the driver needs, if any, and puts the driver's environment variables into {@code env};
+     * returns what stops the backplane, or null.
+     */
+    abstract AutoCloseable startBackplane(Map<String, String> env) throws Exception;
+
+    @BeforeAll
+    void startCluster() throws Exception {
+        Map<String, String> env = new HashMap<>();
+        env.put("SYNCHUB_CHANNEL", clusterName() + "-it");
+        backplane = startBackplane(env);
+        one = createServer(clusterName() + "-1").env(env).env("CHAT_INSTANCE", clusterName() + "-1");
+        two = createServer(clusterName() + "-2").env(env).env("CHAT_INSTANCE", clusterName() + "-2");
+        AppServer.startAll(one, two);
+        awaitLinked(one, two);
+    }
+
+    @AfterAll
+    void stopCluster() throws Exception {
+        stopAll(one, two, backplane);
+    }
+
     /** The first instance. */
-    abstract AppServer one();
+    final AppServer one() {
+        return one;
+    }
 
     /** The second instance (sharing the backplane with the first). */
-    abstract AppServer two();
+    final AppServer two() {
+        return two;
+    }
 
     /** Whether the driver runs threads of its own (then they must be container-managed). */
     boolean driverHasThreads() {

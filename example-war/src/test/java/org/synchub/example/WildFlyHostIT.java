@@ -1,7 +1,5 @@
 package org.synchub.example;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -26,59 +24,49 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class WildFlyHostIT extends ChatClusterContract {
 
-    static Path dir;
-    static WildFlyServer one;
-    static WildFlyServer two;
-
-    @BeforeAll
-    static void start() throws Exception {
-        dir = Files.createTempDirectory("synchub-it-");
-        Map<String, String> env = Map.of("SYNCHUB_DRIVER", "host", "SYNCHUB_HOST_DIR", dir.toString(),
-                "SYNCHUB_CHANNEL", "wildfly-host-it");
-        one = WildFlyServer.create("wildfly-host-1");
-        two = WildFlyServer.create("wildfly-host-2");
-        one.env(env).env("CHAT_INSTANCE", "wf-host-1");
-        two.env(env).env("CHAT_INSTANCE", "wf-host-2");
-        AppServer.startAll(one, two);
-        awaitLinked(one, two);
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        stopAll(() -> WildFlyServer.deleteTree(dir), one, two);
+    @Override
+    String clusterName() {
+        return "wildfly-host";
     }
 
     @Override
-    AppServer one() {
-        return one;
+    AppServer createServer(String name) {
+        return WildFlyServer.create(name);
     }
 
     @Override
-    AppServer two() {
-        return two;
+    AutoCloseable startBackplane(Map<String, String> env) throws Exception {
+        Path dir = Files.createTempDirectory("synchub-it-");
+        env.put("SYNCHUB_DRIVER", "host");
+        env.put("SYNCHUB_HOST_DIR", dir.toString());
+        return () -> WildFlyServer.deleteTree(dir);
     }
 
     @Test
     @Order(Integer.MAX_VALUE)
     void undeployingTheWarClosesTheHubItsSessionsAndItsDriverThreads() throws Exception {
-        ChatClient ann = join(one, "closing", "ann");
-        ChatClient bob = join(one, "closing-too", "bob");
-        ChatClient cid = join(two, "closing", "cid");
+        ChatClient ann = join(one(), "closing", "ann");
+        ChatClient bob = join(one(), "closing-too", "bob");
+        ChatClient cid = join(two(), "closing", "cid");
         awaitAllSubscribed();
-        List<String> before = synchubThreads(one);
+        List<String> before = synchubThreads(wildFly(one()));
         assertTrue(before.size() >= 1, "driver threads running before undeploy: " + before);
 
-        one.undeploy();
-        undeployed(one);
+        wildFly(one()).undeploy();
+        undeployed(one());
 
         assertEquals(1001, ann.awaitCloseCode(), "going away");
         assertEquals(1001, bob.awaitCloseCode(), "going away");
-        Await.until(DEADLINE, "no SyncHub thread left in " + one.name() + "'s JVM", () -> synchubThreads(one).isEmpty());
+        Await.until(DEADLINE, "no SyncHub thread left in " + one().name() + "'s JVM", () -> synchubThreads(wildFly(one())).isEmpty());
         // The other instance carries on.
-        ChatClient dan = join(two, "closing", "dan");
-        awaitSubscribed(two, 2);
+        ChatClient dan = join(two(), "closing", "dan");
+        awaitSubscribed(two(), 2);
         dan.say("still here");
         assertEquals("still here", cid.nextMessage().getString("text"));
+    }
+
+    private static WildFlyServer wildFly(AppServer server) {
+        return (WildFlyServer) server;
     }
 
     /** The threads of the server JVM whose stack is in SyncHub code, from {@code jcmd <pid> Thread.print}. */

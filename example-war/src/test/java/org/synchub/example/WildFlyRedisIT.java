@@ -1,7 +1,5 @@
 package org.synchub.example;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.synchub.example.servers.AppServer;
 import org.synchub.example.servers.WildFlyServer;
 import org.synchub.testing.RedisServer;
@@ -11,33 +9,21 @@ import java.util.Map;
 /** Two WildFly instances sharing a private Redis (started by the test on a free loopback port). */
 class WildFlyRedisIT extends ChatClusterContract {
 
-    static RedisServer redis;
-    static AppServer one;
-    static AppServer two;
-
-    @BeforeAll
-    static void start() throws Exception {
-        redis = RedisServer.start();
-        Map<String, String> env = Map.of("SYNCHUB_DRIVER", "redis", "SYNCHUB_REDIS_URL", redis.url(),
-                "SYNCHUB_CHANNEL", "wildfly-redis-it");
-        one = WildFlyServer.create("wildfly-redis-1").env(env).env("CHAT_INSTANCE", "wf-redis-1");
-        two = WildFlyServer.create("wildfly-redis-2").env(env).env("CHAT_INSTANCE", "wf-redis-2");
-        AppServer.startAll(one, two);
-        awaitLinked(one, two);
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        stopAll(redis, one, two);
+    @Override
+    String clusterName() {
+        return "wildfly-redis";
     }
 
     @Override
-    AppServer one() {
-        return one;
+    AppServer createServer(String name) {
+        return WildFlyServer.create(name);
     }
 
     @Override
-    AppServer two() {
-        return two;
+    AutoCloseable startBackplane(Map<String, String> env) throws Exception {
+        RedisServer redis = RedisServer.start();
+        env.put("SYNCHUB_DRIVER", "redis");
+        env.put("SYNCHUB_REDIS_URL", redis.url());
+        return redis;
     }
 }
