@@ -15,8 +15,9 @@ import java.util.function.Consumer;
  * failures through {@link SyncDriverContext#failure} with stage {@code PUBLISH}.</li>
  * <li>Every message published by another instance on the same channel is passed to {@code deliver} once, at most;
  * the driver drops messages carrying its own instance id (no echo) and frames that are not envelopes.</li>
- * <li>{@code deliver} is called from the driver's own thread(s); if it throws, the driver reports stage
- * {@code DELIVERY} and goes on with the next message.</li>
+ * <li>{@code deliver} is called from a thread of the driver's choosing (its listener thread; for an in-process
+ * backplane, possibly the publishing thread of another hub) and must not block; if it throws, the driver reports
+ * stage {@code DELIVERY} and goes on with the next message.</li>
  * <li>Losing the backplane is reported with stage {@code SUBSCRIBE}; the driver reconnects with bounded backoff
  * and subscribes again by itself until closed.</li>
  * <li>{@code close} is idempotent, ends the driver's threads and connections, and leaves clients the application
