@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.synchub.example.servers.AppServer;
 import org.synchub.tck.Await;
+import org.synchub.testing.RedisServer;
 
 import java.io.StringReader;
 import java.time.Duration;
@@ -48,6 +49,14 @@ abstract class ChatClusterContract {
      * returns what stops the backplane, or null.
      */
     abstract AutoCloseable startBackplane(Map<String, String> env) throws Exception;
+
+    /** A private Redis on a free loopback port, as the backplane. */
+    static AutoCloseable redisBackplane(Map<String, String> env) throws Exception {
+        RedisServer redis = RedisServer.start();
+        env.put("SYNCHUB_DRIVER", "redis");
+        env.put("SYNCHUB_REDIS_URL", redis.url());
+        return redis;
+    }
 
     @BeforeAll
     void startCluster() throws Exception {

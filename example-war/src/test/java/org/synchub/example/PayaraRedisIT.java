@@ -2,7 +2,6 @@ package org.synchub.example;
 
 import org.synchub.example.servers.AppServer;
 import org.synchub.example.servers.PayaraMicroServer;
-import org.synchub.testing.RedisServer;
 
 import java.util.Map;
 
@@ -21,9 +20,6 @@ class PayaraRedisIT extends ChatClusterContract {
 
     @Override
     AutoCloseable startBackplane(Map<String, String> env) throws Exception {
-        RedisServer redis = RedisServer.start();
-        env.put("SYNCHUB_DRIVER", "redis");
-        env.put("SYNCHUB_REDIS_URL", redis.url());
-        return redis;
+        return redisBackplane(env);
     }
 }
