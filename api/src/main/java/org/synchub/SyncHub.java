@@ -79,6 +79,17 @@ public interface SyncHub extends AutoCloseable {
      * ({@link SyncMessage#ALL_NAMESPACES} for all), on every instance. */
     void publish(SyncMessage message);
 
+    /**
+     * Sends {@code text} to {@code session} alone, through the same ordered send queue, bound and overflow policy
+     * as the messages the hub delivers to it: use this instead of {@code session.getAsyncRemote()} or
+     * {@code getBasicRemote()} for a session the hub may be sending to, which would race the hub's own sends.
+     * Never blocks; ignored when the session is closed.
+     */
+    void send(Session session, String text);
+
+    /** Sends {@code bytes} to {@code session} alone, as {@link #send(Session, String)}; the array is copied. */
+    void send(Session session, byte[] bytes);
+
     /** This hub instance's random id, carried in every envelope it relays (used to drop its own echoes). */
     String instanceId();
 

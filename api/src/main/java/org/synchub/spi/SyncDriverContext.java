@@ -45,4 +45,87 @@ public interface SyncDriverContext {
     /** Counts a frame the driver rejected before decoding (over a size limit, say) as malformed, and reports it
      * once as {@code DELIVERY}. */
     void malformed(String why);
+
+    /** Default of {@link #maxFrameBytes()}: 1 MiB. */
+    int DEFAULT_MAX_FRAME_BYTES = 1 << 20;
+
+    /** Default of {@link #relayQueueMaxBytes()}: 32 MiB. */
+    long DEFAULT_RELAY_QUEUE_MAX_BYTES = 32L << 20;
+
+    /**
+     * Reports a failure of one part of the driver ({@code source}, such as {@code "relay-queue"} or a peer's
+     * name): incidents are kept per stage and source, so a failure of one part neither masks nor is masked by a
+     * failure of another. {@link #failure(SyncStage, Throwable)} is this method with the source {@code "driver"}.
+     */
+    default void failure(SyncStage stage, String source, Throwable cause) {
+        failure(stage, cause);
+    }
+
+    /** Ends the incident of {@code stage} and {@code source}, as {@link #recovered(SyncStage)} does for
+     * {@code "driver"}. */
+    default void recovered(SyncStage stage, String source) {
+        recovered(stage);
+    }
+
+    /** Counts {@code messages} written to the backplane (called by the driver after a successful write; a message
+     * that could not be written is a {@code PUBLISH} failure, never "relayed"). */
+    default void relayed(int messages) {
+    }
+
+    /**
+     * The largest frame, in bytes (UTF-8 for text), the driver may accept from the backplane
+     * ({@code synchub.frame.max-bytes}). A larger frame is dropped without being decoded and counted through
+     * {@link #malformed}.
+     */
+    default int maxFrameBytes() {
+        return DEFAULT_MAX_FRAME_BYTES;
+    }
+
+    /** The bound, in bytes, of what may wait in the driver's outbound (relay) queue
+     * ({@code synchub.relay.max-bytes}); beyond it a publish is dropped and reported as {@code PUBLISH}. */
+    default long relayQueueMaxBytes() {
+        return DEFAULT_RELAY_QUEUE_MAX_BYTES;
+    }
+
+    /**
+     * A handle through which a driver thread tells the hub that it is working on input, so that a thread that stops
+     * making progress (stuck inside one frame) is noticed and reported, and one that died is known. The default
+     * does nothing.
+     *
+     * @param name what the thread does, for reports (such as {@code "redis-listener"})
+     */
+    default LoopWatch watch(String name) {
+        return LoopWatch.NONE;
+    }
+
+    /**
+     * Progress of one driver loop, reported by the loop's own thread. {@link #busy()} and {@link #idle()} are
+     * cheap (a couple of volatile writes) and may be called for every frame.
+     */
+    interface LoopWatch {
+
+        /** A watch that watches nothing. */
+        LoopWatch NONE = new LoopWatch() {
+            @Override
+            public void busy() {
+            }
+
+            @Override
+            public void idle() {
+            }
+
+            @Override
+            public void died(Throwable cause) {
+            }
+        };
+
+        /** The calling thread starts handling one unit of input (a frame, a batch). */
+        void busy();
+
+        /** The calling thread has finished the unit of input started by {@link #busy()}. */
+        void idle();
+
+        /** The loop has ended for good, for {@code cause}, and will not restart by itself: the hub is deaf. */
+        void died(Throwable cause);
+    }
 }

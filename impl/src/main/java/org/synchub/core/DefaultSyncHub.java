@@ -33,6 +33,8 @@ final class DefaultSyncHub implements SyncHub {
 
     private final String instanceId = UUID.randomUUID().toString();
     private final long maxQueuedSize;
+    private final int maxFrameBytes;
+    private final long relayMaxBytes;
     private final OverflowPolicy overflow;
     private final ThreadFactory threadFactory;
     private final FailureReporter failures;
@@ -54,6 +56,8 @@ final class DefaultSyncHub implements SyncHub {
     DefaultSyncHub(SyncHubBuilder config) {
         this.maxQueuedSize = config.maxQueuedBytes;
         this.overflow = config.overflow;
+        this.maxFrameBytes = config.maxFrameBytes;
+        this.relayMaxBytes = config.relayMaxBytes;
         this.threadFactory = config.threadFactory;
         this.failures = new FailureReporter(instanceId, config.failureSink);
         this.driver = config.adapter.open(new DriverContext());
@@ -103,6 +107,16 @@ final class DefaultSyncHub implements SyncHub {
             subscriber.discard();
             failures.forget(SyncStage.DELIVERY, subscriber.id());
         }
+    }
+
+    @Override
+    public void send(Session session, String text) {
+        throw new UnsupportedOperationException("TODO");
+    }
+
+    @Override
+    public void send(Session session, byte[] bytes) {
+        throw new UnsupportedOperationException("TODO");
     }
 
     @Override
@@ -347,6 +361,26 @@ final class DefaultSyncHub implements SyncHub {
         @Override
         public void recovered(SyncStage stage) {
             failures.recovered(stage, DRIVER);
+        }
+
+        @Override
+        public void failure(SyncStage stage, String source, Throwable cause) {
+            failures.failure(stage, source, cause);
+        }
+
+        @Override
+        public void recovered(SyncStage stage, String source) {
+            failures.recovered(stage, source);
+        }
+
+        @Override
+        public int maxFrameBytes() {
+            return maxFrameBytes;
+        }
+
+        @Override
+        public long relayQueueMaxBytes() {
+            return relayMaxBytes;
         }
 
         /** How this instance's own envelopes begin (the codec writes the id first): echoes skip the JSON parse. */

@@ -5,6 +5,7 @@ import org.synchub.SyncFailure;
 import org.synchub.SyncHub;
 import org.synchub.internal.Settings;
 import org.synchub.spi.SyncAdapter;
+import org.synchub.spi.SyncDriverContext;
 import org.synchub.spi.SyncDriverProvider;
 
 import java.util.Locale;
@@ -45,6 +46,8 @@ public final class SyncHubBuilder {
     public static final String CHANNEL = "synchub.channel";
     public static final String QUEUE_MAX_BYTES = "synchub.queue.max-bytes";
     public static final String QUEUE_OVERFLOW = "synchub.queue.overflow";
+    public static final String FRAME_MAX_BYTES = "synchub.frame.max-bytes";
+    public static final String RELAY_MAX_BYTES = "synchub.relay.max-bytes";
 
     /** Default bound of one session's send queue: 1 MiB. */
     public static final long DEFAULT_QUEUE_MAX_BYTES = 1 << 20;
@@ -54,6 +57,8 @@ public final class SyncHubBuilder {
     Consumer<SyncFailure> failureSink;
     long maxQueuedBytes = DEFAULT_QUEUE_MAX_BYTES;
     OverflowPolicy overflow = OverflowPolicy.CLOSE;
+    int maxFrameBytes = SyncDriverContext.DEFAULT_MAX_FRAME_BYTES;
+    long relayMaxBytes = SyncDriverContext.DEFAULT_RELAY_QUEUE_MAX_BYTES;
 
     private SyncHubBuilder() {
     }
@@ -89,6 +94,25 @@ public final class SyncHubBuilder {
         return this;
     }
 
+    /** Largest frame accepted from the backplane ({@value #FRAME_MAX_BYTES}), at least 1 KiB. */
+    public SyncHubBuilder maxFrameBytes(long bytes) {
+        if (bytes < 1024 || bytes > Integer.MAX_VALUE - 8) {
+            throw new SyncConfigurationException(FRAME_MAX_BYTES,
+                    "must be between 1024 and " + (Integer.MAX_VALUE - 8) + " bytes, was " + bytes);
+        }
+        this.maxFrameBytes = (int) bytes;
+        return this;
+    }
+
+    /** Bound of the relay queue ({@value #RELAY_MAX_BYTES}), at least 64 KiB. */
+    public SyncHubBuilder relayMaxBytes(long bytes) {
+        if (bytes < 65_536) {
+            throw new SyncConfigurationException(RELAY_MAX_BYTES, "must be at least 65536 bytes, was " + bytes);
+        }
+        this.relayMaxBytes = bytes;
+        return this;
+    }
+
     /** What to do with a session whose queue is full ({@value #QUEUE_OVERFLOW}). */
     public SyncHubBuilder overflow(OverflowPolicy policy) {
         this.overflow = Objects.requireNonNull(policy, "policy");
@@ -104,6 +128,8 @@ public final class SyncHubBuilder {
     public SyncHubBuilder configure(Function<String, Optional<String>> config) {
         Settings settings = new Settings(config);
         maxQueuedBytes(settings.longValue(QUEUE_MAX_BYTES, maxQueuedBytes));
+        maxFrameBytes(settings.longValue(FRAME_MAX_BYTES, maxFrameBytes));
+        relayMaxBytes(settings.longValue(RELAY_MAX_BYTES, relayMaxBytes));
         settings.optional(QUEUE_OVERFLOW).ifPresent(value -> overflow(switch (value.trim().toLowerCase(Locale.ROOT)) {
             case "close" -> OverflowPolicy.CLOSE;
             case "drop", "drop-newest" -> OverflowPolicy.DROP_NEWEST;
