@@ -21,6 +21,8 @@ public final class SyncMessage {
     private final String topic;
     private final String text;
     private final byte[] bytes;
+    /** UTF-8 length of the text, computed on first use (a benign race: every thread computes the same value). */
+    private int utf8Length = -1;
 
     private SyncMessage(String namespace, String topic, String text, byte[] bytes) {
         this.namespace = Objects.requireNonNull(namespace, "namespace");
@@ -78,9 +80,42 @@ public final class SyncMessage {
         return bytes != null ? ByteBuffer.wrap(bytes).asReadOnlyBuffer() : ByteBuffer.wrap(bytes());
     }
 
-    /** Payload size: bytes for binary, UTF-16 chars for text (an estimate of the wire size used for bounds). */
+    /**
+     * Payload size in bytes as it goes on a WebSocket: the byte count for binary, the UTF-8 length for text
+     * (computed once per message, without encoding it). Used for the send-queue bounds.
+     *
+     * @return the payload's size in bytes
+     */
     public int size() {
-        return bytes != null ? bytes.length : text.length();
+        if (bytes != null) {
+            return bytes.length;
+        }
+        int length = utf8Length;
+        if (length < 0) {
+            length = utf8Length(text);
+            utf8Length = length;
+        }
+        return length;
+    }
+
+    /** The UTF-8 length of {@code s}; an unpaired surrogate counts as the 3 bytes of its replacement. */
+    private static int utf8Length(String s) {
+        int n = s.length();
+        long length = n;
+        for (int i = 0; i < n; i++) {
+            char c = s.charAt(i);
+            if (c >= 0x80) {
+                if (c < 0x800) {
+                    length += 1;
+                } else if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
+                    length += 2; // 4 bytes for 2 chars
+                    i++;
+                } else {
+                    length += 2;
+                }
+            }
+        }
+        return (int) Math.min(Integer.MAX_VALUE, length);
     }
 
     /** The same payload and topic in another namespace. */

@@ -12,16 +12,18 @@ import org.synchub.SyncStage;
 import org.synchub.spi.EnvelopeCodec;
 import org.synchub.spi.SyncDriver;
 import org.synchub.spi.SyncDriverContext;
+import org.synchub.spi.SyncDriverContext.LoopWatch;
 
 import java.io.IOException;
 import java.net.URI;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 
 /** The hub: local fan-out, relay through the driver, fan-in from it. Built by {@link SyncHubBuilder}. */
@@ -29,7 +31,8 @@ final class DefaultSyncHub implements SyncHub {
 
     private static final System.Logger LOG = System.getLogger("org.synchub");
     private static final String DRIVER = "driver";
-    private static final long SWEEP_INTERVAL_NANOS = 5_000_000_000L;
+    private static final String FAN_OUT = "fan-out";
+    private static final String FRAMES = "frames";
 
     private final String instanceId = UUID.randomUUID().toString();
     private final long maxQueuedSize;
@@ -40,11 +43,14 @@ final class DefaultSyncHub implements SyncHub {
     private final FailureReporter failures;
     private final SyncDriver driver;
 
-    private final Map<Session, Subscriber> subscribers = new ConcurrentHashMap<>();
-    /** namespace → topic → subscribers. */
+    /** One state object per session the hub knows (subscribed, or sent to), until the session closes. */
+    private final Map<Session, Subscriber> sessions = new ConcurrentHashMap<>();
+    /** namespace → topic → subscribers; a namespace with no topics left is removed. */
     private final Map<String, Map<String, Set<Subscriber>>> index = new ConcurrentHashMap<>();
+    /** Sessions with at least one topic. */
+    private final AtomicInteger subscribed = new AtomicInteger();
     private final AtomicBoolean closed = new AtomicBoolean();
-    private final AtomicLong lastSweep = new AtomicLong(System.nanoTime());
+    private final Watchdog watchdog;
 
     private final LongAdder published = new LongAdder();
     private final LongAdder relayed = new LongAdder();
@@ -60,7 +66,9 @@ final class DefaultSyncHub implements SyncHub {
         this.relayMaxBytes = config.relayMaxBytes;
         this.threadFactory = config.threadFactory;
         this.failures = new FailureReporter(instanceId, config.failureSink);
-        this.driver = config.adapter.open(new DriverContext());
+        this.watchdog = new Watchdog(failures, this::sweep, config.stallNanos);
+        this.watchdog.start(newThread("synchub-watchdog-" + instanceId.substring(0, 8), watchdog::run));
+        this.driver = openDriver(config);
         try {
             driver.subscribe(this::receive);
         } catch (RuntimeException e) {
@@ -68,94 +76,195 @@ final class DefaultSyncHub implements SyncHub {
         }
     }
 
+    private SyncDriver openDriver(SyncHubBuilder config) {
+        try {
+            return config.adapter.open(new DriverContext());
+        } catch (RuntimeException | Error e) {
+            watchdog.close(1_000);
+            throw e;
+        }
+    }
+
     // ---------------------------------------------------------------- subscriptions
 
     @Override
     public void subscribe(Session session, String topic) {
+        Objects.requireNonNull(topic, "topic");
         if (closed.get() || !session.isOpen()) {
             return;
         }
-        Subscriber subscriber = subscribers.computeIfAbsent(session,
-                s -> new Subscriber(this, s, namespaceOf(s)));
-        if (subscriber.topics.add(topic)) {
-            index.computeIfAbsent(subscriber.namespace, ns -> new ConcurrentHashMap<>())
-                    .compute(topic, (t, set) -> {
-                        Set<Subscriber> members = set != null ? set : ConcurrentHashMap.newKeySet();
-                        members.add(subscriber);
-                        return members;
-                    });
+        while (true) {
+            Subscriber subscriber = stateOf(session);
+            synchronized (subscriber) {
+                switch (subscriber.phase()) {
+                    case CLOSING:
+                        return; // being closed for reading too slowly
+                    case RETIRED:
+                        sessions.remove(session, subscriber);
+                        continue; // retired meanwhile: make a fresh one
+                    default:
+                        break;
+                }
+                if (subscriber.addTopic(topic)) {
+                    if (subscriber.topicCount() == 1) {
+                        subscribed.incrementAndGet();
+                    }
+                    indexAdd(subscriber, topic);
+                }
+                return;
+            }
         }
-        sweepIfDue();
+    }
+
+    /** The session's one state object, made when missing. */
+    private Subscriber stateOf(Session session) {
+        Subscriber subscriber = sessions.get(session);
+        if (subscriber != null) {
+            return subscriber;
+        }
+        String namespace = namespaceOf(session);
+        return sessions.computeIfAbsent(session, s -> new Subscriber(this, s, namespace));
     }
 
     @Override
     public void unsubscribe(Session session, String topic) {
-        Subscriber subscriber = subscribers.get(session);
-        if (subscriber != null && subscriber.topics.remove(topic)) {
-            removeFromIndex(subscriber, topic);
+        Subscriber subscriber = sessions.get(session);
+        if (subscriber == null) {
+            return;
         }
-    }
-
-    @Override
-    public void unsubscribeAll(Session session) {
-        Subscriber subscriber = subscribers.remove(session);
-        if (subscriber != null) {
-            for (String topic : subscriber.topics) {
-                removeFromIndex(subscriber, topic);
-            }
-            subscriber.topics.clear();
-            subscriber.discard();
-            failures.forget(SyncStage.DELIVERY, subscriber.id());
-        }
-    }
-
-    @Override
-    public void send(Session session, String text) {
-        throw new UnsupportedOperationException("TODO");
-    }
-
-    @Override
-    public void send(Session session, byte[] bytes) {
-        throw new UnsupportedOperationException("TODO");
-    }
-
-    @Override
-    public Set<String> topics(Session session) {
-        Subscriber subscriber = subscribers.get(session);
-        return subscriber == null ? Set.of() : Set.copyOf(subscriber.topics);
-    }
-
-    private void removeFromIndex(Subscriber subscriber, String topic) {
-        Map<String, Set<Subscriber>> topics = index.get(subscriber.namespace);
-        if (topics != null) {
-            topics.computeIfPresent(topic, (t, members) -> members.remove(subscriber) && members.isEmpty()
-                    ? null : members);
-        }
-    }
-
-    /** Prunes closed sessions every few seconds, so that sessions nobody unsubscribed do not pile up. */
-    private void sweepIfDue() {
-        long now = System.nanoTime();
-        long last = lastSweep.get();
-        if (now - last > SWEEP_INTERVAL_NANOS && lastSweep.compareAndSet(last, now)) {
-            for (Session session : subscribers.keySet()) {
-                if (!session.isOpen()) {
-                    unsubscribeAll(session);
+        synchronized (subscriber) {
+            if (subscriber.removeTopic(topic)) {
+                indexRemove(subscriber, topic);
+                if (subscriber.topicCount() == 0) {
+                    subscribed.decrementAndGet();
                 }
             }
         }
     }
 
-    private String namespaceOf(Session session) {
-        if (session.getUserProperties().get(NAMESPACE_PROPERTY) instanceof String ns) {
-            return ns;
+    @Override
+    public void unsubscribeAll(Session session) {
+        Subscriber subscriber = sessions.get(session);
+        if (subscriber == null) {
+            return;
         }
-        URI uri = session.getRequestURI();
-        String path = uri == null ? null : uri.getPath();
-        return path == null || path.isEmpty() ? "/" : path;
+        if (!session.isOpen()) {
+            retire(subscriber);
+            return;
+        }
+        synchronized (subscriber) {
+            unindex(subscriber);
+        }
     }
 
-    // ---------------------------------------------------------------- publishing
+    /** Takes all of the subscriber's topics out of the index; caller holds its lock. */
+    private void unindex(Subscriber subscriber) {
+        String[] topics = subscriber.clearTopics();
+        for (String topic : topics) {
+            indexRemove(subscriber, topic);
+        }
+        if (topics.length > 0) {
+            subscribed.decrementAndGet();
+        }
+    }
+
+    /** Ends the session's state for good (the session is closed): out of the index, the map and the queue. */
+    private void retire(Subscriber subscriber) {
+        synchronized (subscriber) {
+            unindex(subscriber);
+            if (!subscriber.advance(Subscriber.Phase.RETIRED)) {
+                return;
+            }
+        }
+        sessions.remove(subscriber.session, subscriber);
+        failures.forget(SyncStage.DELIVERY, subscriber.id());
+    }
+
+    @Override
+    public Set<String> topics(Session session) {
+        Subscriber subscriber = sessions.get(session);
+        if (subscriber == null) {
+            return Set.of();
+        }
+        synchronized (subscriber) {
+            return subscriber.topicsSnapshot();
+        }
+    }
+
+    /**
+     * Index changes of one namespace are serialised by the outer map's compute on that namespace, so that an empty
+     * namespace map can be removed without losing a concurrent add. Readers (fan-out) read without locks.
+     */
+    private void indexAdd(Subscriber subscriber, String topic) {
+        index.compute(subscriber.namespace, (ns, topics) -> {
+            Map<String, Set<Subscriber>> map = topics != null ? topics : new ConcurrentHashMap<>();
+            map.computeIfAbsent(topic, t -> ConcurrentHashMap.newKeySet()).add(subscriber);
+            return map;
+        });
+    }
+
+    private void indexRemove(Subscriber subscriber, String topic) {
+        index.computeIfPresent(subscriber.namespace, (ns, topics) -> {
+            topics.computeIfPresent(topic, (t, members) -> members.remove(subscriber) && members.isEmpty()
+                    ? null : members);
+            return topics.isEmpty() ? null : topics;
+        });
+    }
+
+    /** Retires the states of closed sessions (run every few seconds by the watchdog), so that sessions nobody
+     * unsubscribed do not pile up. */
+    private void sweep() {
+        for (Subscriber subscriber : sessions.values()) {
+            if (!subscriber.session.isOpen()) {
+                retire(subscriber);
+            }
+        }
+    }
+
+    private String namespaceOf(Session session) {
+        Object property = session.getUserProperties().get(NAMESPACE_PROPERTY);
+        if (property == null) {
+            URI uri = session.getRequestURI();
+            String path = uri == null ? null : uri.getPath();
+            return path == null || path.isEmpty() ? "/" : path;
+        }
+        if (!(property instanceof String namespace) || namespace.isEmpty()) {
+            throw new IllegalArgumentException("session " + session.getId() + ": the user property "
+                    + NAMESPACE_PROPERTY + " is " + (property instanceof String ? "\"\"" : "a "
+                    + property.getClass().getName()) + "; it must be a non-empty String (\"\" means all namespaces on "
+                    + "the wire, so this session's publishes would reach every namespace on every instance). "
+                    + "Remove it to use the request path, or set a non-empty name.");
+        }
+        return namespace;
+    }
+
+    // ---------------------------------------------------------------- sending and publishing
+
+    @Override
+    public void send(Session session, String text) {
+        sendDirect(session, text, null);
+    }
+
+    @Override
+    public void send(Session session, byte[] bytes) {
+        sendDirect(session, null, Objects.requireNonNull(bytes, "bytes"));
+    }
+
+    private void sendDirect(Session session, String text, byte[] bytes) {
+        if (closed.get() || !session.isOpen()) {
+            return;
+        }
+        try {
+            Subscriber subscriber = stateOf(session);
+            SyncMessage message = bytes == null ? SyncMessage.text(subscriber.namespace, "", text)
+                    : SyncMessage.binary(subscriber.namespace, "", bytes);
+            offer(subscriber, message);
+        } catch (IllegalArgumentException | NullPointerException misuse) {
+            throw misuse;
+        } catch (Throwable e) {
+            failures.failure(SyncStage.DELIVERY, session.getId(), e);
+        }
+    }
 
     @Override
     public void publish(Session sender, String topic, String text) {
@@ -179,24 +288,28 @@ final class DefaultSyncHub implements SyncHub {
 
     @Override
     public void publish(SyncMessage message) {
-        publishFrom(null, message);
+        publishFrom(null, Objects.requireNonNull(message, "message"));
     }
 
     private String senderNamespace(Session sender) {
-        Subscriber subscriber = subscribers.get(sender);
+        Subscriber subscriber = sessions.get(sender);
         return subscriber != null ? subscriber.namespace : namespaceOf(sender);
     }
 
+    /** Local fan-out, then relay. Nothing escapes: a failure of either is reported, never thrown. */
     private void publishFrom(Session sender, SyncMessage message) {
         if (closed.get()) {
             return;
         }
         published.increment();
-        fanOut(message, sender);
+        try {
+            fanOut(message, sender);
+        } catch (Throwable e) {
+            failures.failure(SyncStage.DELIVERY, FAN_OUT, e);
+        }
         try {
             driver.publish(message);
-            relayed.increment();
-        } catch (RuntimeException e) {
+        } catch (Throwable e) {
             failures.failure(SyncStage.PUBLISH, DRIVER, e);
         }
     }
@@ -232,19 +345,8 @@ final class DefaultSyncHub implements SyncHub {
         var scope = Subscriber.openScope();
         try {
             for (Subscriber subscriber : members) {
-                if (subscriber.session == sender) {
-                    continue;
-                }
-                try {
-                    if (!subscriber.session.isOpen()) {
-                        unsubscribeAll(subscriber.session);
-                    } else if (subscriber.offer(message, maxQueuedSize)) {
-                        delivered.increment();
-                    } else {
-                        overflowed(subscriber);
-                    }
-                } catch (RuntimeException e) {
-                    failures.failure(SyncStage.DELIVERY, subscriber.id(), e);
+                if (subscriber.session != sender) {
+                    offer(subscriber, message);
                 }
             }
         } finally {
@@ -252,32 +354,58 @@ final class DefaultSyncHub implements SyncHub {
         }
     }
 
+    /** Puts one copy on the subscriber's send queue, handling a closed session and a full queue. */
+    private void offer(Subscriber subscriber, SyncMessage message) {
+        try {
+            if (!subscriber.session.isOpen()) {
+                retire(subscriber);
+                return;
+            }
+            switch (subscriber.offer(message, maxQueuedSize)) {
+                case QUEUED -> delivered.increment();
+                case FULL -> overflowed(subscriber);
+                case GONE -> { }
+            }
+        } catch (Throwable e) {
+            subscriber.failing = true;
+            failures.failure(SyncStage.DELIVERY, subscriber.id(), e);
+        }
+    }
+
     private void overflowed(Subscriber subscriber) {
         dropped.increment();
         String what = "session " + subscriber.id() + " reads too slowly: its send queue is over "
                 + maxQueuedSize + " bytes (synchub.queue.max-bytes); ";
+        subscriber.failing = true;
         if (overflow == OverflowPolicy.DROP_NEWEST) {
             failures.failure(SyncStage.DELIVERY, subscriber.id(),
                     new SyncOverflowException(what + "dropping its newest messages (synchub.queue.overflow=drop)"));
             return;
         }
+        synchronized (subscriber) {
+            unindex(subscriber);
+            if (!subscriber.advance(Subscriber.Phase.CLOSING)) {
+                return; // already closing or retired: reported once
+            }
+        }
         failures.failure(SyncStage.DELIVERY, subscriber.id(),
                 new SyncOverflowException(what + "closing it with 1013 (synchub.queue.overflow=close)"));
-        unsubscribeAll(subscriber.session);
         // Closing writes a close frame behind the backlog and can block: never on the publishing thread.
         newThread("synchub-close-slow-" + subscriber.id(), () -> closeQuietly(subscriber.session,
                 new CloseReason(CloseCodes.TRY_AGAIN_LATER, "subscriber too slow"))).start();
     }
 
     void sent(Subscriber subscriber) {
+        subscriber.failing = false;
         failures.recovered(SyncStage.DELIVERY, subscriber.id());
     }
 
     void sendFailed(Subscriber subscriber, Throwable cause) {
         if (!subscriber.session.isOpen()) {
-            unsubscribeAll(subscriber.session);
+            retire(subscriber);
             return;
         }
+        subscriber.failing = true;
         failures.failure(SyncStage.DELIVERY, subscriber.id(), cause);
     }
 
@@ -292,7 +420,7 @@ final class DefaultSyncHub implements SyncHub {
     public SyncCounters counters() {
         return new SyncCounters(published.sum(), relayed.sum(), received.sum(), delivered.sum(), dropped.sum(),
                 malformed.sum(), failures.count(SyncStage.SUBSCRIBE), failures.count(SyncStage.PUBLISH),
-                failures.count(SyncStage.DELIVERY), subscribers.size());
+                failures.count(SyncStage.DELIVERY), subscribed.get());
     }
 
     @Override
@@ -300,12 +428,13 @@ final class DefaultSyncHub implements SyncHub {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
+        watchdog.close(2_000);
         CloseReason goingAway = new CloseReason(CloseCodes.GOING_AWAY, "server shutting down");
-        for (Subscriber subscriber : subscribers.values()) {
-            subscriber.discard();
+        for (Subscriber subscriber : sessions.values()) {
+            retire(subscriber);
             closeQuietly(subscriber.session, goingAway);
         }
-        subscribers.clear();
+        sessions.clear();
         index.clear();
         try {
             driver.close();
@@ -333,6 +462,38 @@ final class DefaultSyncHub implements SyncHub {
         } catch (IOException | RuntimeException e) {
             LOG.log(System.Logger.Level.DEBUG, "closing session " + session.getId(), e);
         }
+    }
+
+    /** Why the hub can no longer receive from the backplane (a driver loop died), or null while it can. */
+    Throwable deadCause() {
+        return watchdog.deadCause();
+    }
+
+    /** Bytes queued or in flight for {@code session}; 0 when the hub does not know it. */
+    long queuedBytes(Session session) {
+        Subscriber subscriber = sessions.get(session);
+        return subscriber == null ? 0 : subscriber.queuedBytes();
+    }
+
+    /** Namespaces in the topic index (for tests: empty ones must be removed). */
+    int indexedNamespaces() {
+        return index.size();
+    }
+
+    /** Session states the hub holds (subscribed or not). */
+    int knownSessions() {
+        return sessions.size();
+    }
+
+    /** Subscriber entries in the topic index, over all namespaces and topics. */
+    int indexedSubscriptions() {
+        int n = 0;
+        for (Map<String, Set<Subscriber>> topics : index.values()) {
+            for (Set<Subscriber> members : topics.values()) {
+                n += members.size();
+            }
+        }
+        return n;
     }
 
     @Override
@@ -374,6 +535,16 @@ final class DefaultSyncHub implements SyncHub {
         }
 
         @Override
+        public void relayed(int messages) {
+            relayed.add(messages);
+        }
+
+        @Override
+        public LoopWatch watch(String name) {
+            return watchdog.watch(name);
+        }
+
+        @Override
         public int maxFrameBytes() {
             return maxFrameBytes;
         }
@@ -403,7 +574,7 @@ final class DefaultSyncHub implements SyncHub {
         @Override
         public void malformed(String why) {
             malformed.increment();
-            failures.failure(SyncStage.DELIVERY, DRIVER, new SyncMalformedFrameException(
+            failures.failure(SyncStage.DELIVERY, FRAMES, new SyncMalformedFrameException(
                     "dropped a frame from the backplane: " + why));
         }
     }

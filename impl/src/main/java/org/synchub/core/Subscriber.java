@@ -6,29 +6,56 @@ import jakarta.websocket.Session;
 import org.synchub.SyncMessage;
 
 import java.util.ArrayDeque;
+import java.util.HashSet;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A subscribed session: its namespace, its topics and its ordered send queue. At most one asynchronous send is in
- * flight per session; the queue is bounded by the sum of the queued payload sizes.
+ * The hub's one state object for one session: its namespace, its topics, and its ordered send queue.
+ *
+ * <h2>Lifecycle</h2>
+ * {@code ACTIVE} → ({@code CLOSING}) → {@code RETIRED}, one way only, under this object's lock. While active, topics
+ * may come and go; the object (and so the send queue) stays the same for as long as the session is open, whatever
+ * its subscriptions do. {@code CLOSING} (the hub is closing the session because it reads too slowly) takes it out of
+ * the topic index and refuses new messages and subscriptions. {@code RETIRED} (the session is closed, or the hub is)
+ * is final: it is out of the index, out of the hub's session map, and never indexed again; a later subscribe makes a
+ * fresh object. All index changes for this session happen under this object's lock, so a subscribe racing a retire
+ * either comes first (and is undone by it) or sees the retired state.
+ *
+ * <h2>Send queue</h2>
+ * At most one asynchronous send is in flight. The queue is bounded by the bytes it holds, in flight included
+ * ({@link SyncMessage#size()}: UTF-8 bytes for text); once retired, the bound is poisoned so that no offer can
+ * slip in after the retirement.
  */
 final class Subscriber {
+
+    enum Phase { ACTIVE, CLOSING, RETIRED }
+
+    /** Added to the queued-bytes count on retirement: every later offer sees a negative count and backs out. */
+    private static final long POISON = Long.MIN_VALUE / 2;
 
     /** Pumps waiting on this thread: a send that completes inline re-enters here instead of recursing. */
     private static final ThreadLocal<ArrayDeque<Subscriber>> PUMPING = new ThreadLocal<>();
 
+    /** What {@link #offer} did. */
+    enum Offer { QUEUED, FULL, GONE }
+
     final Session session;
     final String namespace;
-    final Set<String> topics = ConcurrentHashMap.newKeySet();
 
     private final DefaultSyncHub hub;
+    /** Guarded by this. */
+    private final Set<String> topics = new HashSet<>(4);
+    /** Guarded by this (read without the lock only as a hint). */
+    private volatile Phase phase = Phase.ACTIVE;
+
     private final ConcurrentLinkedQueue<SyncMessage> queue = new ConcurrentLinkedQueue<>();
-    private final AtomicLong queuedSize = new AtomicLong();
+    private final AtomicLong queuedBytes = new AtomicLong();
     private final AtomicBoolean sending = new AtomicBoolean();
+    /** Whether a DELIVERY incident of this session may be open (so a successful send must close it). */
+    volatile boolean failing;
 
     Subscriber(DefaultSyncHub hub, Session session, String namespace) {
         this.hub = hub;
@@ -36,20 +63,83 @@ final class Subscriber {
         this.namespace = namespace;
     }
 
-    /**
-     * Queues {@code message} for sending. Returns false, queueing nothing, when it would take the queue over
-     * {@code maxSize}; a single message larger than the bound is still accepted into an empty queue.
-     */
-    boolean offer(SyncMessage message, long maxSize) {
-        long size = message.size();
-        long after = queuedSize.addAndGet(size);
-        if (after > maxSize && after != size) {
-            queuedSize.addAndGet(-size);
+    // ------------------------------------------------------------------ lifecycle (callers hold the lock)
+
+    Phase phase() {
+        return phase;
+    }
+
+    /** Adds {@code topic}; true if it was new. Only while active; caller holds the lock. */
+    boolean addTopic(String topic) {
+        return phase == Phase.ACTIVE && topics.add(topic);
+    }
+
+    /** Removes {@code topic}; true if it was there. Caller holds the lock. */
+    boolean removeTopic(String topic) {
+        return topics.remove(topic);
+    }
+
+    /** Removes and returns all topics. Caller holds the lock. */
+    String[] clearTopics() {
+        String[] all = topics.toArray(new String[0]);
+        topics.clear();
+        return all;
+    }
+
+    int topicCount() {
+        return topics.size();
+    }
+
+    Set<String> topicsSnapshot() {
+        return Set.copyOf(topics);
+    }
+
+    /** Moves to {@code next} (never back); caller holds the lock. On leaving ACTIVE, drops what is queued. */
+    boolean advance(Phase next) {
+        if (phase.ordinal() >= next.ordinal()) {
             return false;
+        }
+        if (phase == Phase.ACTIVE) {
+            queuedBytes.addAndGet(POISON);
+            for (SyncMessage dropped; (dropped = queue.poll()) != null; ) {
+                queuedBytes.addAndGet(-weight(dropped));
+            }
+        }
+        phase = next;
+        return true;
+    }
+
+    // ------------------------------------------------------------------ sending
+
+    /** Bytes a message counts for: its payload, plus one so that empty messages count too. */
+    private static long weight(SyncMessage message) {
+        return message.size() + 1L;
+    }
+
+    /**
+     * Queues {@code message} for sending. FULL (queueing nothing) when it would take the queue over
+     * {@code maxBytes}; a single message larger than the bound is still accepted into an empty queue. GONE when the
+     * session is closing or retired.
+     */
+    Offer offer(SyncMessage message, long maxBytes) {
+        long size = weight(message);
+        long after = queuedBytes.addAndGet(size);
+        if (after < 0) {
+            queuedBytes.addAndGet(-size);
+            return Offer.GONE;
+        }
+        if (after > maxBytes && after != size) {
+            queuedBytes.addAndGet(-size);
+            return Offer.FULL;
         }
         queue.add(message);
         pump();
-        return true;
+        return Offer.QUEUED;
+    }
+
+    /** Bytes queued or in flight (for gauges and tests); 0 once retired. */
+    long queuedBytes() {
+        return Math.max(0, queuedBytes.get());
     }
 
     private void pump() {
@@ -107,7 +197,7 @@ final class Subscriber {
     }
 
     private void send(SyncMessage message) {
-        SendHandler done = result -> completed(message, result);
+        SendHandler done = new Completion(message);
         try {
             if (message.isBinary()) {
                 session.getAsyncRemote().sendBinary(message.byteBuffer(), done);
@@ -115,25 +205,34 @@ final class Subscriber {
                 session.getAsyncRemote().sendText(message.text(), done);
             }
         } catch (RuntimeException e) {
-            completed(message, new SendResult(e));
+            ((Completion) done).onResult(new SendResult(e));
         }
     }
 
-    private void completed(SyncMessage message, SendResult result) {
-        queuedSize.addAndGet(-message.size());
-        sending.set(false);
-        if (result.isOK()) {
-            hub.sent(this);
-        } else {
-            hub.sendFailed(this, result.getException());
-        }
-        pump();
-    }
+    /** Completes one send exactly once, even if a container both calls the handler and throws. */
+    private final class Completion extends AtomicBoolean implements SendHandler {
+        private final SyncMessage message;
 
-    /** Drops what is still queued (the session is gone or being closed). */
-    void discard() {
-        queue.clear();
-        queuedSize.set(0);
+        Completion(SyncMessage message) {
+            this.message = message;
+        }
+
+        @Override
+        public void onResult(SendResult result) {
+            if (!compareAndSet(false, true)) {
+                return;
+            }
+            queuedBytes.addAndGet(-weight(message));
+            sending.set(false);
+            if (result.isOK()) {
+                if (failing) {
+                    hub.sent(Subscriber.this);
+                }
+            } else {
+                hub.sendFailed(Subscriber.this, result.getException());
+            }
+            pump();
+        }
     }
 
     String id() {

@@ -59,6 +59,7 @@ public final class SyncHubBuilder {
     OverflowPolicy overflow = OverflowPolicy.CLOSE;
     int maxFrameBytes = SyncDriverContext.DEFAULT_MAX_FRAME_BYTES;
     long relayMaxBytes = SyncDriverContext.DEFAULT_RELAY_QUEUE_MAX_BYTES;
+    long stallNanos = Watchdog.DEFAULT_STALL_NANOS;
 
     private SyncHubBuilder() {
     }

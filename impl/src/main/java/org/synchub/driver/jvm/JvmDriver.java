@@ -37,6 +37,7 @@ final class JvmDriver implements SyncDriver {
 
     @Override
     public void publish(SyncMessage message) {
+        context.relayed(1);
         Set<JvmDriver> members = CHANNELS.get(channel);
         if (members == null) {
             return;
