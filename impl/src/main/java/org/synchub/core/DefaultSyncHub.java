@@ -469,6 +469,11 @@ final class DefaultSyncHub implements SyncHub {
         return watchdog.deadCause();
     }
 
+    /** Whether a watched driver loop is stalled now. */
+    boolean stalled() {
+        return watchdog.stalled();
+    }
+
     /** Bytes queued or in flight for {@code session}; 0 when the hub does not know it. */
     long queuedBytes(Session session) {
         Subscriber subscriber = sessions.get(session);

@@ -161,8 +161,16 @@ public final class SyncHubBuilder {
                 + known);
     }
 
-    /** A new hub: creates its driver and starts it listening. */
+    /**
+     * A new hub: creates its driver and starts it listening.
+     *
+     * @return the hub, running
+     * @throws SyncConfigurationException when no driver was chosen
+     * @throws org.synchub.SyncException when a library SyncHub needs at run time is missing (the message names the
+     *         artifact to add)
+     */
     public SyncHub build() {
+        RuntimeRequirements.check(SyncHubBuilder.class.getClassLoader());
         if (adapter == null) {
             throw new SyncConfigurationException(DRIVER,
                     "no driver: call adapter(...) or configure(...) with synchub.driver set");

@@ -1,0 +1,273 @@
+package org.synchub.core;
+
+import jakarta.websocket.Endpoint;
+import jakarta.websocket.EndpointConfig;
+import jakarta.websocket.Session;
+import jakarta.websocket.server.ServerEndpointConfig;
+import org.glassfish.tyrus.spi.ServerContainer;
+import org.glassfish.tyrus.spi.ServerContainerFactory;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.synchub.SyncFailure;
+import org.synchub.SyncHub;
+import org.synchub.SyncMessage;
+import org.synchub.SyncStage;
+import org.synchub.driver.jvm.JvmAdapter;
+import org.synchub.spi.SyncAdapter;
+import org.synchub.spi.SyncDriver;
+import org.synchub.spi.SyncDriverContext;
+import org.synchub.tck.Await;
+import org.synchub.tck.TckClient;
+import org.synchub.testing.TyrusHubNode;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The hub's session bookkeeping, direct sends, and failure handling, over real Tyrus sessions. */
+class HubLifecycleTest {
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(10);
+
+    private final BlockingQueue<Session> opened = new LinkedBlockingQueue<>();
+    private final List<SyncFailure> failures = new CopyOnWriteArrayList<>();
+    private final List<AutoCloseable> resources = new ArrayList<>();
+    private ServerContainer server;
+    private int port;
+
+    /** Hands each new server session to the test; does nothing else. */
+    public final class PlainEndpoint extends Endpoint {
+        @Override
+        public void onOpen(Session session, EndpointConfig config) {
+            opened.add(session);
+        }
+    }
+
+    @BeforeEach
+    void startServer() throws Exception {
+        server = ServerContainerFactory.createServerContainer(new HashMap<>());
+        var configurator = new ServerEndpointConfig.Configurator() {
+            @Override
+            public <T> T getEndpointInstance(Class<T> type) {
+                return type.cast(new PlainEndpoint());
+            }
+        };
+        server.addEndpoint(ServerEndpointConfig.Builder.create(PlainEndpoint.class, "/{ns}")
+                .configurator(configurator).build());
+        port = TyrusHubNode.freePort();
+        server.start("/", port);
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        for (int i = resources.size() - 1; i >= 0; i--) {
+            resources.get(i).close();
+        }
+        server.stop();
+    }
+
+    private DefaultSyncHub hub(SyncAdapter adapter, long stallMillis) {
+        SyncHubBuilder builder = SyncHubBuilder.create().adapter(adapter).onFailure(failures::add);
+        builder.stallNanos = TimeUnit.MILLISECONDS.toNanos(stallMillis);
+        DefaultSyncHub hub = (DefaultSyncHub) builder.build();
+        resources.add(hub);
+        return hub;
+    }
+
+    private DefaultSyncHub hub() {
+        return hub(JvmAdapter.channel("lifecycle-" + System.nanoTime()), 10_000);
+    }
+
+    private TckClient client(String path) throws Exception {
+        TckClient client = TckClient.connect(URI.create("ws://127.0.0.1:" + port + path));
+        resources.add(client);
+        return client;
+    }
+
+    private Session session() throws InterruptedException {
+        Session session = opened.poll(10, TimeUnit.SECONDS);
+        assertNotNull(session, "no server session");
+        return session;
+    }
+
+    @Test
+    void unsubscribingTheLastTopicLeavesNoSubscribedSession() throws Exception {
+        DefaultSyncHub hub = hub();
+        client("/room");
+        Session s = session();
+        hub.subscribe(s, "a");
+        assertEquals(1, hub.counters().sessions());
+        hub.unsubscribe(s, "a");
+        assertEquals(0, hub.counters().sessions());
+        assertEquals(0, hub.indexedSubscriptions());
+        assertEquals(0, hub.indexedNamespaces(), "an empty namespace map must be removed");
+    }
+
+    @Test
+    void namespaceMapsGoWithTheirLastTopic() throws Exception {
+        DefaultSyncHub hub = hub();
+        List<Session> sessions = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            client("/room" + i);
+            Session s = session();
+            hub.subscribe(s, "t");
+            sessions.add(s);
+        }
+        assertEquals(20, hub.indexedNamespaces());
+        for (Session s : sessions) {
+            hub.unsubscribeAll(s);
+        }
+        assertEquals(0, hub.indexedNamespaces());
+        assertEquals(0, hub.counters().sessions());
+    }
+
+    @Test
+    void closedSessionsLeaveTheHub() throws Exception {
+        DefaultSyncHub hub = hub();
+        TckClient client = client("/room");
+        Session s = session();
+        hub.subscribe(s, "a");
+        client.close();
+        Await.until(TIMEOUT, "the session closed on the server", () -> !s.isOpen());
+        hub.unsubscribeAll(s); // as @OnClose does
+        assertEquals(0, hub.knownSessions());
+        assertEquals(0, hub.indexedNamespaces());
+        hub.subscribe(s, "a"); // a late subscribe of a closed session is ignored
+        assertEquals(0, hub.knownSessions());
+    }
+
+    @Test
+    void anEmptyNamespacePropertyIsRejected() throws Exception {
+        DefaultSyncHub hub = hub();
+        client("/room");
+        Session s = session();
+        s.getUserProperties().put(SyncHub.NAMESPACE_PROPERTY, "");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> hub.subscribe(s, "a"));
+        assertTrue(e.getMessage().contains(SyncHub.NAMESPACE_PROPERTY), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> hub.publish(s, "a", "x"));
+        assertEquals(0, hub.knownSessions());
+    }
+
+    @Test
+    void directSendsShareTheSessionsOrderedQueue() throws Exception {
+        DefaultSyncHub hub = hub();
+        TckClient receiver = client("/room");
+        Session r = session();
+        client("/room");
+        Session sender = session();
+        hub.subscribe(r, "t");
+        for (int i = 0; i < 200; i++) {
+            if (i % 2 == 0) {
+                hub.send(r, "m" + i);
+            } else {
+                hub.publish(sender, "t", "m" + i);
+            }
+        }
+        for (int i = 0; i < 200; i++) {
+            assertEquals("m" + i, receiver.nextText(TIMEOUT));
+        }
+        hub.send(r, new byte[] {1, 2, 3});
+        assertTrue(receiver.next(TIMEOUT) instanceof byte[]);
+    }
+
+    @Test
+    void publishNeverThrowsEvenWhenTheDriverThrowsAnError() {
+        DefaultSyncHub hub = hub(context -> new SyncDriver() {
+            @Override
+            public void subscribe(Consumer<SyncMessage> deliver) {
+            }
+
+            @Override
+            public void publish(SyncMessage message) {
+                throw new OutOfMemoryError("simulated: Java heap space");
+            }
+
+            @Override
+            public void close() {
+            }
+        }, 10_000);
+        assertDoesNotThrow(() -> hub.publish("t", "x"));
+        assertDoesNotThrow(() -> hub.publish("t", new byte[10]));
+        assertEquals(2, hub.counters().publishFailures());
+        assertEquals(0, hub.counters().relayed(), "a failed relay is not counted as relayed");
+    }
+
+    @Test
+    void aStalledListenerIsReportedWithItsStackAndRecovers() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        DefaultSyncHub hub = hub(context -> new SyncDriver() {
+            private Thread thread;
+
+            @Override
+            public void subscribe(Consumer<SyncMessage> deliver) {
+                SyncDriverContext.LoopWatch watch = context.watch("test-listener");
+                thread = context.newThread("test-listener", () -> {
+                    watch.busy();
+                    try {
+                        release.await(); // stuck inside one frame
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                    watch.idle();
+                });
+                thread.start();
+            }
+
+            @Override
+            public void publish(SyncMessage message) {
+            }
+
+            @Override
+            public void close() {
+                thread.interrupt();
+            }
+        }, 300);
+        Await.until(TIMEOUT, "the stall reported", () -> failures.stream()
+                .anyMatch(f -> f.stage() == SyncStage.SUBSCRIBE && f.source().equals("watchdog:test-listener")));
+        SyncFailure stall = failures.stream().filter(f -> f.source().equals("watchdog:test-listener")).findFirst()
+                .orElseThrow();
+        assertTrue(stall.cause().getMessage().contains("test-listener"), stall.cause().getMessage());
+        assertTrue(List.of(stall.cause().getStackTrace()).stream()
+                .anyMatch(e -> e.getClassName().contains("CountDownLatch")), "the stuck thread's stack");
+        assertNull(hub.deadCause(), "a stall is not death");
+        release.countDown();
+        Await.until(TIMEOUT, "the stall over", () -> !hub.stalled());
+    }
+
+    @Test
+    void aDeadListenerMakesTheHubKnowItIsDeaf() {
+        DefaultSyncHub hub = hub(context -> new SyncDriver() {
+            @Override
+            public void subscribe(Consumer<SyncMessage> deliver) {
+                context.watch("test-listener").died(new StackOverflowError("simulated"));
+            }
+
+            @Override
+            public void publish(SyncMessage message) {
+            }
+
+            @Override
+            public void close() {
+            }
+        }, 10_000);
+        assertNotNull(hub.deadCause());
+        assertTrue(failures.stream().anyMatch(f -> f.stage() == SyncStage.SUBSCRIBE
+                && f.source().equals("watchdog:test-listener")), failures.toString());
+    }
+}
