@@ -12,7 +12,6 @@ import jakarta.websocket.server.PathParam;
 import jakarta.websocket.server.ServerEndpoint;
 import org.synchub.SyncHub;
 
-import java.io.IOException;
 import java.util.List;
 
 /**
@@ -39,10 +38,10 @@ public class ChatEndpoint {
     ChatInstance instance;
 
     @OnOpen
-    public void open(Session session, @PathParam("room") String room) throws IOException {
+    public void open(Session session, @PathParam("room") String room) {
         session.getUserProperties().put(NAME, nameOf(session));
-        // Sent before subscribing, so it cannot interleave with the hub's own sends to this session.
-        session.getBasicRemote().sendText(Json.createObjectBuilder()
+        // Through the hub's ordered send queue, never getBasicRemote(), which would race the hub's own sends.
+        hub.send(session, Json.createObjectBuilder()
                 .add("type", "hello")
                 .add("instance", instance.label())
                 .add("hub", hub.instanceId())
