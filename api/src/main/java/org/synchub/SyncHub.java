@@ -26,13 +26,19 @@ import java.util.Set;
  * A session belongs to one namespace: the path of its handshake request URI (such as {@code /chat/lobby}), unless
  * the endpoint put another String under the user property {@value #NAMESPACE_PROPERTY} before subscribing it.
  * A publish from a session reaches the subscribers of the topic in that namespace; a publish from server code
- * reaches all namespaces, or the one it names.
+ * reaches all namespaces, or the one it names. The namespace property must be a non-empty String ({@code ""} means
+ * all namespaces on the wire): any other value makes {@code subscribe} and {@code publish} from that session throw
+ * {@link IllegalArgumentException}.
  *
  * <h2>Delivery guarantees</h2>
  * <ul>
  * <li>Local delivery happens inside the publish call, whatever the backplane's state: each recipient's copy is put
  * on that session's ordered send queue before {@code publish} returns.</li>
- * <li>Messages to one session are sent in the order they were queued, never concurrently.</li>
+ * <li>Each open session has exactly one ordered send queue, whatever its subscriptions do: messages to it are sent
+ * in the order they were queued, never concurrently. Send to a subscribed session with {@link #send(Session, String)},
+ * never with its own remote, which would race the hub's sends.</li>
+ * <li>Each session's queue is bounded in bytes ({@code synchub.queue.max-bytes}, messages in flight included); a
+ * session that falls behind is closed with 1013 or has messages dropped ({@code synchub.queue.overflow}).</li>
  * <li>Relay to other instances is best effort: at most once, unordered across instances, no replay and no
  * buffering across a backplane outage.</li>
  * <li>A sender never receives its own publish, neither locally nor back from the backplane.</li>
@@ -40,7 +46,7 @@ import java.util.Set;
  *
  * <h2>Threading and failures</h2>
  * All methods are thread-safe and non-blocking: none waits on the network. None throws because of the backplane or
- * a session: failures are reported as {@link SyncFailure} (CDI event, callback or log) and counted in
+ * a session (only for a null argument or an invalid namespace property): failures are reported as {@link SyncFailure} (CDI event, callback or log) and counted in
  * {@link #counters()}. After {@link #close()}, publishing and subscribing are silently ignored.
  */
 public interface SyncHub extends AutoCloseable {

@@ -34,8 +34,8 @@ import java.util.function.Function;
  * <tr><td>{@value #DRIVER}</td><td>driver name: {@code jvm}, {@code host}, {@code redis}, {@code pgsql} or a
  * third-party {@link SyncDriverProvider}'s</td><td>required (unless an adapter is given)</td></tr>
  * <tr><td>{@value #CHANNEL}</td><td>the channel that scopes the cluster (read by the driver)</td><td>required</td></tr>
- * <tr><td>{@value #QUEUE_MAX_BYTES}</td><td>bound of each session's send queue, in bytes (characters for
- * text)</td><td>1048576</td></tr>
+ * <tr><td>{@value #QUEUE_MAX_BYTES}</td><td>bound of each session's send queue, in bytes (UTF-8 bytes for
+ * text), messages in flight included</td><td>1048576</td></tr>
  * <tr><td>{@value #QUEUE_OVERFLOW}</td><td>{@code close} (code 1013) or {@code drop} (drop newest) when a session's
  * queue is full</td><td>{@code close}</td></tr>
  * </table>
