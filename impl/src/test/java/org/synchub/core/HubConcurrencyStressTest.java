@@ -244,7 +244,7 @@ class HubConcurrencyStressTest {
                 return type.cast(new StressEndpoint(hub));
             }
         };
-        server.addEndpoint(ServerEndpointConfig.Builder.create(StressEndpoint.class, "/{ns}/{slot}")
+        server.addEndpoint(ServerEndpointConfig.Builder.create(StressEndpoint.class, "/{ns}")
                 .configurator(configurator).build());
         server.start("/", port);
         return server;
@@ -262,7 +262,7 @@ class HubConcurrencyStressTest {
         public void onOpen(Session session, EndpointConfig config) {
             Session view = instrument(session);
             views.put(session, view);
-            int slot = Integer.parseInt(session.getPathParameters().get("slot"));
+            int slot = Integer.parseInt(session.getRequestParameterMap().get("slot").get(0));
             try {
                 session.getBasicRemote().sendText("id:" + session.getId()); // before the hub can know it
             } catch (java.io.IOException e) {
@@ -335,7 +335,7 @@ class HubConcurrencyStressTest {
             Client client = new Client(slot);
             String ns = NAMESPACES[slot % NAMESPACES.length];
             client.socket = HTTP.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(10))
-                    .buildAsync(URI.create("ws://127.0.0.1:" + port + "/" + ns + "/" + slot), client.listener())
+                    .buildAsync(URI.create("ws://127.0.0.1:" + port + "/" + ns + "?slot=" + slot), client.listener())
                     .get(10, TimeUnit.SECONDS);
             return client;
         }
