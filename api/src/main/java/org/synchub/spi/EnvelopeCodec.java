@@ -41,7 +41,13 @@ public final class EnvelopeCodec {
     private EnvelopeCodec() {
     }
 
-    /** The envelope of {@code message} sent by instance {@code id}. */
+    /**
+     * The envelope of {@code message} sent by instance {@code id}.
+     *
+     * @param id      the sending hub instance's id
+     * @param message the message to carry
+     * @return the JSON text, byte for byte as crossws writes it
+     */
     public static String encode(String id, SyncMessage message) {
         return write(id, message, -1);
     }
@@ -50,6 +56,12 @@ public final class EnvelopeCodec {
      * The envelope with an extra top-level {@code "seq"} field (ignored by crossws and by {@link #decode(String)}),
      * which makes otherwise identical envelopes distinct (PostgreSQL folds identical NOTIFY payloads in a
      * transaction).
+     *
+     * @param id      the sending hub instance's id
+     * @param message the message to carry
+     * @param seq     a number to make the envelope distinct, at least 0
+     * @return the JSON text
+     * @throws IllegalArgumentException if {@code seq} is negative
      */
     public static String encode(String id, SyncMessage message, long seq) {
         if (seq < 0) {
