@@ -139,8 +139,9 @@ public final class EnvelopeCodec {
 
     /*
      * The walk below deliberately never calls JsonParser.skipObject()/skipArray(): in Parsson (the JSON-P
-     * implementation of GlassFish, Payara and WildFly, in the versions they ship) those loop forever when the input
-     * ends inside the value being skipped (eclipse-ee4j/parsson#23, jakartaee/jsonp-api#242), so the 17-byte frame
+     * implementation Payara and WildFly ship, each its own version; seen here with 1.1.7) those loop forever when the
+     * input ends inside the value being skipped (eclipse-ee4j/parsson#23, still open; jakartaee/jsonp-api#242), and
+     * they skip without checking the syntax of what they skip. So the 17-byte frame
      * {"id":"x","msg":[ would pin the listener thread at 100% CPU. Since the container chooses the implementation,
      * the codec walks the events itself: each value is consumed with a depth counter, and the input ending inside
      * a value (hasNext() false) is malformed.
