@@ -10,7 +10,6 @@ import org.synchub.SyncMessage;
 
 import java.io.StringReader;
 import java.io.StringWriter;
-import java.math.BigDecimal;
 import java.util.Base64;
 import java.util.Map;
 import java.util.Optional;
@@ -20,15 +19,18 @@ import java.util.Optional;
  *
  * <pre>{"id":"&lt;instance id&gt;","msg":{"namespace":"…","topic":"…","binary":false,"data":"…"}}</pre>
  *
- * <p>{@code binary:true} means {@code data} is standard base64 (with padding) of the bytes. {@link #encode} writes
- * exactly the bytes crossws's {@code encodeEnvelope} writes (the id first, so a receiver can recognise its own
- * envelopes by their prefix); {@link #decode} accepts and rejects what crossws's {@code decodeEnvelope} does: the
- * root must be an object with a string {@code id} and an object {@code msg} holding strings {@code namespace},
- * {@code topic} and {@code data}; {@code binary} is read by JavaScript truthiness; unpadded base64 is accepted;
+ * <p>{@code binary:true} means {@code data} is standard base64 (with padding) of the bytes.
+ * {@link #encode(String, SyncMessage)} writes exactly the bytes crossws's {@code encodeEnvelope} writes (the id first,
+ * so a receiver can recognise its own envelopes by their prefix); {@link #decode(String, int)} accepts and rejects
+ * what crossws's {@code decodeEnvelope} does: the root must be an object with a string {@code id} and an object
+ * {@code msg} holding strings {@code namespace}, {@code topic} and {@code data}; {@code binary} is read by JavaScript
+ * truthiness; unpadded base64 is accepted, invalid base64 is rejected;
  * a repeated key counts with its last value, as in {@code JSON.parse}; other fields are ignored.
  *
  * <p>JSON is read and written with JSON-P ({@code jakarta.json}) streaming, so no tree is built per frame. Both
- * methods are stateless and thread-safe; {@code decode} never throws.
+ * methods are stateless and thread-safe. {@code decode} never throws and bounds its work, whatever the input and
+ * whichever JSON-P implementation the container provides: it rejects a frame over a length limit unparsed, one
+ * nested deeper than {@link #MAX_DEPTH}, one that ends inside a value, and one with anything after the root object.
  */
 public final class EnvelopeCodec {
 
@@ -39,14 +41,27 @@ public final class EnvelopeCodec {
     private EnvelopeCodec() {
     }
 
-    /** The envelope of {@code message} sent by instance {@code id}. */
+    /**
+     * The envelope of {@code message} sent by instance {@code id}.
+     *
+     * @param id      the sending hub instance's id
+     * @param message the message to carry
+     * @return the JSON text, byte for byte as crossws writes it
+     */
     public static String encode(String id, SyncMessage message) {
         return write(id, message, -1);
     }
 
     /**
-     * The envelope with an extra top-level {@code "seq"} field (ignored by crossws and by {@link #decode}), which
-     * makes otherwise identical envelopes distinct (PostgreSQL folds identical NOTIFY payloads in a transaction).
+     * The envelope with an extra top-level {@code "seq"} field (ignored by crossws and by {@link #decode(String)}),
+     * which makes otherwise identical envelopes distinct (PostgreSQL folds identical NOTIFY payloads in a
+     * transaction).
+     *
+     * @param id      the sending hub instance's id
+     * @param message the message to carry
+     * @param seq     a number to make the envelope distinct, at least 0
+     * @return the JSON text
+     * @throws IllegalArgumentException if {@code seq} is negative
      */
     public static String encode(String id, SyncMessage message, long seq) {
         if (seq < 0) {
@@ -76,30 +91,101 @@ public final class EnvelopeCodec {
         return out.toString();
     }
 
-    /** The envelope in {@code raw}, or empty when {@code raw} is not a valid envelope. Never throws. */
+    /**
+     * The longest frame, in chars, that {@link #decode(String)} parses: {@value}, the default of
+     * {@link SyncDriverContext#maxFrameBytes()} (a frame has at least as many UTF-8 bytes as chars).
+     */
+    public static final int DEFAULT_MAX_CHARS = SyncDriverContext.DEFAULT_MAX_FRAME_BYTES;
+
+    /**
+     * The deepest nesting of objects and arrays {@link #decode(String, int)} reads, the root object being level 1;
+     * a frame nested deeper is malformed. An envelope needs 2 levels; the rest is room for extra fields.
+     */
+    public static final int MAX_DEPTH = 64;
+
+    /**
+     * The envelope in {@code raw}, or empty when {@code raw} is not a valid envelope or is longer than
+     * {@link #DEFAULT_MAX_CHARS}. Same guarantees as {@link #decode(String, int)}.
+     *
+     * @param raw a frame as received from a backplane; may be null
+     * @return the envelope, or empty when {@code raw} is not one
+     */
     public static Optional<Envelope> decode(String raw) {
-        if (raw == null) {
+        return decode(raw, DEFAULT_MAX_CHARS);
+    }
+
+    /**
+     * The envelope in {@code raw}, or empty when {@code raw} is not a valid envelope. Never throws and never blocks:
+     * a frame longer than {@code maxChars} is rejected before anything is parsed, a frame nested deeper than
+     * {@link #MAX_DEPTH} is rejected as soon as the depth is reached, and otherwise the work is one pass over the
+     * frame (no recursion, so no stack overflow whatever the input). Stateless and thread-safe.
+     *
+     * @param raw      a frame as received from a backplane; may be null
+     * @param maxChars the longest frame, in chars, to parse (a hub passes its frame limit in bytes, which bounds the
+     *                 chars too); a frame longer than this is empty
+     * @return the envelope, or empty when {@code raw} is not one
+     */
+    public static Optional<Envelope> decode(String raw, int maxChars) {
+        if (raw == null || raw.length() > maxChars) {
             return Optional.empty();
         }
         try (JsonParser json = READERS.createParser(new StringReader(raw))) {
-            return Optional.ofNullable(json.hasNext() && json.next() == Event.START_OBJECT ? root(json) : null);
+            return Optional.ofNullable(envelope(json));
         } catch (RuntimeException malformed) {
+            // JsonException/JsonParsingException, NoSuchElementException, NumberFormatException, Malformed...
             return Optional.empty();
         }
     }
 
-    /** Reads the root object (its START_OBJECT consumed) and what follows it; null when it is no envelope. */
-    private static Envelope root(JsonParser json) {
+    /*
+     * The walk below deliberately never calls JsonParser.skipObject()/skipArray(): in Parsson (the JSON-P
+     * implementation Payara and WildFly ship, each its own version; seen here with 1.1.7) those loop forever when the
+     * input ends inside the value being skipped (eclipse-ee4j/parsson#23, still open; jakartaee/jsonp-api#242), and
+     * they skip without checking the syntax of what they skip. So the 17-byte frame
+     * {"id":"x","msg":[ would pin the listener thread at 100% CPU. Since the container chooses the implementation,
+     * the codec walks the events itself: each value is consumed with a depth counter, and the input ending inside
+     * a value (hasNext() false) is malformed.
+     */
+
+    /** Thrown inside the walk when the frame is not an envelope; never escapes {@link #decode(String, int)}. */
+    private static final class Malformed extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        Malformed() {
+            super("malformed envelope", null, false, false);
+        }
+    }
+
+    private static final Malformed MALFORMED = new Malformed();
+
+    /** The next event inside a value; the input ending there is malformed. */
+    private static Event next(JsonParser json) {
+        if (!json.hasNext()) {
+            throw MALFORMED;
+        }
+        return json.next();
+    }
+
+    /** Reads the whole frame; null when it is no envelope. */
+    private static Envelope envelope(JsonParser json) {
+        if (!json.hasNext() || json.next() != Event.START_OBJECT) {
+            return null;
+        }
         String id = null;
         Fields msg = null;
-        while (json.next() == Event.KEY_NAME) {
-            String key = json.getString();
-            Event value = json.next();
-            switch (key) {
-                case "id" -> id = value == Event.VALUE_STRING ? json.getString() : skip(json, value);
-                case "msg" -> msg = value == Event.START_OBJECT ? fields(json) : skip(json, value);
-                default -> skip(json, value);
+        for (Event event = next(json); event != Event.END_OBJECT; event = next(json)) {
+            String key = key(json, event);
+            Event value = next(json);
+            if (key.equals("msg") && value == Event.START_OBJECT) {
+                msg = fields(json);
+                continue;
             }
+            switch (key) {
+                case "id" -> id = value == Event.VALUE_STRING ? json.getString() : null;
+                case "msg" -> msg = null; // not an object
+                default -> { }
+            }
+            consume(json, value, 2);
         }
         if (json.hasNext()) {
             return null; // something after the root value: not JSON
@@ -107,10 +193,27 @@ public final class EnvelopeCodec {
         if (id == null || msg == null || msg.namespace == null || msg.topic == null || msg.data == null) {
             return null;
         }
-        SyncMessage message = msg.binary
-                ? SyncMessage.binary(msg.namespace, msg.topic, Base64.getDecoder().decode(msg.data))
-                : SyncMessage.text(msg.namespace, msg.topic, msg.data);
+        SyncMessage message;
+        if (msg.binary) {
+            byte[] bytes;
+            try {
+                bytes = Base64.getDecoder().decode(msg.data);
+            } catch (IllegalArgumentException notBase64) {
+                return null;
+            }
+            message = SyncMessage.binary(msg.namespace, msg.topic, bytes);
+        } else {
+            message = SyncMessage.text(msg.namespace, msg.topic, msg.data);
+        }
         return new Envelope(id, message);
+    }
+
+    /** The key that {@code event} (the next event in an object) must be. */
+    private static String key(JsonParser json, Event event) {
+        if (event != Event.KEY_NAME) {
+            throw MALFORMED;
+        }
+        return json.getString();
     }
 
     /** What {@code msg} holds; a field of the wrong type counts as absent. */
@@ -121,11 +224,12 @@ public final class EnvelopeCodec {
         boolean binary;
     }
 
+    /** Reads the {@code msg} object (level 2; its START_OBJECT consumed) up to and including its END_OBJECT. */
     private static Fields fields(JsonParser json) {
         Fields fields = new Fields();
-        while (json.next() == Event.KEY_NAME) {
-            String key = json.getString();
-            Event value = json.next();
+        for (Event event = next(json); event != Event.END_OBJECT; event = next(json)) {
+            String key = key(json, event);
+            Event value = next(json);
             String text = value == Event.VALUE_STRING ? json.getString() : null;
             switch (key) {
                 case "namespace" -> fields.namespace = text;
@@ -134,28 +238,49 @@ public final class EnvelopeCodec {
                 case "binary" -> fields.binary = truthy(json, value);
                 default -> { }
             }
-            skip(json, value);
+            consume(json, value, 3);
         }
         return fields;
     }
 
-    /** JavaScript truthiness of the value just read. */
+    /** JavaScript truthiness of the value just read (a number as {@code JSON.parse} reads it, to a double). */
     private static boolean truthy(JsonParser json, Event value) {
         return switch (value) {
             case VALUE_TRUE, START_OBJECT, START_ARRAY -> true;
             case VALUE_STRING -> !json.getString().isEmpty();
-            case VALUE_NUMBER -> json.getBigDecimal().compareTo(BigDecimal.ZERO) != 0;
+            case VALUE_NUMBER -> Double.parseDouble(json.getString()) != 0;
             default -> false;
         };
     }
 
-    /** Skips the rest of a container value just started; returns null (for use in expressions). */
-    private static <T> T skip(JsonParser json, Event value) {
-        if (value == Event.START_OBJECT) {
-            json.skipObject();
-        } else if (value == Event.START_ARRAY) {
-            json.skipArray();
+    /**
+     * Consumes the rest of the value that began with {@code first}: nothing for a scalar, everything up to the
+     * matching end for a container, which would be at nesting level {@code level}. Iterative; deeper than
+     * {@link #MAX_DEPTH}, or the input ending first, is malformed.
+     */
+    private static void consume(JsonParser json, Event first, int level) {
+        switch (first) {
+            case START_OBJECT, START_ARRAY -> { }
+            case KEY_NAME, END_OBJECT, END_ARRAY -> throw MALFORMED; // not a value: a broken parser
+            default -> {
+                return;
+            }
         }
-        return null;
+        int open = 1;
+        if (level > MAX_DEPTH) {
+            throw MALFORMED;
+        }
+        while (open > 0) {
+            switch (next(json)) {
+                case START_OBJECT, START_ARRAY -> {
+                    open++;
+                    if (level + open - 1 > MAX_DEPTH) {
+                        throw MALFORMED;
+                    }
+                }
+                case END_OBJECT, END_ARRAY -> open--;
+                default -> { }
+            }
+        }
     }
 }

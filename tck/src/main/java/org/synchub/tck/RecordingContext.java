@@ -51,7 +51,7 @@ public class RecordingContext implements SyncDriverContext {
 
     @Override
     public SyncMessage decode(String frame) {
-        var envelope = EnvelopeCodec.decode(frame);
+        var envelope = EnvelopeCodec.decode(frame, maxFrameBytes());
         if (envelope.isEmpty()) {
             malformed("not an envelope");
             return null;

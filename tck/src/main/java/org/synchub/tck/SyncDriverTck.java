@@ -5,6 +5,7 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.synchub.SyncMessage;
 import org.synchub.SyncStage;
+import org.synchub.spi.EnvelopeCodec;
 import org.synchub.spi.SyncAdapter;
 
 import java.time.Duration;
@@ -210,6 +211,61 @@ public abstract class SyncDriverTck {
         injectRaw(channel, "{\"id\":\"x\",\"msg\":{\"namespace\":\"\",\"topic\":\"t\",\"binary\":true,\"data\":\"!!!\"}}");
         assertNextIsMarker(a, b);
         Await.until(timeout(), "two malformed frames counted", () -> b.context().malformed() >= 2);
+        assertTrue(b.context().failed(SyncStage.DELIVERY), "malformed frames are reported as DELIVERY");
+    }
+
+    /**
+     * Frames a hostile or broken peer may publish, each of which the receiver must drop and count as malformed
+     * (none may hang or kill its listener). Small enough for a PostgreSQL NOTIFY payload (under 8000 bytes), and
+     * free of NUL and lone surrogates, which some backplanes cannot carry.
+     */
+    protected List<String> hostileFrames() {
+        String valid = "{\"pad\":{\"a\":[1,{\"b\":[true,null,\"s\"]}],\"c\":{}},\"id\":\"hostile\",\"msg\":"
+                + "{\"x\":[[{\"y\":[]}]],\"namespace\":\"/tck\",\"topic\":\"t\",\"binary\":false,\"data\":\"d\","
+                + "\"z\":{\"k\":[[1],[2]]}},\"seq\":[{}]}";
+        List<String> frames = new ArrayList<>(List.of(
+                "{\"id\":\"x\",\"msg\":[", // the 17-byte frame that hung a Parsson skipArray() for ever
+                "{\"id\":\"x\",\"msg\":{",
+                "not an envelope {",
+                "[".repeat(1000),
+                "{\"id\":\"x\",\"msg\":{\"deep\":" + "[".repeat(200) + "]".repeat(200)
+                        + ",\"namespace\":\"/tck\",\"topic\":\"t\",\"data\":\"d\"}}",
+                "{\"id\":1,\"msg\":{\"namespace\":\"/tck\",\"topic\":\"t\",\"data\":\"d\"}}",
+                "{\"id\":\"x\",\"msg\":[{\"namespace\":\"/tck\",\"topic\":\"t\",\"data\":\"d\"}]}",
+                "{\"id\":\"x\",\"msg\":{\"namespace\":null,\"topic\":\"t\",\"data\":\"d\"}}",
+                "{\"id\":\"x\",\"msg\":{\"namespace\":\"/tck\",\"topic\":{},\"data\":\"d\"}}",
+                "{\"id\":\"x\",\"msg\":{\"namespace\":\"/tck\",\"topic\":\"t\",\"data\":5}}",
+                "{\"id\":\"x\",\"msg\":{\"namespace\":\"/tck\",\"topic\":\"t\",\"binary\":true,\"data\":\"!!!\"}}",
+                "{\"id\":\"x\",\"msg\":{\"namespace\":\"/tck\",\"topic\":\"t\",\"binary\":1,\"data\":\"A\"}}",
+                valid + " trailing"));
+        for (int cut : new int[] {1, 9, 20, 40, 60, 80, 100, 120, valid.length() - 1}) {
+            frames.add(valid.substring(0, cut));
+        }
+        return frames;
+    }
+
+    @Test
+    void hostileFramesAreDroppedAndCountedAndTheNextValidFrameArrives() throws Exception {
+        String channel = newChannel();
+        DriverNode a = node(channel);
+        DriverNode b = node(channel);
+        connect(a, b);
+        int before = b.context().malformed();
+        // an envelope carrying b's own id: an echo, dropped without being counted as malformed
+        String echo = EnvelopeCodec.encode(b.context().instanceId(), SyncMessage.text("/tck", "t", "own echo"));
+        Assumptions.assumeTrue(injectRaw(channel, echo), "this backplane cannot carry a foreign frame");
+        List<String> hostile = hostileFrames();
+        for (String frame : hostile) {
+            injectRaw(channel, frame);
+        }
+        SyncMessage valid = SyncMessage.text("/tck", "t", "after the hostile frames");
+        injectRaw(channel, EnvelopeCodec.encode("foreign-" + UUID.randomUUID(), valid));
+        assertEquals(valid, b.next(timeout()), "the valid frame, and nothing before it (no echo, nothing malformed)");
+        Await.until(timeout(), hostile.size() + " malformed frames counted",
+                () -> b.context().malformed() - before >= hostile.size());
+        assertNextIsMarker(a, b);
+        assertEquals(hostile.size(), b.context().malformed() - before,
+                "every hostile frame counted once as malformed, the echo not at all");
         assertTrue(b.context().failed(SyncStage.DELIVERY), "malformed frames are reported as DELIVERY");
     }
 

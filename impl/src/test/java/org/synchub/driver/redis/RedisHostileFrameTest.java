@@ -1,0 +1,87 @@
+package org.synchub.driver.redis;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.synchub.SyncFailure;
+import org.synchub.SyncHub;
+import org.synchub.SyncStage;
+import org.synchub.core.SyncHubBuilder;
+import org.synchub.tck.Await;
+import org.synchub.testing.RedisServer;
+import redis.clients.jedis.Jedis;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * A hostile frame published on the channel by a foreign Redis client must not silence the hubs: the 17-byte frame
+ * {@code {"id":"x","msg":[} once pinned the subscriber thread in JSON-P's skipArray() for ever, so nothing published
+ * after it was ever received. Two real hubs on a private redis-server.
+ */
+class RedisHostileFrameTest {
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(15);
+    private static final String HANGING_FRAME = "{\"id\":\"x\",\"msg\":[";
+
+    private RedisServer redis;
+    private final List<AutoCloseable> cleanup = new ArrayList<>();
+
+    @BeforeEach
+    void startRedis() throws Exception {
+        redis = RedisServer.start();
+        cleanup.add(redis);
+    }
+
+    @AfterEach
+    void cleanUp() throws Exception {
+        for (int i = cleanup.size() - 1; i >= 0; i--) {
+            cleanup.get(i).close();
+        }
+    }
+
+    private SyncHub hub(String channel, List<SyncFailure> failures) {
+        SyncHub hub = SyncHubBuilder.create().adapter(RedisAdapter.url(redis.url(), channel))
+                .onFailure(failures::add).build();
+        cleanup.add(hub);
+        return hub;
+    }
+
+    /** Publishes until {@code to} has received one more relay: both subscriptions are live. */
+    private static void awaitRelay(SyncHub from, SyncHub to) {
+        long before = to.counters().received();
+        Await.until(TIMEOUT, "a relay to arrive", () -> {
+            from.publish("probe", "p");
+            return to.counters().received() > before;
+        });
+    }
+
+    @Test
+    void aFrameEndingInsideAnIgnoredValueIsCountedAndTheNextPublishStillArrives() {
+        String channel = "hostile-" + UUID.randomUUID().toString().substring(0, 8);
+        List<SyncFailure> failuresB = new CopyOnWriteArrayList<>();
+        SyncHub a = hub(channel, new CopyOnWriteArrayList<>());
+        SyncHub b = hub(channel, failuresB);
+        awaitRelay(a, b);
+        awaitRelay(b, a);
+        long receivedBefore = b.counters().received();
+        try (Jedis foreign = new Jedis("127.0.0.1", redis.port())) {
+            assertEquals(2, foreign.publish(channel, HANGING_FRAME), "both hubs subscribed");
+        }
+        Await.until(TIMEOUT, "the frame counted as malformed by both hubs",
+                () -> a.counters().malformed() == 1 && b.counters().malformed() == 1);
+        // one publish, once: it can only arrive if b's subscriber thread came back from the bad frame
+        a.publish("t", "after the hostile frame");
+        Await.until(TIMEOUT, "the publish after the hostile frame to be received (is the listener stuck?)",
+                () -> b.counters().received() == receivedBefore + 1);
+        assertEquals(1, b.counters().malformed(), "the hostile frame counted once");
+        assertEquals(0, b.counters().subscribeFailures(), "a bad frame must not drop the subscription: " + failuresB);
+        Await.until(TIMEOUT, "the hostile frame reported as DELIVERY",
+                () -> failuresB.stream().anyMatch(f -> f.stage() == SyncStage.DELIVERY));
+    }
+}
