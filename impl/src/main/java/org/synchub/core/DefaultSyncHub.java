@@ -567,7 +567,7 @@ final class DefaultSyncHub implements SyncHub {
             if (frame != null && frame.startsWith(ownPrefix)) {
                 return null;
             }
-            var envelope = EnvelopeCodec.decode(frame);
+            var envelope = EnvelopeCodec.decode(frame, maxFrameBytes);
             if (envelope.isEmpty()) {
                 malformed("not a SyncHub/crossws envelope: "
                         + (frame == null ? "null" : frame.length() > 120 ? frame.substring(0, 120) + "…" : frame));
