@@ -28,7 +28,10 @@ import java.util.Objects;
  * are dropped and reported as {@code PUBLISH}.
  *
  * <p>Security: the channel directory is {@code rwx------} and socket files {@code rw-------}; an instance refuses to
- * use a directory owned by another user ({@link SyncConfigurationException} naming {@value #DIR}). Frames over
+ * use a directory owned by another user or one that is a symbolic link ({@link SyncConfigurationException} naming
+ * {@value #DIR}), resolves the links of its ancestors once, at {@link #open}, and connects only to sockets owned by
+ * its own user (a socket of another user, a symbolic link or any other file named {@code *.sock} in the channel
+ * directory is skipped and reported as {@code SUBSCRIBE} from the source {@code "stray:<file name>"}). Frames over
  * {@link #maxFrameBytes(int) maxFrameBytes} are rejected, counted as malformed and their connection dropped.
  *
  * <p>Instances are immutable and thread-safe; the configuration methods return new adapters. Configuration errors
@@ -139,13 +142,14 @@ public final class HostAdapter implements SyncAdapter {
     /**
      * A new driver for one hub instance. Creates (owner-only) and checks the directories; does no socket I/O.
      *
-     * @throws SyncConfigurationException naming {@value #DIR} when a directory belongs to another user or cannot
-     *                                    be created
+     * @throws SyncConfigurationException naming {@value #DIR} when a directory belongs to another user, is a
+     *                                    symbolic link, or cannot be created
      */
     @Override
     public SyncDriver open(SyncDriverContext context) {
-        HostDirectory.prepare(dir, channelDir);
-        return new HostDriver(this, context);
+        Path resolved = HostDirectory.prepare(dir, channelDir);
+        HostDirectory.checkPathLength(resolved);
+        return new HostDriver(this, resolved, context);
     }
 
     @Override
