@@ -108,12 +108,12 @@ final class HostDriver implements SyncDriver {
     private final ByteBuffer readBuffer = ByteBuffer.allocate(READ_BUFFER_BYTES);
     private boolean scanDue;
 
-    HostDriver(HostAdapter adapter, Path channelDir, SyncDriverContext context) {
+    HostDriver(Path channelDir, int maxFrameBytes, long peerBufferBytes, SyncDriverContext context) {
         this.context = context;
         this.fanIn = new Inbound(context);
         this.channelDir = channelDir;
-        this.maxFrameBytes = adapter.maxFrameBytes();
-        this.peerBufferBytes = adapter.peerBufferBytes();
+        this.maxFrameBytes = maxFrameBytes;
+        this.peerBufferBytes = peerBufferBytes;
         this.chunkBytes = (int) Math.min(CHUNK_BYTES, peerBufferBytes / 4);
         String tag = HostDirectory.socketName(context.instanceId()).substring(0, 8);
         this.loop = new ReconnectLoop(context, "synchub-host-mesh-" + tag, this::listen);

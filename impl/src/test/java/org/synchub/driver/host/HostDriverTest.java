@@ -11,6 +11,7 @@ import org.synchub.SyncOverflowException;
 import org.synchub.SyncStage;
 import org.synchub.core.SyncHubBuilder;
 import org.synchub.spi.SyncAdapter;
+import org.synchub.spi.SyncDriver;
 import org.synchub.tck.Await;
 import org.synchub.tck.RecordingContext;
 
@@ -300,6 +301,44 @@ class HostDriverTest {
             String name = channelDir.getFileName().toString();
             assertTrue(name.matches("[A-Za-z0-9._~-]{1,32}") && !name.equals(".") && !name.equals(".."), name);
         }
+    }
+
+    @Test
+    void withoutItsOwnFrameLimitTheDriverTakesTheHubs() throws Exception {
+        for (SyncAdapter adapter : List.of(HostAdapter.directory(dir, "hub-limit"), new HostDriverProvider().adapter(
+                config("synchub.channel", "hub-limit-configured", HostAdapter.DIR, dir.toString())))) {
+            RecordingContext hub = new RecordingContext() {
+                @Override
+                public int maxFrameBytes() {
+                    return 1024;
+                }
+            };
+            SyncDriver driver = adapter.open(hub);
+            open.add(driver::close);
+            driver.subscribe(m -> { });
+            Path channelDir = ((HostAdapter) adapter).channelDir();
+            Await.until(TestNode.TIMEOUT, "the socket", () -> {
+                try {
+                    return HostSockets.sockets(channelDir).size() == 1;
+                } catch (IOException e) {
+                    return false;
+                }
+            });
+            try (SocketChannel raw = connectWhenListening(HostSockets.sockets(channelDir).get(0))) {
+                raw.write(ByteBuffer.allocate(4 + 64).putInt(1025).flip());
+                Await.until(TestNode.TIMEOUT, "a frame over the hub's limit to be refused", () -> hub.malformed() == 1);
+            }
+            assertTrue(hub.failures().stream().anyMatch(f -> f.cause().getMessage()
+                    .contains(HostAdapter.MAX_FRAME_BYTES + "=1024")), hub.failures().toString());
+        }
+        RecordingContext tiny = new RecordingContext() {
+            @Override
+            public int maxFrameBytes() {
+                return 10;
+            }
+        };
+        assertEquals(HostAdapter.MAX_FRAME_BYTES, assertThrows(SyncConfigurationException.class,
+                () -> HostAdapter.directory(dir, "tiny").open(tiny)).key());
     }
 
     @Test
