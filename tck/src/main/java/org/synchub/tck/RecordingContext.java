@@ -16,8 +16,27 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public class RecordingContext implements SyncDriverContext {
 
-    /** A failure as the driver reported it. */
-    public record Failure(SyncStage stage, Throwable cause) {
+    /**
+     * A failure as the driver reported it.
+     *
+     * @param stage  the stage reported
+     * @param cause  the cause reported
+     * @param source the part of the driver that failed ({@code "driver"} when reported without one)
+     */
+    public record Failure(SyncStage stage, Throwable cause, String source) {
+
+        /** The source every failure reported without one has. */
+        public static final String DRIVER = "driver";
+
+        /**
+         * A failure of the driver as a whole (source {@value #DRIVER}).
+         *
+         * @param stage the stage reported
+         * @param cause the cause reported
+         */
+        public Failure(SyncStage stage, Throwable cause) {
+            this(stage, cause, DRIVER);
+        }
     }
 
     private final String instanceId = UUID.randomUUID().toString();
@@ -25,6 +44,7 @@ public class RecordingContext implements SyncDriverContext {
     private final List<Failure> failures = new CopyOnWriteArrayList<>();
     private final AtomicInteger malformed = new AtomicInteger();
     private final AtomicInteger recoveries = new AtomicInteger();
+    private final List<String> recovered = new CopyOnWriteArrayList<>();
 
     @Override
     public String instanceId() {
@@ -44,9 +64,22 @@ public class RecordingContext implements SyncDriverContext {
         failures.add(new Failure(stage, cause));
     }
 
+    /** Records the failure with its {@code source}. */
+    @Override
+    public void failure(SyncStage stage, String source, Throwable cause) {
+        failures.add(new Failure(stage, cause, source));
+    }
+
     @Override
     public void recovered(SyncStage stage) {
+        recovered(stage, Failure.DRIVER);
+    }
+
+    /** Counts the recovery and records {@code "<stage> <source>"}. */
+    @Override
+    public void recovered(SyncStage stage, String source) {
         recoveries.incrementAndGet();
+        recovered.add(stage + " " + source);
     }
 
     @Override
@@ -86,5 +119,14 @@ public class RecordingContext implements SyncDriverContext {
 
     public int recoveries() {
         return recoveries.get();
+    }
+
+    /**
+     * Recoveries reported so far, in order, each as {@code "<stage> <source>"} (such as {@code "SUBSCRIBE driver"}).
+     *
+     * @return a snapshot
+     */
+    public List<String> recovered() {
+        return List.copyOf(recovered);
     }
 }

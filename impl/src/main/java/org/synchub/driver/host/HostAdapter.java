@@ -28,7 +28,10 @@ import java.util.Objects;
  * are dropped and reported as {@code PUBLISH}.
  *
  * <p>Security: the channel directory is {@code rwx------} and socket files {@code rw-------}; an instance refuses to
- * use a directory owned by another user ({@link SyncConfigurationException} naming {@value #DIR}). Frames over
+ * use a directory owned by another user or one that is a symbolic link ({@link SyncConfigurationException} naming
+ * {@value #DIR}), resolves the links of its ancestors once, at {@link #open}, and connects only to sockets owned by
+ * its own user (a socket of another user, a symbolic link or any other file named {@code *.sock} in the channel
+ * directory is skipped and reported as {@code SUBSCRIBE} from the source {@code "stray:<file name>"}). Frames over
  * {@link #maxFrameBytes(int) maxFrameBytes} are rejected, counted as malformed and their connection dropped.
  *
  * <p>Instances are immutable and thread-safe; the configuration methods return new adapters. Configuration errors
@@ -44,12 +47,15 @@ public final class HostAdapter implements SyncAdapter {
     /** Bound of the bytes waiting to be written to one peer. */
     public static final String PEER_BUFFER_BYTES = "synchub.host.peer-buffer-bytes";
 
-    /** Default {@value #MAX_FRAME_BYTES}: 1 MiB. */
+    /** Default {@value #MAX_FRAME_BYTES} of a hub that does not say otherwise: 1 MiB. When the key is not set, the
+     * hub's own frame limit ({@link SyncDriverContext#maxFrameBytes()}) is used. */
     public static final int DEFAULT_MAX_FRAME_BYTES = 1 << 20;
     /** Default {@value #PEER_BUFFER_BYTES}: 4 MiB. */
     public static final long DEFAULT_PEER_BUFFER_BYTES = 4L << 20;
 
     static final int MIN_FRAME_BYTES = 256;
+    /** {@link #maxFrameBytes} / {@link #peerBufferBytes} value meaning "not set: derive it when opened". */
+    private static final int UNSET = 0;
 
     private final Path dir;
     private final String channel;
@@ -62,13 +68,12 @@ public final class HostAdapter implements SyncAdapter {
             throw new SyncConfigurationException("synchub.channel", "the host driver needs a non-empty channel, "
                     + "e.g. synchub.channel=chat");
         }
-        if (maxFrameBytes < MIN_FRAME_BYTES || maxFrameBytes > Integer.MAX_VALUE - 4) {
-            throw new SyncConfigurationException(MAX_FRAME_BYTES, "must be between " + MIN_FRAME_BYTES + " and "
-                    + (Integer.MAX_VALUE - 4) + " bytes, was " + maxFrameBytes);
+        if (maxFrameBytes != UNSET) {
+            checkMaxFrame(maxFrameBytes, "");
         }
-        if (peerBufferBytes < maxFrameBytes + 4L) {
-            throw new SyncConfigurationException(PEER_BUFFER_BYTES, "must hold at least one frame of "
-                    + MAX_FRAME_BYTES + " (" + maxFrameBytes + ") plus 4 bytes, was " + peerBufferBytes);
+        if (peerBufferBytes != UNSET) {
+            // with the frame limit not set yet, a buffer must at least hold the default one (checked again at open)
+            checkPeerBuffer(peerBufferBytes, maxFrameBytes == UNSET ? DEFAULT_MAX_FRAME_BYTES : maxFrameBytes);
         }
         Objects.requireNonNull(dir, "dir");
         try {
@@ -85,10 +90,26 @@ public final class HostAdapter implements SyncAdapter {
         HostDirectory.checkExisting(channelDir);
     }
 
-    /** An adapter for {@code channel} in the default directory, {@code <java.io.tmpdir>/synchub-<user>}. */
+    private static void checkMaxFrame(long bytes, String origin) {
+        if (bytes < MIN_FRAME_BYTES || bytes > Integer.MAX_VALUE - 4) {
+            throw new SyncConfigurationException(MAX_FRAME_BYTES, "must be between " + MIN_FRAME_BYTES + " and "
+                    + (Integer.MAX_VALUE - 4) + " bytes, was " + bytes + origin);
+        }
+    }
+
+    private static void checkPeerBuffer(long bytes, int maxFrame) {
+        if (bytes < maxFrame + 4L) {
+            throw new SyncConfigurationException(PEER_BUFFER_BYTES, "must hold at least one frame of "
+                    + MAX_FRAME_BYTES + " (" + maxFrame + ") plus 4 bytes, was " + bytes);
+        }
+    }
+
+    /**
+     * An adapter for {@code channel} in the default directory, {@code <java.io.tmpdir>/synchub-<user>}, taking the
+     * hub's frame limit ({@link SyncDriverContext#maxFrameBytes()}) as its {@value #MAX_FRAME_BYTES}.
+     */
     public static HostAdapter channel(String channel) {
-        return new HostAdapter(HostDirectory.defaultBase(), channel, DEFAULT_MAX_FRAME_BYTES,
-                DEFAULT_PEER_BUFFER_BYTES);
+        return new HostAdapter(HostDirectory.defaultBase(), channel, UNSET, UNSET);
     }
 
     /**
@@ -96,7 +117,7 @@ public final class HostAdapter implements SyncAdapter {
      * must use the same directory.
      */
     public static HostAdapter directory(Path dir, String channel) {
-        return new HostAdapter(dir, channel, DEFAULT_MAX_FRAME_BYTES, DEFAULT_PEER_BUFFER_BYTES);
+        return new HostAdapter(dir, channel, UNSET, UNSET);
     }
 
     /** The default directory: {@code <java.io.tmpdir>/synchub-<user>}. */
@@ -104,13 +125,19 @@ public final class HostAdapter implements SyncAdapter {
         return HostDirectory.defaultBase();
     }
 
-    /** The same adapter with another largest frame ({@value #MAX_FRAME_BYTES}); use one value on every instance. */
+    /**
+     * The same adapter with another largest frame ({@value #MAX_FRAME_BYTES}; when not set, the hub's
+     * {@link SyncDriverContext#maxFrameBytes()}); use one value on every instance.
+     */
     public HostAdapter maxFrameBytes(int bytes) {
-        return new HostAdapter(dir, channel, bytes, Math.max(peerBufferBytes, bytes + 4L));
+        checkMaxFrame(bytes, "");
+        return new HostAdapter(dir, channel, bytes, peerBufferBytes == UNSET ? UNSET
+                : Math.max(peerBufferBytes, bytes + 4L));
     }
 
     /** The same adapter with another per-peer buffer bound ({@value #PEER_BUFFER_BYTES}). */
     public HostAdapter peerBufferBytes(long bytes) {
+        checkPeerBuffer(bytes, maxFrameBytes == UNSET ? DEFAULT_MAX_FRAME_BYTES : maxFrameBytes);
         return new HostAdapter(dir, channel, maxFrameBytes, bytes);
     }
 
@@ -128,10 +155,13 @@ public final class HostAdapter implements SyncAdapter {
         return channel;
     }
 
+    /** The configured {@value #MAX_FRAME_BYTES}, or 0 when the hub's limit is taken when opened. */
     public int maxFrameBytes() {
         return maxFrameBytes;
     }
 
+    /** The configured {@value #PEER_BUFFER_BYTES}, or 0 when it is derived when opened: the larger of
+     * {@value #DEFAULT_PEER_BUFFER_BYTES} bytes and one largest frame plus 4 bytes. */
     public long peerBufferBytes() {
         return peerBufferBytes;
     }
@@ -139,13 +169,22 @@ public final class HostAdapter implements SyncAdapter {
     /**
      * A new driver for one hub instance. Creates (owner-only) and checks the directories; does no socket I/O.
      *
-     * @throws SyncConfigurationException naming {@value #DIR} when a directory belongs to another user or cannot
-     *                                    be created
+     * @throws SyncConfigurationException naming {@value #DIR} when a directory belongs to another user, is a
+     *                                    symbolic link, or cannot be created
      */
     @Override
     public SyncDriver open(SyncDriverContext context) {
-        HostDirectory.prepare(dir, channelDir);
-        return new HostDriver(this, context);
+        int maxFrame = maxFrameBytes;
+        if (maxFrame == UNSET) {
+            maxFrame = context.maxFrameBytes();
+            checkMaxFrame(maxFrame, " (the hub's frame limit, taken because " + MAX_FRAME_BYTES + " is not set)");
+        }
+        long peerBuffer = peerBufferBytes == UNSET ? Math.max(DEFAULT_PEER_BUFFER_BYTES, maxFrame + 4L)
+                : peerBufferBytes;
+        checkPeerBuffer(peerBuffer, maxFrame);
+        Path resolved = HostDirectory.prepare(dir, channelDir);
+        HostDirectory.checkPathLength(resolved);
+        return new HostDriver(resolved, maxFrame, peerBuffer, context);
     }
 
     @Override

@@ -8,6 +8,7 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -126,31 +127,44 @@ final class HostDirectory {
         }
     }
 
-    /** If {@code dir} exists, fails unless it is a directory owned by this JVM's user. */
+    /** If {@code dir} exists (as a link or otherwise), fails unless it is a directory (not a symbolic link to one)
+     * owned by this JVM's user. */
     static void checkExisting(Path dir) {
-        if (Files.exists(dir)) {
+        if (exists(dir)) {
             checkOwned(dir);
         }
     }
 
     /**
      * Creates (owner-only) and checks the base directory and the channel directory under it: both must be
-     * directories owned by this JVM's user; the channel directory is made {@code rwx------}.
+     * directories, not symbolic links, owned by this JVM's user; the channel directory is made {@code rwx------}.
+     *
+     * @return the channel directory with every symbolic link of its ancestors resolved (once, now): the path to use
+     *         from then on, so that a link changed later does not redirect this instance
      */
-    static void prepare(Path base, Path channelDir) {
+    static Path prepare(Path base, Path channelDir) {
         boolean created = createDirectory(base, true);
         checkOwned(base);
         if (created) {
             restrict(base, DIR_PERMISSIONS);
         }
-        createDirectory(channelDir, false);
-        checkOwned(channelDir);
-        restrict(channelDir, DIR_PERMISSIONS);
+        Path resolvedBase;
+        try {
+            resolvedBase = base.toRealPath();
+        } catch (IOException e) {
+            throw new SyncConfigurationException(HostAdapter.DIR, "cannot resolve the directory " + base + " (" + e
+                    + "): point " + HostAdapter.DIR + " at a directory this user can read", e);
+        }
+        Path resolved = resolvedBase.resolve(channelDir.getFileName());
+        createDirectory(resolved, false);
+        checkOwned(resolved);
+        restrict(resolved, DIR_PERMISSIONS);
+        return resolved;
     }
 
     private static boolean createDirectory(Path dir, boolean withParents) {
-        if (Files.isDirectory(dir)) {
-            return false;
+        if (exists(dir)) {
+            return false; // checkOwned says what is wrong with it, if anything
         }
         try {
             if (withParents) {
@@ -178,7 +192,19 @@ final class HostDirectory {
     }
 
     private static void checkOwned(Path dir) {
-        if (!Files.isDirectory(dir)) {
+        if (Files.isSymbolicLink(dir)) {
+            String target;
+            try {
+                target = dir.toRealPath().toString();
+            } catch (IOException | RuntimeException e) {
+                target = "a missing or unreadable target";
+            }
+            throw new SyncConfigurationException(HostAdapter.DIR, dir + " is a symbolic link (to " + target
+                    + "); SyncHub refuses a linked directory, which whoever can change the link could redirect to "
+                    + "one they control. Point " + HostAdapter.DIR + " at a real directory (such as " + target
+                    + ") or replace the link by a directory");
+        }
+        if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
             throw new SyncConfigurationException(HostAdapter.DIR, dir + " is not a directory: point "
                     + HostAdapter.DIR + " elsewhere or remove it");
         }
@@ -188,7 +214,7 @@ final class HostDirectory {
         }
         UserPrincipal owner;
         try {
-            owner = Files.getOwner(dir);
+            owner = Files.getOwner(dir, LinkOption.NOFOLLOW_LINKS);
         } catch (IOException | UnsupportedOperationException e) {
             return;
         }
@@ -216,6 +242,36 @@ final class HostDirectory {
 
     private static boolean posix(Path dir) {
         return dir == null || Files.getFileAttributeView(dir, PosixFileAttributeView.class) != null;
+    }
+
+    /**
+     * Why {@code file}, found in a channel directory, is not a socket to connect to, from its own attributes (no
+     * link followed): {@code null} when it is a socket (or other special file) owned by this JVM's user, otherwise a
+     * phrase such as {@code "a symbolic link, not a Unix domain socket"} or {@code "a socket owned by user 'x', not
+     * by 'y' who runs this JVM"}.
+     *
+     * @throws IOException when the file cannot be examined (it was removed, say)
+     */
+    static String whyNotAPeer(Path file) throws IOException {
+        BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class,
+                LinkOption.NOFOLLOW_LINKS);
+        if (!attributes.isOther()) {
+            String kind = attributes.isSymbolicLink() ? "symbolic link" : attributes.isDirectory() ? "directory"
+                    : "regular file";
+            return "a " + kind + ", not a Unix domain socket";
+        }
+        UserPrincipal me = currentUser();
+        if (me == null) {
+            return null;
+        }
+        UserPrincipal owner;
+        try {
+            owner = Files.getOwner(file, LinkOption.NOFOLLOW_LINKS);
+        } catch (UnsupportedOperationException noOwners) {
+            return null;
+        }
+        return owner.equals(me) ? null : "a socket owned by user '" + owner.getName() + "', not by '" + me.getName()
+                + "' who runs this JVM (SyncHub only exchanges messages with instances run by the same user)";
     }
 
     /** Whether {@code file} exists without following a link. */

@@ -26,8 +26,8 @@ import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -35,6 +35,7 @@ import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
@@ -45,6 +46,11 @@ import java.util.function.Consumer;
  * frames, connects to peers found in the channel directory, writes their buffered frames, and removes dead peers
  * and their stale socket files. The publishing thread (a {@link PublishPump}) encodes batches into frames and
  * appends them to each peer's bounded buffer, then wakes the mesh thread.
+ *
+ * <p>Failures are reported per source, so that one cannot mask another: {@code "driver"} (the default) for this
+ * instance's own listening socket, {@code "peer:<socket file name>"} for a peer that cannot be connected to (retried
+ * with bounded backoff) or does not read, {@code "stray:<file name>"} for a {@code *.sock} file that is not a socket
+ * of this user's instances (skipped while it exists).
  *
  * <p>Wire: each direction of each pair of instances is one stream connection from the sender to the receiver's
  * socket carrying frames of a 4-byte big-endian length and that many bytes of UTF-8 envelope.
@@ -64,6 +70,18 @@ final class HostDriver implements SyncDriver {
     private static final String BINDING = ".binding";
     /** A temporary {@code .binding} socket this old was left by a process that died while binding. */
     private static final long ABANDONED_BINDING_MS = 60_000;
+    /**
+     * First wait before connecting again to a peer whose connect failed for a reason other than "nobody listens"
+     * (a full accept backlog, no file descriptors left...); it doubles per failure up to {@link #RETRY_MAX_MS}, with
+     * jitter. The same bounds as the hub's reconnect loop ({@code org.synchub.internal.ReconnectLoop}).
+     */
+    static final long RETRY_INITIAL_MS = 100;
+    /** Longest wait between two connect attempts to one peer. */
+    static final long RETRY_MAX_MS = 2_000;
+    /** Incident source prefix of a peer's socket (connect failures, overflow): {@code peer:<socket file name>}. */
+    static final String PEER_SOURCE = "peer:";
+    /** Incident source prefix of a file in the channel directory that is no peer: {@code stray:<file name>}. */
+    static final String STRAY_SOURCE = "stray:";
 
     private final SyncDriverContext context;
     private final Path channelDir;
@@ -83,16 +101,19 @@ final class HostDriver implements SyncDriver {
     private volatile Path ownSocket;
 
     // mesh thread only
-    private final Set<String> ignored = new HashSet<>();
+    /** Files of the channel directory that are not peers' sockets (reported once, skipped while they exist). */
+    private final Set<String> strays = new HashSet<>();
+    /** Peers whose last connect failed transiently: when to try again. */
+    private final Map<String, Retry> retries = new HashMap<>();
     private final ByteBuffer readBuffer = ByteBuffer.allocate(READ_BUFFER_BYTES);
     private boolean scanDue;
 
-    HostDriver(HostAdapter adapter, SyncDriverContext context) {
+    HostDriver(Path channelDir, int maxFrameBytes, long peerBufferBytes, SyncDriverContext context) {
         this.context = context;
         this.fanIn = new Inbound(context);
-        this.channelDir = adapter.channelDir();
-        this.maxFrameBytes = adapter.maxFrameBytes();
-        this.peerBufferBytes = adapter.peerBufferBytes();
+        this.channelDir = channelDir;
+        this.maxFrameBytes = maxFrameBytes;
+        this.peerBufferBytes = peerBufferBytes;
         this.chunkBytes = (int) Math.min(CHUNK_BYTES, peerBufferBytes / 4);
         String tag = HostDirectory.socketName(context.instanceId()).substring(0, 8);
         this.loop = new ReconnectLoop(context, "synchub-host-mesh-" + tag, this::listen);
@@ -220,6 +241,11 @@ final class HostDriver implements SyncDriver {
                     scanDue = false;
                     scan(sel);
                     nextScan = System.nanoTime() + SCAN_INTERVAL_MS * 1_000_000;
+                    for (Retry retry : retries.values()) {
+                        if (retry.due - nextScan < 0) {
+                            nextScan = retry.due;
+                        }
+                    }
                 }
                 flushAll();
                 long waitMillis = Math.max(1, (nextScan - System.nanoTime()) / 1_000_000);
@@ -329,6 +355,7 @@ final class HostDriver implements SyncDriver {
                     + "cleaner?); listening again on a new one");
         }
         Set<String> present = new HashSet<>();
+        long now = System.nanoTime();
         try (DirectoryStream<Path> files = Files.newDirectoryStream(channelDir)) {
             for (Path file : files) {
                 String name = file.getFileName().toString();
@@ -336,29 +363,36 @@ final class HostDriver implements SyncDriver {
                     removeIfOlder(file, ABANDONED_BINDING_MS);
                 } else if (name.endsWith(SOCK)) {
                     present.add(name);
-                    if (!file.equals(own) && !peers.containsKey(name) && !ignored.contains(name)) {
+                    Retry retry = retries.get(name);
+                    if (!file.equals(own) && !peers.containsKey(name) && !strays.contains(name)
+                            && (retry == null || now - retry.due >= 0)) {
                         connect(name, file, sel);
                     }
                 }
             }
         }
-        ignored.retainAll(present);
+        // a stray file removed, or a failing peer gone: its incident is over
+        strays.removeIf(name -> !present.contains(name) && recovered(STRAY_SOURCE + name));
+        retries.keySet().removeIf(name -> !present.contains(name) && recovered(PEER_SOURCE + name));
+    }
+
+    private boolean recovered(String source) {
+        context.recovered(SyncStage.SUBSCRIBE, source);
+        return true;
     }
 
     private void connect(String name, Path file, Selector sel) {
-        BasicFileAttributes attributes;
+        String notAPeer;
         try {
-            attributes = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            notAPeer = HostDirectory.whyNotAPeer(file);
         } catch (IOException gone) {
             return;
         }
-        if (!attributes.isOther()) {
-            ignored.add(name);
-            String kind = attributes.isSymbolicLink() ? "symbolic link" : attributes.isDirectory() ? "directory"
-                    : "regular file";
-            context.failure(SyncStage.SUBSCRIBE, new IOException(file + " is a " + kind + ", not a Unix domain "
-                    + "socket: ignored. Only SyncHub instances should create *.sock files in " + channelDir
-                    + "; remove it"));
+        if (notAPeer != null) {
+            strays.add(name);
+            context.failure(SyncStage.SUBSCRIBE, STRAY_SOURCE + name, new IOException(file + " is " + notAPeer
+                    + ": skipped while it exists. Only SyncHub instances of this user should create *.sock files in "
+                    + channelDir + "; remove it"));
             return;
         }
         SocketChannel channel = null;
@@ -369,6 +403,9 @@ final class HostDriver implements SyncDriver {
             Peer peer = new Peer(name, channel, done);
             peer.key = channel.register(sel, done ? SelectionKey.OP_READ : SelectionKey.OP_CONNECT, peer);
             peers.put(name, peer);
+            if (done) {
+                peerConnected(name);
+            }
         } catch (ConnectException refused) {
             // sockets are renamed into place once listening: nobody listens here any more
             closeQuietly(channel);
@@ -376,10 +413,33 @@ final class HostDriver implements SyncDriver {
         } catch (NoSuchFileException gone) {
             closeQuietly(channel);
         } catch (IOException e) {
+            // transient (a full accept backlog, no file descriptors left...): the peer is alive, try again soon
             closeQuietly(channel);
-            ignored.add(name);
-            context.failure(SyncStage.SUBSCRIBE, new IOException("cannot connect to the instance socket " + file
-                    + " (" + e + "): ignored while it exists", e));
+            long wait = retries.computeIfAbsent(name, n -> new Retry()).failed();
+            context.failure(SyncStage.SUBSCRIBE, PEER_SOURCE + name, new IOException("cannot connect to the "
+                    + "instance socket " + file + " (" + e + "): trying again in " + wait + " ms (waits double up to "
+                    + RETRY_MAX_MS + " ms while it fails); until then messages to that instance are lost", e));
+        }
+    }
+
+    /** Mesh thread: the connection to {@code name} is up; ends its connect incident, if any. */
+    private void peerConnected(String name) {
+        if (retries.remove(name) != null) {
+            context.recovered(SyncStage.SUBSCRIBE, PEER_SOURCE + name);
+        }
+    }
+
+    /** The backoff of one peer whose connects fail: bounded exponential with jitter (half to all of the delay). */
+    private static final class Retry {
+        long delay = RETRY_INITIAL_MS;
+        long due;
+
+        /** Records a failed attempt; returns the wait before the next one, in milliseconds. */
+        long failed() {
+            long wait = delay / 2 + ThreadLocalRandom.current().nextLong(delay / 2 + 1);
+            due = System.nanoTime() + wait * 1_000_000;
+            delay = Math.min(RETRY_MAX_MS, delay * 2);
+            return wait;
         }
     }
 
@@ -466,7 +526,8 @@ final class HostDriver implements SyncDriver {
             }
             if (lost > 0 && !overflowing) {
                 overflowing = true;
-                context.failure(SyncStage.PUBLISH, new SyncOverflowException("the instance at " + name
+                context.failure(SyncStage.PUBLISH, PEER_SOURCE + name, new SyncOverflowException("the instance at "
+                        + name
                         + " is not reading (" + pending.get() + " bytes waiting, " + HostAdapter.PEER_BUFFER_BYTES
                         + "=" + peerBufferBytes + "): " + lost + " message(s) to it dropped, and more will be "
                         + "until it catches up; other instances are not affected"));
@@ -485,6 +546,7 @@ final class HostDriver implements SyncDriver {
                 }
                 connected = true;
                 k.interestOps(SelectionKey.OP_READ);
+                peerConnected(name);
             }
             if (k.isValid() && k.isReadable()) {
                 // the peer never writes on this connection: end of stream means it closed or died
@@ -519,6 +581,7 @@ final class HostDriver implements SyncDriver {
             }
             if (overflowing && pending.get() == 0) {
                 overflowing = false;
+                context.recovered(SyncStage.PUBLISH, PEER_SOURCE + name);
             }
         }
 

@@ -1,5 +1,7 @@
 package org.synchub.driver.pgsql;
 
+import org.synchub.internal.Redaction;
+
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Properties;
@@ -65,13 +67,15 @@ abstract class Connections implements AutoCloseable {
         private final String url;
         private final String user;
         private final String password;
+        private final Redaction redaction;
         private Connection publisher;
         private boolean closed;
 
-        FromUrl(String url, String user, String password) {
+        FromUrl(String url, String user, String password, Redaction redaction) {
             this.url = url;
             this.user = user;
             this.password = password;
+            this.redaction = redaction;
         }
 
         private Connection open(String applicationName, boolean socketTimeout) throws SQLException {
@@ -90,7 +94,7 @@ abstract class Connections implements AutoCloseable {
             }
             Connection connection = new org.postgresql.Driver().connect(url, props);
             if (connection == null) {
-                throw new SQLException("pgjdbc does not accept the URL " + url);
+                throw new SQLException("pgjdbc does not accept the URL " + redaction.text(url));
             }
             return connection;
         }

@@ -1,6 +1,7 @@
 package org.synchub.driver.pgsql;
 
 import org.synchub.SyncConfigurationException;
+import org.synchub.internal.Redaction;
 import org.synchub.spi.SyncAdapter;
 import org.synchub.spi.SyncDriver;
 import org.synchub.spi.SyncDriverContext;
@@ -47,6 +48,7 @@ public final class PgsqlAdapter implements SyncAdapter {
     private final String url;
     private final String user;
     private final String password;
+    private final Redaction redaction;
 
     private PgsqlAdapter(String channel, DataSource dataSource, String url, String user, String password) {
         this.channel = checkChannel(channel);
@@ -54,6 +56,7 @@ public final class PgsqlAdapter implements SyncAdapter {
         this.url = url;
         this.user = user;
         this.password = password;
+        this.redaction = Redaction.of(url, password);
         requirePgjdbc(PgsqlAdapter.class.getClassLoader());
     }
 
@@ -73,7 +76,8 @@ public final class PgsqlAdapter implements SyncAdapter {
      */
     public static PgsqlAdapter url(String jdbcUrl, String user, String password, String channel) {
         if (jdbcUrl == null || !jdbcUrl.trim().startsWith("jdbc:postgresql:")) {
-            throw new SyncConfigurationException(KEY_URL, "'" + jdbcUrl + "' is not a PostgreSQL JDBC URL; "
+            throw new SyncConfigurationException(KEY_URL, "'" + Redaction.of(jdbcUrl, password).text(jdbcUrl)
+                    + "' is not a PostgreSQL JDBC URL; "
                     + "use jdbc:postgresql://host:port/database");
         }
         return new PgsqlAdapter(channel, null, jdbcUrl.trim(), user, password);
@@ -116,12 +120,13 @@ public final class PgsqlAdapter implements SyncAdapter {
     public SyncDriver open(SyncDriverContext context) {
         Connections connections = dataSource != null
                 ? new Connections.FromDataSource(dataSource)
-                : new Connections.FromUrl(url, user, password);
-        return new PgsqlDriver(channel, connections, context);
+                : new Connections.FromUrl(url, user, password, redaction);
+        return new PgsqlDriver(channel, connections, context, redaction);
     }
 
+    /** {@code pgsql:<channel> @ <URL or DataSource>}, with passwords masked. */
     @Override
     public String toString() {
-        return "pgsql:" + channel + (url != null ? " @ " + url : " @ " + dataSource);
+        return "pgsql:" + channel + " @ " + redaction.text(url != null ? url : String.valueOf(dataSource));
     }
 }

@@ -8,6 +8,7 @@ import org.synchub.SyncStage;
 import org.synchub.internal.Inbound;
 import org.synchub.internal.PublishPump;
 import org.synchub.internal.ReconnectLoop;
+import org.synchub.internal.Redaction;
 import org.synchub.spi.EnvelopeCodec;
 import org.synchub.spi.SyncDriver;
 import org.synchub.spi.SyncDriverContext;
@@ -26,7 +27,8 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 
 /** One hub's link to a PostgreSQL channel: a dedicated LISTEN connection polled by a ReconnectLoop, and a
- * PublishPump sending batches with one {@code pg_notify} statement. */
+ * PublishPump sending batches with one {@code pg_notify} statement. Every failure it reports goes through the
+ * configuration's {@link Redaction} first, so that no password (of the URL, or configured) reaches a report. */
 final class PgsqlDriver implements SyncDriver {
 
     static final String LISTENER_APPLICATION_NAME = "synchub-listener";
@@ -64,16 +66,30 @@ final class PgsqlDriver implements SyncDriver {
     private final Object listenerLock = new Object();
     private Connection listenerConnection;
     private final Inbound inbound;
+    private final Redaction redaction;
     private boolean started;
 
-    PgsqlDriver(String channel, Connections connections, SyncDriverContext context) {
+    PgsqlDriver(String channel, Connections connections, SyncDriverContext context, Redaction redaction) {
         this.channel = channel;
         this.connections = connections;
         this.context = context;
+        this.redaction = redaction;
         this.inbound = new Inbound(context);
-        this.loop = new ReconnectLoop(context, "synchub-pgsql-listener", this::listen);
+        this.loop = new ReconnectLoop(context, "synchub-pgsql-listener", connected -> {
+            try {
+                listen(connected);
+            } catch (Exception e) {
+                throw redaction.exception(e);
+            }
+        });
         this.pump = new PublishPump<>(context, "synchub-pgsql-publisher", PublishPump.DEFAULT_CAPACITY, MAX_BATCH,
-                this::send);
+                batch -> {
+                    try {
+                        send(batch);
+                    } catch (Exception e) {
+                        throw redaction.exception(e);
+                    }
+                });
     }
 
     @Override
@@ -201,7 +217,7 @@ final class PgsqlDriver implements SyncDriver {
             }
             pump.offer(envelope);
         } catch (RuntimeException e) {
-            context.failure(SyncStage.PUBLISH, e);
+            context.failure(SyncStage.PUBLISH, redaction.throwable(e));
         }
     }
 

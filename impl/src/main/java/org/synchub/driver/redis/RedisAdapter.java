@@ -261,6 +261,6 @@ public final class RedisAdapter implements SyncAdapter {
 
     /** The URL without its password, for messages. */
     private static String redacted(String url) {
-        return url.replaceAll("//[^@/]*@", "//***@");
+        return org.synchub.internal.Redaction.url(url);
     }
 }

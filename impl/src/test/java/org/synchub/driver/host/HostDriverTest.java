@@ -11,6 +11,7 @@ import org.synchub.SyncOverflowException;
 import org.synchub.SyncStage;
 import org.synchub.core.SyncHubBuilder;
 import org.synchub.spi.SyncAdapter;
+import org.synchub.spi.SyncDriver;
 import org.synchub.tck.Await;
 import org.synchub.tck.RecordingContext;
 
@@ -300,6 +301,228 @@ class HostDriverTest {
             String name = channelDir.getFileName().toString();
             assertTrue(name.matches("[A-Za-z0-9._~-]{1,32}") && !name.equals(".") && !name.equals(".."), name);
         }
+    }
+
+    @Test
+    void withoutItsOwnFrameLimitTheDriverTakesTheHubs() throws Exception {
+        for (SyncAdapter adapter : List.of(HostAdapter.directory(dir, "hub-limit"), new HostDriverProvider().adapter(
+                config("synchub.channel", "hub-limit-configured", HostAdapter.DIR, dir.toString())))) {
+            RecordingContext hub = new RecordingContext() {
+                @Override
+                public int maxFrameBytes() {
+                    return 1024;
+                }
+            };
+            SyncDriver driver = adapter.open(hub);
+            open.add(driver::close);
+            driver.subscribe(m -> { });
+            Path channelDir = ((HostAdapter) adapter).channelDir();
+            Await.until(TestNode.TIMEOUT, "the socket", () -> {
+                try {
+                    return HostSockets.sockets(channelDir).size() == 1;
+                } catch (IOException e) {
+                    return false;
+                }
+            });
+            try (SocketChannel raw = connectWhenListening(HostSockets.sockets(channelDir).get(0))) {
+                raw.write(ByteBuffer.allocate(4 + 64).putInt(1025).flip());
+                Await.until(TestNode.TIMEOUT, "a frame over the hub's limit to be refused", () -> hub.malformed() == 1);
+            }
+            assertTrue(hub.failures().stream().anyMatch(f -> f.cause().getMessage()
+                    .contains(HostAdapter.MAX_FRAME_BYTES + "=1024")), hub.failures().toString());
+        }
+        RecordingContext tiny = new RecordingContext() {
+            @Override
+            public int maxFrameBytes() {
+                return 10;
+            }
+        };
+        assertEquals(HostAdapter.MAX_FRAME_BYTES, assertThrows(SyncConfigurationException.class,
+                () -> HostAdapter.directory(dir, "tiny").open(tiny)).key());
+    }
+
+    @Test
+    void aPeerWhoseAcceptBacklogIsFullIsRetriedWithBackoffNotIgnored() throws Exception {
+        HostAdapter adapter = HostAdapter.directory(dir, "backlog");
+        Files.createDirectories(adapter.channelDir());
+        String name = "busy0000-000000.sock";
+        String source = HostDriver.PEER_SOURCE + name;
+        List<SocketChannel> queued = new ArrayList<>();
+        try (ServerSocketChannel busy = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+            busy.bind(UnixDomainSocketAddress.of(adapter.channelDir().resolve(name)), 1);
+            // a live peer that is slow to accept: fill its accept queue until the kernel says EAGAIN
+            boolean full = false;
+            while (!full && queued.size() < 1_000) {
+                SocketChannel client = SocketChannel.open(StandardProtocolFamily.UNIX);
+                client.configureBlocking(false);
+                try {
+                    client.connect(UnixDomainSocketAddress.of(adapter.channelDir().resolve(name)));
+                    queued.add(client);
+                } catch (IOException eagain) {
+                    client.close();
+                    full = true;
+                }
+            }
+            assertTrue(full, "the accept queue never filled up");
+
+            TestNode a = node(adapter);
+            Await.until(TestNode.TIMEOUT, "two failed connects to the busy peer, reported as its own",
+                    () -> a.context.failures().stream().filter(f -> f.stage() == SyncStage.SUBSCRIBE
+                            && f.source().equals(source)).count() >= 2);
+
+            // the peer catches up: a connects and relays to it
+            busy.configureBlocking(false);
+            for (SocketChannel waiting; (waiting = busy.accept()) != null; ) {
+                waiting.close();
+            }
+            for (SocketChannel client : queued) {
+                client.close();
+            }
+            SocketChannel[] fromA = {null};
+            Await.until(TestNode.TIMEOUT, "a to connect once the peer accepts again", () -> {
+                try {
+                    fromA[0] = busy.accept();
+                } catch (IOException e) {
+                    throw new AssertionError(e);
+                }
+                return fromA[0] != null;
+            });
+            open.add(fromA[0]);
+            fromA[0].configureBlocking(false);
+            StringBuilder got = new StringBuilder();
+            ByteBuffer in = ByteBuffer.allocate(4096);
+            Await.until(TestNode.TIMEOUT, "a publish relayed to the peer", () -> {
+                a.publish(SyncMessage.text("/n", "t", "after-backlog"));
+                try {
+                    in.clear();
+                    if (fromA[0].read(in) > 0) {
+                        got.append(new String(in.array(), 0, in.position(), java.nio.charset.StandardCharsets.UTF_8));
+                    }
+                } catch (IOException e) {
+                    throw new AssertionError(e);
+                }
+                return got.indexOf("after-backlog") >= 0;
+            });
+            Await.until(TestNode.TIMEOUT, "the peer's incident to end", () -> a.context.recovered()
+                    .contains("SUBSCRIBE " + source));
+            for (RecordingContext.Failure f : a.context.failures()) {
+                assertEquals(source, f.source(), "only the busy peer failed: " + f);
+            }
+        } finally {
+            for (SocketChannel client : queued) {
+                client.close();
+            }
+        }
+    }
+
+    @Test
+    void aSymbolicLinkAsDirectoryIsRefusedWithTheKey() throws Exception {
+        Path real = Files.createDirectory(dir.resolve("real"));
+        Path link = Files.createSymbolicLink(dir.resolve("link"), real);
+
+        SyncConfigurationException direct = assertThrows(SyncConfigurationException.class,
+                () -> HostAdapter.directory(link, "chat"));
+        assertEquals(HostAdapter.DIR, direct.key());
+        assertTrue(direct.getMessage().contains("symbolic link") && direct.getMessage().contains(real.toString())
+                && direct.getMessage().contains("Point " + HostAdapter.DIR), direct.getMessage());
+        assertEquals(HostAdapter.DIR, assertThrows(SyncConfigurationException.class,
+                () -> new HostDriverProvider().adapter(config("synchub.channel", "chat",
+                        HostAdapter.DIR, link.toString()))).key());
+        Path dangling = Files.createSymbolicLink(dir.resolve("dangling"), dir.resolve("missing"));
+        assertEquals(HostAdapter.DIR, assertThrows(SyncConfigurationException.class,
+                () -> HostAdapter.directory(dangling, "chat")).key());
+
+        // links made after the adapter: a linked base or channel directory fails at startup
+        HostAdapter later = HostAdapter.directory(dir.resolve("later"), "room");
+        Files.createSymbolicLink(dir.resolve("later"), real);
+        SyncConfigurationException atOpen = assertThrows(SyncConfigurationException.class,
+                () -> SyncHubBuilder.create().adapter(later).build());
+        assertEquals(HostAdapter.DIR, atOpen.key());
+        HostAdapter channelLinked = HostAdapter.directory(real, "room");
+        Files.createSymbolicLink(channelLinked.channelDir(), Files.createDirectory(dir.resolve("elsewhere")));
+        assertEquals(HostAdapter.DIR, assertThrows(SyncConfigurationException.class,
+                () -> SyncHubBuilder.create().adapter(channelLinked).build()).key());
+    }
+
+    @Test
+    void theDirectoryIsResolvedOnceAtStart() throws Exception {
+        Path first = Files.createDirectory(dir.resolve("first"));
+        Path second = Files.createDirectory(dir.resolve("second"));
+        Path ancestor = Files.createSymbolicLink(dir.resolve("current"), first);
+        TestNode a = node(HostAdapter.directory(ancestor.resolve("base"), "moved"));
+        HostAdapter inFirst = HostAdapter.directory(first.resolve("base"), "moved");
+        Await.until(TestNode.TIMEOUT, "a's socket", () -> sockets(inFirst).size() == 1);
+
+        // the link is pointed elsewhere while a runs: a stays where it started
+        Path swap = Files.createSymbolicLink(dir.resolve("swap"), second);
+        Files.move(swap, ancestor, java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        TestNode b = node(inFirst);
+        TestNode.link(a, b);
+        TestNode.link(b, a);
+        assertEquals(2, sockets(inFirst).size());
+        assertFalse(Files.exists(second.resolve("base")), "nothing follows the changed link");
+        assertTrue(a.context.failures().isEmpty(), a.context.failures().toString());
+    }
+
+    @Test
+    void aSocketOfAnotherUserOrASymbolicLinkIsSkippedAndReported() throws Exception {
+        HostAdapter adapter = HostAdapter.directory(dir, "owners");
+        Files.createDirectories(adapter.channelDir());
+        String foreignName = "other000-000000.sock";
+        try (ServerSocketChannel foreign = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+            foreign.bind(UnixDomainSocketAddress.of(adapter.channelDir().resolve(foreignName)));
+            giveToNobody(adapter.channelDir().resolve(foreignName));
+            TestNode b = node(adapter);
+            Await.until(TestNode.TIMEOUT, "b's socket", () -> sockets(adapter).size() == 2);
+            Path bSocket = sockets(adapter).stream().filter(p -> !p.endsWith(foreignName)).findFirst().orElseThrow();
+            String linkName = "link0000-000000.sock";
+            Files.createSymbolicLink(adapter.channelDir().resolve(linkName), bSocket);
+
+            TestNode a = node(adapter);
+            TestNode.link(a, b);
+            Await.until(TestNode.TIMEOUT, "the foreign socket and the link to be reported", () ->
+                    a.context.failures().stream().anyMatch(f -> f.stage() == SyncStage.SUBSCRIBE
+                            && f.source().equals(HostDriver.STRAY_SOURCE + foreignName)
+                            && f.cause().getMessage().contains("owned by user 'nobody'"))
+                    && a.context.failures().stream().anyMatch(f -> f.stage() == SyncStage.SUBSCRIBE
+                            && f.source().equals(HostDriver.STRAY_SOURCE + linkName)
+                            && f.cause().getMessage().contains("symbolic link")));
+            TestNode.link(a, b); // a has scanned again since
+            foreign.configureBlocking(false);
+            assertEquals(null, foreign.accept(), "nobody connected to the other user's socket");
+            a.publish(SyncMessage.text("/n", "t", "once"));
+            assertEquals("once", b.next().text());
+            assertEquals(null, b.received.poll(300, java.util.concurrent.TimeUnit.MILLISECONDS),
+                    "b got the message once: not again through the link");
+        }
+    }
+
+    @Test
+    void aStrayFileAndAListenOutageAreReportedFromTheirOwnSources() throws Exception {
+        HostAdapter adapter = HostAdapter.directory(dir, "sources");
+        Files.createDirectories(adapter.channelDir());
+        String strayName = "deadbeef-000000.sock";
+        Path stray = Files.writeString(adapter.channelDir().resolve(strayName), "not a socket");
+        TestNode a = node(adapter);
+        String straySource = HostDriver.STRAY_SOURCE + strayName;
+        Await.until(TestNode.TIMEOUT, "the stray file reported as itself", () -> a.context.failures().stream()
+                .anyMatch(f -> f.stage() == SyncStage.SUBSCRIBE && f.source().equals(straySource)));
+
+        // a real outage of a's own listening socket, while the stray file is still there
+        Path own = sockets(adapter).stream().filter(p -> !p.equals(stray)).findFirst().orElseThrow();
+        Files.delete(own);
+        Await.until(TestNode.TIMEOUT, "the listen outage reported as the driver's", () -> a.context.failures()
+                .stream().anyMatch(f -> f.stage() == SyncStage.SUBSCRIBE
+                        && f.source().equals(RecordingContext.Failure.DRIVER)
+                        && f.cause().getMessage().contains(own.toString())));
+        Await.until(TestNode.TIMEOUT, "a to listen again", () -> sockets(adapter).size() == 2);
+        assertEquals(1, a.context.failures().stream().filter(f -> f.source().equals(straySource)).count(),
+                "the stray file is reported once: " + a.context.failures());
+
+        Files.delete(stray);
+        Await.until(TestNode.TIMEOUT, "the stray incident to end", () -> a.context.recovered()
+                .contains("SUBSCRIBE " + straySource));
     }
 
     /** Connects to {@code socket}, retrying while it is bound but not yet listening (the file appears first). */
