@@ -1,6 +1,7 @@
 package org.synchub.core;
 
 import jakarta.websocket.Session;
+import jakarta.websocket.server.HandshakeRequest;
 
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -48,14 +49,34 @@ final class NamespacePath {
 
     /**
      * The crossws namespace of {@code session}: {@link #pathname(String)} of its handshake request URI's raw path.
-     * Containers differ in what {@link Session#getRequestURI()} holds (some decode non-ASCII characters but keep
-     * {@code %20}); a decoded non-ASCII character is percent-encoded again as UTF-8, which is what a client sends.
+     * Containers differ in what {@link Session#getRequestURI()} holds: Tyrus decodes the path and re-quotes only
+     * what a URI cannot hold ({@code %20} stays, {@code café} comes back decoded, {@code %2F} comes back as
+     * {@code /}). A decoded non-ASCII character is percent-encoded again as UTF-8 with uppercase hex, which is what
+     * browsers and the JDK client send, so spaces and non-ASCII rooms come out right; escapes the container decoded
+     * into ASCII ({@code %2F}, {@code %41}) or lowercase escapes cannot be recovered from a session: use
+     * {@link #of(HandshakeRequest)} where exactness matters.
      *
      * @param session an open or opening session
      * @return the namespace, never null; {@code "/"} when the session has no request URI
      */
     static String of(Session session) {
-        URI uri = session.getRequestURI();
+        return of(session.getRequestURI());
+    }
+
+    /**
+     * The crossws namespace of a handshake: {@link #pathname(String)} of its request URI's raw path. Unlike
+     * {@link Session#getRequestURI()}, the handshake request's URI is the raw request target on Tyrus (Payara,
+     * GlassFish), so this is exact where {@link #of(Session)} cannot be: Tyrus hands sessions a URI whose path it
+     * decoded ({@code %2F} becomes {@code /}, lowercase escapes come back uppercase).
+     *
+     * @param request the handshake request, as a {@code ServerEndpointConfig.Configurator} sees it
+     * @return the namespace, never null; {@code "/"} when the request has no URI
+     */
+    static String of(HandshakeRequest request) {
+        return of(request.getRequestURI());
+    }
+
+    private static String of(URI uri) {
         if (uri == null) {
             return "/";
         }
