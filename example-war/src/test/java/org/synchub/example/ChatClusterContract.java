@@ -258,8 +258,14 @@ abstract class ChatClusterContract {
                                 .add("binary", false).add("data", frame))
                         .build().toString());
                 for (ChatClient receiver : List.of(a, b)) {
-                    assertEquals(text, receiver.nextMessage().getString("text"),
-                            receiver + " must get the envelope published in namespace " + namespace);
+                    JsonObject got;
+                    try {
+                        got = receiver.nextMessage();
+                    } catch (AssertionError none) {
+                        throw new AssertionError(receiver + " got nothing from an envelope PUBLISHed in namespace "
+                                + namespace + ": the hub does not put room " + room.getKey() + " there", none);
+                    }
+                    assertEquals(text, got.getString("text"), receiver + " in namespace " + namespace);
                 }
 
                 a.say("from a in " + namespace);
