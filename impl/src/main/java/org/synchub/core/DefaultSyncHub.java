@@ -14,7 +14,6 @@ import org.synchub.spi.SyncDriver;
 import org.synchub.spi.SyncDriverContext;
 
 import java.io.IOException;
-import java.net.URI;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -150,9 +149,7 @@ final class DefaultSyncHub implements SyncHub {
         if (session.getUserProperties().get(NAMESPACE_PROPERTY) instanceof String ns) {
             return ns;
         }
-        URI uri = session.getRequestURI();
-        String path = uri == null ? null : uri.getPath();
-        return path == null || path.isEmpty() ? "/" : path;
+        return NamespacePath.of(session);
     }
 
     // ---------------------------------------------------------------- publishing
