@@ -4,20 +4,28 @@ import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.synchub.example.servers.AppServer;
 import org.synchub.tck.Await;
 import org.synchub.testing.RedisServer;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.JedisPubSub;
 
 import java.io.StringReader;
+import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -35,6 +43,8 @@ abstract class ChatClusterContract {
     static final Duration DEADLINE = Duration.ofSeconds(30);
 
     private AutoCloseable backplane;
+    /** The environment every instance got (driver, channel, backplane address). */
+    private final Map<String, String> clusterEnv = new HashMap<>();
     private AppServer one;
     private AppServer two;
 
@@ -60,7 +70,7 @@ abstract class ChatClusterContract {
 
     @BeforeAll
     void startCluster() throws Exception {
-        Map<String, String> env = new HashMap<>();
+        Map<String, String> env = clusterEnv;
         env.put("SYNCHUB_CHANNEL", clusterName() + "-it");
         backplane = startBackplane(env);
         one = createServer(clusterName() + "-1").env(env).env("CHAT_INSTANCE", clusterName() + "-1");
@@ -194,6 +204,96 @@ abstract class ChatClusterContract {
             for (var t : threads.getValuesAs(JsonObject.class)) {
                 assertTrue(t.getBoolean("managed"), server.name() + ": driver thread " + t
                         + " is not a Jakarta Concurrency ManageableThread from the container's ManagedThreadFactory");
+            }
+        }
+    }
+
+    /**
+     * A room whose path needs escapes is in the namespace a crossws (Node.js) server gives it: the WHATWG pathname
+     * of the request target, escapes as the client sent them ({@code /chat/chat/caf%C3%A9}, not the decoded
+     * {@code /chat/chat/café}). An envelope in that namespace PUBLISHed straight onto the Redis channel, as a crossws
+     * peer would, reaches the room's clients on both instances; what a client says goes out in that namespace.
+     */
+    @Test
+    void escapedRoomsShareCrosswsNamespacesOnTheRedisChannel() throws Exception {
+        String url = clusterEnv.get("SYNCHUB_REDIS_URL");
+        Assumptions.assumeTrue(url != null, "needs the redis backplane");
+        String channel = clusterEnv.get("SYNCHUB_CHANNEL");
+        BlockingQueue<String> onChannel = new LinkedBlockingQueue<>();
+        CountDownLatch listening = new CountDownLatch(1);
+        JedisPubSub listener = new JedisPubSub() {
+            @Override
+            public void onSubscribe(String ch, int count) {
+                listening.countDown();
+            }
+
+            @Override
+            public void onMessage(String ch, String message) {
+                onChannel.add(message);
+            }
+        };
+        Thread subscriber = new Thread(() -> {
+            try (Jedis jedis = new Jedis(URI.create(url))) {
+                jedis.subscribe(listener, channel);
+            }
+        }, "it-redis-listener");
+        subscriber.setDaemon(true);
+        subscriber.start();
+        try (Jedis publisher = new Jedis(URI.create(url))) {
+            assertTrue(listening.await(DEADLINE.toSeconds(), TimeUnit.SECONDS), "subscribed to " + channel);
+            // Context root /chat/, endpoint /chat/{room}; namespaces as Node's new URL(...).pathname gives them.
+            Map<String, String> rooms = Map.of("caf\u00e9", "/chat/chat/caf%C3%A9", "my room", "/chat/chat/my%20room");
+            for (Map.Entry<String, String> room : rooms.entrySet()) {
+                String namespace = room.getValue();
+                ChatClient a = join(one(), room.getKey(), "a");
+                ChatClient b = join(two(), room.getKey(), "b");
+                awaitAllSubscribed();
+
+                String text = "from a crossws peer to " + namespace;
+                String frame = Json.createObjectBuilder().add("type", "message").add("from", "node")
+                        .add("via", "crossws").add("text", text).build().toString();
+                publisher.publish(channel, Json.createObjectBuilder()
+                        .add("id", UUID.randomUUID().toString())
+                        .add("msg", Json.createObjectBuilder().add("namespace", namespace).add("topic", room.getKey())
+                                .add("binary", false).add("data", frame))
+                        .build().toString());
+                for (ChatClient receiver : List.of(a, b)) {
+                    JsonObject got;
+                    try {
+                        got = receiver.nextMessage();
+                    } catch (AssertionError none) {
+                        throw new AssertionError(receiver + " got nothing from an envelope PUBLISHed in namespace "
+                                + namespace + ": the hub does not put room " + room.getKey() + " there", none);
+                    }
+                    assertEquals(text, got.getString("text"), receiver + " in namespace " + namespace);
+                }
+
+                a.say("from a in " + namespace);
+                assertEquals("from a in " + namespace, b.nextMessage().getString("text"));
+                JsonObject relayed = awaitEnvelope(onChannel, room.getKey());
+                assertEquals(namespace, relayed.getJsonObject("msg").getString("namespace"),
+                        "namespace of what " + a + " said, on the channel: " + relayed);
+                closeClients();
+                onChannel.clear();
+            }
+        } finally {
+            listener.unsubscribe();
+            subscriber.join(DEADLINE.toMillis());
+        }
+    }
+
+    /** The next envelope on the channel for {@code topic} (skipping others), within {@link #DEADLINE}. */
+    private static JsonObject awaitEnvelope(BlockingQueue<String> onChannel, String topic) throws InterruptedException {
+        long deadline = System.nanoTime() + DEADLINE.toNanos();
+        while (true) {
+            String raw = onChannel.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            if (raw == null) {
+                throw new AssertionError("no envelope for topic " + topic + " on the channel within " + DEADLINE);
+            }
+            JsonObject envelope = Json.createReader(new StringReader(raw)).readObject();
+            JsonObject msg = envelope.getJsonObject("msg");
+            if (msg != null && topic.equals(msg.getString("topic", null))) {
+                return envelope;
             }
         }
     }

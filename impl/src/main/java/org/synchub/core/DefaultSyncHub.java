@@ -15,7 +15,6 @@ import org.synchub.spi.SyncDriverContext;
 import org.synchub.spi.SyncDriverContext.LoopWatch;
 
 import java.io.IOException;
-import java.net.URI;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -224,9 +223,7 @@ final class DefaultSyncHub implements SyncHub {
     private String namespaceOf(Session session) {
         Object property = session.getUserProperties().get(NAMESPACE_PROPERTY);
         if (property == null) {
-            URI uri = session.getRequestURI();
-            String path = uri == null ? null : uri.getPath();
-            return path == null || path.isEmpty() ? "/" : path;
+            return NamespacePath.of(session);
         }
         if (!(property instanceof String namespace) || namespace.isEmpty()) {
             throw new IllegalArgumentException("session " + session.getId() + ": the user property "
