@@ -44,12 +44,15 @@ public final class HostAdapter implements SyncAdapter {
     /** Bound of the bytes waiting to be written to one peer. */
     public static final String PEER_BUFFER_BYTES = "synchub.host.peer-buffer-bytes";
 
-    /** Default {@value #MAX_FRAME_BYTES}: 1 MiB. */
+    /** Default {@value #MAX_FRAME_BYTES} when set by the provider before: 1 MiB. When the key is not set, the hub's
+     * {@code synchub.frame.max-bytes} applies (also 1 MiB by default). */
     public static final int DEFAULT_MAX_FRAME_BYTES = 1 << 20;
     /** Default {@value #PEER_BUFFER_BYTES}: 4 MiB. */
     public static final long DEFAULT_PEER_BUFFER_BYTES = 4L << 20;
 
     static final int MIN_FRAME_BYTES = 256;
+    /** {@link #maxFrameBytes} when {@value #MAX_FRAME_BYTES} is not set: the hub's limit applies. */
+    private static final int UNSET = 0;
 
     private final Path dir;
     private final String channel;
@@ -62,13 +65,14 @@ public final class HostAdapter implements SyncAdapter {
             throw new SyncConfigurationException("synchub.channel", "the host driver needs a non-empty channel, "
                     + "e.g. synchub.channel=chat");
         }
-        if (maxFrameBytes < MIN_FRAME_BYTES || maxFrameBytes > Integer.MAX_VALUE - 4) {
+        if (maxFrameBytes != UNSET && (maxFrameBytes < MIN_FRAME_BYTES || maxFrameBytes > Integer.MAX_VALUE - 4)) {
             throw new SyncConfigurationException(MAX_FRAME_BYTES, "must be between " + MIN_FRAME_BYTES + " and "
                     + (Integer.MAX_VALUE - 4) + " bytes, was " + maxFrameBytes);
         }
-        if (peerBufferBytes < maxFrameBytes + 4L) {
+        if (peerBufferBytes < Math.max(maxFrameBytes, MIN_FRAME_BYTES) + 4L) {
             throw new SyncConfigurationException(PEER_BUFFER_BYTES, "must hold at least one frame of "
-                    + MAX_FRAME_BYTES + " (" + maxFrameBytes + ") plus 4 bytes, was " + peerBufferBytes);
+                    + MAX_FRAME_BYTES + " (" + Math.max(maxFrameBytes, MIN_FRAME_BYTES) + ") plus 4 bytes, was "
+                    + peerBufferBytes);
         }
         Objects.requireNonNull(dir, "dir");
         try {
@@ -87,8 +91,7 @@ public final class HostAdapter implements SyncAdapter {
 
     /** An adapter for {@code channel} in the default directory, {@code <java.io.tmpdir>/synchub-<user>}. */
     public static HostAdapter channel(String channel) {
-        return new HostAdapter(HostDirectory.defaultBase(), channel, DEFAULT_MAX_FRAME_BYTES,
-                DEFAULT_PEER_BUFFER_BYTES);
+        return new HostAdapter(HostDirectory.defaultBase(), channel, UNSET, DEFAULT_PEER_BUFFER_BYTES);
     }
 
     /**
@@ -96,7 +99,7 @@ public final class HostAdapter implements SyncAdapter {
      * must use the same directory.
      */
     public static HostAdapter directory(Path dir, String channel) {
-        return new HostAdapter(dir, channel, DEFAULT_MAX_FRAME_BYTES, DEFAULT_PEER_BUFFER_BYTES);
+        return new HostAdapter(dir, channel, UNSET, DEFAULT_PEER_BUFFER_BYTES);
     }
 
     /** The default directory: {@code <java.io.tmpdir>/synchub-<user>}. */
@@ -128,8 +131,22 @@ public final class HostAdapter implements SyncAdapter {
         return channel;
     }
 
+    /** @return the largest frame set with {@link #maxFrameBytes(int)}, or 0 when not set (the hub's
+     * {@code synchub.frame.max-bytes} applies) */
     public int maxFrameBytes() {
         return maxFrameBytes;
+    }
+
+    /** The limit in force for a driver of {@code context}: {@value #MAX_FRAME_BYTES} when set, else the hub's
+     * {@code synchub.frame.max-bytes}, capped so that one frame fits in the per-peer buffer. */
+    int maxFrameBytes(SyncDriverContext context) {
+        return maxFrameBytes != UNSET ? maxFrameBytes
+                : (int) Math.max(MIN_FRAME_BYTES, Math.min(context.maxFrameBytes(), peerBufferBytes - 4));
+    }
+
+    /** The key that sets {@link #maxFrameBytes(SyncDriverContext)}, for messages. */
+    String maxFrameBytesKey() {
+        return maxFrameBytes != UNSET ? MAX_FRAME_BYTES : "synchub.frame.max-bytes";
     }
 
     public long peerBufferBytes() {

@@ -12,7 +12,7 @@ import java.util.function.Function;
 
 /**
  * Registers the {@code host} driver by name. Reads {@code synchub.channel} (required), {@value HostAdapter#DIR}
- * (default {@code <java.io.tmpdir>/synchub-<user>}), {@value HostAdapter#MAX_FRAME_BYTES} (default 1048576) and
+ * (default {@code <java.io.tmpdir>/synchub-<user>}), {@value HostAdapter#MAX_FRAME_BYTES} (default: the hub's {@code synchub.frame.max-bytes}) and
  * {@value HostAdapter#PEER_BUFFER_BYTES} (default 4194304). Stateless; a wrong value fails with a
  * {@link org.synchub.SyncConfigurationException} naming its key.
  */
@@ -34,9 +34,12 @@ public final class HostDriverProvider implements SyncDriverProvider {
             throw new SyncConfigurationException(HostAdapter.DIR, "'" + e.getInput()
                     + "' is not a valid path: " + e.getReason());
         }
-        int maxFrame = settings.intValue(HostAdapter.MAX_FRAME_BYTES, HostAdapter.DEFAULT_MAX_FRAME_BYTES);
+        HostAdapter adapter = HostAdapter.directory(dir, channel);
+        if (settings.optional(HostAdapter.MAX_FRAME_BYTES).isPresent()) {
+            adapter = adapter.maxFrameBytes(settings.intValue(HostAdapter.MAX_FRAME_BYTES, 0));
+        }
         long peerBuffer = settings.longValue(HostAdapter.PEER_BUFFER_BYTES,
-                Math.max(HostAdapter.DEFAULT_PEER_BUFFER_BYTES, maxFrame + 4L));
-        return HostAdapter.directory(dir, channel).maxFrameBytes(maxFrame).peerBufferBytes(peerBuffer);
+                Math.max(HostAdapter.DEFAULT_PEER_BUFFER_BYTES, adapter.maxFrameBytes() + 4L));
+        return adapter.peerBufferBytes(peerBuffer);
     }
 }

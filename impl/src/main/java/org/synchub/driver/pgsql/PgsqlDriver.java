@@ -26,7 +26,9 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 
 /** One hub's link to a PostgreSQL channel: a dedicated LISTEN connection polled by a ReconnectLoop, and a
- * PublishPump sending batches with one {@code pg_notify} statement. */
+ * PublishPump sending batches with one {@code pg_notify} statement. The pump's retry wait ends as soon as the LISTEN
+ * connection is made again, so relay resumes with it. Inbound payloads are checked against
+ * {@code synchub.frame.max-bytes} by {@link Inbound} (PostgreSQL itself caps them under 8,000 bytes). */
 final class PgsqlDriver implements SyncDriver {
 
     static final String LISTENER_APPLICATION_NAME = "synchub-listener";
@@ -71,9 +73,10 @@ final class PgsqlDriver implements SyncDriver {
         this.connections = connections;
         this.context = context;
         this.inbound = new Inbound(context);
-        this.loop = new ReconnectLoop(context, "synchub-pgsql-listener", this::listen);
-        this.pump = new PublishPump<>(context, "synchub-pgsql-publisher", PublishPump.DEFAULT_CAPACITY, MAX_BATCH,
-                this::send);
+        this.pump = new PublishPump<>(context, "synchub-pgsql-publisher", "pgsql-publisher", MAX_BATCH,
+                PgsqlDriver::utf8Length, this::send);
+        this.loop = new ReconnectLoop(context, "synchub-pgsql-listener", "pgsql-listener", this::listen)
+                .onConnected(pump::wake);
     }
 
     @Override
@@ -200,8 +203,9 @@ final class PgsqlDriver implements SyncDriver {
                 return;
             }
             pump.offer(envelope);
-        } catch (RuntimeException e) {
-            context.failure(SyncStage.PUBLISH, e);
+        } catch (Throwable t) {
+            // encoding on the publishing thread (an OutOfMemoryError for a huge message, say) must not escape
+            context.failure(SyncStage.PUBLISH, t);
         }
     }
 
