@@ -109,6 +109,11 @@ final class RedisDriver implements SyncDriver {
         }
     }
 
+    /** The relay queue, once subscribed (tests read its {@link PublishPump#queuedBytes()}). */
+    PublishPump<byte[]> pump() {
+        return pump;
+    }
+
     // ------------------------------------------------------------------ subscribing
 
     private void listen(Runnable connected) throws Exception {
