@@ -69,10 +69,11 @@ public final class HostAdapter implements SyncAdapter {
             throw new SyncConfigurationException(MAX_FRAME_BYTES, "must be between " + MIN_FRAME_BYTES + " and "
                     + (Integer.MAX_VALUE - 4) + " bytes, was " + maxFrameBytes);
         }
-        if (peerBufferBytes < Math.max(maxFrameBytes, MIN_FRAME_BYTES) + 4L) {
+        int frame = maxFrameBytes != UNSET ? maxFrameBytes : DEFAULT_MAX_FRAME_BYTES;
+        if (peerBufferBytes < frame + 4L) {
             throw new SyncConfigurationException(PEER_BUFFER_BYTES, "must hold at least one frame of "
-                    + MAX_FRAME_BYTES + " (" + Math.max(maxFrameBytes, MIN_FRAME_BYTES) + ") plus 4 bytes, was "
-                    + peerBufferBytes);
+                    + MAX_FRAME_BYTES + " (" + frame + (maxFrameBytes != UNSET ? "" : ", by default") + ") plus 4 "
+                    + "bytes, was " + peerBufferBytes);
         }
         Objects.requireNonNull(dir, "dir");
         try {
