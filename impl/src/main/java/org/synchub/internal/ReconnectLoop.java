@@ -2,6 +2,7 @@ package org.synchub.internal;
 
 import org.synchub.SyncStage;
 import org.synchub.spi.SyncDriverContext;
+import org.synchub.spi.SyncDriverContext.LoopWatch;
 
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
@@ -10,19 +11,32 @@ import java.util.concurrent.TimeUnit;
 /**
  * The one reconnect mechanism every built-in driver shares: runs a blocking listen session on a driver thread and,
  * whenever it ends or fails, starts it again after a bounded exponential backoff (100 ms doubling to 2 s, with
- * jitter), forever until {@link #close()}.
+ * jitter), forever until {@link #close}.
  *
- * <p>A session calls {@link Listener#listen(Runnable)}, which connects, calls {@code connected} once it is listening
- * (ending the outage: the backoff resets and the recovery is logged) and blocks until the connection is lost. A
- * failure before or after that is reported with stage {@code SUBSCRIBE}, once per outage.
+ * <p><b>Threading and blocking.</b> One loop thread (from {@link SyncDriverContext#newThread}) runs
+ * {@link Listener#listen(Runnable)}, which connects, calls {@code connected} once it is listening and blocks until
+ * the connection is lost. {@code connected} ends the outage (the backoff resets, {@code SUBSCRIBE} is marked
+ * recovered) and runs the {@link #onConnected} hook, with which a driver wakes its {@link PublishPump} so that relay
+ * resumes with the subscription. {@link #close} may be called from any thread and waits a bounded time.
+ *
+ * <p><b>Failure.</b> Anything a session throws, {@link Error}s included ({@code OutOfMemoryError} from a huge frame,
+ * {@code StackOverflowError}), is reported as {@code SUBSCRIBE} (once per outage, by the hub) and the loop goes on
+ * with the next attempt: the listener is never silently dead. The loop thread ends only at {@link #close}; should it
+ * end for any other reason (interrupted by someone else, or an error escaping the reporting itself), it calls
+ * {@link LoopWatch#died} on the watch named at construction, so that the hub knows it is deaf.
  */
 public final class ReconnectLoop {
 
     /** One connect-and-listen session. */
     @FunctionalInterface
     public interface Listener {
-        /** Connects, calls {@code connected} when listening, then blocks until the connection ends (returning or
-         * throwing). Must return promptly once the driver has been closed (the driver unblocks it). */
+        /**
+         * Connects, calls {@code connected} when listening, then blocks until the connection ends (returning or
+         * throwing). Must return promptly once the driver has been closed (the driver unblocks it).
+         *
+         * @param connected to call once listening
+         * @throws Exception when the connection failed or was lost
+         */
         void listen(Runnable connected) throws Exception;
     }
 
@@ -31,31 +45,82 @@ public final class ReconnectLoop {
 
     private final SyncDriverContext context;
     private final Listener listener;
+    private final String watchName;
     private final Thread thread;
     private final CountDownLatch closed = new CountDownLatch(1);
     private final CountDownLatch firstAttempt = new CountDownLatch(1);
+    private volatile Runnable onConnected = () -> { };
 
-    public ReconnectLoop(SyncDriverContext context, String threadName, Listener listener) {
+    /**
+     * A loop (not started).
+     *
+     * @param context    the hub's context: threads and failures
+     * @param threadName the loop thread's name
+     * @param watchName  the name under which the thread's death is reported, such as {@code "redis-listener"}
+     * @param listener   one connect-and-listen session
+     */
+    public ReconnectLoop(SyncDriverContext context, String threadName, String watchName, Listener listener) {
         this.context = context;
         this.listener = listener;
+        this.watchName = watchName;
         this.thread = context.newThread(threadName, this::run);
     }
 
+    /**
+     * Sets what runs (on the loop thread) each time a session starts listening; it should not block. Set it before
+     * {@link #start()}.
+     *
+     * @param hook such as {@code pump::wake}
+     * @return this loop
+     */
+    public ReconnectLoop onConnected(Runnable hook) {
+        this.onConnected = hook;
+        return this;
+    }
+
+    /** Starts the loop thread. */
     public void start() {
         thread.start();
     }
 
-    /** Whether {@link #close()} was called. */
+    /** @return whether {@link #close} was called */
     public boolean isClosed() {
         return closed.getCount() == 0;
     }
 
-    /** Waits until the first connect attempt succeeded or failed (for drivers that want a warm start). */
+    /**
+     * Waits until the first connect attempt succeeded or failed (for drivers that want a warm start).
+     *
+     * @param millis the most to wait
+     * @return false when the wait timed out
+     * @throws InterruptedException when the caller was interrupted
+     */
     public boolean awaitFirstAttempt(long millis) throws InterruptedException {
         return firstAttempt.await(millis, TimeUnit.MILLISECONDS);
     }
 
     private void run() {
+        Throwable end = null;
+        try {
+            loop();
+        } catch (Throwable t) {
+            end = t;
+        } finally {
+            firstAttempt.countDown();
+            if (!isClosed()) {
+                Throwable cause = end != null ? end : new IllegalStateException("the backplane listener thread "
+                        + thread.getName() + " was interrupted (not by close); nothing is received any more");
+                try {
+                    context.watch(watchName).died(cause);
+                } catch (Throwable ignored) {
+                    // nothing more can be done on a dying thread
+                }
+                report(cause);
+            }
+        }
+    }
+
+    private void loop() {
         long delay = INITIAL_DELAY_MS;
         while (!isClosed()) {
             boolean[] wasConnected = {false};
@@ -64,14 +129,16 @@ public final class ReconnectLoop {
                     wasConnected[0] = true;
                     firstAttempt.countDown();
                     context.recovered(SyncStage.SUBSCRIBE);
+                    onConnected.run();
                 });
                 if (!isClosed()) {
-                    context.failure(SyncStage.SUBSCRIBE, new IllegalStateException("backplane subscription ended"));
+                    report(new IllegalStateException("backplane subscription ended"));
                 }
-            } catch (Exception | LinkageError e) {
-                if (!isClosed()) {
-                    context.failure(SyncStage.SUBSCRIBE, e);
+            } catch (Throwable t) {
+                if (isClosed()) {
+                    return;
                 }
+                report(t);
             }
             firstAttempt.countDown();
             if (wasConnected[0]) {
@@ -89,9 +156,20 @@ public final class ReconnectLoop {
         }
     }
 
+    private void report(Throwable cause) {
+        try {
+            context.failure(SyncStage.SUBSCRIBE, cause);
+        } catch (Throwable ignored) {
+            // reporting must not end the loop
+        }
+    }
+
     /**
      * Stops reconnecting and waits (up to {@code waitMillis}) for the loop thread to end. The caller unblocks a
      * running {@link Listener#listen} first or in {@code unblock} (closing its socket or connection).
+     *
+     * @param unblock    run after marking the loop closed (may be null)
+     * @param waitMillis how long to wait for the thread, before and after interrupting it
      */
     public void close(Runnable unblock, long waitMillis) {
         closed.countDown();

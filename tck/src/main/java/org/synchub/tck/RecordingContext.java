@@ -9,42 +9,82 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A {@link SyncDriverContext} for driver tests: daemon threads it remembers, failures it records, the standard
- * envelope decoding with echo filtering. Thread-safe.
+ * A {@link SyncDriverContext} for driver tests: daemon threads it remembers, failures (with their source) and
+ * recoveries it records with their time, relayed counts, loop-watch calls, configurable frame and relay-queue
+ * bounds, the standard envelope decoding with echo filtering. Thread-safe.
  */
 public class RecordingContext implements SyncDriverContext {
 
-    /**
-     * A failure as the driver reported it.
-     *
-     * @param stage  the stage reported
-     * @param cause  the cause reported
-     * @param source the part of the driver that failed ({@code "driver"} when reported without one)
-     */
-    public record Failure(SyncStage stage, Throwable cause, String source) {
+    /** The source of failures reported without one. */
+    public static final String DRIVER = "driver";
+
+    /** A failure as the driver reported it. */
+    public record Failure(SyncStage stage, String source, Throwable cause) {
 
         /** The source every failure reported without one has. */
         public static final String DRIVER = "driver";
 
-        /**
-         * A failure of the driver as a whole (source {@value #DRIVER}).
-         *
-         * @param stage the stage reported
-         * @param cause the cause reported
-         */
+        /** A failure of the source {@value RecordingContext#DRIVER}. */
         public Failure(SyncStage stage, Throwable cause) {
-            this(stage, cause, DRIVER);
+            this(stage, DRIVER, cause);
         }
+    }
+
+    /** A recovery as the driver reported it, with its {@link System#nanoTime()}. */
+    public record Recovery(SyncStage stage, String source, long nanoTime) {
+    }
+
+    /** A call on a {@link LoopWatch}: {@code kind} is busy, idle or died ({@code cause} set for died). */
+    public record WatchCall(String watch, String kind, Throwable cause, String thread) {
     }
 
     private final String instanceId = UUID.randomUUID().toString();
     private final List<Thread> threads = new CopyOnWriteArrayList<>();
     private final List<Failure> failures = new CopyOnWriteArrayList<>();
+    private final List<Recovery> recoveryLog = new CopyOnWriteArrayList<>();
+    private final List<WatchCall> watchCalls = new CopyOnWriteArrayList<>();
     private final AtomicInteger malformed = new AtomicInteger();
     private final AtomicInteger recoveries = new AtomicInteger();
     private final List<String> recovered = new CopyOnWriteArrayList<>();
+    private final AtomicLong relayed = new AtomicLong();
+    private volatile int maxFrameBytes = DEFAULT_MAX_FRAME_BYTES;
+    private volatile long relayQueueMaxBytes = DEFAULT_RELAY_QUEUE_MAX_BYTES;
+    private volatile boolean recordBusyIdle;
+
+    /**
+     * Sets {@link #maxFrameBytes()} (before the driver is opened).
+     *
+     * @param bytes the limit
+     * @return this
+     */
+    public RecordingContext maxFrameBytes(int bytes) {
+        this.maxFrameBytes = bytes;
+        return this;
+    }
+
+    /**
+     * Sets {@link #relayQueueMaxBytes()} (before the driver is opened).
+     *
+     * @param bytes the bound
+     * @return this
+     */
+    public RecordingContext relayQueueMaxBytes(long bytes) {
+        this.relayQueueMaxBytes = bytes;
+        return this;
+    }
+
+    /**
+     * Records busy/idle calls too (off by default: they come for every frame).
+     *
+     * @return this
+     */
+    public RecordingContext recordBusyIdle() {
+        this.recordBusyIdle = true;
+        return this;
+    }
 
     @Override
     public String instanceId() {
@@ -61,25 +101,63 @@ public class RecordingContext implements SyncDriverContext {
 
     @Override
     public void failure(SyncStage stage, Throwable cause) {
-        failures.add(new Failure(stage, cause));
+        failure(stage, DRIVER, cause);
     }
 
-    /** Records the failure with its {@code source}. */
     @Override
     public void failure(SyncStage stage, String source, Throwable cause) {
-        failures.add(new Failure(stage, cause, source));
+        failures.add(new Failure(stage, source, cause));
     }
 
     @Override
     public void recovered(SyncStage stage) {
-        recovered(stage, Failure.DRIVER);
+        recovered(stage, DRIVER);
     }
 
-    /** Counts the recovery and records {@code "<stage> <source>"}. */
     @Override
     public void recovered(SyncStage stage, String source) {
         recoveries.incrementAndGet();
+        recoveryLog.add(new Recovery(stage, source, System.nanoTime()));
         recovered.add(stage + " " + source);
+    }
+
+    @Override
+    public void relayed(int messages) {
+        relayed.addAndGet(messages);
+    }
+
+    @Override
+    public int maxFrameBytes() {
+        return maxFrameBytes;
+    }
+
+    @Override
+    public long relayQueueMaxBytes() {
+        return relayQueueMaxBytes;
+    }
+
+    @Override
+    public LoopWatch watch(String name) {
+        return new LoopWatch() {
+            @Override
+            public void busy() {
+                if (recordBusyIdle) {
+                    watchCalls.add(new WatchCall(name, "busy", null, Thread.currentThread().getName()));
+                }
+            }
+
+            @Override
+            public void idle() {
+                if (recordBusyIdle) {
+                    watchCalls.add(new WatchCall(name, "idle", null, Thread.currentThread().getName()));
+                }
+            }
+
+            @Override
+            public void died(Throwable cause) {
+                watchCalls.add(new WatchCall(name, "died", cause, Thread.currentThread().getName()));
+            }
+        };
     }
 
     @Override
@@ -98,25 +176,39 @@ public class RecordingContext implements SyncDriverContext {
         failures.add(new Failure(SyncStage.DELIVERY, new IllegalArgumentException(why)));
     }
 
-    /** Threads the driver created through this context. */
+    /** @return threads the driver created through this context */
     public List<Thread> threads() {
         return List.copyOf(threads);
     }
 
-    /** Failures reported so far. */
+    /** @return failures reported so far */
     public List<Failure> failures() {
         return List.copyOf(failures);
     }
 
-    /** Whether a failure of {@code stage} was reported. */
+    /**
+     * @param stage a stage
+     * @return whether a failure of {@code stage} was reported
+     */
     public boolean failed(SyncStage stage) {
         return failures.stream().anyMatch(f -> f.stage() == stage);
     }
 
+    /**
+     * @param stage  a stage
+     * @param source a source
+     * @return failures of {@code stage} from {@code source}
+     */
+    public List<Failure> failures(SyncStage stage, String source) {
+        return failures.stream().filter(f -> f.stage() == stage && f.source().equals(source)).toList();
+    }
+
+    /** @return frames counted as malformed */
     public int malformed() {
         return malformed.get();
     }
 
+    /** @return recoveries reported (any stage and source) */
     public int recoveries() {
         return recoveries.get();
     }
@@ -128,5 +220,20 @@ public class RecordingContext implements SyncDriverContext {
      */
     public List<String> recovered() {
         return List.copyOf(recovered);
+    }
+
+    /** @return recoveries reported so far, in order, with their times */
+    public List<Recovery> recoveryLog() {
+        return List.copyOf(recoveryLog);
+    }
+
+    /** @return messages the driver counted as relayed */
+    public long relayed() {
+        return relayed.get();
+    }
+
+    /** @return loop-watch calls recorded so far (died always; busy/idle after {@link #recordBusyIdle()}) */
+    public List<WatchCall> watchCalls() {
+        return List.copyOf(watchCalls);
     }
 }

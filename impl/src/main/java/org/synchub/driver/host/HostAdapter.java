@@ -184,7 +184,8 @@ public final class HostAdapter implements SyncAdapter {
         checkPeerBuffer(peerBuffer, maxFrame);
         Path resolved = HostDirectory.prepare(dir, channelDir);
         HostDirectory.checkPathLength(resolved);
-        return new HostDriver(resolved, maxFrame, peerBuffer, context);
+        return new HostDriver(resolved, maxFrame, maxFrameBytes == UNSET ? "synchub.frame.max-bytes" : MAX_FRAME_BYTES,
+                peerBuffer, context);
     }
 
     @Override

@@ -86,6 +86,7 @@ final class HostDriver implements SyncDriver {
     private final SyncDriverContext context;
     private final Path channelDir;
     private final int maxFrameBytes;
+    private final String maxFrameKey;
     private final long peerBufferBytes;
     private final int chunkBytes;
     private final ReconnectLoop loop;
@@ -108,17 +109,19 @@ final class HostDriver implements SyncDriver {
     private final ByteBuffer readBuffer = ByteBuffer.allocate(READ_BUFFER_BYTES);
     private boolean scanDue;
 
-    HostDriver(Path channelDir, int maxFrameBytes, long peerBufferBytes, SyncDriverContext context) {
+    HostDriver(Path channelDir, int maxFrameBytes, String maxFrameKey, long peerBufferBytes, SyncDriverContext context) {
         this.context = context;
-        this.fanIn = new Inbound(context);
         this.channelDir = channelDir;
         this.maxFrameBytes = maxFrameBytes;
+        this.maxFrameKey = maxFrameKey;
+        this.fanIn = new Inbound(context, maxFrameBytes, maxFrameKey);
         this.peerBufferBytes = peerBufferBytes;
         this.chunkBytes = (int) Math.min(CHUNK_BYTES, peerBufferBytes / 4);
         String tag = HostDirectory.socketName(context.instanceId()).substring(0, 8);
-        this.loop = new ReconnectLoop(context, "synchub-host-mesh-" + tag, this::listen);
-        this.pump = new PublishPump<>(context, "synchub-host-publish-" + tag, PublishPump.DEFAULT_CAPACITY,
-                MAX_BATCH, this::send);
+        this.pump = new PublishPump<>(context, "synchub-host-publish-" + tag, "host-publisher", MAX_BATCH,
+                m -> m.size() + 64L + m.topic().length() + m.namespace().length(), this::send);
+        this.loop = new ReconnectLoop(context, "synchub-host-mesh-" + tag, "host-listener", this::listen)
+                .onConnected(pump::wake);
     }
 
     @Override
@@ -138,8 +141,8 @@ final class HostDriver implements SyncDriver {
         }
         try {
             pump.offer(message);
-        } catch (RuntimeException e) {
-            context.failure(SyncStage.PUBLISH, e);
+        } catch (Throwable t) {
+            context.failure(SyncStage.PUBLISH, t);
         }
     }
 
@@ -194,7 +197,7 @@ final class HostDriver implements SyncDriver {
             byte[] body = context.encode(message).getBytes(StandardCharsets.UTF_8);
             if (body.length > maxFrameBytes) {
                 context.failure(SyncStage.PUBLISH, new IllegalArgumentException("a message of " + body.length
-                        + " bytes (as an envelope) exceeds " + HostAdapter.MAX_FRAME_BYTES + "=" + maxFrameBytes
+                        + " bytes (as an envelope) exceeds " + maxFrameKey + "=" + maxFrameBytes
                         + " and was not relayed (local subscribers got it); raise the limit on every instance "
                         + "or publish smaller messages"));
                 continue;
@@ -622,7 +625,7 @@ final class HostDriver implements SyncDriver {
                     long length = Integer.toUnsignedLong(header.getInt(0));
                     header.clear();
                     if (length > maxFrameBytes) {
-                        context.malformed("a frame of " + length + " bytes exceeds " + HostAdapter.MAX_FRAME_BYTES
+                        context.malformed("a frame of " + length + " bytes exceeds " + maxFrameKey
                                 + "=" + maxFrameBytes + "; its connection was dropped (is the sender configured "
                                 + "with a larger limit, or not a SyncHub instance?)");
                         close();
@@ -636,7 +639,7 @@ final class HostDriver implements SyncDriver {
                 }
                 byte[] frame = body.array();
                 body = null;
-                fanIn.frame(new String(frame, StandardCharsets.UTF_8));
+                fanIn.frame(frame);
                 if (!channel.isOpen()) {
                     return;
                 }

@@ -1,6 +1,7 @@
 package org.synchub.driver.jvm;
 
 import org.synchub.SyncMessage;
+import org.synchub.SyncStage;
 import org.synchub.internal.Inbound;
 import org.synchub.spi.SyncDriver;
 import org.synchub.spi.SyncDriverContext;
@@ -10,7 +11,11 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
-/** One hub's membership of an in-JVM channel. */
+/**
+ * One hub's membership of an in-JVM channel. {@code publish} hands the message to every other member's fan-in on the
+ * publishing thread (their consumers' failures are reported by them, as {@code DELIVERY}), counts it as relayed once
+ * when at least one member got it, and never throws.
+ */
 final class JvmDriver implements SyncDriver {
 
     private static final Map<String, Set<JvmDriver>> CHANNELS = new ConcurrentHashMap<>();
@@ -37,15 +42,23 @@ final class JvmDriver implements SyncDriver {
 
     @Override
     public void publish(SyncMessage message) {
-        context.relayed(1);
-        Set<JvmDriver> members = CHANNELS.get(channel);
-        if (members == null) {
-            return;
-        }
-        for (JvmDriver member : members) {
-            if (member != this && !member.context.instanceId().equals(context.instanceId())) {
-                member.inbound.message(message);
+        try {
+            Set<JvmDriver> members = CHANNELS.get(channel);
+            if (members == null) {
+                return;
             }
+            boolean handed = false;
+            for (JvmDriver member : members) {
+                if (member != this && !member.context.instanceId().equals(context.instanceId())) {
+                    member.inbound.message(message);
+                    handed = true;
+                }
+            }
+            if (handed) {
+                context.relayed(1);
+            }
+        } catch (Throwable t) {
+            context.failure(SyncStage.PUBLISH, t);
         }
     }
 

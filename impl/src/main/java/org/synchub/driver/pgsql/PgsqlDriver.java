@@ -27,8 +27,11 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 
 /** One hub's link to a PostgreSQL channel: a dedicated LISTEN connection polled by a ReconnectLoop, and a
- * PublishPump sending batches with one {@code pg_notify} statement. Every failure it reports goes through the
- * configuration's {@link Redaction} first, so that no password (of the URL, or configured) reaches a report. */
+ * PublishPump sending batches with one {@code pg_notify} statement. The pump's retry wait ends as soon as the LISTEN
+ * connection is made again, so relay resumes with it. Inbound payloads are checked against
+ * {@code synchub.frame.max-bytes} by {@link Inbound} (PostgreSQL itself caps them under 8,000 bytes). Every failure
+ * it reports goes through the configuration's {@link Redaction} first, so that no password (of the URL, or
+ * configured) reaches a report. */
 final class PgsqlDriver implements SyncDriver {
 
     static final String LISTENER_APPLICATION_NAME = "synchub-listener";
@@ -75,21 +78,21 @@ final class PgsqlDriver implements SyncDriver {
         this.context = context;
         this.redaction = redaction;
         this.inbound = new Inbound(context);
-        this.loop = new ReconnectLoop(context, "synchub-pgsql-listener", connected -> {
-            try {
-                listen(connected);
-            } catch (Exception e) {
-                throw redaction.exception(e);
-            }
-        });
-        this.pump = new PublishPump<>(context, "synchub-pgsql-publisher", PublishPump.DEFAULT_CAPACITY, MAX_BATCH,
-                batch -> {
+        this.pump = new PublishPump<>(context, "synchub-pgsql-publisher", "pgsql-publisher", MAX_BATCH,
+                PgsqlDriver::utf8Length, batch -> {
                     try {
                         send(batch);
                     } catch (Exception e) {
                         throw redaction.exception(e);
                     }
                 });
+        this.loop = new ReconnectLoop(context, "synchub-pgsql-listener", "pgsql-listener", connected -> {
+            try {
+                listen(connected);
+            } catch (Exception e) {
+                throw redaction.exception(e);
+            }
+        }).onConnected(pump::wake);
     }
 
     @Override
@@ -216,8 +219,9 @@ final class PgsqlDriver implements SyncDriver {
                 return;
             }
             pump.offer(envelope);
-        } catch (RuntimeException e) {
-            context.failure(SyncStage.PUBLISH, redaction.throwable(e));
+        } catch (Throwable t) {
+            // encoding on the publishing thread (an OutOfMemoryError for a huge message, say) must not escape
+            context.failure(SyncStage.PUBLISH, redaction.throwable(t));
         }
     }
 

@@ -7,9 +7,9 @@ import org.synchub.internal.PublishPump;
 import org.synchub.internal.ReconnectLoop;
 import org.synchub.spi.SyncDriver;
 import org.synchub.spi.SyncDriverContext;
+import redis.clients.jedis.BinaryJedisPubSub;
 import redis.clients.jedis.Connection;
 import redis.clients.jedis.Jedis;
-import redis.clients.jedis.JedisPubSub;
 import redis.clients.jedis.Protocol;
 import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.exceptions.JedisException;
@@ -28,6 +28,13 @@ import java.util.function.Consumer;
  * One hub instance's link to Redis: a SUBSCRIBE connection read by a {@link ReconnectLoop}, a publisher connection
  * written by a {@link PublishPump} (one pipelined batch of PUBLISH commands per drain), and a health thread that
  * PINGs the subscription so that a silent (half-open) connection is dropped and re-made.
+ *
+ * <p>Inbound frames are received as bytes ({@link BinaryJedisPubSub}) and checked against
+ * {@code synchub.frame.max-bytes} before any text is made from them (see {@link Inbound}); an oversized frame is
+ * counted as malformed and never decoded. Jedis itself still reads the whole bulk reply into memory before handing it
+ * over, so the limit bounds decoding and fan-out, not the read. The relay queue is bounded by
+ * {@code synchub.relay.max-bytes} (see {@link PublishPump}); the pump's retry wait ends as soon as the subscription is
+ * made again, so relay resumes with it.
  */
 final class RedisDriver implements SyncDriver {
 
@@ -54,7 +61,7 @@ final class RedisDriver implements SyncDriver {
 
     /** The live SUBSCRIBE connection and its listener, while one exists. */
     private volatile Jedis subscription;
-    private volatile JedisPubSub listener;
+    private volatile BinaryJedisPubSub listener;
     private volatile long lastHeard;
 
     /** The publisher connection: used by the pump thread only, closed by close(). Guarded by this. */
@@ -75,9 +82,10 @@ final class RedisDriver implements SyncDriver {
         if (closed.get() || !inbound.start(deliver)) {
             return;
         }
-        PublishPump<byte[]> p = new PublishPump<>(context, "synchub-redis-pub-" + tag, PublishPump.DEFAULT_CAPACITY,
-                MAX_BATCH, this::send);
-        ReconnectLoop loop = new ReconnectLoop(context, "synchub-redis-sub-" + tag, this::listen);
+        PublishPump<byte[]> p = new PublishPump<>(context, "synchub-redis-pub-" + tag, "redis-publisher",
+                MAX_BATCH, payload -> payload.length, this::send);
+        ReconnectLoop loop = new ReconnectLoop(context, "synchub-redis-sub-" + tag, "redis-listener", this::listen)
+                .onConnected(p::wake);
         Thread h = context.newThread("synchub-redis-health-" + tag, this::watch);
         this.pump = p;
         this.subscriber = loop;
@@ -95,9 +103,15 @@ final class RedisDriver implements SyncDriver {
         }
         try {
             p.offer(context.encode(message).getBytes(StandardCharsets.UTF_8));
-        } catch (RuntimeException | LinkageError e) {
-            context.failure(SyncStage.PUBLISH, e);
+        } catch (Throwable t) {
+            // encoding on the publishing thread (an OutOfMemoryError for a huge message, say) must not escape
+            context.failure(SyncStage.PUBLISH, t);
         }
+    }
+
+    /** The relay queue, once subscribed (tests read its {@link PublishPump#queuedBytes()}). */
+    PublishPump<byte[]> pump() {
+        return pump;
     }
 
     // ------------------------------------------------------------------ subscribing
@@ -119,26 +133,26 @@ final class RedisDriver implements SyncDriver {
                 return;
             }
             name(jedis, "synchub-sub-" + tag);
-            JedisPubSub pubsub = new JedisPubSub() {
+            BinaryJedisPubSub pubsub = new BinaryJedisPubSub() {
                 @Override
-                public void onSubscribe(String ch, int count) {
+                public void onSubscribe(byte[] ch, int count) {
                     lastHeard = System.nanoTime();
                     listener = this;
                     connected.run();
                 }
 
                 @Override
-                public void onMessage(String ch, String frame) {
+                public void onMessage(byte[] ch, byte[] frame) {
                     lastHeard = System.nanoTime();
                     inbound.frame(frame);
                 }
 
                 @Override
-                public void onPong(String pattern) {
+                public void onPong(byte[] pattern) {
                     lastHeard = System.nanoTime();
                 }
             };
-            jedis.subscribe(pubsub, channel);
+            jedis.subscribe(pubsub, channelBytes);
         } finally {
             listener = null;
             subscription = null;
@@ -150,7 +164,7 @@ final class RedisDriver implements SyncDriver {
     private void watch() {
         try {
             while (!closing.await(PING_INTERVAL_MS, TimeUnit.MILLISECONDS)) {
-                JedisPubSub pubsub = listener;
+                BinaryJedisPubSub pubsub = listener;
                 Jedis jedis = subscription;
                 if (pubsub == null || jedis == null) {
                     continue;
@@ -199,9 +213,9 @@ final class RedisDriver implements SyncDriver {
                     throw error;
                 }
             }
-        } catch (Exception | LinkageError e) {
+        } catch (Throwable t) {
             dropPublisher(jedis);
-            throw e;
+            throw t;
         }
     }
 
