@@ -103,6 +103,14 @@ public interface SyncHub extends AutoCloseable {
     SyncCounters counters();
 
     /**
+     * Whether the hub can relay now and whether it can still recover by itself; what the MicroProfile Health
+     * readiness and liveness checks report. Cheap; never blocks.
+     *
+     * @return the hub's health now
+     */
+    SyncHealth health();
+
+    /**
      * Closes every session this hub knows (close code 1001, going away), then stops the driver. Clients and
      * DataSources the application brought stay open. Idempotent; publishing afterwards is a silent no-op.
      */

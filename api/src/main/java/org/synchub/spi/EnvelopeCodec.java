@@ -70,6 +70,27 @@ public final class EnvelopeCodec {
         return write(id, message, seq);
     }
 
+    /**
+     * A self-probe envelope, {@code {"id":"…","probe":n}}: it carries no {@code msg}, so crossws's decoder drops it
+     * (it requires {@code msg.namespace} and {@code msg.topic}), and {@link #decode(String)} returns it as an
+     * envelope whose {@link Envelope#isProbe()} is true. A hub sends one through its own backplane and expects it
+     * back through its own subscription.
+     *
+     * @param id    the sending hub instance's id
+     * @param probe the probe's number, at least 0
+     * @return the JSON text
+     */
+    public static String encodeProbe(String id, long probe) {
+        if (probe < 0) {
+            throw new IllegalArgumentException("probe must be >= 0: " + probe);
+        }
+        StringWriter out = new StringWriter(64 + id.length());
+        try (JsonGenerator json = WRITERS.createGenerator(out)) {
+            json.writeStartObject().write("id", id).write("probe", probe).writeEnd();
+        }
+        return out.toString();
+    }
+
     private static String write(String id, SyncMessage message, long seq) {
         String data = message.isBinary() ? Base64.getEncoder().encodeToString(message.bytes()) : message.text();
         StringWriter out = new StringWriter(80 + id.length() + message.namespace().length()
@@ -173,6 +194,8 @@ public final class EnvelopeCodec {
         }
         String id = null;
         Fields msg = null;
+        long seq = -1;
+        long probe = -1;
         for (Event event = next(json); event != Event.END_OBJECT; event = next(json)) {
             String key = key(json, event);
             Event value = next(json);
@@ -183,12 +206,17 @@ public final class EnvelopeCodec {
             switch (key) {
                 case "id" -> id = value == Event.VALUE_STRING ? json.getString() : null;
                 case "msg" -> msg = null; // not an object
+                case "seq" -> seq = counter(json, value);
+                case "probe" -> probe = counter(json, value);
                 default -> { }
             }
             consume(json, value, 2);
         }
         if (json.hasNext()) {
             return null; // something after the root value: not JSON
+        }
+        if (id != null && msg == null && probe >= 0) {
+            return new Envelope(id, null, -1, probe);
         }
         if (id == null || msg == null || msg.namespace == null || msg.topic == null || msg.data == null) {
             return null;
@@ -205,7 +233,28 @@ public final class EnvelopeCodec {
         } else {
             message = SyncMessage.text(msg.namespace, msg.topic, msg.data);
         }
-        return new Envelope(id, message);
+        return new Envelope(id, message, seq, -1);
+    }
+
+    /** A non-negative integral number that fits a long, or -1 for anything else. */
+    private static long counter(JsonParser json, Event value) {
+        if (value != Event.VALUE_NUMBER) {
+            return -1;
+        }
+        String digits = json.getString(); // the number's text; only plain digits count (no sign, fraction, exponent)
+        if (digits.isEmpty() || digits.length() > 19) {
+            return -1;
+        }
+        for (int i = 0; i < digits.length(); i++) {
+            if (digits.charAt(i) < '0' || digits.charAt(i) > '9') {
+                return -1;
+            }
+        }
+        try {
+            return Long.parseLong(digits);
+        } catch (NumberFormatException overLongMax) {
+            return -1;
+        }
     }
 
     /** The key that {@code event} (the next event in an object) must be. */

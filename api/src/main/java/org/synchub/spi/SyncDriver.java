@@ -32,6 +32,46 @@ public interface SyncDriver extends AutoCloseable {
     /** Relays {@code message} to the other instances. Non-blocking, never throws. */
     void publish(SyncMessage message);
 
+    /**
+     * Whether the backplane hands this instance its own frames back (Redis pub/sub and PostgreSQL LISTEN do), so
+     * that the hub can send a self-probe through it: an envelope from {@link EnvelopeCodec#encodeProbe} (what
+     * {@link SyncDriverContext#encode} writes for the hub's probe messages) that must come back through
+     * {@link SyncDriverContext#decode}. Default false: no probe.
+     *
+     * @return whether self-probes work on this driver
+     */
+    default boolean echoes() {
+        return false;
+    }
+
+    /**
+     * Whether the driver reports its subscription's state: {@link SyncDriverContext#recovered} with stage
+     * {@code SUBSCRIBE} once listening, {@code failure} with {@code SUBSCRIBE} when the subscription is lost. The
+     * hub is then not ready until the first report; a driver that does not report is taken as subscribed once
+     * {@link #subscribe} has returned.
+     *
+     * @return whether the subscription state is reported
+     */
+    default boolean reportsSubscription() {
+        return false;
+    }
+
+    /**
+     * Drops the current backplane subscription and makes it again (the self-probe found it silent). Non-blocking;
+     * the default does nothing.
+     */
+    default void resubscribe() {
+    }
+
+    /**
+     * Bytes waiting in the driver's relay queue now (a gauge). Default 0.
+     *
+     * @return the queued bytes
+     */
+    default long queuedBytes() {
+        return 0;
+    }
+
     /** Stops listening and publishing and releases threads and connections. Idempotent. */
     @Override
     void close();

@@ -46,6 +46,16 @@ public interface SyncDriverContext {
      * once as {@code DELIVERY}. */
     void malformed(String why);
 
+    /**
+     * Counts a frame dropped unread because it is over the frame limit, like {@link #malformed}, and tells the
+     * application that a message may have been lost (a resync signal). The default calls {@code malformed}.
+     *
+     * @param why what was dropped and which limit (key) it broke
+     */
+    default void tooLarge(String why) {
+        malformed(why);
+    }
+
     /** Default of {@link #maxFrameBytes()}: 1 MiB. */
     int DEFAULT_MAX_FRAME_BYTES = 1 << 20;
 

@@ -63,7 +63,7 @@ class EnvelopeCodecEdgeCasesTest {
             SyncMessage message = random.nextBoolean()
                     ? SyncMessage.text("/n" + i, text.toString(), text.reverse().toString())
                     : SyncMessage.binary("/b", "t" + i, bytes);
-            assertEquals(new Envelope("id-" + i, message),
+            assertEquals(new Envelope("id-" + i, message, i, -1),
                     EnvelopeCodec.decode(EnvelopeCodec.encode("id-" + i, message, i)).orElseThrow());
         }
     }

@@ -370,11 +370,11 @@ class EnvelopeCodecHostileInputTest {
                             + (random.nextInt(10) == 0 ? "\ud800" : "") + (random.nextInt(10) == 0 ? "\udfff" : ""))
                     : SyncMessage.binary(randomText(random, 10), randomText(random, 10), randomBytes(random, 300));
             String id = randomText(random, 36);
-            String frame = random.nextBoolean() ? EnvelopeCodec.encode(id, message)
-                    : EnvelopeCodec.encode(id, message, random.nextLong() & Long.MAX_VALUE);
+            long seq = random.nextBoolean() ? -1 : random.nextLong() & Long.MAX_VALUE;
+            String frame = seq < 0 ? EnvelopeCodec.encode(id, message) : EnvelopeCodec.encode(id, message, seq);
             Envelope back = EnvelopeCodec.decode(frame).orElseThrow(
                     () -> new AssertionError("seed " + seed + ": rejected its own encoding " + frame));
-            assertEquals(new Envelope(id, message), back, "seed " + seed);
+            assertEquals(new Envelope(id, message, seq, -1), back, "seed " + seed);
             if (message.isBinary()) {
                 assertArrayEquals(message.bytes(), back.message().bytes(), "seed " + seed);
             }

@@ -95,11 +95,29 @@ class EnvelopeCodecVectorsTest {
     }
 
     @Test
-    void seqFieldIsAppendedAndIgnoredByDecode() {
+    void seqFieldIsAppendedAndReadBackWithTheSameMessage() {
         SyncMessage msg = SyncMessage.text("/n", "t", "x");
         String enc = EnvelopeCodec.encode("a", msg, 42);
         assertEquals("{\"id\":\"a\",\"msg\":{\"namespace\":\"/n\",\"topic\":\"t\",\"binary\":false,\"data\":\"x\"},\"seq\":42}", enc);
-        assertEquals(new Envelope("a", msg), EnvelopeCodec.decode(enc).orElseThrow());
+        assertEquals(new Envelope("a", msg, 42, -1), EnvelopeCodec.decode(enc).orElseThrow());
+        // a seq that is not a plain non-negative integer is ignored, not fatal
+        for (String seq : new String[] {"-1", "1.5", "1e3", "\"7\"", "12345678901234567890", "null", "[1]"}) {
+            String odd = enc.replace("42", seq);
+            assertEquals(new Envelope("a", msg), EnvelopeCodec.decode(odd).orElseThrow(), odd);
+        }
+    }
+
+    @Test
+    void probeEnvelopesCarryNoMessageAndDecodeAsProbes() {
+        String probe = EnvelopeCodec.encodeProbe("a", 7);
+        assertEquals("{\"id\":\"a\",\"probe\":7}", probe);
+        Envelope decoded = EnvelopeCodec.decode(probe).orElseThrow();
+        assertTrue(decoded.isProbe());
+        assertEquals(7, decoded.probe());
+        assertEquals(null, decoded.message());
+        // crossws requires msg.namespace and msg.topic: a probe has no msg, so crossws drops it
+        assertTrue(!probe.contains("\"msg\""));
+        assertTrue(EnvelopeCodec.decode("{\"probe\":7}").isEmpty(), "a probe needs an id");
     }
 
     @Test

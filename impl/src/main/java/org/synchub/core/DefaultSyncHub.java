@@ -4,11 +4,15 @@ import jakarta.websocket.CloseReason;
 import jakarta.websocket.CloseReason.CloseCodes;
 import jakarta.websocket.Session;
 import org.synchub.SyncCounters;
+import org.synchub.SyncException;
+import org.synchub.SyncHealth;
+import org.synchub.SyncResync;
 import org.synchub.SyncHub;
 import org.synchub.SyncMalformedFrameException;
 import org.synchub.SyncMessage;
 import org.synchub.SyncOverflowException;
 import org.synchub.SyncStage;
+import org.synchub.spi.Envelope;
 import org.synchub.spi.EnvelopeCodec;
 import org.synchub.spi.SyncDriver;
 import org.synchub.spi.SyncDriverContext;
@@ -23,6 +27,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import java.time.Instant;
 import java.util.concurrent.atomic.LongAdder;
 
 /** The hub: local fan-out, relay through the driver, fan-in from it. Built by {@link SyncHubBuilder}. */
@@ -32,6 +39,7 @@ final class DefaultSyncHub implements SyncHub {
     private static final String DRIVER = "driver";
     private static final String FAN_OUT = "fan-out";
     private static final String FRAMES = "frames";
+    private static final String GAPS = "gaps";
 
     private final String instanceId = UUID.randomUUID().toString();
     private final long maxQueuedSize;
@@ -50,6 +58,11 @@ final class DefaultSyncHub implements SyncHub {
     private final AtomicInteger subscribed = new AtomicInteger();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final Watchdog watchdog;
+    private final BackplaneMonitor monitor;
+    private final GapTracker gapTracker = new GapTracker();
+    private final Consumer<SyncResync> resyncSink;
+    private final AtomicLong sequence = new AtomicLong();
+    private final AtomicLong lastOversizedResync = new AtomicLong(System.nanoTime() - 2_000_000_000L);
 
     private final LongAdder published = new LongAdder();
     private final LongAdder relayed = new LongAdder();
@@ -57,6 +70,10 @@ final class DefaultSyncHub implements SyncHub {
     private final LongAdder delivered = new LongAdder();
     private final LongAdder dropped = new LongAdder();
     private final LongAdder malformed = new LongAdder();
+    private final LongAdder gaps = new LongAdder();
+    private final LongAdder resyncs = new LongAdder();
+    private final LongAdder fanOuts = new LongAdder();
+    private final LongAdder fanOutNanos = new LongAdder();
 
     DefaultSyncHub(SyncHubBuilder config) {
         this.maxQueuedSize = config.maxQueuedBytes;
@@ -65,13 +82,53 @@ final class DefaultSyncHub implements SyncHub {
         this.relayMaxBytes = config.relayMaxBytes;
         this.threadFactory = config.threadFactory;
         this.failures = new FailureReporter(instanceId, config.failureSink);
-        this.watchdog = new Watchdog(failures, this::sweep, config.stallNanos);
+        this.resyncSink = config.resyncSink;
+        this.monitor = new BackplaneMonitor(instanceId, failures, this::resync, config.probeIntervalNanos);
+        this.watchdog = new Watchdog(failures, this::sweep, this::tick, config.stallNanos);
         this.watchdog.start(newThread("synchub-watchdog-" + instanceId.substring(0, 8), watchdog::run));
         this.driver = openDriver(config);
         try {
             driver.subscribe(this::receive);
+            monitor.started(driver);
         } catch (RuntimeException e) {
             failures.failure(SyncStage.SUBSCRIBE, DRIVER, e);
+            monitor.unsubscribed(e);
+        }
+    }
+
+    /** The watchdog's periodic work (about once a second): the self-probe, and losses found by the gap tracker. */
+    private void tick(long now) {
+        monitor.tick(now);
+        for (GapTracker.Loss loss : gapTracker.confirm(now)) {
+            gaps.add(loss.messages());
+            failures.failure(SyncStage.DELIVERY, GAPS, new SyncException(loss.messages() + " message(s) from instance "
+                    + loss.sender() + " were lost on the backplane (its sequence numbers skipped); the application "
+                    + "gets a SyncResync to reload state"));
+            Instant since = Instant.now().minusNanos(Math.max(0, now - loss.sinceNanos()));
+            resyncSink(new SyncResync(instanceId, SyncResync.Reason.GAP, since, Instant.now(), loss.sender(),
+                    loss.messages()));
+        }
+    }
+
+    private void resync(SyncResync resync) {
+        resyncSink(resync);
+    }
+
+    /** Hands a resync signal to the application's callback (or CDI event), or logs it. */
+    private void resyncSink(SyncResync resync) {
+        resyncs.increment();
+        Consumer<SyncResync> sink = resyncSink;
+        if (sink == null) {
+            LOG.log(System.Logger.Level.WARNING, "SyncHub " + instanceId + ": messages from other instances may have "
+                    + "been lost (" + resync.reason() + ", " + resync.from() + " to " + resync.to()
+                    + (resync.sender() != null ? ", from " + resync.sender() : "") + "); observe SyncResync to "
+                    + "reload state");
+            return;
+        }
+        try {
+            sink.accept(resync);
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "SyncResync observer threw while handling " + resync, e);
         }
     }
 
@@ -110,8 +167,11 @@ final class DefaultSyncHub implements SyncHub {
                     }
                     indexAdd(subscriber, topic);
                 }
-                return;
             }
+            if (!session.isOpen()) {
+                retire(subscriber); // closed meanwhile, perhaps after its @OnClose ran: do not keep it indexed
+            }
+            return;
         }
     }
 
@@ -316,11 +376,24 @@ final class DefaultSyncHub implements SyncHub {
         if (closed.get()) {
             return;
         }
+        if (BackplaneMonitor.isProbe(message)) {
+            return; // another hub's probe, through a driver that carries messages as objects
+        }
         received.increment();
         fanOut(message, null);
     }
 
     private void fanOut(SyncMessage message, Session sender) {
+        long start = System.nanoTime();
+        try {
+            fanOutTo(message, sender);
+        } finally {
+            fanOuts.increment();
+            fanOutNanos.add(System.nanoTime() - start);
+        }
+    }
+
+    private void fanOutTo(SyncMessage message, Session sender) {
         String namespace = message.namespace();
         if (namespace.equals(SyncMessage.ALL_NAMESPACES)) {
             for (Map<String, Set<Subscriber>> topics : index.values()) {
@@ -415,9 +488,28 @@ final class DefaultSyncHub implements SyncHub {
 
     @Override
     public SyncCounters counters() {
+        long subscriptions = 0;
+        long largestQueue = 0;
+        for (Subscriber subscriber : sessions.values()) {
+            subscriptions += subscriber.topicCountHint();
+            largestQueue = Math.max(largestQueue, subscriber.queuedBytes());
+        }
+        long relayQueue;
+        try {
+            relayQueue = driver.queuedBytes();
+        } catch (RuntimeException e) {
+            relayQueue = 0;
+        }
         return new SyncCounters(published.sum(), relayed.sum(), received.sum(), delivered.sum(), dropped.sum(),
-                malformed.sum(), failures.count(SyncStage.SUBSCRIBE), failures.count(SyncStage.PUBLISH),
-                failures.count(SyncStage.DELIVERY), subscribed.get());
+                malformed.sum(), gaps.sum(), failures.count(SyncStage.SUBSCRIBE), failures.count(SyncStage.PUBLISH),
+                failures.count(SyncStage.DELIVERY), subscribed.get(), subscriptions, relayQueue, largestQueue,
+                fanOuts.sum(), fanOutNanos.sum(), monitor.probes.sum(), monitor.probeNanos.sum(),
+                monitor.probeFailures.sum());
+    }
+
+    @Override
+    public SyncHealth health() {
+        return monitor.health(watchdog.deadCause(), watchdog.stalled());
     }
 
     @Override
@@ -518,22 +610,47 @@ final class DefaultSyncHub implements SyncHub {
 
         @Override
         public void failure(SyncStage stage, Throwable cause) {
-            failures.failure(stage, DRIVER, cause);
+            failure(stage, DRIVER, cause);
         }
 
         @Override
         public void recovered(SyncStage stage) {
-            failures.recovered(stage, DRIVER);
+            recovered(stage, DRIVER);
         }
 
         @Override
         public void failure(SyncStage stage, String source, Throwable cause) {
+            if (stage == SyncStage.SUBSCRIBE && DRIVER.equals(source)) {
+                monitor.unsubscribed(cause);
+            }
             failures.failure(stage, source, cause);
         }
 
         @Override
         public void recovered(SyncStage stage, String source) {
+            if (stage == SyncStage.SUBSCRIBE && DRIVER.equals(source)) {
+                monitor.subscribed();
+            }
             failures.recovered(stage, source);
+        }
+
+        @Override
+        public String encode(SyncMessage message) {
+            if (BackplaneMonitor.isProbe(message)) {
+                return EnvelopeCodec.encodeProbe(instanceId, BackplaneMonitor.probeNumber(message));
+            }
+            return EnvelopeCodec.encode(instanceId, message, sequence.incrementAndGet());
+        }
+
+        @Override
+        public void tooLarge(String why) {
+            malformed(why);
+            long now = System.nanoTime();
+            long last = lastOversizedResync.get();
+            if (now - last >= 1_000_000_000L && lastOversizedResync.compareAndSet(last, now)) {
+                resyncSink(new SyncResync(instanceId, SyncResync.Reason.OVERSIZED_FRAME, Instant.now(),
+                        Instant.now(), null, 1));
+            }
         }
 
         @Override
@@ -558,19 +675,36 @@ final class DefaultSyncHub implements SyncHub {
 
         /** How this instance's own envelopes begin (the codec writes the id first): echoes skip the JSON parse. */
         private final String ownPrefix = "{\"id\":\"" + instanceId + "\",";
+        /** How this instance's own probes begin. */
+        private final String ownProbePrefix = ownPrefix + "\"probe\":";
 
         @Override
         public SyncMessage decode(String frame) {
             if (frame != null && frame.startsWith(ownPrefix)) {
+                if (frame.startsWith(ownProbePrefix)) {
+                    ownProbe(frame);
+                }
                 return null;
             }
-            var envelope = EnvelopeCodec.decode(frame, maxFrameBytes);
-            if (envelope.isEmpty()) {
+            var decoded = EnvelopeCodec.decode(frame, maxFrameBytes);
+            if (decoded.isEmpty()) {
                 malformed("not a SyncHub/crossws envelope: "
                         + (frame == null ? "null" : frame.length() > 120 ? frame.substring(0, 120) + "…" : frame));
                 return null;
             }
-            return envelope.get().id().equals(instanceId) ? null : envelope.get().message();
+            Envelope envelope = decoded.get();
+            if (envelope.isProbe() || envelope.id().equals(instanceId)) {
+                return null; // another instance's probe, or an own echo written differently
+            }
+            if (envelope.seq() >= 0) {
+                gapTracker.observe(envelope.id(), envelope.seq(), System.nanoTime());
+            }
+            return envelope.message();
+        }
+
+        private void ownProbe(String frame) {
+            EnvelopeCodec.decode(frame, maxFrameBytes).filter(Envelope::isProbe)
+                    .ifPresent(e -> monitor.probeReturned(e.probe(), System.nanoTime()));
         }
 
         @Override

@@ -48,6 +48,8 @@ final class Subscriber {
     private final DefaultSyncHub hub;
     /** Guarded by this. */
     private final Set<String> topics = new HashSet<>(4);
+    /** topics.size(), for lock-free reads by gauges. */
+    private volatile int topicsCount;
     /** Guarded by this (read without the lock only as a hint). */
     private volatile Phase phase = Phase.ACTIVE;
 
@@ -71,23 +73,33 @@ final class Subscriber {
 
     /** Adds {@code topic}; true if it was new. Only while active; caller holds the lock. */
     boolean addTopic(String topic) {
-        return phase == Phase.ACTIVE && topics.add(topic);
+        boolean added = phase == Phase.ACTIVE && topics.add(topic);
+        topicsCount = topics.size();
+        return added;
     }
 
     /** Removes {@code topic}; true if it was there. Caller holds the lock. */
     boolean removeTopic(String topic) {
-        return topics.remove(topic);
+        boolean removed = topics.remove(topic);
+        topicsCount = topics.size();
+        return removed;
     }
 
     /** Removes and returns all topics. Caller holds the lock. */
     String[] clearTopics() {
         String[] all = topics.toArray(new String[0]);
         topics.clear();
+        topicsCount = 0;
         return all;
     }
 
     int topicCount() {
         return topics.size();
+    }
+
+    /** The number of topics, read without the lock (for gauges: may be momentarily stale). */
+    int topicCountHint() {
+        return topicsCount;
     }
 
     Set<String> topicsSnapshot() {

@@ -3,6 +3,7 @@ package org.synchub.core;
 import org.synchub.SyncConfigurationException;
 import org.synchub.SyncFailure;
 import org.synchub.SyncHub;
+import org.synchub.SyncResync;
 import org.synchub.internal.Settings;
 import org.synchub.spi.SyncAdapter;
 import org.synchub.spi.SyncDriverContext;
@@ -48,6 +49,10 @@ public final class SyncHubBuilder {
     public static final String QUEUE_OVERFLOW = "synchub.queue.overflow";
     public static final String FRAME_MAX_BYTES = "synchub.frame.max-bytes";
     public static final String RELAY_MAX_BYTES = "synchub.relay.max-bytes";
+    public static final String PROBE_INTERVAL_MS = "synchub.probe.interval-ms";
+
+    /** Default self-probe interval: 5 s. */
+    public static final long DEFAULT_PROBE_INTERVAL_MS = 5_000;
 
     /** Default bound of one session's send queue: 1 MiB. */
     public static final long DEFAULT_QUEUE_MAX_BYTES = 1 << 20;
@@ -60,6 +65,8 @@ public final class SyncHubBuilder {
     int maxFrameBytes = SyncDriverContext.DEFAULT_MAX_FRAME_BYTES;
     long relayMaxBytes = SyncDriverContext.DEFAULT_RELAY_QUEUE_MAX_BYTES;
     long stallNanos = Watchdog.DEFAULT_STALL_NANOS;
+    long probeIntervalNanos = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(DEFAULT_PROBE_INTERVAL_MS);
+    Consumer<SyncResync> resyncSink;
 
     private SyncHubBuilder() {
     }
@@ -83,6 +90,32 @@ public final class SyncHubBuilder {
     /** Called once per failure incident instead of logging it; must not block. */
     public SyncHubBuilder onFailure(Consumer<SyncFailure> sink) {
         this.failureSink = sink;
+        return this;
+    }
+
+    /**
+     * Called when the relay may have lost messages (see {@link SyncResync}) instead of logging it; must not block.
+     *
+     * @param sink the callback, or null to log
+     * @return this
+     */
+    public SyncHubBuilder onResync(Consumer<SyncResync> sink) {
+        this.resyncSink = sink;
+        return this;
+    }
+
+    /**
+     * How often the hub sends a self-probe through its backplane ({@value #PROBE_INTERVAL_MS}); 0 turns it off.
+     *
+     * @param millis the interval in milliseconds, 0 or at least 100
+     * @return this
+     */
+    public SyncHubBuilder probeIntervalMillis(long millis) {
+        if (millis != 0 && (millis < 100 || millis > 3_600_000)) {
+            throw new SyncConfigurationException(PROBE_INTERVAL_MS,
+                    "must be 0 (off) or between 100 and 3600000 milliseconds, was " + millis);
+        }
+        this.probeIntervalNanos = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(millis);
         return this;
     }
 
@@ -131,6 +164,8 @@ public final class SyncHubBuilder {
         maxQueuedBytes(settings.longValue(QUEUE_MAX_BYTES, maxQueuedBytes));
         maxFrameBytes(settings.longValue(FRAME_MAX_BYTES, maxFrameBytes));
         relayMaxBytes(settings.longValue(RELAY_MAX_BYTES, relayMaxBytes));
+        probeIntervalMillis(settings.longValue(PROBE_INTERVAL_MS,
+                java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(probeIntervalNanos)));
         settings.optional(QUEUE_OVERFLOW).ifPresent(value -> overflow(switch (value.trim().toLowerCase(Locale.ROOT)) {
             case "close" -> OverflowPolicy.CLOSE;
             case "drop", "drop-newest" -> OverflowPolicy.DROP_NEWEST;

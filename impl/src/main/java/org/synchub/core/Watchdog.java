@@ -11,7 +11,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The hub's own thread: once a second it checks the driver loops that report their progress through a
- * {@link LoopWatch}, and every few seconds it runs the hub's sweep of closed sessions.
+ * {@link LoopWatch} and runs the hub's periodic work (self-probe, gap confirmation), and every few seconds it runs
+ * the hub's sweep of closed sessions.
  *
  * <p>A loop that has been busy with one unit of input for longer than the stall limit (a decoder that does not
  * terminate, a consumer that blocks) is reported once as {@code SUBSCRIBE} from source {@code "watchdog:<name>"},
@@ -27,15 +28,17 @@ final class Watchdog {
 
     private final FailureReporter failures;
     private final Runnable sweep;
+    private final java.util.function.LongConsumer tick;
     private final long stallNanos;
     private final List<Watch> watches = new CopyOnWriteArrayList<>();
     private final CountDownLatch closed = new CountDownLatch(1);
     private volatile Throwable deadCause;
     private Thread thread;
 
-    Watchdog(FailureReporter failures, Runnable sweep, long stallNanos) {
+    Watchdog(FailureReporter failures, Runnable sweep, java.util.function.LongConsumer tick, long stallNanos) {
         this.failures = failures;
         this.sweep = sweep;
+        this.tick = tick;
         this.stallNanos = stallNanos;
     }
 
@@ -53,6 +56,7 @@ final class Watchdog {
                 for (Watch watch : watches) {
                     watch.check(now);
                 }
+                tick.accept(now);
                 if (now - lastSweep >= SWEEP_INTERVAL_NANOS) {
                     lastSweep = now;
                     sweep.run();

@@ -146,7 +146,7 @@ public final class Inbound {
     }
 
     private void tooLarge(long bytes) {
-        context.malformed("a frame of " + bytes + " bytes exceeds " + limitKey + "=" + maxFrameBytes
+        context.tooLarge("a frame of " + bytes + " bytes exceeds " + limitKey + "=" + maxFrameBytes
                 + " and was dropped without being decoded; raise " + limitKey + " on this instance if messages "
                 + "that large are expected");
     }

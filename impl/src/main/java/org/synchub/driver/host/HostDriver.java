@@ -163,6 +163,16 @@ final class HostDriver implements SyncDriver {
     }
 
     @Override
+    public boolean reportsSubscription() {
+        return true;
+    }
+
+    @Override
+    public long queuedBytes() {
+        return pump.queuedBytes();
+    }
+
+    @Override
     public String toString() {
         return "host:" + channelDir;
     }
@@ -625,7 +635,7 @@ final class HostDriver implements SyncDriver {
                     long length = Integer.toUnsignedLong(header.getInt(0));
                     header.clear();
                     if (length > maxFrameBytes) {
-                        context.malformed("a frame of " + length + " bytes exceeds " + maxFrameKey
+                        context.tooLarge("a frame of " + length + " bytes exceeds " + maxFrameKey
                                 + "=" + maxFrameBytes + "; its connection was dropped (is the sender configured "
                                 + "with a larger limit, or not a SyncHub instance?)");
                         close();

@@ -293,6 +293,34 @@ final class PgsqlDriver implements SyncDriver {
     // ---------------------------------------------------------------- lifecycle
 
     @Override
+    public boolean echoes() {
+        return true; // the LISTEN connection hears this instance's own NOTIFYs
+    }
+
+    @Override
+    public boolean reportsSubscription() {
+        return true;
+    }
+
+    @Override
+    public long queuedBytes() {
+        return pump.queuedBytes();
+    }
+
+    /** Closes the LISTEN connection (on a short-lived thread: closing can block on a dead socket); the loop makes
+     * it again. */
+    @Override
+    public void resubscribe() {
+        Connection current;
+        synchronized (listenerLock) {
+            current = listenerConnection;
+        }
+        if (current != null && !closed.get()) {
+            context.newThread("synchub-pgsql-resubscribe", () -> Connections.closeQuietly(current)).start();
+        }
+    }
+
+    @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) {
             return;

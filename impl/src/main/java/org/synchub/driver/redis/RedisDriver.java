@@ -309,6 +309,31 @@ final class RedisDriver implements SyncDriver {
     }
 
     @Override
+    public boolean echoes() {
+        return true; // the SUBSCRIBE connection hears this instance's own PUBLISHes
+    }
+
+    @Override
+    public boolean reportsSubscription() {
+        return true;
+    }
+
+    @Override
+    public long queuedBytes() {
+        PublishPump<byte[]> p = pump;
+        return p == null ? 0 : p.queuedBytes();
+    }
+
+    /** Closes the SUBSCRIBE connection's socket; the loop makes it again. */
+    @Override
+    public void resubscribe() {
+        Jedis jedis = subscription;
+        if (jedis != null && !closed.get()) {
+            closeQuietly(jedis);
+        }
+    }
+
+    @Override
     public String toString() {
         return "redis:" + channel + " (" + source.describe() + ")";
     }

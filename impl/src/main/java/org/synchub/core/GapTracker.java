@@ -1,0 +1,111 @@
+package org.synchub.core;
+
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Finds lost relay messages from the per-sender sequence numbers envelopes carry. Each sender instance numbers its
+ * envelopes 1, 2, 3...; a receiver that sees a number skipped counts the missing ones as lost, once they have not
+ * arrived within a grace period (envelopes numbered on concurrent publishing threads may overtake one another).
+ * A sender's restart is not a gap: a restarted hub has a new instance id, so its numbers are tracked afresh. A sender
+ * not heard from for ten minutes is forgotten, and at most {@value #MAX_SENDERS} senders are tracked.
+ *
+ * <p>{@link #observe} is called by driver threads, {@link #confirm} by the watchdog; both are thread-safe.
+ */
+final class GapTracker {
+
+    static final int MAX_SENDERS = 4_096;
+    /** Missing numbers remembered per sender; a larger hole is counted as lost at once. */
+    static final int MAX_PENDING = 256;
+    static final long GRACE_NANOS = TimeUnit.SECONDS.toNanos(2);
+    static final long FORGET_NANOS = TimeUnit.MINUTES.toNanos(10);
+
+    /** Messages of one sender confirmed lost, and since when they were missing. */
+    record Loss(String sender, long messages, long sinceNanos) {
+    }
+
+    private final Map<String, Sender> senders = new ConcurrentHashMap<>();
+
+    /** What is known of one sender's numbering. Guarded by itself. */
+    private static final class Sender {
+        long highest;
+        long lastHeard;
+        /** missing number → when it was found missing. */
+        final TreeMap<Long, Long> missing = new TreeMap<>();
+        long lostAtOnce;
+        long lostAtOnceSince;
+    }
+
+    /** Notes envelope {@code seq} from {@code sender}, received at {@code now}. */
+    void observe(String sender, long seq, long now) {
+        if (seq < 0) {
+            return;
+        }
+        Sender s = senders.get(sender);
+        if (s == null) {
+            if (senders.size() >= MAX_SENDERS) {
+                return; // too many senders to track: no gap detection for new ones until old ones are forgotten
+            }
+            s = senders.computeIfAbsent(sender, k -> new Sender());
+        }
+        synchronized (s) {
+            s.lastHeard = now;
+            if (s.highest == 0) {
+                s.highest = seq; // the first envelope heard from a sender is the baseline
+                return;
+            }
+            if (seq > s.highest + 1) {
+                for (long m = s.highest + 1; m < seq; m++) {
+                    if (s.missing.size() < MAX_PENDING) {
+                        s.missing.put(m, now);
+                    } else {
+                        if (s.lostAtOnce == 0) {
+                            s.lostAtOnceSince = now;
+                        }
+                        s.lostAtOnce += seq - m;
+                        break;
+                    }
+                }
+                s.highest = seq;
+            } else if (seq == s.highest + 1) {
+                s.highest = seq;
+            } else {
+                s.missing.remove(seq); // a late one: not lost after all
+            }
+        }
+    }
+
+    /** The losses that are certain at {@code now}: numbers missing for longer than the grace period. */
+    List<Loss> confirm(long now) {
+        List<Loss> losses = new ArrayList<>();
+        for (Iterator<Map.Entry<String, Sender>> it = senders.entrySet().iterator(); it.hasNext(); ) {
+            Map.Entry<String, Sender> entry = it.next();
+            Sender s = entry.getValue();
+            synchronized (s) {
+                long lost = s.lostAtOnce;
+                long since = s.lostAtOnce > 0 ? s.lostAtOnceSince : Long.MAX_VALUE;
+                s.lostAtOnce = 0;
+                for (Iterator<Map.Entry<Long, Long>> m = s.missing.entrySet().iterator(); m.hasNext(); ) {
+                    Map.Entry<Long, Long> missing = m.next();
+                    if (now - missing.getValue() >= GRACE_NANOS) {
+                        lost++;
+                        since = Math.min(since, missing.getValue());
+                        m.remove();
+                    }
+                }
+                if (lost > 0) {
+                    losses.add(new Loss(entry.getKey(), lost, since));
+                }
+                if (now - s.lastHeard > FORGET_NANOS && s.missing.isEmpty()) {
+                    it.remove();
+                }
+            }
+        }
+        return losses;
+    }
+}
