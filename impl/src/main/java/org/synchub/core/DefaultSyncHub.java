@@ -84,7 +84,8 @@ final class DefaultSyncHub implements SyncHub {
         this.failures = new FailureReporter(instanceId, config.failureSink);
         this.resyncSink = config.resyncSink;
         this.monitor = new BackplaneMonitor(instanceId, failures, this::resync, config.probeIntervalNanos);
-        this.watchdog = new Watchdog(failures, this::sweep, this::tick, config.stallNanos);
+        this.watchdog = new Watchdog(failures, this::sweep, this::tick, config.stallNanos,
+                config.probeIntervalNanos > 0 ? config.probeIntervalNanos / 4_000_000 : Watchdog.MAX_CHECK_INTERVAL_MS);
         this.watchdog.start(newThread("synchub-watchdog-" + instanceId.substring(0, 8), watchdog::run));
         this.driver = openDriver(config);
         try {

@@ -22,7 +22,8 @@ import java.util.concurrent.TimeUnit;
  */
 final class Watchdog {
 
-    static final long CHECK_INTERVAL_MS = 1_000;
+    /** The longest pause between two checks. */
+    static final long MAX_CHECK_INTERVAL_MS = 1_000;
     static final long SWEEP_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(5);
     static final long DEFAULT_STALL_NANOS = TimeUnit.SECONDS.toNanos(10);
 
@@ -30,12 +31,19 @@ final class Watchdog {
     private final Runnable sweep;
     private final java.util.function.LongConsumer tick;
     private final long stallNanos;
+    private final long checkIntervalMs;
     private final List<Watch> watches = new CopyOnWriteArrayList<>();
     private final CountDownLatch closed = new CountDownLatch(1);
     private volatile Throwable deadCause;
     private Thread thread;
 
-    Watchdog(FailureReporter failures, Runnable sweep, java.util.function.LongConsumer tick, long stallNanos) {
+    /**
+     * @param checkIntervalMs how often to check (at most {@value #MAX_CHECK_INTERVAL_MS} ms), e.g. a quarter of the
+     *                        probe interval so that a lost probe is noticed on time
+     */
+    Watchdog(FailureReporter failures, Runnable sweep, java.util.function.LongConsumer tick, long stallNanos,
+             long checkIntervalMs) {
+        this.checkIntervalMs = Math.max(20, Math.min(MAX_CHECK_INTERVAL_MS, checkIntervalMs));
         this.failures = failures;
         this.sweep = sweep;
         this.tick = tick;
@@ -51,7 +59,7 @@ final class Watchdog {
     void run() {
         long lastSweep = System.nanoTime();
         try {
-            while (!closed.await(CHECK_INTERVAL_MS, TimeUnit.MILLISECONDS)) {
+            while (!closed.await(checkIntervalMs, TimeUnit.MILLISECONDS)) {
                 long now = System.nanoTime();
                 for (Watch watch : watches) {
                     watch.check(now);

@@ -30,7 +30,7 @@ import java.util.function.ToLongFunction;
  *
  * <p><b>Failure.</b> A batch that fails (the sender throws anything, even an {@link Error}) is reported as
  * {@code PUBLISH} (source {@code "driver"}) and released at once (lost: at-most-once relay), and the pump waits
- * before the next batch: 100 ms doubling to 2 s, with jitter, so that an unreachable backplane does not spin. The
+ * before the next batch: 100 ms doubling to 1 s, with jitter, so that an unreachable backplane does not spin. The
  * wait ends early when {@link #wake()} is called, which the driver does when its listener connection is made again,
  * so relay resumes as soon as the backplane is back.
  *

@@ -10,7 +10,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The one reconnect mechanism every built-in driver shares: runs a blocking listen session on a driver thread and,
- * whenever it ends or fails, starts it again after a bounded exponential backoff (100 ms doubling to 2 s, with
+ * whenever it ends or fails, starts it again after a bounded exponential backoff (100 ms doubling to 1 s, with
  * jitter), forever until {@link #close}.
  *
  * <p><b>Threading and blocking.</b> One loop thread (from {@link SyncDriverContext#newThread}) runs
@@ -41,7 +41,7 @@ public final class ReconnectLoop {
     }
 
     static final long INITIAL_DELAY_MS = 100;
-    static final long MAX_DELAY_MS = 2_000;
+    static final long MAX_DELAY_MS = 1_000;
 
     private final SyncDriverContext context;
     private final Listener listener;

@@ -160,6 +160,23 @@ public class RecordingContext implements SyncDriverContext {
         };
     }
 
+    private final AtomicLong sequence = new AtomicLong();
+
+    /**
+     * The sequence number the next {@link #encode} will write (tests size envelopes exactly with it).
+     *
+     * @return the next number
+     */
+    public long nextSequence() {
+        return sequence.get() + 1;
+    }
+
+    /** Numbers each envelope, as the hub does ({@link EnvelopeCodec#encode(String, SyncMessage, long)}). */
+    @Override
+    public String encode(SyncMessage message) {
+        return EnvelopeCodec.encode(instanceId(), message, sequence.incrementAndGet());
+    }
+
     @Override
     public SyncMessage decode(String frame) {
         var envelope = EnvelopeCodec.decode(frame, maxFrameBytes());

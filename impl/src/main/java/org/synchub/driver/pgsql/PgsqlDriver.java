@@ -64,7 +64,6 @@ final class PgsqlDriver implements SyncDriver {
     private final SyncDriverContext context;
     private final ReconnectLoop loop;
     private final PublishPump<String> pump;
-    private final AtomicLong sequence = new AtomicLong();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final Object listenerLock = new Object();
     private Connection listenerConnection;
@@ -209,7 +208,9 @@ final class PgsqlDriver implements SyncDriver {
             return;
         }
         try {
-            String envelope = EnvelopeCodec.encode(context.instanceId(), message, sequence.getAndIncrement());
+            // the hub's encoding numbers each envelope, which also keeps equal messages distinct (PostgreSQL folds
+            // identical payloads sent in one transaction)
+            String envelope = context.encode(message);
             int size = utf8Length(envelope);
             if (size >= PgsqlAdapter.MAX_PAYLOAD_BYTES) {
                 context.failure(SyncStage.PUBLISH, new SyncException("message on topic '" + message.topic()
@@ -223,11 +224,6 @@ final class PgsqlDriver implements SyncDriver {
             // encoding on the publishing thread (an OutOfMemoryError for a huge message, say) must not escape
             context.failure(SyncStage.PUBLISH, redaction.throwable(t));
         }
-    }
-
-    /** The sequence number the next publish will carry (tests size envelopes exactly with it). */
-    long nextSequence() {
-        return sequence.get();
     }
 
     private void send(List<String> batch) throws SQLException {

@@ -370,11 +370,11 @@ class PgsqlDriverTest {
         awaitRelay(a, b, TIMEOUT);
         PgsqlDriver driver = (PgsqlDriver) a.driver;
 
-        SyncMessage fits = sized(a, driver.nextSequence(), 7_999);
+        SyncMessage fits = sized(a, a.context.nextSequence(), 7_999);
         a.driver.publish(fits);
         assertEquals(fits, b.next());
 
-        SyncMessage tooLarge = sized(a, driver.nextSequence(), 8_000);
+        SyncMessage tooLarge = sized(a, a.context.nextSequence(), 8_000);
         a.driver.publish(tooLarge);
         Await.until(TIMEOUT, "the oversized message reported as PUBLISH", () -> a.context.failed(SyncStage.PUBLISH));
         String why = a.context.failures().stream().filter(f -> f.stage() == SyncStage.PUBLISH)
