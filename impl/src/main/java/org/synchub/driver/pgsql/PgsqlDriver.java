@@ -9,7 +9,6 @@ import org.synchub.internal.Inbound;
 import org.synchub.internal.PublishPump;
 import org.synchub.internal.ReconnectLoop;
 import org.synchub.internal.Redaction;
-import org.synchub.spi.EnvelopeCodec;
 import org.synchub.spi.SyncDriver;
 import org.synchub.spi.SyncDriverContext;
 
@@ -22,7 +21,6 @@ import java.sql.Statement;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 
@@ -64,7 +62,6 @@ final class PgsqlDriver implements SyncDriver {
     private final SyncDriverContext context;
     private final ReconnectLoop loop;
     private final PublishPump<String> pump;
-    private final AtomicLong sequence = new AtomicLong();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final Object listenerLock = new Object();
     private Connection listenerConnection;
@@ -209,7 +206,7 @@ final class PgsqlDriver implements SyncDriver {
             return;
         }
         try {
-            String envelope = EnvelopeCodec.encode(context.instanceId(), message, sequence.getAndIncrement());
+            String envelope = context.encode(message);
             int size = utf8Length(envelope);
             if (size >= PgsqlAdapter.MAX_PAYLOAD_BYTES) {
                 context.failure(SyncStage.PUBLISH, new SyncException("message on topic '" + message.topic()
@@ -223,11 +220,6 @@ final class PgsqlDriver implements SyncDriver {
             // encoding on the publishing thread (an OutOfMemoryError for a huge message, say) must not escape
             context.failure(SyncStage.PUBLISH, redaction.throwable(t));
         }
-    }
-
-    /** The sequence number the next publish will carry (tests size envelopes exactly with it). */
-    long nextSequence() {
-        return sequence.get();
     }
 
     private void send(List<String> batch) throws SQLException {

@@ -368,13 +368,12 @@ class PgsqlDriverTest {
         Node a = node(channel);
         Node b = node(channel);
         awaitRelay(a, b, TIMEOUT);
-        PgsqlDriver driver = (PgsqlDriver) a.driver;
 
-        SyncMessage fits = sized(a, driver.nextSequence(), 7_999);
+        SyncMessage fits = sized(a, 7_999);
         a.driver.publish(fits);
         assertEquals(fits, b.next());
 
-        SyncMessage tooLarge = sized(a, driver.nextSequence(), 8_000);
+        SyncMessage tooLarge = sized(a, 8_000);
         a.driver.publish(tooLarge);
         Await.until(TIMEOUT, "the oversized message reported as PUBLISH", () -> a.context.failed(SyncStage.PUBLISH));
         String why = a.context.failures().stream().filter(f -> f.stage() == SyncStage.PUBLISH)
@@ -383,16 +382,15 @@ class PgsqlDriverTest {
         assertNextIsMarker(a, b);
     }
 
-    /** A text message whose envelope (with sequence number {@code seq}) is exactly {@code bytes} of UTF-8. */
-    private static SyncMessage sized(Node node, long seq, int bytes) {
-        String id = node.context.instanceId();
-        int overhead = EnvelopeCodec.encode(id, SyncMessage.text("/n", "big", "é"), seq)
+    /** A text message whose envelope, as the node's context encodes it, is exactly {@code bytes} of UTF-8. */
+    private static SyncMessage sized(Node node, int bytes) {
+        int overhead = node.context.encode(SyncMessage.text("/n", "big", "é"))
                 .getBytes(StandardCharsets.UTF_8).length - 2;
         // multibyte text, so that the limit is checked in bytes, not characters
         int payload = bytes - overhead;
         String text = "é".repeat(payload / 2) + "x".repeat(payload % 2);
         SyncMessage m = SyncMessage.text("/n", "big", text);
-        assertEquals(bytes, EnvelopeCodec.encode(id, m, seq).getBytes(StandardCharsets.UTF_8).length);
+        assertEquals(bytes, node.context.encode(m).getBytes(StandardCharsets.UTF_8).length);
         return m;
     }
 
