@@ -1,5 +1,7 @@
 package org.synchub.core;
 
+import org.synchub.SyncNamespace;
+
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.CloseReason.CloseCodes;
 import jakarta.websocket.Session;
@@ -284,7 +286,7 @@ final class DefaultSyncHub implements SyncHub {
     private String namespaceOf(Session session) {
         Object property = session.getUserProperties().get(NAMESPACE_PROPERTY);
         if (property == null) {
-            return NamespacePath.of(session);
+            return SyncNamespace.of(session);
         }
         if (!(property instanceof String namespace) || namespace.isEmpty()) {
             throw new IllegalArgumentException("session " + session.getId() + ": the user property "

@@ -1,5 +1,8 @@
 package org.synchub.core;
 
+import org.synchub.SyncHub;
+import org.synchub.SyncNamespace;
+
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.websocket.OnOpen;
@@ -27,22 +30,21 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 /**
  * On a real Tyrus server, real JDK WebSocket clients connect to room paths with escapes; the namespace
- * {@link NamespacePath#of(Session)} derives from the container's session must be the one Node.js (crossws) derives
+ * {@link SyncNamespace#of(Session)} derives from the container's session must be the one Node.js (crossws) derives
  * for the same request target, as recorded in {@code namespace/vectors.json}.
  */
-class NamespacePathTyrusTest {
+class SyncNamespaceTyrusTest {
 
-    /** Keeps the handshake request's URI (what a configurator sees) for the endpoint. */
-    public static class HandshakeRecorder extends ServerEndpointConfig.Configurator {
+    /** SyncHub's exact-namespace configurator, also keeping the handshake request's URI for the report. */
+    public static class HandshakeRecorder extends SyncNamespace.Configurator {
         @Override
         public void modifyHandshake(ServerEndpointConfig config, HandshakeRequest request, HandshakeResponse response) {
+            super.modifyHandshake(config, request, response);
             config.getUserProperties().put(HANDSHAKE_URI, String.valueOf(request.getRequestURI()));
-            config.getUserProperties().put(HANDSHAKE_NAMESPACE, NamespacePath.of(request));
         }
     }
 
     private static final String HANDSHAKE_URI = "test.handshake-uri";
-    private static final String HANDSHAKE_NAMESPACE = "test.handshake-namespace";
 
     /** Sends the connecting session what the container reports and the namespace derived from it. */
     @ServerEndpoint(value = "/chat/{room}", configurator = HandshakeRecorder.class)
@@ -55,8 +57,8 @@ class NamespacePathTyrusTest {
                     .add("requestUri", String.valueOf(uri))
                     .add("rawPath", String.valueOf(uri == null ? null : uri.getRawPath()))
                     .add("path", String.valueOf(uri == null ? null : uri.getPath()))
-                    .add("namespace", NamespacePath.of(session))
-                    .add("handshakeNamespace", (String) session.getUserProperties().get(HANDSHAKE_NAMESPACE))
+                    .add("namespace", SyncNamespace.of(session))
+                    .add("handshakeNamespace", (String) session.getUserProperties().get(SyncHub.NAMESPACE_PROPERTY))
                     .build().toString());
         }
     }
@@ -68,7 +70,7 @@ class NamespacePathTyrusTest {
     static void start() throws Exception {
         server = TyrusServer.start(RecordingEndpoint.class);
         node = new HashMap<>();
-        try (InputStream in = NamespacePathTyrusTest.class.getResourceAsStream("/namespace/vectors.json")) {
+        try (InputStream in = SyncNamespaceTyrusTest.class.getResourceAsStream("/namespace/vectors.json")) {
             for (JsonObject v : Json.createReader(in).readObject().getJsonArray("fixed").getValuesAs(JsonObject.class)) {
                 node.put(v.getString("target"), v.getString("pathname"));
             }
@@ -102,7 +104,7 @@ class NamespacePathTyrusTest {
      * from {@code %C3%A9}; the handshake request still holds the raw target, and its namespace is Node's.
      */
     @Test
-    void theHandshakeRequestGivesNodesNamespaceWhereTheSessionCannot() throws Exception {
+    void theConfiguratorGivesEachSessionNodesNamespaceWhereTheSessionsUriCannot() throws Exception {
         for (String target : new String[] {"/chat/a%2Fb", "/chat/a%2fb", "/chat/caf%c3%a9", "/chat/caf%C3%a9",
                 "/chat/my%20room", "/chat/caf%C3%A9", "/chat/%F0%9F%98%80", "/chat/%25"}) {
             JsonObject seen = connect(target);

@@ -1,7 +1,9 @@
-package org.synchub.core;
+package org.synchub;
 
 import jakarta.websocket.Session;
+import jakarta.websocket.HandshakeResponse;
 import jakarta.websocket.server.HandshakeRequest;
+import jakarta.websocket.server.ServerEndpointConfig;
 
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -40,11 +42,39 @@ import java.util.Objects;
  *
  * <p>Stateless; every method is thread-safe, never blocks.
  */
-final class NamespacePath {
+public final class SyncNamespace {
 
     private static final HexFormat HEX = HexFormat.of().withUpperCase();
 
-    private NamespacePath() {
+    private SyncNamespace() {
+    }
+
+    /**
+     * An endpoint configurator that gives each session its exact crossws namespace, computed from the raw handshake
+     * request ({@link #of(HandshakeRequest)}) and put under {@link SyncHub#NAMESPACE_PROPERTY} (Jakarta WebSocket
+     * 2.1 copies the configuration's user properties into each session's). Use it where rooms may contain escapes
+     * that a container decodes in the session's URI ({@code %2F}, lowercase escapes; Tyrus, hence Payara and
+     * GlassFish, does):
+     *
+     * <pre>
+     * &#64;ServerEndpoint(value = "/chat/{room}", configurator = SyncNamespace.Configurator.class)
+     * </pre>
+     *
+     * Without it the hub derives the namespace from the session ({@link #of(Session)}), which is exact for spaces
+     * and non-ASCII on every container tested and for everything on Undertow (WildFly). Subclass it to combine it
+     * with a configurator of your own (call {@code super.modifyHandshake}).
+     */
+    public static class Configurator extends ServerEndpointConfig.Configurator {
+
+        /** Creates the configurator (containers instantiate it). */
+        public Configurator() {
+        }
+
+        @Override
+        public void modifyHandshake(ServerEndpointConfig config, HandshakeRequest request, HandshakeResponse response) {
+            super.modifyHandshake(config, request, response);
+            config.getUserProperties().put(SyncHub.NAMESPACE_PROPERTY, of(request));
+        }
     }
 
     /**
@@ -54,12 +84,12 @@ final class NamespacePath {
      * {@code /}). A decoded non-ASCII character is percent-encoded again as UTF-8 with uppercase hex, which is what
      * browsers and the JDK client send, so spaces and non-ASCII rooms come out right; escapes the container decoded
      * into ASCII ({@code %2F}, {@code %41}) or lowercase escapes cannot be recovered from a session: use
-     * {@link #of(HandshakeRequest)} where exactness matters.
+     * {@link Configurator} where exactness matters.
      *
      * @param session an open or opening session
      * @return the namespace, never null; {@code "/"} when the session has no request URI
      */
-    static String of(Session session) {
+    public static String of(Session session) {
         return of(session.getRequestURI());
     }
 
@@ -72,7 +102,7 @@ final class NamespacePath {
      * @param request the handshake request, as a {@code ServerEndpointConfig.Configurator} sees it
      * @return the namespace, never null; {@code "/"} when the request has no URI
      */
-    static String of(HandshakeRequest request) {
+    public static String of(HandshakeRequest request) {
         return of(request.getRequestURI());
     }
 
@@ -97,7 +127,7 @@ final class NamespacePath {
      * @return the pathname, never empty; starts with {@code /}
      * @throws NullPointerException if {@code target} is null
      */
-    static String pathname(String target) {
+    public static String pathname(String target) {
         Objects.requireNonNull(target, "target (a raw request target such as \"/chat/room\") must not be null");
         String input = withoutTabsAndNewlines(stripTrailingControlsAndSpaces(target));
         int length = input.length();

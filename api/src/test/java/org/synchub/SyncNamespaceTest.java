@@ -1,4 +1,4 @@
-package org.synchub.core;
+package org.synchub;
 
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
@@ -15,14 +15,14 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * {@link NamespacePath#pathname(String)} computes what Node.js computes: the expected values in
+ * {@link SyncNamespace#pathname(String)} computes what Node.js computes: the expected values in
  * {@code namespace/vectors.json} were produced by real Node.js running {@code namespace/gen-vectors.mjs}
  * ({@code new URL("http://h" + target).pathname}, as crossws derives a namespace). CI needs no Node.
  */
-class NamespacePathTest {
+class SyncNamespaceTest {
 
     private static JsonObject vectors() throws Exception {
-        try (InputStream in = NamespacePathTest.class.getResourceAsStream("/namespace/vectors.json")) {
+        try (InputStream in = SyncNamespaceTest.class.getResourceAsStream("/namespace/vectors.json")) {
             assertTrue(in != null, "test resource namespace/vectors.json is missing");
             return Json.createReader(in).readObject();
         }
@@ -34,7 +34,7 @@ class NamespacePathTest {
         assertTrue(fixed.size() > 100, "vectors.json holds the hand-picked targets");
         for (JsonObject v : fixed) {
             String target = v.getString("target");
-            assertEquals(v.getString("pathname"), NamespacePath.pathname(target), "target " + show(target));
+            assertEquals(v.getString("pathname"), SyncNamespace.pathname(target), "target " + show(target));
         }
     }
 
@@ -45,7 +45,7 @@ class NamespacePathTest {
         assertEquals(2000, random.size(), "vectors.json holds the seeded random targets");
         for (int i = 0; i < random.size(); i++) {
             String target = random.get(i).getString("target");
-            assertEquals(random.get(i).getString("pathname"), NamespacePath.pathname(target),
+            assertEquals(random.get(i).getString("pathname"), SyncNamespace.pathname(target),
                     "random target #" + i + " (gen-vectors.mjs seed " + all.getInt("seed") + "): " + show(target));
         }
     }
@@ -68,18 +68,18 @@ class NamespacePathTest {
                 target.append(soup[random.nextInt(soup.length)]);
             }
             String path = target.toString();
-            String once = NamespacePath.pathname(path);
+            String once = SyncNamespace.pathname(path);
             String context = "seed " + seed + ", path " + show(path);
             assertTrue(once.startsWith("/"), context);
             assertFalse(once.chars().anyMatch(c -> c <= 0x20 || c > 0x7E), "only printable ASCII: " + context);
-            assertEquals(once, NamespacePath.pathname(once), "idempotent: " + context);
-            assertEquals(once, NamespacePath.pathname(encodeNonAscii(path)), "decoded non-ASCII: " + context);
+            assertEquals(once, SyncNamespace.pathname(once), "idempotent: " + context);
+            assertEquals(once, SyncNamespace.pathname(encodeNonAscii(path)), "decoded non-ASCII: " + context);
         }
     }
 
     @Test
     void aNullTargetIsRejectedWithAMessage() {
-        NullPointerException e = assertThrows(NullPointerException.class, () -> NamespacePath.pathname(null));
+        NullPointerException e = assertThrows(NullPointerException.class, () -> SyncNamespace.pathname(null));
         assertTrue(e.getMessage().contains("target"), e.getMessage());
     }
 
