@@ -1,32 +1,60 @@
 // SyncHub chat page: plain JavaScript, no build step.
-// Frames from the server are JSON: {"type":"hello","instance","hub","room"} once on connect, then
-// {"type":"message","from","via","text"} for each line another member sent (on this or another instance).
+// Frames from the server are JSON: {"type":"hello","instance","hub","room"} once on connect (and "name", the name
+// the server gave this member, if the server sends it), then {"type":"message","from","via","text"} for each line
+// another member sent (on this or another instance).
+// When the connection drops, the page says so in plain words and reconnects by itself: the first retry after about
+// 0.5 s, then each wait doubles up to 10 s, with random jitter so that many pages do not retry in step.
 (function () {
   'use strict';
   var $ = function (id) { return document.getElementById(id); };
-  var socket = null;
-  var myInstance = '?';
+  var FIRST_DELAY_MS = 500;
+  var MAX_DELAY_MS = 10000;
+
+  var socket = null;      // the current WebSocket, or null
+  var room = null;        // the room joined (null before the first Join)
+  var name = '';          // the name typed at Join ('' lets the server pick one)
+  var myName = '';        // the name the server knows us by, if it said so
+  var myInstance = null;  // the instance label of the current (or last) connection
+  var attempt = 0;        // reconnect attempts since the connection was lost (0 while connected)
+  var retryTimer = null;
+  var lost = false;       // the connection was lost and is not back yet
 
   function base() {
     // The directory this page was served from, e.g. "/chat/": the endpoint is at <base>chat/<room>.
     return location.pathname.replace(/[^\/]*$/, '');
   }
 
+  /** A hue (0..359) for an instance label, so that each instance's badge has a colour of its own. */
+  function hue(label) {
+    var h = 0;
+    for (var i = 0; i < label.length; i++) {
+      h = (h * 31 + label.charCodeAt(i)) % 360;
+    }
+    return h;
+  }
+
+  function badge(label) {
+    var b = document.createElement('span');
+    b.className = 'badge';
+    b.textContent = label;
+    b.title = 'server instance ' + label;
+    b.style.setProperty('--hue', hue(label));
+    return b;
+  }
+
   function add(kind, via, from, text) {
     var li = document.createElement('li');
     li.className = kind;
     if (via) {
-      var badge = document.createElement('span');
-      badge.className = 'via';
-      badge.textContent = via;
-      badge.title = 'came through server instance ' + via;
-      li.appendChild(badge);
+      var b = badge(via);
+      b.title = 'came through server instance ' + via;
+      li.appendChild(b);
       li.dataset.via = via;
     }
     if (from) {
       var who = document.createElement('span');
       who.className = 'from';
-      who.textContent = from + ':';
+      who.textContent = from;
       li.appendChild(who);
     }
     var body = document.createElement('span');
@@ -38,45 +66,133 @@
     list.scrollTop = list.scrollHeight;
   }
 
-  function setConnected(connected, label) {
+  /** Sets the status line: state is 'idle', 'connecting', 'connected' or 'lost'; parts are strings or nodes. */
+  function status(state, parts) {
+    var line = $('status');
+    line.className = 'status ' + state;
+    line.dataset.state = state;
+    line.textContent = '';
+    parts.forEach(function (part) {
+      line.appendChild(typeof part === 'string' ? document.createTextNode(part) : part);
+    });
+    var connected = state === 'connected';
     $('text').disabled = !connected;
     $('send').disabled = !connected;
-    $('status').textContent = label;
-    $('status').className = connected ? 'status connected' : 'status';
+    $('retry').hidden = state !== 'lost';
   }
 
-  function join(event) {
-    event.preventDefault();
-    var room = $('room').value.trim() || 'lobby';
-    var name = $('name').value.trim();
-    if (socket) {
-      socket.onclose = null;
-      socket.close(1000, 'changing room');
+  /** Plain words for a WebSocket close code. */
+  function why(code) {
+    switch (code) {
+      case 1001: return 'the server is shutting down or restarting';
+      case 1006: return 'the connection dropped (the server stopped or the network failed)';
+      case 1008: return 'the server refused the connection';
+      case 1009: return 'the last message was too long for the server';
+      case 1011: return 'the server ran into an error';
+      case 1012: return 'the server is restarting';
+      case 1013: return 'the server is too busy right now';
+      default: return 'the connection closed';
     }
-    $('messages').textContent = '';
-    var url = (location.protocol === 'https:' ? 'wss://' : 'ws://') + location.host + base() + 'chat/'
+  }
+
+  function url() {
+    return (location.protocol === 'https:' ? 'wss://' : 'ws://') + location.host + base() + 'chat/'
         + encodeURIComponent(room) + (name ? '?name=' + encodeURIComponent(name) : '');
-    var ws = new WebSocket(url);
+  }
+
+  function connect() {
+    retryTimer = null;
+    var ws = new WebSocket(url());
     socket = ws;
-    setConnected(false, 'connecting to room ' + room + '...');
+    if (attempt > 0) {
+      status('lost', ['Connection lost' + (myInstance ? ' to instance ' + myInstance : '') + '. Reconnecting to room "'
+          + room + '" (attempt ' + attempt + ')...']);
+    } else {
+      status('connecting', ['Connecting to room "' + room + '"...']);
+    }
     ws.onmessage = function (e) {
+      if (socket !== ws) {
+        return;
+      }
       var m;
       try { m = JSON.parse(e.data); } catch (ignored) { return; }
       if (m.type === 'hello') {
         myInstance = m.instance;
+        myName = m.name || name;
         $('instance').textContent = m.instance;
-        setConnected(true, 'in room "' + m.room + '" on instance ' + m.instance);
-        add('system', null, null, 'joined room ' + m.room + ' on instance ' + m.instance);
+        status('connected', ['Connected to instance ', badge(m.instance), ' in room "' + m.room + '"'
+            + (myName ? ' as ' + myName : '')]);
+        add('system', null, null, (lost ? 'Reconnected' : 'Joined room "' + m.room + '"') + ' on instance '
+            + m.instance + (lost && attempt > 1 ? ' after ' + attempt + ' attempts.' : '.'));
+        lost = false;
+        attempt = 0;
       } else if (m.type === 'message') {
         add('message', m.via, m.from, m.text);
       }
     };
     ws.onclose = function (e) {
-      if (socket === ws) {
-        setConnected(false, 'disconnected (' + e.code + ')');
-        add('system', null, null, 'disconnected, code ' + e.code);
+      if (socket !== ws) {
+        return; // replaced by a newer connection (room change)
       }
+      socket = null;
+      if (!lost) {
+        lost = true;
+        add('system lost', null, null, 'Lost the connection' + (myInstance ? ' to instance ' + myInstance : '')
+            + ': ' + why(e.code) + ' (code ' + e.code + '). Reconnecting automatically...');
+      }
+      retry(e.code);
     };
+  }
+
+  /** Schedules the next attempt: 0.5 s doubling to 10 s, each wait between 50 % and 100 % of that (jitter). */
+  function retry(code) {
+    attempt++;
+    var ceiling = Math.min(MAX_DELAY_MS, FIRST_DELAY_MS * Math.pow(2, attempt - 1));
+    var delay = Math.round(ceiling * (0.5 + Math.random() * 0.5));
+    var due = Date.now() + delay;
+    var countdown = document.createElement('span');
+    countdown.className = 'countdown';
+    function tick() {
+      countdown.textContent = Math.max(0, (due - Date.now()) / 1000).toFixed(1) + ' s';
+    }
+    tick();
+    status('lost', ['Connection lost' + (myInstance ? ' to instance ' + myInstance : '') + ': ' + why(code)
+        + '. Reconnecting (attempt ' + attempt + ') in ', countdown, '...']);
+    var ticker = setInterval(function () {
+      if (retryTimer === null) { clearInterval(ticker); return; }
+      tick();
+    }, 100);
+    retryTimer = setTimeout(function () { clearInterval(ticker); connect(); }, delay);
+  }
+
+  function stopRetrying() {
+    if (retryTimer !== null) {
+      clearTimeout(retryTimer);
+      retryTimer = null;
+    }
+  }
+
+  function join(event) {
+    event.preventDefault();
+    stopRetrying();
+    room = $('room').value.trim() || 'lobby';
+    name = $('name').value.trim();
+    if (socket) {
+      var old = socket;
+      socket = null;
+      old.close(1000, 'changing room');
+    }
+    lost = false;
+    attempt = 0;
+    $('messages').textContent = '';
+    connect();
+  }
+
+  function retryNow() {
+    if (retryTimer !== null) {
+      stopRetrying();
+      connect();
+    }
   }
 
   function send(event) {
@@ -86,13 +202,15 @@
       return;
     }
     socket.send(text);
-    add('own', myInstance, 'you', text);
+    add('own', myInstance, (myName || 'you') + (myName ? ' (you)' : ''), text);
     $('text').value = '';
     $('text').focus();
   }
 
   $('join-form').addEventListener('submit', join);
   $('send-form').addEventListener('submit', send);
+  $('retry').addEventListener('click', retryNow);
+  status('idle', ['Not connected: choose a room and press Join.']);
   fetch(base() + 'info', { cache: 'no-store' }).then(function (r) { return r.json(); }).then(function (info) {
     $('instance').textContent = info.instance;
     $('driver').textContent = info.driver;

@@ -1,6 +1,7 @@
 package org.synchub.example;
 
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -32,7 +33,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The chat page in a real browser: headless Chromium (Debian's {@code chromium} and {@code chromium-driver}) driven
  * over WebDriver opens one window on each of two WildFly instances that share a backplane, joins the same room in
- * both, types a line in the first and waits for it in the second, labelled with the first instance. Screenshots go
+ * both, types a line in the first and waits for it in the second, labelled with the first instance; and restarts
+ * one instance under its page, which must say it lost the connection, reconnect by itself and relay again. Screenshots go
  * to {@code target/browser/}. Without Chromium the test fails when {@code CI=true} and is skipped otherwise.
  */
 class BrowserIT {
@@ -67,7 +69,10 @@ class BrowserIT {
         ChromeOptions options = new ChromeOptions();
         options.setBinary(CHROMIUM.toFile());
         options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                "--disable-component-update", "--disable-sync", "--no-first-run", "--window-size=1100,900");
+                "--disable-component-update", "--disable-sync", "--no-first-run", "--window-size=1100,900",
+                // Both windows must run their timers (the page's reconnect backoff) at full speed.
+                "--disable-background-timer-throttling", "--disable-backgrounding-occluded-windows",
+                "--disable-renderer-backgrounding");
         browser = new ChromeDriver(service, options);
     }
 
@@ -77,15 +82,31 @@ class BrowserIT {
                 dir == null ? null : () -> WildFlyServer.deleteTree(dir));
     }
 
+    /**
+     * Leaves one blank window, so that no page of a test stays connected into the next one. (The servers' session
+     * counts are not awaited back to 0 here: after a page navigates away WildFly may keep counting its session for
+     * a while, so each test counts the sessions its own pages add.)
+     */
+    @AfterEach
+    void closePages() {
+        List<String> windows = List.copyOf(browser.getWindowHandles());
+        for (String window : windows.subList(1, windows.size())) {
+            browser.switchTo().window(window).close();
+        }
+        browser.switchTo().window(windows.get(0)).get("about:blank");
+    }
+
     @Test
     void aLineTypedOnOneInstanceAppearsOnTheOtherLabelledWithItsInstance() throws Exception {
         String room = "browser-" + UUID.randomUUID().toString().substring(0, 8);
         String first = browser.getWindowHandle();
-        joinRoom(one, "alice", room);
+        int onOne = ChatClusterContract.sessions(one);
+        int onTwo = ChatClusterContract.sessions(two);
+        joinRoom(one, "alice", room, "node-1");
         String second = browser.switchTo().newWindow(WindowType.WINDOW).getWindowHandle();
-        joinRoom(two, "bob", room);
-        ChatClusterContract.awaitSubscribed(one, 1);
-        ChatClusterContract.awaitSubscribed(two, 1);
+        joinRoom(two, "bob", room, "node-2");
+        ChatClusterContract.awaitSubscribed(one, onOne + 1);
+        ChatClusterContract.awaitSubscribed(two, onTwo + 1);
 
         browser.switchTo().window(first);
         String line = "hello from the browser " + UUID.randomUUID();
@@ -93,6 +114,7 @@ class BrowserIT {
         browser.findElement(By.id("send")).click();
         WebElement own = new WebDriverWait(browser, WAIT).until(d -> lastMessage(d, "own"));
         assertTrue(own.getText().contains(line), "the sender's page shows its own line: " + own.getText());
+        assertTrue(own.getText().contains("alice"), "the sender's own line shows her name: " + own.getText());
         screenshot("sender");
 
         browser.switchTo().window(second);
@@ -104,15 +126,68 @@ class BrowserIT {
         assertEquals(0, browser.findElements(By.cssSelector("#messages li.own")).size(), "bob typed nothing");
     }
 
-    private void joinRoom(AppServer server, String name, String room) {
+    @Test
+    void aPageWhoseServerRestartsSaysSoThenReconnectsByItselfAndItsLinesCrossAgain() throws Exception {
+        String room = "restart-" + UUID.randomUUID().toString().substring(0, 8);
+        String first = browser.getWindowHandle();
+        int onTwo = ChatClusterContract.sessions(two);
+        joinRoom(one, "carol", room, "node-1");
+        String second = browser.switchTo().newWindow(WindowType.WINDOW).getWindowHandle();
+        joinRoom(two, "dave", room, "node-2");
+        ChatClusterContract.awaitSubscribed(two, onTwo + 1);
+
+        int port = one.httpPort();
+        one.close();
+        browser.switchTo().window(first);
+        WebElement lost = new WebDriverWait(browser, WAIT).until(d -> lastMessage(d, "lost"));
+        assertTrue(lost.getText().contains("Lost the connection to instance node-1"), lost.getText());
+        new WebDriverWait(browser, WAIT).until(d -> "lost".equals(state(d)));
+        String retrying = browser.findElement(By.id("status")).getText();
+        assertTrue(retrying.contains("node-1") && retrying.contains("attempt"), "status while retrying: " + retrying);
+        screenshot("connection-lost");
+
+        one.preferPort(port);
+        one.start();
+        assertEquals(port, one.httpPort(), "restarted on the same port, as a restarted server would be");
+        new WebDriverWait(browser, WAIT).until(d -> "connected".equals(state(d)));
+        assertTrue(browser.findElement(By.id("status")).getText().contains("node-1"));
+        WebElement back = lastMessage(browser, "system");
+        assertTrue(back != null && back.getText().startsWith("Reconnected on instance node-1"),
+                "the page says it is back: " + (back == null ? null : back.getText()));
+        screenshot("reconnected");
+        ChatClusterContract.awaitSubscribed(one, 1); // the restarted instance has only the page's session
+        // The restarted instance is on the backplane again (the probes' sessions come and go; the pages' stay).
+        ChatClusterContract.awaitLinked(one, two, 1, onTwo + 1);
+
+        String line = "after the restart " + UUID.randomUUID();
+        browser.findElement(By.id("text")).sendKeys(line);
+        browser.findElement(By.id("send")).click();
+        browser.switchTo().window(second);
+        WebElement received = new WebDriverWait(browser, WAIT).until(d -> {
+            WebElement last = lastMessage(d, "message");
+            return last != null && last.getText().contains(line) ? last : null;
+        });
+        assertTrue(received.getText().contains("carol"), received.getText());
+        assertEquals("node-1", received.getAttribute("data-via"));
+        assertEquals("connected", state(browser), "the other instance's page never lost its connection");
+    }
+
+    /** The status line's state: idle, connecting, connected or lost. */
+    private static String state(WebDriver driver) {
+        return driver.findElement(By.id("status")).getAttribute("data-state");
+    }
+
+    private void joinRoom(AppServer server, String name, String room, String instance) {
         browser.get(server.baseUri().toString());
         browser.findElement(By.id("name")).sendKeys(name);
         WebElement roomField = browser.findElement(By.id("room"));
         roomField.clear();
         roomField.sendKeys(room);
         browser.findElement(By.id("join")).click();
-        new WebDriverWait(browser, WAIT).until(d -> d.findElement(By.id("status")).getAttribute("class")
-                .contains("connected"));
+        new WebDriverWait(browser, WAIT).until(d -> "connected".equals(state(d)));
+        String status = browser.findElement(By.id("status")).getText();
+        assertTrue(status.contains("Connected to instance " + instance) && status.contains(room)
+                && status.contains(name), "the status line says where the page is connected: " + status);
     }
 
     private static WebElement lastMessage(WebDriver driver, String kind) {

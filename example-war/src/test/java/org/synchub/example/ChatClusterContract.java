@@ -300,14 +300,21 @@ abstract class ChatClusterContract {
 
     /** Waits until a message published on each instance reaches a client on the other (backplane subscribed). */
     static void awaitLinked(AppServer one, AppServer two) throws Exception {
+        awaitLinked(one, two, 0, 0);
+    }
+
+    /**
+     * As {@link #awaitLinked(AppServer, AppServer)}, when other sessions stay subscribed: afterwards the servers are
+     * back to {@code othersOnOne} and {@code othersOnTwo} subscribed sessions.
+     */
+    static void awaitLinked(AppServer one, AppServer two, int othersOnOne, int othersOnTwo) throws Exception {
         String room = "link-" + UUID.randomUUID();
         try (ChatClient a = ChatClient.join(one, room, "link-a"); ChatClient b = ChatClient.join(two, room, "link-b")) {
             awaitReceives(a, b);
             awaitReceives(b, a);
         }
-        for (AppServer server : List.of(one, two)) {
-            Await.until(DEADLINE, server.name() + " has no subscribed sessions left", () -> sessions(server) == 0);
-        }
+        awaitSubscribed(one, othersOnOne);
+        awaitSubscribed(two, othersOnTwo);
     }
 
     private static void awaitReceives(ChatClient from, ChatClient to) throws Exception {

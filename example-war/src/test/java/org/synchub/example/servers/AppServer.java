@@ -42,6 +42,10 @@ public abstract class AppServer implements AutoCloseable {
     protected final Map<String, String> env = new LinkedHashMap<>();
     /** The running process (guarded by this; null when not running). */
     protected Process process;
+    /** Completed once the last started process has been stopped by {@link #close()} (guarded by this). */
+    private CompletableFuture<Void> stopped;
+    /** Set by {@link #startAll} when another server failed: this one must not (go on) start(ing). */
+    private volatile boolean abandoned;
     protected int httpPort;
     /** The HTTP port to use if it is free (0: any free port). */
     protected int preferredPort;
@@ -70,22 +74,39 @@ public abstract class AppServer implements AutoCloseable {
         return this;
     }
 
-    /** Starts several servers at once (in parallel) and waits until all are ready; on failure stops them all. */
+    /**
+     * Starts several servers at once (in parallel) and waits until all are ready. As soon as one fails, all are
+     * stopped (those still starting notice within a poll interval) and its failure is thrown, typically a
+     * {@link ServerStartException}; blocks until then.
+     *
+     * @param servers the servers to start (not started yet)
+     * @throws IOException if a server's work directory or process could not be set up
+     */
     public static void startAll(AppServer... servers) throws IOException {
+        CompletableFuture<Void> firstFailure = new CompletableFuture<>();
         var starts = Arrays.stream(servers).map(server -> CompletableFuture.runAsync(() -> {
             try {
                 server.start();
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
+        }).whenComplete((done, failure) -> {
+            if (failure != null) {
+                firstFailure.completeExceptionally(failure);
+            }
         })).toList();
         try {
-            CompletableFuture.allOf(starts.toArray(new CompletableFuture[0])).join();
+            CompletableFuture.anyOf(CompletableFuture.allOf(starts.toArray(new CompletableFuture[0])), firstFailure)
+                    .join();
         } catch (CompletionException e) {
             for (AppServer server : servers) {
+                server.abandoned = true; // one still setting up must not start its process after this
                 server.close();
             }
             Throwable cause = e.getCause();
+            if (cause instanceof CompletionException nested && nested.getCause() != null) {
+                cause = nested.getCause();
+            }
             if (cause instanceof UncheckedIOException io) {
                 throw io.getCause();
             }
@@ -96,7 +117,14 @@ public abstract class AppServer implements AutoCloseable {
         }
     }
 
-    /** Starts the server with the WAR deployed and waits until the chat page answers. */
+    /**
+     * Starts the server with the WAR deployed and waits until the chat page answers (at most
+     * {@link #START_TIMEOUT}). Fails with a {@link ServerStartException} as soon as the process exits or the server
+     * reports that the deployment failed, with the stopped server's one-line reason and log.
+     *
+     * @return this server, running
+     * @throws IOException if the work directory or the process could not be set up
+     */
     public final AppServer start() throws IOException {
         Files.createDirectories(dir);
         ProcessBuilder builder = new ProcessBuilder(command())
@@ -109,6 +137,11 @@ public abstract class AppServer implements AutoCloseable {
         Process started = builder.start();
         synchronized (this) {
             process = started;
+            stopped = new CompletableFuture<>();
+        }
+        if (abandoned) {
+            close();
+            throw new IllegalStateException(name + " not started: another server failed to start");
         }
         if (!hooked) {
             // Should the test JVM end without calling close() (a killed fork, Ctrl-C), stop the server all the same.
@@ -129,27 +162,48 @@ public abstract class AppServer implements AutoCloseable {
     /** Prepares the work directory and returns the command line (called once by {@link #start()}). */
     protected abstract List<String> command() throws IOException;
 
-    /** Stops the server: a graceful shutdown (SIGTERM) first, then a kill if it has not ended within 30 s. */
+    /**
+     * Stops the server: a graceful shutdown (SIGTERM) first, then a kill if it has not ended within 30 s. Safe to call
+     * from several threads (shutdown hooks): each call returns only once the server's processes have ended.
+     */
     @Override
     public void close() {
         Process stopping;
+        CompletableFuture<Void> done;
         synchronized (this) {
             stopping = process;
             process = null;
+            done = stopped;
         }
         if (stopping == null) {
+            if (done != null) {
+                try {
+                    done.get(40, TimeUnit.SECONDS); // another thread is stopping it: wait for that
+                } catch (Exception ignored) {
+                    // the other thread reports its own failure
+                }
+            }
             return;
         }
-        List<ProcessHandle> all = new ArrayList<>(stopping.descendants().toList());
-        all.add(stopping.toHandle());
-        all.forEach(ProcessHandle::destroy);
-        for (ProcessHandle p : all) {
-            try {
-                p.onExit().get(30, TimeUnit.SECONDS);
-            } catch (Exception notYet) {
-                p.destroyForcibly();
+        try {
+            List<ProcessHandle> all = new ArrayList<>(stopping.descendants().toList());
+            all.add(stopping.toHandle());
+            all.forEach(ProcessHandle::destroy);
+            for (ProcessHandle p : all) {
+                try {
+                    p.onExit().get(30, TimeUnit.SECONDS);
+                } catch (Exception notYet) {
+                    p.destroyForcibly();
+                }
             }
+        } finally {
+            done.complete(null);
         }
+    }
+
+    /** The exit code of the last process if it has ended on its own, else -1 (running, or never started). */
+    public synchronized int exitCode() {
+        return process != null && !process.isAlive() ? process.exitValue() : -1;
     }
 
     public String name() {
@@ -199,13 +253,28 @@ public abstract class AppServer implements AutoCloseable {
         }
     }
 
+    /**
+     * Whether the server has reported that deploying the chat WAR failed (its log or marker files); polled while
+     * starting. Overridden by servers that report it; the default sees nothing.
+     *
+     * @return true once the deployment has failed
+     */
+    protected boolean deploymentFailed() {
+        return false;
+    }
+
     private void awaitReady(Process process) {
         long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
         String last = "no answer yet";
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
-                throw new IllegalStateException(name + " exited with code " + process.exitValue()
-                        + " before it was ready; its log ends with:\n" + logTail(60));
+                throw failure("exited with code " + process.exitValue() + " before it was ready");
+            }
+            if (abandoned) {
+                throw new IllegalStateException(name + " stopped: another server failed to start");
+            }
+            if (deploymentFailed()) {
+                throw failure("failed to deploy the chat WAR");
             }
             try {
                 HttpResponse<String> page = get(baseUri());
@@ -226,8 +295,18 @@ public abstract class AppServer implements AutoCloseable {
                 throw new IllegalStateException("interrupted", e);
             }
         }
-        throw new IllegalStateException(name + " not ready within " + START_TIMEOUT.toSeconds() + " s (" + last
-                + "); its log ends with:\n" + logTail(60));
+        throw failure("not ready within " + START_TIMEOUT.toSeconds() + " s (" + last + ")");
+    }
+
+    private ServerStartException failure(String what) {
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(log(), StandardCharsets.UTF_8);
+        } catch (IOException | UncheckedIOException e) {
+            lines = List.of();
+        }
+        return new ServerStartException(name, what, LogReason.of(lines).orElse(what), log().toAbsolutePath(),
+                logTail(60));
     }
 
     static HttpResponse<String> get(URI uri) throws IOException, InterruptedException {
@@ -256,15 +335,46 @@ public abstract class AppServer implements AutoCloseable {
         }
     }
 
-    /** A system property that the build sets (see example-war/pom.xml), as a path that must exist. */
-    static Path required(String property) {
-        String value = System.getProperty(property);
+    /**
+     * A setting that the build provides, as a path that must exist: the system property {@code key} if set (as
+     * failsafe sets it), else the same key of {@code synchub-example.properties} (written by the build into the test
+     * class path, as the demo uses it).
+     *
+     * @param key the property's name
+     * @return the existing path
+     * @throws IllegalStateException naming the key and how to get it, if it is missing or does not exist
+     */
+    static Path required(String key) {
+        String value = buildSetting(key);
         if (value == null || !Files.exists(Path.of(value))) {
-            throw new IllegalStateException("system property " + property + " is " + (value == null ? "not set"
+            throw new IllegalStateException(key + " is " + (value == null ? "not set"
                     : "'" + value + "', which does not exist") + ": run through Maven (mvn -pl example-war -am verify"
                     + " or ./demo.sh), which unpacks the servers and sets it");
         }
         return Path.of(value);
+    }
+
+    /**
+     * The system property {@code key}, else its value in the build's {@code synchub-example.properties}, else null.
+     *
+     * @param key the property's name
+     * @return its value, or null
+     */
+    public static String buildSetting(String key) {
+        String value = System.getProperty(key);
+        if (value != null) {
+            return value;
+        }
+        try (var in = AppServer.class.getResourceAsStream("/synchub-example.properties")) {
+            if (in == null) {
+                return null;
+            }
+            java.util.Properties build = new java.util.Properties();
+            build.load(in);
+            return build.getProperty(key);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** Where servers keep their work directories. */

@@ -1,5 +1,7 @@
 package org.synchub.example.servers;
 
+import org.synchub.SyncConfigurationException;
+import org.synchub.core.SyncHubBuilder;
 import org.synchub.testing.PostgresServer;
 import org.synchub.testing.RedisServer;
 
@@ -10,56 +12,137 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 /**
- * The one-command demo ({@code ./demo.sh}): two server instances on 127.0.0.1 running the chat WAR and sharing a
- * backplane, until Ctrl-C stops them. System properties (set by demo.sh): {@code demo.driver} = {@code host}
- * (default), {@code redis} or {@code pgsql}; {@code demo.server} = {@code wildfly} (default) or {@code payara}.
+ * The one-command demo ({@code ./demo.sh}, which builds the module and runs this class with plain {@code java}): two
+ * server instances on 127.0.0.1 running the chat WAR and sharing a backplane, until Ctrl-C or SIGTERM stops them.
+ * System properties (set by demo.sh): {@code demo.driver} = {@code host} (default), {@code redis} or {@code pgsql};
+ * {@code demo.server} = {@code wildfly} (default) or {@code payara}.
  *
- * <p>For {@code redis}, the environment's {@code SYNCHUB_REDIS_URL} is used if set; otherwise a private
- * redis-server is started on a free loopback port (the one on PATH, else the binary shipped in a Maven artifact)
- * and stopped with the demo. For {@code pgsql}, likewise {@code SYNCHUB_PGSQL_URL} (with {@code SYNCHUB_PGSQL_USER}
- * and {@code SYNCHUB_PGSQL_PASSWORD}) or a private PostgreSQL. {@code host} needs nothing: both instances meet in a
- * temporary directory.
+ * <p>Every {@code SYNCHUB_*} variable of the caller's environment is passed on to both instances; the demo adds only
+ * what is missing ({@code SYNCHUB_DRIVER}, {@code SYNCHUB_CHANNEL=demo}, and the backplane's address) and prints
+ * which settings are whose. For {@code redis}, without {@code SYNCHUB_REDIS_URL} a private redis-server is started on
+ * a free loopback port (the one on PATH, else the binary shipped in a Maven artifact) and stopped with the demo. For
+ * {@code pgsql}, likewise without {@code SYNCHUB_PGSQL_URL} a private PostgreSQL. {@code host} needs nothing: both
+ * instances meet in a temporary directory unless {@code SYNCHUB_HOST_DIR} is set.
+ *
+ * <p>Fails fast: the SyncHub settings are first checked by SyncHub's own validation ({@link SyncHubBuilder#configure})
+ * in this JVM, so a wrong value is reported (one line, with its key) before any server boots. If an instance still
+ * does not deploy, the demo prints one line saying why (from the server's log, e.g.
+ * SyncHub's configuration error) and where the full log is, stops everything and exits with status 1. If an instance
+ * stops while the demo runs, the demo stops too (status 1). The last line it prints is always {@code Demo stopped.}
  */
 public final class Demo {
+
+    private static final String PREFIX = "demo: ";
 
     private Demo() {
     }
 
-    public static void main(String[] args) throws Exception {
+    /**
+     * Runs the demo until it is stopped; never returns normally (exits the JVM).
+     *
+     * @param args ignored (the settings are system properties and environment variables)
+     */
+    public static void main(String[] args) {
         String driver = System.getProperty("demo.driver", "host").trim().toLowerCase(Locale.ROOT);
         String kind = System.getProperty("demo.server", "wildfly").trim().toLowerCase(Locale.ROOT);
+        if (!List.of("host", "redis", "pgsql").contains(driver) || !List.of("wildfly", "payara").contains(kind)) {
+            System.err.println(PREFIX + "demo.driver must be host, redis or pgsql and demo.server wildfly or payara"
+                    + " (got '" + driver + "', '" + kind + "')");
+            System.exit(2);
+        }
+        if (System.getProperty("synchub.example.work") == null) {
+            String work = AppServer.buildSetting("synchub.example.demo.work");
+            System.setProperty("synchub.example.work", work != null ? work : "example-war/target/demo");
+        }
         List<AutoCloseable> resources = new ArrayList<>();
-        CountDownLatch stopped = new CountDownLatch(1);
+        CountDownLatch stopping = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            System.out.println("\nStopping the demo...");
-            for (int i = resources.size() - 1; i >= 0; i--) {
-                try {
-                    resources.get(i).close();
-                } catch (Exception e) {
-                    System.err.println("while stopping: " + e);
+            stopping.countDown();
+            synchronized (resources) {
+                if (!resources.isEmpty()) {
+                    System.out.println(PREFIX + "stopping everything it started...");
+                }
+                for (int i = resources.size() - 1; i >= 0; i--) {
+                    try {
+                        resources.get(i).close();
+                    } catch (Exception e) {
+                        System.err.println(PREFIX + "while stopping: " + e);
+                    }
                 }
             }
-            stopped.countDown();
+            System.out.println("Demo stopped.");
+            System.out.flush();
         }, "demo-shutdown"));
 
-        Map<String, String> env = new LinkedHashMap<>();
-        env.put("SYNCHUB_DRIVER", driver);
-        env.put("SYNCHUB_CHANNEL", "demo");
-        String backplane = backplane(driver, env, resources);
+        try {
+            run(driver, kind, resources, stopping);
+        } catch (ServerStartException e) {
+            if (stopping.getCount() > 0) {
+                System.err.println(PREFIX + e.server() + " failed to start: " + e.reason());
+                System.err.println(PREFIX + "full server log: " + e.log());
+            }
+        } catch (Exception e) {
+            if (stopping.getCount() > 0) {
+                System.err.println(PREFIX + "failed: " + e.getMessage().lines().findFirst().orElse(e.toString()));
+            }
+        }
+        System.exit(1);
+    }
+
+    /** Starts everything, prints the URLs and watches the instances; returns only if one of them stopped. */
+    private static void run(String driver, String kind, List<AutoCloseable> resources, CountDownLatch stopping)
+            throws Exception {
+        Map<String, String> yours = new TreeMap<>();
+        System.getenv().forEach((key, value) -> {
+            if (key.startsWith("SYNCHUB_")) {
+                yours.put(key, value);
+            }
+        });
+        Map<String, String> demo = new LinkedHashMap<>();
+        if (!yours.containsKey("SYNCHUB_DRIVER")) {
+            demo.put("SYNCHUB_DRIVER", driver);
+        } else if (!yours.get("SYNCHUB_DRIVER").trim().equalsIgnoreCase(driver)) {
+            throw new IllegalArgumentException("SYNCHUB_DRIVER=" + yours.get("SYNCHUB_DRIVER")
+                    + " is exported but the demo was asked for '" + driver + "': unset one of them");
+        }
+        if (!yours.containsKey("SYNCHUB_CHANNEL")) {
+            demo.put("SYNCHUB_CHANNEL", "demo");
+        }
+        String backplane = backplane(driver, yours, demo, resources);
+
+        Map<String, String> env = new LinkedHashMap<>(yours);
+        env.putAll(demo);
+        System.out.println("Settings of both instances (yours: exported in your shell; demo: added by the demo):");
+        new TreeMap<>(env).forEach((key, value) -> System.out.printf("    %-24s %s  (%s)%n", key,
+                masked(key, value), demo.containsKey(key) ? "demo" : "yours"));
+        if (System.getenv("CHAT_INSTANCE") != null) {
+            System.out.println("    (CHAT_INSTANCE from your shell is not used: each instance gets its own label)");
+        }
+
+        try {
+            // The product's own validation of these settings, as the WAR will do it, but before the servers boot.
+            SyncHubBuilder.create().configure(key -> Optional.ofNullable(environmentValue(env, key)));
+        } catch (SyncConfigurationException e) {
+            System.err.println(PREFIX + "configuration error: " + e.getMessage());
+            System.err.println(PREFIX + "(checked before starting the servers; fix the variable above and run again)");
+            return;
+        }
 
         List<AppServer> servers = new ArrayList<>();
         for (int i = 1; i <= 2; i++) {
-            AppServer server = switch (kind) {
-                case "wildfly" -> WildFlyServer.create("demo-wildfly-" + i);
-                case "payara" -> PayaraMicroServer.create("demo-payara-" + i);
-                default -> throw new IllegalArgumentException("unknown server '" + kind + "': use wildfly or payara");
-            };
+            AppServer server = kind.equals("payara") ? PayaraMicroServer.create("demo-payara-" + i)
+                    : WildFlyServer.create("demo-wildfly-" + i);
             server.env(env).env("CHAT_INSTANCE", kind + "-" + i).preferPort(8079 + i);
             servers.add(server);
-            resources.add(server);
+            synchronized (resources) {
+                resources.add(server);
+            }
         }
         System.out.printf("Starting two %s instances on 127.0.0.1 (backplane: %s)...%n", kind, backplane);
         AppServer.startAll(servers.toArray(new AppServer[0]));
@@ -73,51 +156,88 @@ public final class Demo {
         System.out.println("  Server logs: " + servers.get(0).log().getParent().getParent().toAbsolutePath());
         System.out.println("  Press Ctrl-C to stop both instances.");
         System.out.println();
-        stopped.await();
+
+        while (!stopping.await(500, TimeUnit.MILLISECONDS)) {
+            for (AppServer server : servers) {
+                if (!server.isAlive() && stopping.getCount() > 0) {
+                    System.err.println(PREFIX + server.name() + " stopped unexpectedly (exit code "
+                            + server.exitCode() + "); its log: " + server.log().toAbsolutePath());
+                    return;
+                }
+            }
+        }
+        stopping.await(); // a shutdown is under way: the hook stops everything
     }
 
-    /** Prepares the backplane, puts its settings into {@code env}, and describes it. */
-    private static String backplane(String driver, Map<String, String> env, List<AutoCloseable> resources)
-            throws Exception {
+    /**
+     * Prepares the backplane: uses the address the user exported (in {@code yours}) or starts a private server (or
+     * directory), putting the settings it adds into {@code demo}. Returns a description.
+     */
+    private static String backplane(String driver, Map<String, String> yours, Map<String, String> demo,
+            List<AutoCloseable> resources) throws Exception {
         switch (driver) {
             case "host" -> {
-                // Short path: Unix socket paths are limited to about 100 bytes.
-                Path dir = Files.createTempDirectory("synchub-demo-");
-                resources.add(() -> WildFlyServer.deleteTree(dir));
-                env.put("SYNCHUB_HOST_DIR", dir.toString());
+                String dir = yours.get("SYNCHUB_HOST_DIR");
+                if (dir == null) {
+                    // Short path: Unix socket paths are limited to about 100 bytes.
+                    Path temp = Files.createTempDirectory("synchub-demo-");
+                    add(resources, () -> WildFlyServer.deleteTree(temp));
+                    dir = temp.toString();
+                    demo.put("SYNCHUB_HOST_DIR", dir);
+                }
                 return "host (Unix sockets in " + dir + ")";
             }
             case "redis" -> {
-                String url = System.getenv("SYNCHUB_REDIS_URL");
+                String url = yours.get("SYNCHUB_REDIS_URL");
                 if (url == null || url.isBlank()) {
                     System.out.println("SYNCHUB_REDIS_URL is not set: starting a private redis-server...");
                     RedisServer redis = RedisServer.start();
-                    resources.add(redis);
+                    add(resources, redis);
                     url = redis.url();
+                    demo.put("SYNCHUB_REDIS_URL", url);
                 }
-                env.put("SYNCHUB_REDIS_URL", url);
-                return "redis " + url;
+                return "redis " + masked("SYNCHUB_REDIS_URL", url);
             }
-            case "pgsql" -> {
-                String url = System.getenv("SYNCHUB_PGSQL_URL");
+            default -> {
+                String url = yours.get("SYNCHUB_PGSQL_URL");
                 if (url == null || url.isBlank()) {
                     System.out.println("SYNCHUB_PGSQL_URL is not set: starting a private PostgreSQL...");
                     PostgresServer postgres = PostgresServer.launch();
-                    resources.add(postgres);
+                    add(resources, postgres);
                     url = postgres.jdbcUrl();
-                    env.put("SYNCHUB_PGSQL_USER", postgres.user());
-                } else {
-                    for (String key : new String[] {"SYNCHUB_PGSQL_USER", "SYNCHUB_PGSQL_PASSWORD"}) {
-                        String value = System.getenv(key);
-                        if (value != null) {
-                            env.put(key, value);
-                        }
-                    }
+                    demo.put("SYNCHUB_PGSQL_URL", url);
+                    demo.put("SYNCHUB_PGSQL_USER", postgres.user());
                 }
-                env.put("SYNCHUB_PGSQL_URL", url);
-                return "pgsql " + url;
+                return "pgsql " + masked("SYNCHUB_PGSQL_URL", url);
             }
-            default -> throw new IllegalArgumentException("unknown driver '" + driver + "': use host, redis or pgsql");
         }
+    }
+
+    /**
+     * The value of MicroProfile Config key {@code key} in {@code env}, found as MicroProfile Config finds it in
+     * environment variables: the exact name, then with non-alphanumeric characters as {@code _}, then upper case.
+     */
+    static String environmentValue(Map<String, String> env, String key) {
+        String sanitized = key.replaceAll("[^A-Za-z0-9]", "_");
+        for (String name : List.of(key, sanitized, sanitized.toUpperCase(Locale.ROOT))) {
+            if (env.containsKey(name)) {
+                return env.get(name);
+            }
+        }
+        return null;
+    }
+
+    private static void add(List<AutoCloseable> resources, AutoCloseable resource) {
+        synchronized (resources) {
+            resources.add(resource);
+        }
+    }
+
+    /** The value to print: passwords hidden (password variables, and user:password@ in URLs). */
+    static String masked(String key, String value) {
+        if (key.contains("PASSWORD")) {
+            return "****";
+        }
+        return value.replaceAll("//([^:/@]*):[^@/]*@", "//$1:****@").replaceAll("(?i)(password=)[^&]*", "$1****");
     }
 }

@@ -1,6 +1,8 @@
 package org.synchub.example.servers;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -23,6 +25,17 @@ public final class PayaraMicroServer extends AppServer {
     /** An instance named {@code name} (its work directory is {@code <work>/<name>}); call {@link #start()}. */
     public static PayaraMicroServer create(String name) {
         return new PayaraMicroServer(name, required("synchub.example.payara"), workDir().resolve(name));
+    }
+
+    /** Payara Micro logs a failed {@code --deploy} and may go on running without the application. */
+    @Override
+    protected boolean deploymentFailed() {
+        try {
+            String log = Files.readString(log(), StandardCharsets.ISO_8859_1);
+            return log.contains("Exception while loading the app") || log.contains("Deployment failed");
+        } catch (IOException | UncheckedIOException e) {
+            return false;
+        }
     }
 
     @Override

@@ -54,6 +54,12 @@ public final class WildFlyServer extends AppServer {
         return command;
     }
 
+    /** WildFly's deployment scanner marks a failed deployment with {@code deployments/chat.war.failed}. */
+    @Override
+    protected boolean deploymentFailed() {
+        return Files.exists(dir.resolve("deployments").resolve("chat.war.failed"));
+    }
+
     /** The management port ({@code jboss-cli --controller=127.0.0.1:port}). */
     public int managementPort() {
         return 9990 + offset;
