@@ -19,7 +19,7 @@ import java.util.List;
  * reaches the room's other members on every server instance that shares the backplane, via {@link SyncHub}.
  *
  * <p>Frames to the browser are JSON objects. On connect the session alone gets
- * {@code {"type":"hello","instance":…,"hub":…,"room":…}} (which instance it is connected to); each chat line
+ * {@code {"type":"hello","instance":…,"hub":…,"room":…,"name":…}} (which instance it is connected to); each chat line
  * arrives as {@code {"type":"message","from":…,"via":…,"text":…}}, where {@code via} is the instance the sender is
  * connected to. The sender's name comes from the handshake's {@code ?name=} query parameter.
  */
@@ -46,6 +46,7 @@ public class ChatEndpoint {
                 .add("instance", instance.label())
                 .add("hub", hub.instanceId())
                 .add("room", room)
+                .add("name", (String) session.getUserProperties().get(NAME))
                 .build().toString());
         hub.subscribe(session, room);
     }
