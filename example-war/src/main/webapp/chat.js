@@ -211,9 +211,49 @@
   $('send-form').addEventListener('submit', send);
   $('retry').addEventListener('click', retryNow);
   status('idle', ['Not connected: choose a room and press Join.']);
-  fetch(base() + 'info', { cache: 'no-store' }).then(function (r) { return r.json(); }).then(function (info) {
-    $('instance').textContent = info.instance;
-    $('driver').textContent = info.driver;
-    $('channel').textContent = info.channel;
-  }).catch(function () { /* the footer just keeps its question marks */ });
+  var seenResyncs = null; // resync signals the instance had when the page first asked
+
+  /** Shows whether this instance's backplane relays now (its SyncHub health), and a notice after a resync. */
+  function backplane(info) {
+    var line = $('backplane');
+    var h = info.health;
+    if (!h) {
+      return;
+    }
+    if (h.ready) {
+      line.className = 'backplane ready';
+      line.textContent = 'Backplane ' + info.driver + ': relaying to the other instances'
+          + (h.lastProbeRoundTripMs !== undefined ? ' (self-probe ' + h.lastProbeRoundTripMs.toFixed(1) + ' ms)' : '')
+          + '.';
+    } else {
+      line.className = 'backplane down';
+      line.textContent = 'Backplane ' + info.driver + ' is not relaying' + (h.live ? '' : ' and cannot recover by itself')
+          + (h.downForMs !== undefined ? ' (for ' + Math.round(h.downForMs / 1000) + ' s)' : '')
+          + ': messages reach this instance\'s room members only. ' + (h.lastError || '');
+    }
+    var r = info.resyncs;
+    if (r && seenResyncs !== null && r.count > seenResyncs && r.from) {
+      add('system', null, null, 'Messages from other instances may have been missed between '
+          + new Date(r.from).toLocaleTimeString() + ' and ' + new Date(r.to).toLocaleTimeString()
+          + ' (' + r.reason.toLowerCase().replace(/_/g, ' ') + '). A real application would reload the room here.');
+    }
+    if (r) {
+      seenResyncs = r.count;
+    }
+  }
+
+  function poll() {
+    fetch(base() + 'info', { cache: 'no-store' }).then(function (r) { return r.json(); }).then(function (info) {
+      $('instance').textContent = info.instance;
+      $('driver').textContent = info.driver;
+      $('channel').textContent = info.channel;
+      backplane(info);
+    }).catch(function () {
+      $('backplane').className = 'backplane unknown';
+      $('backplane').textContent = 'Backplane: unknown (this instance does not answer).';
+    });
+  }
+
+  poll();
+  setInterval(poll, 5000);
 }());

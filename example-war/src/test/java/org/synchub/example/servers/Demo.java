@@ -16,6 +16,13 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+import java.util.regex.Matcher;
+import java.util.HashMap;
+import java.time.Duration;
+import java.net.http.HttpResponse;
+import java.net.http.HttpRequest;
+import java.net.http.HttpClient;
 
 /**
  * The one-command demo ({@code ./demo.sh}, which builds the module and runs this class with plain {@code java}): two
@@ -156,8 +163,18 @@ public final class Demo {
         System.out.println("  Server logs: " + servers.get(0).log().getParent().getParent().toAbsolutePath());
         System.out.println("  Press Ctrl-C to stop both instances.");
         System.out.println();
+        Map<AppServer, Boolean> relaying = new HashMap<>();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+        long nextCheck = 0;
 
         while (!stopping.await(500, TimeUnit.MILLISECONDS)) {
+            if (System.nanoTime() >= nextCheck) {
+                nextCheck = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+                boolean settled = System.nanoTime() > deadline;
+                for (AppServer server : servers) {
+                    reportBackplane(server, relaying, settled);
+                }
+            }
             for (AppServer server : servers) {
                 if (!server.isAlive() && stopping.getCount() > 0) {
                     System.err.println(PREFIX + server.name() + " stopped unexpectedly (exit code "
@@ -168,6 +185,40 @@ public final class Demo {
         }
         stopping.await(); // a shutdown is under way: the hook stops everything
     }
+
+    /**
+     * Asks an instance whether its backplane relays ({@code /info}'s {@code health}) and says so when that changes:
+     * a backplane that is not subscribed is reported instead of letting the demo look healthy. Before
+     * {@code settled}, a backplane still connecting is not reported.
+     */
+    private static void reportBackplane(AppServer server, Map<AppServer, Boolean> relaying, boolean settled) {
+        String label = server.env.get("CHAT_INSTANCE");
+        String info;
+        try {
+            info = HTTP.send(HttpRequest.newBuilder(server.baseUri().resolve("info")).timeout(Duration.ofSeconds(3))
+                    .build(), HttpResponse.BodyHandlers.ofString()).body();
+        } catch (Exception e) {
+            return; // the liveness loop reports a dead server
+        }
+        boolean ready = info.contains("\"ready\":true");
+        Boolean before = relaying.put(server, ready);
+        if (before != null && before == ready || !ready && !settled && before == null) {
+            if (!ready && !settled) {
+                relaying.remove(server);
+            }
+            return;
+        }
+        if (ready) {
+            System.out.println("  " + label + ": backplane subscribed and relaying" + (before == null ? "" : " again"));
+        } else {
+            Matcher error = LAST_ERROR.matcher(info);
+            System.err.println(PREFIX + label + ": backplane NOT subscribed: messages do not cross to the other "
+                    + "instance" + (error.find() ? " (" + error.group(1).replace("\\\"", "\"") + ")" : ""));
+        }
+    }
+
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final Pattern LAST_ERROR = Pattern.compile("\"lastError\":\"((?:[^\"\\\\]|\\\\.)*)\"");
 
     /**
      * Prepares the backplane: uses the address the user exported (in {@code yours}) or starts a private server (or
