@@ -329,7 +329,7 @@ class HostDriverTest {
                 Await.until(TestNode.TIMEOUT, "a frame over the hub's limit to be refused", () -> hub.malformed() == 1);
             }
             assertTrue(hub.failures().stream().anyMatch(f -> f.cause().getMessage()
-                    .contains(HostAdapter.MAX_FRAME_BYTES + "=1024")), hub.failures().toString());
+                    .contains("synchub.frame.max-bytes=1024")), hub.failures().toString());
         }
         RecordingContext tiny = new RecordingContext() {
             @Override
