@@ -6,7 +6,7 @@ import org.synchub.SyncStage;
 import org.synchub.internal.Inbound;
 import org.synchub.internal.PublishPump;
 import org.synchub.internal.ReconnectLoop;
-import org.synchub.spi.SyncDriver;
+import org.synchub.internal.TextEnvelopeDriver;
 import org.synchub.spi.SyncDriverContext;
 
 import java.io.IOException;
@@ -36,16 +36,15 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Consumer;
 
 /**
  * One hub instance's membership of a host channel. Two threads: the mesh thread (run by a {@link ReconnectLoop})
  * owns the listening socket and every connection, all non-blocking on one selector: it accepts and reads inbound
  * frames, connects to peers found in the channel directory, writes their buffered frames, and removes dead peers
- * and their stale socket files. The publishing thread (a {@link PublishPump}) encodes batches into frames and
- * appends them to each peer's bounded buffer, then wakes the mesh thread.
+ * and their stale socket files. The publishing thread (a {@link PublishPump}) packs batches of encoded envelopes into
+ * frames and appends them to each peer's bounded buffer, then wakes the mesh thread. Loop, queue, fan-in and close
+ * are {@link TextEnvelopeDriver}'s.
  *
  * <p>Failures are reported per source, so that one cannot mask another: {@code "driver"} (the default) for this
  * instance's own listening socket, {@code "peer:<socket file name>"} for a peer that cannot be connected to (retried
@@ -55,7 +54,7 @@ import java.util.function.Consumer;
  * <p>Wire: each direction of each pair of instances is one stream connection from the sender to the receiver's
  * socket carrying frames of a 4-byte big-endian length and that many bytes of UTF-8 envelope.
  */
-final class HostDriver implements SyncDriver {
+final class HostDriver extends TextEnvelopeDriver<byte[]> {
 
     private static final System.Logger LOG = System.getLogger("org.synchub.driver.host");
 
@@ -83,21 +82,15 @@ final class HostDriver implements SyncDriver {
     /** Incident source prefix of a file in the channel directory that is no peer: {@code stray:<file name>}. */
     static final String STRAY_SOURCE = "stray:";
 
-    private final SyncDriverContext context;
     private final Path channelDir;
     private final int maxFrameBytes;
     private final String maxFrameKey;
     private final long peerBufferBytes;
     private final int chunkBytes;
-    private final ReconnectLoop loop;
-    private final PublishPump<SyncMessage> pump;
-    private final AtomicBoolean subscribed = new AtomicBoolean();
-    private final AtomicBoolean closed = new AtomicBoolean();
 
     /** Peers by socket file name; changed by the mesh thread only, read by the publishing thread. */
     private final Map<String, Peer> peers = new ConcurrentHashMap<>();
 
-    private final Inbound fanIn;
     private volatile Selector selector;
     private volatile Path ownSocket;
 
@@ -110,55 +103,31 @@ final class HostDriver implements SyncDriver {
     private boolean scanDue;
 
     HostDriver(Path channelDir, int maxFrameBytes, String maxFrameKey, long peerBufferBytes, SyncDriverContext context) {
-        this.context = context;
+        this(channelDir, maxFrameBytes, maxFrameKey, peerBufferBytes, context,
+                HostDirectory.socketName(context.instanceId()).substring(0, 8));
+    }
+
+    private HostDriver(Path channelDir, int maxFrameBytes, String maxFrameKey, long peerBufferBytes,
+                       SyncDriverContext context, String tag) {
+        super(context, new Inbound(context, maxFrameBytes, maxFrameKey), "host", "synchub-host-mesh-" + tag,
+                "synchub-host-publish-" + tag, MAX_BATCH, body -> body.length + 4L);
         this.channelDir = channelDir;
         this.maxFrameBytes = maxFrameBytes;
         this.maxFrameKey = maxFrameKey;
-        this.fanIn = new Inbound(context, maxFrameBytes, maxFrameKey);
         this.peerBufferBytes = peerBufferBytes;
         this.chunkBytes = (int) Math.min(CHUNK_BYTES, peerBufferBytes / 4);
-        String tag = HostDirectory.socketName(context.instanceId()).substring(0, 8);
-        this.pump = new PublishPump<>(context, "synchub-host-publish-" + tag, "host-publisher", MAX_BATCH,
-                m -> m.size() + 64L + m.topic().length() + m.namespace().length(), this::send);
-        this.loop = new ReconnectLoop(context, "synchub-host-mesh-" + tag, "host-listener", this::listen)
-                .onConnected(pump::wake);
     }
 
     @Override
-    public void subscribe(Consumer<SyncMessage> deliver) {
-        if (closed.get() || !subscribed.compareAndSet(false, true)) {
-            return;
-        }
-        fanIn.start(deliver);
-        pump.start();
-        loop.start();
-    }
-
-    @Override
-    public void publish(SyncMessage message) {
-        if (message == null || closed.get()) {
-            return;
-        }
-        try {
-            pump.offer(message);
-        } catch (Throwable t) {
-            context.failure(SyncStage.PUBLISH, t);
+    protected void unblockListener() {
+        Selector s = selector;
+        if (s != null) {
+            s.wakeup();
         }
     }
 
     @Override
-    public void close() {
-        if (!closed.compareAndSet(false, true)) {
-            return;
-        }
-        fanIn.stop();
-        pump.close(2_000);
-        loop.close(() -> {
-            Selector s = selector;
-            if (s != null) {
-                s.wakeup();
-            }
-        }, 2_000);
+    protected void releaseConnections() {
         deleteOwnSocket();
     }
 
@@ -167,13 +136,28 @@ final class HostDriver implements SyncDriver {
         return "host:" + channelDir;
     }
 
+    /** The envelope of {@code message}, unless it is over the frame limit (then reported and not relayed). */
+    @Override
+    protected byte[] encode(SyncMessage message) {
+        byte[] body = context.encode(message).getBytes(StandardCharsets.UTF_8);
+        if (body.length > maxFrameBytes) {
+            context.failure(SyncStage.PUBLISH, new IllegalArgumentException("a message of " + body.length
+                    + " bytes (as an envelope) exceeds " + maxFrameKey + "=" + maxFrameBytes
+                    + " and was not relayed (local subscribers got it); raise the limit on every instance "
+                    + "or publish smaller messages"));
+            return null;
+        }
+        return body;
+    }
+
     // ---------------------------------------------------------------- publishing thread
 
     /** A run of whole frames in one buffer, shared read-only by every peer (each gets its own duplicate). */
     private record Chunk(ByteBuffer bytes, int frames) {
     }
 
-    private void send(List<SyncMessage> batch) {
+    @Override
+    protected void send(List<byte[]> batch) {
         if (peers.isEmpty()) {
             return;
         }
@@ -190,20 +174,8 @@ final class HostDriver implements SyncDriver {
         }
     }
 
-    /** Encodes {@code batch} into length-prefixed frames packed into chunks of up to {@link #chunkBytes}. */
-    private List<Chunk> frame(List<SyncMessage> batch) {
-        List<byte[]> bodies = new ArrayList<>(batch.size());
-        for (SyncMessage message : batch) {
-            byte[] body = context.encode(message).getBytes(StandardCharsets.UTF_8);
-            if (body.length > maxFrameBytes) {
-                context.failure(SyncStage.PUBLISH, new IllegalArgumentException("a message of " + body.length
-                        + " bytes (as an envelope) exceeds " + maxFrameKey + "=" + maxFrameBytes
-                        + " and was not relayed (local subscribers got it); raise the limit on every instance "
-                        + "or publish smaller messages"));
-                continue;
-            }
-            bodies.add(body);
-        }
+    /** Packs {@code bodies} into length-prefixed frames in chunks of up to {@link #chunkBytes}. */
+    private List<Chunk> frame(List<byte[]> bodies) {
         List<Chunk> chunks = new ArrayList<>(1);
         int from = 0;
         while (from < bodies.size()) {
@@ -226,7 +198,8 @@ final class HostDriver implements SyncDriver {
     // ---------------------------------------------------------------- mesh thread
 
     /** One listen session: binds this instance's socket, then serves the mesh until closed or broken. */
-    private void listen(Runnable connected) throws IOException {
+    @Override
+    protected void listen(Runnable connected) throws IOException {
         HostDirectory.prepare(channelDir.getParent(), channelDir);
         Selector sel = Selector.open();
         ServerSocketChannel server = null;
@@ -239,7 +212,7 @@ final class HostDriver implements SyncDriver {
             connected.run();
             ServerSocketChannel listening = server;
             long nextScan = System.nanoTime();
-            while (!loop.isClosed()) {
+            while (!stopping()) {
                 if (scanDue || System.nanoTime() - nextScan >= 0) {
                     scanDue = false;
                     scan(sel);
@@ -639,7 +612,7 @@ final class HostDriver implements SyncDriver {
                 }
                 byte[] frame = body.array();
                 body = null;
-                fanIn.frame(frame);
+                inbound().frame(frame);
                 if (!channel.isOpen()) {
                     return;
                 }

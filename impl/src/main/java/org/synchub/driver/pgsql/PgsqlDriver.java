@@ -6,11 +6,9 @@ import org.synchub.SyncException;
 import org.synchub.SyncMessage;
 import org.synchub.SyncStage;
 import org.synchub.internal.Inbound;
-import org.synchub.internal.PublishPump;
-import org.synchub.internal.ReconnectLoop;
 import org.synchub.internal.Redaction;
+import org.synchub.internal.TextEnvelopeDriver;
 import org.synchub.spi.EnvelopeCodec;
-import org.synchub.spi.SyncDriver;
 import org.synchub.spi.SyncDriverContext;
 
 import java.sql.Array;
@@ -21,18 +19,17 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
-import java.util.function.Consumer;
 
-/** One hub's link to a PostgreSQL channel: a dedicated LISTEN connection polled by a ReconnectLoop, and a
- * PublishPump sending batches with one {@code pg_notify} statement. The pump's retry wait ends as soon as the LISTEN
+/** One hub's link to a PostgreSQL channel: a dedicated LISTEN connection polled by the listener loop, and the
+ * relay queue sending batches with one {@code pg_notify} statement ({@link TextEnvelopeDriver} owns loop, queue,
+ * fan-in and close; this class is the PostgreSQL transport only). The pump's retry wait ends as soon as the LISTEN
  * connection is made again, so relay resumes with it. Inbound payloads are checked against
  * {@code synchub.frame.max-bytes} by {@link Inbound} (PostgreSQL itself caps them under 8,000 bytes). Every failure
  * it reports goes through the configuration's {@link Redaction} first, so that no password (of the URL, or
  * configured) reaches a report. */
-final class PgsqlDriver implements SyncDriver {
+final class PgsqlDriver extends TextEnvelopeDriver<String> {
 
     static final String LISTENER_APPLICATION_NAME = "synchub-listener";
 
@@ -61,56 +58,31 @@ final class PgsqlDriver implements SyncDriver {
 
     private final String channel;
     private final Connections connections;
-    private final SyncDriverContext context;
-    private final ReconnectLoop loop;
-    private final PublishPump<String> pump;
     private final AtomicLong sequence = new AtomicLong();
-    private final AtomicBoolean closed = new AtomicBoolean();
     private final Object listenerLock = new Object();
     private Connection listenerConnection;
-    private final Inbound inbound;
     private final Redaction redaction;
-    private boolean started;
 
     PgsqlDriver(String channel, Connections connections, SyncDriverContext context, Redaction redaction) {
+        super(context, new Inbound(context), "pgsql", "synchub-pgsql-listener", "synchub-pgsql-publisher", MAX_BATCH,
+                PgsqlDriver::utf8Length);
         this.channel = channel;
         this.connections = connections;
-        this.context = context;
         this.redaction = redaction;
-        this.inbound = new Inbound(context);
-        this.pump = new PublishPump<>(context, "synchub-pgsql-publisher", "pgsql-publisher", MAX_BATCH,
-                PgsqlDriver::utf8Length, batch -> {
-                    try {
-                        send(batch);
-                    } catch (Exception e) {
-                        throw redaction.exception(e);
-                    }
-                });
-        this.loop = new ReconnectLoop(context, "synchub-pgsql-listener", "pgsql-listener", connected -> {
-            try {
-                listen(connected);
-            } catch (Exception e) {
-                throw redaction.exception(e);
-            }
-        }).onConnected(pump::wake);
     }
 
     @Override
-    public synchronized void subscribe(Consumer<SyncMessage> deliver) {
-        inbound.start(deliver);
-        if (!started && !closed.get()) {
-            started = true;
-            loop.start();
-            pump.start();
-        }
+    protected Throwable redact(Throwable failure) {
+        return redaction.throwable(failure);
     }
 
     // ---------------------------------------------------------------- listening
 
-    private void listen(Runnable connected) throws Exception {
+    @Override
+    protected void listen(Runnable connected) throws Exception {
         Connection connection = connections.listener();
         synchronized (listenerLock) {
-            if (closed.get()) {
+            if (stopping()) {
                 Connections.closeQuietly(connection);
                 return;
             }
@@ -135,7 +107,7 @@ final class PgsqlDriver implements SyncDriver {
             connected.run();
             long lastHeard = System.nanoTime();
             // Ends only once the loop itself is closed, so that the loop never mistakes the end for an outage.
-            while (!loop.isClosed()) {
+            while (!stopping()) {
                 PGNotification[] notifications = pg.getNotifications(POLL_MILLIS);
                 long now = System.nanoTime();
                 if (notifications != null && notifications.length > 0) {
@@ -156,7 +128,7 @@ final class PgsqlDriver implements SyncDriver {
                     listenerConnection = null;
                 }
             }
-            if (loop.isClosed() && listening) {
+            if (stopping() && listening) {
                 restore(connection, autoCommit, networkTimeout);
             }
             Connections.closeQuietly(connection);
@@ -191,9 +163,7 @@ final class PgsqlDriver implements SyncDriver {
         if (!channel.equals(notification.getName())) {
             return;
         }
-        if (!closed.get()) {
-            inbound.frame(notification.getParameter());
-        }
+        inbound().frame(notification.getParameter());
     }
 
     /** {@code name} as a quoted SQL identifier: in double quotes, inner double quotes doubled. */
@@ -204,25 +174,17 @@ final class PgsqlDriver implements SyncDriver {
     // ---------------------------------------------------------------- publishing
 
     @Override
-    public void publish(SyncMessage message) {
-        if (closed.get()) {
-            return;
+    protected String encode(SyncMessage message) {
+        String envelope = EnvelopeCodec.encode(context.instanceId(), message, sequence.getAndIncrement());
+        int size = utf8Length(envelope);
+        if (size >= PgsqlAdapter.MAX_PAYLOAD_BYTES) {
+            context.failure(SyncStage.PUBLISH, new SyncException("message on topic '" + message.topic()
+                    + "' not relayed: its envelope is " + size + " bytes of UTF-8, but a PostgreSQL NOTIFY "
+                    + "payload must be under " + PgsqlAdapter.MAX_PAYLOAD_BYTES + " bytes (limit "
+                    + (PgsqlAdapter.MAX_PAYLOAD_BYTES - 1) + "); local subscribers got it"));
+            return null;
         }
-        try {
-            String envelope = EnvelopeCodec.encode(context.instanceId(), message, sequence.getAndIncrement());
-            int size = utf8Length(envelope);
-            if (size >= PgsqlAdapter.MAX_PAYLOAD_BYTES) {
-                context.failure(SyncStage.PUBLISH, new SyncException("message on topic '" + message.topic()
-                        + "' not relayed: its envelope is " + size + " bytes of UTF-8, but a PostgreSQL NOTIFY "
-                        + "payload must be under " + PgsqlAdapter.MAX_PAYLOAD_BYTES + " bytes (limit "
-                        + (PgsqlAdapter.MAX_PAYLOAD_BYTES - 1) + "); local subscribers got it"));
-                return;
-            }
-            pump.offer(envelope);
-        } catch (Throwable t) {
-            // encoding on the publishing thread (an OutOfMemoryError for a huge message, say) must not escape
-            context.failure(SyncStage.PUBLISH, redaction.throwable(t));
-        }
+        return envelope;
     }
 
     /** The sequence number the next publish will carry (tests size envelopes exactly with it). */
@@ -230,7 +192,8 @@ final class PgsqlDriver implements SyncDriver {
         return sequence.get();
     }
 
-    private void send(List<String> batch) throws SQLException {
+    @Override
+    protected void send(List<String> batch) throws SQLException {
         long started = System.nanoTime();
         Connection connection = connections.publisher();
         boolean ok = false;
@@ -263,7 +226,7 @@ final class PgsqlDriver implements SyncDriver {
         }
         // Let the next batch gather what is published meanwhile (see MIN_BATCH_INTERVAL_NANOS).
         long wait;
-        while ((wait = started + MIN_BATCH_INTERVAL_NANOS - System.nanoTime()) > 0 && !closed.get()) {
+        while ((wait = started + MIN_BATCH_INTERVAL_NANOS - System.nanoTime()) > 0 && !isClosed()) {
             LockSupport.parkNanos(wait);
             if (Thread.interrupted()) {
                 Thread.currentThread().interrupt();
@@ -292,15 +255,10 @@ final class PgsqlDriver implements SyncDriver {
 
     // ---------------------------------------------------------------- lifecycle
 
+    /** The listener sees the closed loop within one poll and UNLISTENs and closes its connection itself; one still
+     * held after the loop ended (stuck) is closed here. */
     @Override
-    public void close() {
-        if (!closed.compareAndSet(false, true)) {
-            return;
-        }
-        inbound.stop();
-        pump.close(2_000);
-        // The listener sees the flag within one poll and UNLISTENs and closes its connection itself.
-        loop.close(null, 2_000);
+    protected void releaseConnections() {
         Connection stuck;
         synchronized (listenerLock) {
             stuck = listenerConnection;
