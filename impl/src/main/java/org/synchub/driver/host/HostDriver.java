@@ -1,6 +1,8 @@
 package org.synchub.driver.host;
 
+import org.synchub.SyncBackplaneUnavailableException;
 import org.synchub.SyncMessage;
+import org.synchub.SyncMessageTooLargeException;
 import org.synchub.SyncOverflowException;
 import org.synchub.SyncStage;
 import org.synchub.internal.Inbound;
@@ -141,7 +143,7 @@ final class HostDriver extends TextEnvelopeDriver<byte[]> {
     protected byte[] encode(SyncMessage message) {
         byte[] body = context.encode(message).getBytes(StandardCharsets.UTF_8);
         if (body.length > maxFrameBytes) {
-            context.failure(SyncStage.PUBLISH, new IllegalArgumentException("a message of " + body.length
+            context.failure(SyncStage.PUBLISH, new SyncMessageTooLargeException("a message of " + body.length
                     + " bytes (as an envelope) exceeds " + maxFrameKey + "=" + maxFrameBytes
                     + " and was not relayed (local subscribers got it); raise the limit on every instance "
                     + "or publish smaller messages"));
@@ -199,7 +201,16 @@ final class HostDriver extends TextEnvelopeDriver<byte[]> {
 
     /** One listen session: binds this instance's socket, then serves the mesh until closed or broken. */
     @Override
-    protected void listen(Runnable connected) throws IOException {
+    protected void listen(Runnable connected) throws SyncBackplaneUnavailableException {
+        try {
+            listenOnce(connected);
+        } catch (IOException e) {
+            throw new SyncBackplaneUnavailableException("the host mesh in " + channelDir + " stopped: "
+                    + e.getMessage() + " (listening again with backoff)", e);
+        }
+    }
+
+    private void listenOnce(Runnable connected) throws IOException {
         HostDirectory.prepare(channelDir.getParent(), channelDir);
         Selector sel = Selector.open();
         ServerSocketChannel server = null;
@@ -392,7 +403,8 @@ final class HostDriver extends TextEnvelopeDriver<byte[]> {
             // transient (a full accept backlog, no file descriptors left...): the peer is alive, try again soon
             closeQuietly(channel);
             long wait = retries.computeIfAbsent(name, n -> new Retry()).failed();
-            context.failure(SyncStage.SUBSCRIBE, PEER_SOURCE + name, new IOException("cannot connect to the "
+            context.failure(SyncStage.SUBSCRIBE, PEER_SOURCE + name, new SyncBackplaneUnavailableException(
+                    "cannot connect to the "
                     + "instance socket " + file + " (" + e + "): trying again in " + wait + " ms (waits double up to "
                     + RETRY_MAX_MS + " ms while it fails); until then messages to that instance are lost", e));
         }

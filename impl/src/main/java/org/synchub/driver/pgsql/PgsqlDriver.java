@@ -2,8 +2,9 @@ package org.synchub.driver.pgsql;
 
 import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
-import org.synchub.SyncException;
+import org.synchub.SyncBackplaneUnavailableException;
 import org.synchub.SyncMessage;
+import org.synchub.SyncMessageTooLargeException;
 import org.synchub.SyncStage;
 import org.synchub.internal.Inbound;
 import org.synchub.internal.Redaction;
@@ -79,7 +80,15 @@ final class PgsqlDriver extends TextEnvelopeDriver<String> {
     // ---------------------------------------------------------------- listening
 
     @Override
-    protected void listen(Runnable connected) throws Exception {
+    protected void listen(Runnable connected) throws SyncBackplaneUnavailableException {
+        try {
+            listenOnce(connected);
+        } catch (SQLException e) {
+            throw unavailable("LISTEN on channel '" + channel + "' failed", "reconnecting with backoff", e);
+        }
+    }
+
+    private void listenOnce(Runnable connected) throws SQLException {
         Connection connection = connections.listener();
         synchronized (listenerLock) {
             if (stopping()) {
@@ -178,7 +187,7 @@ final class PgsqlDriver extends TextEnvelopeDriver<String> {
         String envelope = EnvelopeCodec.encode(context.instanceId(), message, sequence.getAndIncrement());
         int size = utf8Length(envelope);
         if (size >= PgsqlAdapter.MAX_PAYLOAD_BYTES) {
-            context.failure(SyncStage.PUBLISH, new SyncException("message on topic '" + message.topic()
+            context.failure(SyncStage.PUBLISH, new SyncMessageTooLargeException("message on topic '" + message.topic()
                     + "' not relayed: its envelope is " + size + " bytes of UTF-8, but a PostgreSQL NOTIFY "
                     + "payload must be under " + PgsqlAdapter.MAX_PAYLOAD_BYTES + " bytes (limit "
                     + (PgsqlAdapter.MAX_PAYLOAD_BYTES - 1) + "); local subscribers got it"));
@@ -193,7 +202,25 @@ final class PgsqlDriver extends TextEnvelopeDriver<String> {
     }
 
     @Override
-    protected void send(List<String> batch) throws SQLException {
+    protected void send(List<String> batch) throws SyncBackplaneUnavailableException {
+        try {
+            sendOnce(batch);
+        } catch (SQLException e) {
+            throw unavailable("NOTIFY of " + batch.size() + " message(s) on channel '" + channel + "' failed",
+                    "they are lost (at-most-once relay)", e);
+        }
+    }
+
+    /**
+     * The typed failure for {@code e}, redacted here (message and cause) so that the reported exception keeps its
+     * type: {@link #redact} would otherwise have to replace it with a copy.
+     */
+    private SyncBackplaneUnavailableException unavailable(String what, String next, SQLException e) {
+        return new SyncBackplaneUnavailableException(redaction.text("PostgreSQL " + what + ": " + e.getMessage()
+                + " (" + next + ")"), redaction.throwable(e));
+    }
+
+    private void sendOnce(List<String> batch) throws SQLException {
         long started = System.nanoTime();
         Connection connection = connections.publisher();
         boolean ok = false;

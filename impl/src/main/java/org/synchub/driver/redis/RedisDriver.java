@@ -1,5 +1,6 @@
 package org.synchub.driver.redis;
 
+import org.synchub.SyncBackplaneUnavailableException;
 import org.synchub.SyncMessage;
 import org.synchub.internal.Inbound;
 import org.synchub.internal.PublishPump;
@@ -13,7 +14,6 @@ import redis.clients.jedis.Protocol;
 import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.exceptions.JedisException;
 
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -92,7 +92,7 @@ final class RedisDriver extends TextEnvelopeDriver<byte[]> {
         try {
             listenOnce(connected);
         } catch (JedisException e) {
-            throw new IOException("Redis subscription to channel '" + channel + "' at " + source.describe()
+            throw new SyncBackplaneUnavailableException("Redis subscription to channel '" + channel + "' at " + source.describe()
                     + " failed: " + e.getMessage() + " (reconnecting with backoff)", e);
         }
     }
@@ -165,7 +165,7 @@ final class RedisDriver extends TextEnvelopeDriver<byte[]> {
         try {
             sendOnce(batch);
         } catch (JedisException e) {
-            throw new IOException("Redis PUBLISH of " + batch.size() + " message(s) to channel '" + channel + "' at "
+            throw new SyncBackplaneUnavailableException("Redis PUBLISH of " + batch.size() + " message(s) to channel '" + channel + "' at "
                     + source.describe() + " failed: " + e.getMessage() + "; they are lost (at-most-once relay)", e);
         }
     }
