@@ -10,6 +10,7 @@ import org.synchub.internal.PublishPump;
 import org.synchub.internal.ReconnectLoop;
 import org.synchub.internal.TextEnvelopeDriver;
 import org.synchub.spi.SyncDriverContext;
+import static org.synchub.internal.Resources.closeQuietly;
 
 import java.io.IOException;
 import java.net.BindException;
@@ -466,16 +467,6 @@ final class HostDriver extends TextEnvelopeDriver<byte[]> {
             Files.deleteIfExists(own);
         } catch (IOException e) {
             LOG.log(System.Logger.Level.DEBUG, () -> "could not delete " + own + ": " + e);
-        }
-    }
-
-    private static void closeQuietly(java.nio.channels.Channel channel) {
-        if (channel != null) {
-            try {
-                channel.close();
-            } catch (IOException ignored) {
-                // closing anyway
-            }
         }
     }
 

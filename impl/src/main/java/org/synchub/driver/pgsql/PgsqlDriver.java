@@ -11,6 +11,7 @@ import org.synchub.internal.Redaction;
 import org.synchub.internal.TextEnvelopeDriver;
 import org.synchub.spi.EnvelopeCodec;
 import org.synchub.spi.SyncDriverContext;
+import static org.synchub.internal.Resources.closeQuietly;
 
 import java.sql.Array;
 import java.sql.Connection;
@@ -92,7 +93,7 @@ final class PgsqlDriver extends TextEnvelopeDriver<String> {
         Connection connection = connections.listener();
         synchronized (listenerLock) {
             if (stopping()) {
-                Connections.closeQuietly(connection);
+                closeQuietly(connection);
                 return;
             }
             listenerConnection = connection;
@@ -140,7 +141,7 @@ final class PgsqlDriver extends TextEnvelopeDriver<String> {
             if (stopping() && listening) {
                 restore(connection, autoCommit, networkTimeout);
             }
-            Connections.closeQuietly(connection);
+            closeQuietly(connection);
         }
     }
 
@@ -291,7 +292,7 @@ final class PgsqlDriver extends TextEnvelopeDriver<String> {
             stuck = listenerConnection;
             listenerConnection = null;
         }
-        Connections.closeQuietly(stuck);
+        closeQuietly(stuck);
         connections.close();
     }
 

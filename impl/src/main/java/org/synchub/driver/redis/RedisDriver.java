@@ -7,6 +7,7 @@ import org.synchub.internal.PublishPump;
 import org.synchub.internal.ReconnectLoop;
 import org.synchub.internal.TextEnvelopeDriver;
 import org.synchub.spi.SyncDriverContext;
+import static org.synchub.internal.Resources.closeQuietly;
 import redis.clients.jedis.BinaryJedisPubSub;
 import redis.clients.jedis.Connection;
 import redis.clients.jedis.Jedis;
@@ -256,14 +257,6 @@ final class RedisDriver extends TextEnvelopeDriver<byte[]> {
             jedis.clientSetname(name);
         } catch (JedisDataException refused) {
             // an ACL may forbid CLIENT SETNAME; the name only helps operators
-        }
-    }
-
-    private static void closeQuietly(Jedis jedis) {
-        try {
-            jedis.close();
-        } catch (RuntimeException ignored) {
-            // already broken
         }
     }
 

@@ -1,0 +1,25 @@
+package org.synchub.internal;
+
+/** Releasing what a driver holds when nothing more can be done about a failure. Stateless and thread-safe. */
+public final class Resources {
+
+    private Resources() {
+    }
+
+    /**
+     * Closes {@code resource}, ignoring whatever closing throws (a connection that is already broken, say). Used
+     * on paths where the resource is being abandoned anyway; nothing is reported.
+     *
+     * @param resource a connection, channel, client... (null is ignored)
+     */
+    public static void closeQuietly(AutoCloseable resource) {
+        if (resource == null) {
+            return;
+        }
+        try {
+            resource.close();
+        } catch (Exception ignored) {
+            // already broken, or being abandoned: nothing to do
+        }
+    }
+}
