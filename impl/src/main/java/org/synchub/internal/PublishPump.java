@@ -277,13 +277,7 @@ public final class PublishPump<T> {
         closed = true;
         queue.clear();
         thread.interrupt();
-        if (Thread.currentThread() != thread) {
-            try {
-                thread.join(waitMillis);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        Resources.join(thread, waitMillis);
         queuedBytes.set(0);
     }
 

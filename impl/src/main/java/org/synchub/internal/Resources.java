@@ -22,4 +22,22 @@ public final class Resources {
             // already broken, or being abandoned: nothing to do
         }
     }
+
+    /**
+     * Waits up to {@code millis} for {@code thread} to end; returns at once for null or the calling thread itself.
+     * An interrupt of the caller ends the wait and is kept (the interrupt flag is set again).
+     *
+     * @param thread the thread to wait for (may be null)
+     * @param millis the most to wait
+     */
+    public static void join(Thread thread, long millis) {
+        if (thread == null || thread == Thread.currentThread()) {
+            return;
+        }
+        try {
+            thread.join(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
 }

@@ -14,6 +14,11 @@ public final class Settings {
         this.source = source;
     }
 
+    /** The value exactly as configured (not trimmed: a password, say), empty when the key is missing. */
+    public Optional<String> raw(String key) {
+        return source.apply(key);
+    }
+
     /** The trimmed value, empty when the key is missing or blank. */
     public Optional<String> optional(String key) {
         return source.apply(key).map(String::trim).filter(v -> !v.isEmpty());

@@ -9,6 +9,7 @@ import org.synchub.SyncStage;
 import org.synchub.internal.Inbound;
 import org.synchub.internal.Redaction;
 import org.synchub.internal.TextEnvelopeDriver;
+import org.synchub.internal.Utf8;
 import org.synchub.spi.EnvelopeCodec;
 import org.synchub.spi.SyncDriverContext;
 import static org.synchub.internal.Resources.closeQuietly;
@@ -67,7 +68,7 @@ final class PgsqlDriver extends TextEnvelopeDriver<String> {
 
     PgsqlDriver(String channel, Connections connections, SyncDriverContext context, Redaction redaction) {
         super(context, new Inbound(context), "pgsql", "synchub-pgsql-listener", "synchub-pgsql-publisher", MAX_BATCH,
-                PgsqlDriver::utf8Length);
+                Utf8::length);
         this.channel = channel;
         this.connections = connections;
         this.redaction = redaction;
@@ -186,7 +187,7 @@ final class PgsqlDriver extends TextEnvelopeDriver<String> {
     @Override
     protected String encode(SyncMessage message) {
         String envelope = EnvelopeCodec.encode(context.instanceId(), message, sequence.getAndIncrement());
-        int size = utf8Length(envelope);
+        long size = Utf8.length(envelope);
         if (size >= PgsqlAdapter.MAX_PAYLOAD_BYTES) {
             context.failure(SyncStage.PUBLISH, new SyncMessageTooLargeException("message on topic '" + message.topic()
                     + "' not relayed: its envelope is " + size + " bytes of UTF-8, but a PostgreSQL NOTIFY "
@@ -261,24 +262,6 @@ final class PgsqlDriver extends TextEnvelopeDriver<String> {
                 return;
             }
         }
-    }
-
-    static int utf8Length(CharSequence s) {
-        int bytes = 0;
-        for (int i = 0, n = s.length(); i < n; i++) {
-            char c = s.charAt(i);
-            if (c < 0x80) {
-                bytes++;
-            } else if (c < 0x800) {
-                bytes += 2;
-            } else if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
-                bytes += 4;
-                i++;
-            } else {
-                bytes += 3;
-            }
-        }
-        return bytes;
     }
 
     // ---------------------------------------------------------------- lifecycle

@@ -5,6 +5,7 @@ import org.synchub.SyncMessage;
 import org.synchub.internal.Inbound;
 import org.synchub.internal.PublishPump;
 import org.synchub.internal.ReconnectLoop;
+import org.synchub.internal.Resources;
 import org.synchub.internal.TextEnvelopeDriver;
 import org.synchub.spi.SyncDriverContext;
 import static org.synchub.internal.Resources.closeQuietly;
@@ -234,22 +235,14 @@ final class RedisDriver extends TextEnvelopeDriver<byte[]> {
 
     @Override
     protected void releaseConnections() {
-        Jedis pub;
-        synchronized (this) {
-            pub = publisher;
-            publisher = null;
-        }
-        if (pub != null) {
-            closeQuietly(pub);
-        }
-        Thread h = health;
-        if (h != null && h != Thread.currentThread()) {
-            try {
-                h.join(CLOSE_WAIT_MS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        closeQuietly(takePublisher());
+        Resources.join(health, CLOSE_WAIT_MS);
+    }
+
+    private synchronized Jedis takePublisher() {
+        Jedis pub = publisher;
+        publisher = null;
+        return pub;
     }
 
     private static void name(Jedis jedis, String name) {
