@@ -160,23 +160,8 @@ public final class PublishPump<T> {
     }
 
     private void run() {
-        Throwable end = null;
-        try {
-            pump();
-        } catch (Throwable t) {
-            end = t;
-        } finally {
-            if (!closed) {
-                Throwable cause = end != null ? end
-                        : new IllegalStateException("the relay thread was interrupted (not by close)");
-                try {
-                    context.watch(watchName).died(cause);
-                    context.failure(SyncStage.PUBLISH, "driver", cause);
-                } catch (Throwable ignored) {
-                    // nothing more can be done on a dying thread
-                }
-            }
-        }
+        DriverThread.run(context, watchName, SyncStage.PUBLISH, () -> closed,
+                "the relay thread was interrupted (not by close)", this::pump);
     }
 
     private void pump() {
