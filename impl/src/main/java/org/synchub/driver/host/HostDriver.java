@@ -59,7 +59,7 @@ final class HostDriver extends TextEnvelopeDriver<byte[]> {
         this.maxFrameBytes = maxFrameBytes;
         this.maxFrameKey = maxFrameKey;
         this.chunkBytes = (int) Math.min(CHUNK_BYTES, peerBufferBytes / 4);
-        this.mesh = new Mesh(context, channelDir, inbound, maxFrameBytes, maxFrameKey, peerBufferBytes);
+        this.mesh = new Mesh(context, channelDir, inbound, peerBufferBytes);
     }
 
     /** The envelope of {@code message}, unless it is over the frame limit (then reported and not relayed). */

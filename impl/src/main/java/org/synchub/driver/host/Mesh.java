@@ -58,8 +58,6 @@ final class Mesh {
     private final SyncDriverContext context;
     private final Path channelDir;
     private final Inbound inbound;
-    private final int maxFrameBytes;
-    private final String maxFrameKey;
     private final long peerBufferBytes;
 
     /** Peers by socket file name; changed by the mesh thread only, read by the publishing thread. */
@@ -75,14 +73,27 @@ final class Mesh {
     private final ByteBuffer readBuffer = ByteBuffer.allocate(READ_BUFFER_BYTES);
     private boolean scanDue;
 
-    Mesh(SyncDriverContext context, Path channelDir, Inbound inbound, int maxFrameBytes, String maxFrameKey,
-         long peerBufferBytes) {
+    /**
+     * @param context         the hub's context
+     * @param channelDir      the channel directory, prepared and checked
+     * @param inbound         the fan-in (its frame limit is the mesh's)
+     * @param peerBufferBytes the bound of each peer's buffer
+     */
+    Mesh(SyncDriverContext context, Path channelDir, Inbound inbound, long peerBufferBytes) {
         this.context = context;
         this.channelDir = channelDir;
         this.inbound = inbound;
-        this.maxFrameBytes = maxFrameBytes;
-        this.maxFrameKey = maxFrameKey;
         this.peerBufferBytes = peerBufferBytes;
+    }
+
+    /** @return the hub's context */
+    SyncDriverContext context() {
+        return context;
+    }
+
+    /** @return the bound of each peer's buffer, in bytes */
+    long peerBufferBytes() {
+        return peerBufferBytes;
     }
 
     /** @return whether any peer is connected or connecting (any thread) */
@@ -292,7 +303,7 @@ final class Mesh {
             channel = SocketChannel.open(StandardProtocolFamily.UNIX);
             channel.configureBlocking(false);
             boolean done = channel.connect(UnixDomainSocketAddress.of(file));
-            Peer peer = new Peer(name, channel, done, peerBufferBytes, context, this::peerConnected, this::dropped);
+            Peer peer = new Peer(name, channel, done, this);
             peer.key = channel.register(sel, done ? SelectionKey.OP_READ : SelectionKey.OP_CONNECT, peer);
             peers.put(name, peer);
             if (done) {
@@ -315,13 +326,14 @@ final class Mesh {
     }
 
     /** Mesh thread: the connection to {@code name} is up; ends its connect incident, if any. */
-    private void peerConnected(String name) {
+    void peerConnected(String name) {
         if (retries.remove(name) != null) {
             context.recovered(SyncStage.SUBSCRIBE, HostDriver.PEER_SOURCE + name);
         }
     }
 
-    private void dropped(Peer peer) {
+    /** Mesh thread: forgets {@code peer}, which closed or died. */
+    void dropped(Peer peer) {
         peers.remove(peer.name, peer);
     }
 
@@ -367,7 +379,7 @@ final class Mesh {
     /** An inbound connection from another instance (or anything that connected): reads and checks frames. */
     private final class InboundConnection {
         final SocketChannel channel;
-        final Frames.Reader reader = new Frames.Reader(maxFrameBytes);
+        final Frames.Reader reader = new Frames.Reader(inbound.maxFrameBytes());
 
         InboundConnection(SocketChannel channel) {
             this.channel = channel;
@@ -386,9 +398,8 @@ final class Mesh {
                 return channel.isOpen();
             });
             if (refused > 0) {
-                context.malformed("a frame of " + refused + " bytes exceeds " + maxFrameKey
-                        + "=" + maxFrameBytes + "; its connection was dropped (is the sender configured "
-                        + "with a larger limit, or not a SyncHub instance?)");
+                inbound.tooLarge(refused, "; its connection was dropped (is the sender configured with a larger "
+                        + "limit, or not a SyncHub instance?)");
                 close();
             }
         }

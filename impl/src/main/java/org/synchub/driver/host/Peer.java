@@ -2,7 +2,6 @@ package org.synchub.driver.host;
 
 import org.synchub.SyncOverflowException;
 import org.synchub.SyncStage;
-import org.synchub.spi.SyncDriverContext;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -13,7 +12,6 @@ import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Consumer;
 
 import static org.synchub.internal.Resources.closeQuietly;
 
@@ -37,11 +35,8 @@ final class Peer {
 
     final String name;
     private final SocketChannel channel;
-    private final SyncDriverContext context;
-    private final long bufferBytes;
-    /** Mesh callbacks: the connection is up; this peer is gone. */
-    private final Consumer<String> onConnected;
-    private final Consumer<Peer> onDropped;
+    /** The mesh this peer belongs to: its context and bound, told when the connection is up or gone. */
+    private final Mesh mesh;
     private final Queue<ByteBuffer> queue = new ConcurrentLinkedQueue<>();
     private final AtomicLong pending = new AtomicLong();
     SelectionKey key;
@@ -50,15 +45,11 @@ final class Peer {
     private volatile boolean dropped;
     boolean waitingToWrite;
 
-    Peer(String name, SocketChannel channel, boolean connected, long bufferBytes, SyncDriverContext context,
-         Consumer<String> onConnected, Consumer<Peer> onDropped) {
+    Peer(String name, SocketChannel channel, boolean connected, Mesh mesh) {
         this.name = name;
         this.channel = channel;
         this.connected = connected;
-        this.bufferBytes = bufferBytes;
-        this.context = context;
-        this.onConnected = onConnected;
-        this.onDropped = onDropped;
+        this.mesh = mesh;
     }
 
     /** Publishing thread: appends the chunks that fit in the bound, drops (and reports) the rest. */
@@ -66,6 +57,7 @@ final class Peer {
         if (dropped) {
             return;
         }
+        long bufferBytes = mesh.peerBufferBytes();
         int lost = 0;
         for (Frames.Chunk chunk : chunks) {
             int size = chunk.bytes().remaining();
@@ -78,7 +70,7 @@ final class Peer {
         }
         if (lost > 0 && !overflowing) {
             overflowing = true;
-            context.failure(SyncStage.PUBLISH, HostDriver.PEER_SOURCE + name, new SyncOverflowException(
+            mesh.context().failure(SyncStage.PUBLISH, HostDriver.PEER_SOURCE + name, new SyncOverflowException(
                     "the instance at " + name + " is not reading (" + pending.get() + " bytes waiting, "
                     + HostAdapter.PEER_BUFFER_BYTES + "=" + bufferBytes + "): " + lost + " message(s) to it "
                     + "dropped, and more will be until it catches up; other instances are not affected"));
@@ -102,7 +94,7 @@ final class Peer {
             }
             connected = true;
             k.interestOps(SelectionKey.OP_READ);
-            onConnected.accept(name);
+            mesh.peerConnected(name);
         }
         if (k.isValid() && k.isReadable()) {
             // the peer never writes on this connection: end of stream means it closed or died
@@ -137,14 +129,14 @@ final class Peer {
         }
         if (overflowing && pending.get() == 0) {
             overflowing = false;
-            context.recovered(SyncStage.PUBLISH, HostDriver.PEER_SOURCE + name);
+            mesh.context().recovered(SyncStage.PUBLISH, HostDriver.PEER_SOURCE + name);
         }
     }
 
     /** Mesh thread: forgets this peer (it closed or died); its socket file is rechecked at the next scan. */
     void drop() {
         dropped = true;
-        onDropped.accept(this);
+        mesh.dropped(this);
         closeQuietly(channel);
         queue.clear();
         pending.set(0);
