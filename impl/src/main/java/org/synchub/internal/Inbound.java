@@ -146,9 +146,19 @@ public final class Inbound {
     }
 
     private void tooLarge(long bytes) {
-        context.tooLarge("a frame of " + bytes + " bytes exceeds " + limitKey + "=" + maxFrameBytes
-                + " and was dropped without being decoded; raise " + limitKey + " on this instance if messages "
-                + "that large are expected");
+        tooLarge(bytes, " and was dropped without being decoded; raise " + limitKey + " on this instance if "
+                + "messages that large are expected");
+    }
+
+    /**
+     * Counts a frame over the limit that the driver refused before reading it (from its length header, say) as
+     * malformed; the report names its size, the limit and its key.
+     *
+     * @param bytes   the size the frame announced
+     * @param outcome what happened to it, appended to the report (such as {@code "; its connection was dropped"})
+     */
+    public void tooLarge(long bytes, String outcome) {
+        context.tooLarge("a frame of " + bytes + " bytes exceeds " + limitKey + "=" + maxFrameBytes + outcome);
     }
 
     /**

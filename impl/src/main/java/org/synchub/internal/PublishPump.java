@@ -1,5 +1,7 @@
 package org.synchub.internal;
 
+import org.synchub.SyncException;
+import org.synchub.SyncMessageTooLargeException;
 import org.synchub.SyncOverflowException;
 import org.synchub.SyncStage;
 import org.synchub.spi.SyncDriverContext;
@@ -25,8 +27,9 @@ import java.util.function.ToLongFunction;
  * <p><b>Bound.</b> What waits in the queue, plus the batch being sent, is at most
  * {@link SyncDriverContext#relayQueueMaxBytes()} ({@value #MAX_BYTES_KEY}) bytes, as measured by the driver's size
  * function ({@link #queuedBytes()} never exceeds it). An item that does not fit is dropped (at-most-once relay;
- * local subscribers got it) and reported as {@code PUBLISH} with the source {@value #SOURCE}; an item larger than
- * the whole bound is dropped the same way.
+ * local subscribers got it) and reported as {@code PUBLISH} with the source {@value #SOURCE}
+ * ({@link SyncOverflowException}); an item larger than the whole bound is dropped the same way
+ * ({@link SyncMessageTooLargeException}).
  *
  * <p><b>Failure.</b> A batch that fails (the sender throws anything, even an {@link Error}) is reported as
  * {@code PUBLISH} (source {@code "driver"}) and released at once (lost: at-most-once relay), and the pump waits
@@ -120,19 +123,20 @@ public final class PublishPump<T> {
         try {
             long size = Math.max(0, sizeOf.applyAsLong(item));
             if (size > maxBytes) {
-                overflow("a message of " + size + " bytes is larger than the whole relay queue (" + MAX_BYTES_KEY
-                        + "=" + maxBytes + ") and was not relayed (local subscribers got it); raise "
-                        + MAX_BYTES_KEY + " above the largest message, or publish smaller messages");
+                overflow(new SyncMessageTooLargeException("a message of " + size + " bytes is larger than the "
+                        + "whole relay queue (" + MAX_BYTES_KEY + "=" + maxBytes + ") and was not relayed (local "
+                        + "subscribers got it); raise " + MAX_BYTES_KEY + " above the largest message, or publish "
+                        + "smaller messages"));
                 return false;
             }
             long current;
             do {
                 current = queuedBytes.get();
                 if (current + size > maxBytes) {
-                    overflow("relay queue full (" + current + " bytes waiting, " + MAX_BYTES_KEY + "=" + maxBytes
-                            + "): the backplane is unreachable or slower than the publish rate; a message of "
-                            + size + " bytes was not relayed (local subscribers got it). Fix the backplane, "
-                            + "publish less, or raise " + MAX_BYTES_KEY);
+                    overflow(new SyncOverflowException("relay queue full (" + current + " bytes waiting, "
+                            + MAX_BYTES_KEY + "=" + maxBytes + "): the backplane is unreachable or slower than the "
+                            + "publish rate; a message of " + size + " bytes was not relayed (local subscribers got "
+                            + "it). Fix the backplane, publish less, or raise " + MAX_BYTES_KEY));
                     return false;
                 }
             } while (!queuedBytes.compareAndSet(current, current + size));
@@ -144,9 +148,9 @@ public final class PublishPump<T> {
         }
     }
 
-    private void overflow(String why) {
+    private void overflow(SyncException why) {
         overflowing = true;
-        context.failure(SyncStage.PUBLISH, SOURCE, new SyncOverflowException(why));
+        context.failure(SyncStage.PUBLISH, SOURCE, why);
     }
 
     /** Ends the current retry wait at once (the backplane is reachable again). Any thread; never blocks. */
@@ -156,23 +160,8 @@ public final class PublishPump<T> {
     }
 
     private void run() {
-        Throwable end = null;
-        try {
-            pump();
-        } catch (Throwable t) {
-            end = t;
-        } finally {
-            if (!closed) {
-                Throwable cause = end != null ? end
-                        : new IllegalStateException("the relay thread was interrupted (not by close)");
-                try {
-                    context.watch(watchName).died(cause);
-                    context.failure(SyncStage.PUBLISH, "driver", cause);
-                } catch (Throwable ignored) {
-                    // nothing more can be done on a dying thread
-                }
-            }
-        }
+        DriverThread.run(context, watchName, SyncStage.PUBLISH, () -> closed,
+                "the relay thread was interrupted (not by close)", this::pump);
     }
 
     private void pump() {
@@ -273,13 +262,7 @@ public final class PublishPump<T> {
         closed = true;
         queue.clear();
         thread.interrupt();
-        if (Thread.currentThread() != thread) {
-            try {
-                thread.join(waitMillis);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        Resources.join(thread, waitMillis);
         queuedBytes.set(0);
     }
 

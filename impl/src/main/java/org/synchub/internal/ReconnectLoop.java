@@ -100,24 +100,14 @@ public final class ReconnectLoop {
     }
 
     private void run() {
-        Throwable end = null;
-        try {
-            loop();
-        } catch (Throwable t) {
-            end = t;
-        } finally {
-            firstAttempt.countDown();
-            if (!isClosed()) {
-                Throwable cause = end != null ? end : new IllegalStateException("the backplane listener thread "
-                        + thread.getName() + " was interrupted (not by close); nothing is received any more");
-                try {
-                    context.watch(watchName).died(cause);
-                } catch (Throwable ignored) {
-                    // nothing more can be done on a dying thread
-                }
-                report(cause);
-            }
-        }
+        DriverThread.run(context, watchName, SyncStage.SUBSCRIBE, this::isClosed, "the backplane listener thread "
+                + thread.getName() + " was interrupted (not by close); nothing is received any more", () -> {
+                    try {
+                        loop();
+                    } finally {
+                        firstAttempt.countDown();
+                    }
+                });
     }
 
     private void loop() {

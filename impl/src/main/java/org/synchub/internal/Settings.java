@@ -14,6 +14,11 @@ public final class Settings {
         this.source = source;
     }
 
+    /** The value exactly as configured (not trimmed: a password, say), empty when the key is missing. */
+    public Optional<String> raw(String key) {
+        return source.apply(key);
+    }
+
     /** The trimmed value, empty when the key is missing or blank. */
     public Optional<String> optional(String key) {
         return source.apply(key).map(String::trim).filter(v -> !v.isEmpty());
@@ -44,9 +49,28 @@ public final class Settings {
         return (int) value;
     }
 
-    /** The channel ({@code synchub.channel}), which every driver requires. */
+    /** The configuration key of the channel, which every driver requires. */
+    public static final String CHANNEL_KEY = "synchub.channel";
+
+    /** The channel ({@value #CHANNEL_KEY}), which every driver requires. */
     public String channel() {
-        return required("synchub.channel", "every driver needs the channel that scopes the cluster, "
+        return required(CHANNEL_KEY, "every driver needs the channel that scopes the cluster, "
                 + "e.g. synchub.channel=chat");
+    }
+
+    /**
+     * The one check of a channel given to a driver's adapter (from configuration or code): it must be non-empty.
+     *
+     * @param driver  the driver's name, for the message (such as {@code redis})
+     * @param channel the channel
+     * @return {@code channel}
+     * @throws SyncConfigurationException naming {@value #CHANNEL_KEY} when it is null or empty
+     */
+    public static String requireChannel(String driver, String channel) {
+        if (channel == null || channel.isEmpty()) {
+            throw new SyncConfigurationException(CHANNEL_KEY, "the " + driver + " driver needs a non-empty channel "
+                    + "(the name that scopes the cluster), e.g. synchub.channel=chat");
+        }
+        return channel;
     }
 }

@@ -8,6 +8,17 @@ public final class Utf8 {
 
     /**
      * The number of bytes {@code s} takes as {@code s.getBytes(UTF_8)} (an unpaired surrogate becomes one
+     * {@code '?'}), without encoding it.
+     *
+     * @param s the text
+     * @return its exact UTF-8 length
+     */
+    public static long length(CharSequence s) {
+        return lengthAbove(s, Long.MAX_VALUE);
+    }
+
+    /**
+     * The number of bytes {@code s} takes as {@code s.getBytes(UTF_8)} (an unpaired surrogate becomes one
      * {@code '?'}), computed only as far as needed to tell whether it exceeds {@code limit}: when it does, some
      * number above {@code limit} is returned, not necessarily the exact length.
      *

@@ -189,8 +189,9 @@ public class RecordingContext implements SyncDriverContext {
 
     @Override
     public void malformed(String why) {
-        malformed.incrementAndGet();
+        // recorded before counted: a test that sees the count must find the failure
         failures.add(new Failure(SyncStage.DELIVERY, new IllegalArgumentException(why)));
+        malformed.incrementAndGet();
     }
 
     /** @return threads the driver created through this context */

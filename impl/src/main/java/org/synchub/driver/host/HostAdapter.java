@@ -1,6 +1,7 @@
 package org.synchub.driver.host;
 
 import org.synchub.SyncConfigurationException;
+import org.synchub.internal.Settings;
 import org.synchub.spi.SyncAdapter;
 import org.synchub.spi.SyncDriver;
 import org.synchub.spi.SyncDriverContext;
@@ -64,10 +65,7 @@ public final class HostAdapter implements SyncAdapter {
     private final long peerBufferBytes;
 
     private HostAdapter(Path dir, String channel, int maxFrameBytes, long peerBufferBytes) {
-        if (channel == null || channel.isEmpty()) {
-            throw new SyncConfigurationException("synchub.channel", "the host driver needs a non-empty channel, "
-                    + "e.g. synchub.channel=chat");
-        }
+        Settings.requireChannel("host", channel);
         if (maxFrameBytes != UNSET) {
             checkMaxFrame(maxFrameBytes, "");
         }

@@ -1,14 +1,12 @@
 package org.synchub.driver.host;
 
 import org.synchub.SyncConfigurationException;
+import org.synchub.internal.ChannelDriverProvider;
 import org.synchub.internal.Settings;
 import org.synchub.spi.SyncAdapter;
-import org.synchub.spi.SyncDriverProvider;
 
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
-import java.util.Optional;
-import java.util.function.Function;
 
 /**
  * Registers the {@code host} driver by name. Reads {@code synchub.channel} (required), {@value HostAdapter#DIR}
@@ -17,17 +15,15 @@ import java.util.function.Function;
  * {@value HostAdapter#PEER_BUFFER_BYTES} (default 4194304, or one largest frame plus 4 bytes if more). Stateless; a wrong value fails with a
  * {@link org.synchub.SyncConfigurationException} naming its key.
  */
-public final class HostDriverProvider implements SyncDriverProvider {
+public final class HostDriverProvider extends ChannelDriverProvider {
 
-    @Override
-    public String name() {
-        return "host";
+    /** The provider (for {@link java.util.ServiceLoader}). */
+    public HostDriverProvider() {
+        super("host");
     }
 
     @Override
-    public SyncAdapter adapter(Function<String, Optional<String>> config) {
-        Settings settings = new Settings(config);
-        String channel = settings.channel();
+    protected SyncAdapter adapter(String channel, Settings settings) {
         Path dir;
         try {
             dir = settings.optional(HostAdapter.DIR).map(Path::of).orElseGet(HostAdapter::defaultDirectory);

@@ -1,6 +1,6 @@
 package org.synchub.driver.jvm;
 
-import org.synchub.SyncConfigurationException;
+import org.synchub.internal.Settings;
 import org.synchub.spi.SyncAdapter;
 import org.synchub.spi.SyncDriver;
 import org.synchub.spi.SyncDriverContext;
@@ -20,10 +20,7 @@ public final class JvmAdapter implements SyncAdapter {
     private final String channel;
 
     private JvmAdapter(String channel) {
-        if (channel == null || channel.isEmpty()) {
-            throw new SyncConfigurationException("synchub.channel", "the jvm driver needs a non-empty channel");
-        }
-        this.channel = channel;
+        this.channel = Settings.requireChannel("jvm", channel);
     }
 
     /** An adapter for {@code channel}. */

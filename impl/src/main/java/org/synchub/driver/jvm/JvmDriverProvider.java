@@ -1,22 +1,19 @@
 package org.synchub.driver.jvm;
 
+import org.synchub.internal.ChannelDriverProvider;
 import org.synchub.internal.Settings;
 import org.synchub.spi.SyncAdapter;
-import org.synchub.spi.SyncDriverProvider;
-
-import java.util.Optional;
-import java.util.function.Function;
 
 /** Registers the {@code jvm} driver by name. Reads {@code synchub.channel}. */
-public final class JvmDriverProvider implements SyncDriverProvider {
+public final class JvmDriverProvider extends ChannelDriverProvider {
 
-    @Override
-    public String name() {
-        return "jvm";
+    /** The provider (for {@link java.util.ServiceLoader}). */
+    public JvmDriverProvider() {
+        super("jvm");
     }
 
     @Override
-    public SyncAdapter adapter(Function<String, Optional<String>> config) {
-        return JvmAdapter.channel(new Settings(config).channel());
+    protected SyncAdapter adapter(String channel, Settings settings) {
+        return JvmAdapter.channel(channel);
     }
 }

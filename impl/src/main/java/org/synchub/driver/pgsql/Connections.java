@@ -1,6 +1,7 @@
 package org.synchub.driver.pgsql;
 
 import org.synchub.internal.Redaction;
+import static org.synchub.internal.Resources.closeQuietly;
 
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -22,16 +23,6 @@ abstract class Connections implements AutoCloseable {
     /** Closes what this object owns (never the application's DataSource). */
     @Override
     public abstract void close();
-
-    static void closeQuietly(Connection connection) {
-        if (connection != null) {
-            try {
-                connection.close();
-            } catch (SQLException | RuntimeException ignored) {
-                // already broken
-            }
-        }
-    }
 
     /** The application's DataSource (a pool, usually): borrow per batch, close = give back. */
     static final class FromDataSource extends Connections {

@@ -2,6 +2,7 @@ package org.synchub.driver.pgsql;
 
 import org.synchub.SyncConfigurationException;
 import org.synchub.internal.Redaction;
+import org.synchub.internal.Settings;
 import org.synchub.spi.SyncAdapter;
 import org.synchub.spi.SyncDriver;
 import org.synchub.spi.SyncDriverContext;
@@ -39,7 +40,6 @@ public final class PgsqlAdapter implements SyncAdapter {
     /** A NOTIFY payload must be shorter than this many bytes (PostgreSQL's default build). */
     public static final int MAX_PAYLOAD_BYTES = 8000;
 
-    static final String KEY_CHANNEL = "synchub.channel";
     static final String KEY_URL = "synchub.pgsql.url";
     static final String KEY_DRIVER = "synchub.driver";
 
@@ -84,18 +84,15 @@ public final class PgsqlAdapter implements SyncAdapter {
     }
 
     static String checkChannel(String channel) {
-        if (channel == null || channel.isEmpty()) {
-            throw new SyncConfigurationException(KEY_CHANNEL, "the pgsql driver needs a non-empty channel "
-                    + "(the NOTIFY channel name), e.g. synchub.channel=chat");
-        }
+        Settings.requireChannel("pgsql", channel);
         int bytes = channel.getBytes(StandardCharsets.UTF_8).length;
         if (bytes > MAX_CHANNEL_BYTES) {
-            throw new SyncConfigurationException(KEY_CHANNEL, "'" + channel + "' is " + bytes
+            throw new SyncConfigurationException(Settings.CHANNEL_KEY, "'" + channel + "' is " + bytes
                     + " bytes of UTF-8; a PostgreSQL NOTIFY channel is at most " + MAX_CHANNEL_BYTES
                     + " bytes: choose a shorter channel");
         }
         if (channel.indexOf('\0') >= 0) {
-            throw new SyncConfigurationException(KEY_CHANNEL, "a PostgreSQL channel cannot contain a NUL character");
+            throw new SyncConfigurationException(Settings.CHANNEL_KEY, "a PostgreSQL channel cannot contain a NUL character");
         }
         return channel;
     }

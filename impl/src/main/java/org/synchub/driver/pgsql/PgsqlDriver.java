@@ -2,16 +2,18 @@ package org.synchub.driver.pgsql;
 
 import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
-import org.synchub.SyncException;
+import org.synchub.SyncBackplaneUnavailableException;
 import org.synchub.SyncMessage;
+import org.synchub.SyncMessageTooLargeException;
 import org.synchub.SyncStage;
 import org.synchub.internal.Inbound;
-import org.synchub.internal.PublishPump;
-import org.synchub.internal.ReconnectLoop;
 import org.synchub.internal.Redaction;
+import org.synchub.internal.Resources;
+import org.synchub.internal.TextEnvelopeDriver;
+import org.synchub.internal.Utf8;
 import org.synchub.spi.EnvelopeCodec;
-import org.synchub.spi.SyncDriver;
 import org.synchub.spi.SyncDriverContext;
+import static org.synchub.internal.Resources.closeQuietly;
 
 import java.sql.Array;
 import java.sql.Connection;
@@ -21,17 +23,16 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
-import java.util.function.Consumer;
 
-/** One hub's link to a PostgreSQL channel: a dedicated LISTEN connection polled by a ReconnectLoop, and a
- * PublishPump sending batches with one {@code pg_notify} statement. The pump's retry wait ends as soon as the LISTEN
+/** One hub's link to a PostgreSQL channel: a dedicated LISTEN connection polled by the listener loop, and the
+ * relay queue sending batches with one {@code pg_notify} statement ({@link TextEnvelopeDriver} owns loop, queue,
+ * fan-in and close; this class is the PostgreSQL transport only). The pump's retry wait ends as soon as the LISTEN
  * connection is made again, so relay resumes with it. Inbound payloads are checked against
  * {@code synchub.frame.max-bytes} by {@link Inbound} (PostgreSQL itself caps them under 8,000 bytes). Every failure
  * it reports goes through the configuration's {@link Redaction} first, so that no password (of the URL, or
  * configured) reaches a report. */
-final class PgsqlDriver implements SyncDriver {
+final class PgsqlDriver extends TextEnvelopeDriver<String> {
 
     static final String LISTENER_APPLICATION_NAME = "synchub-listener";
 
@@ -60,56 +61,39 @@ final class PgsqlDriver implements SyncDriver {
 
     private final String channel;
     private final Connections connections;
-    private final SyncDriverContext context;
-    private final ReconnectLoop loop;
-    private final PublishPump<String> pump;
-    private final AtomicBoolean closed = new AtomicBoolean();
     private final Object listenerLock = new Object();
     private Connection listenerConnection;
-    private final Inbound inbound;
     private final Redaction redaction;
-    private boolean started;
 
     PgsqlDriver(String channel, Connections connections, SyncDriverContext context, Redaction redaction) {
+        super(context, new Inbound(context), "pgsql", "synchub-pgsql-listener", "synchub-pgsql-publisher", MAX_BATCH,
+                Utf8::length);
         this.channel = channel;
         this.connections = connections;
-        this.context = context;
         this.redaction = redaction;
-        this.inbound = new Inbound(context);
-        this.pump = new PublishPump<>(context, "synchub-pgsql-publisher", "pgsql-publisher", MAX_BATCH,
-                PgsqlDriver::utf8Length, batch -> {
-                    try {
-                        send(batch);
-                    } catch (Exception e) {
-                        throw redaction.exception(e);
-                    }
-                });
-        this.loop = new ReconnectLoop(context, "synchub-pgsql-listener", "pgsql-listener", connected -> {
-            try {
-                listen(connected);
-            } catch (Exception e) {
-                throw redaction.exception(e);
-            }
-        }).onConnected(pump::wake);
     }
 
     @Override
-    public synchronized void subscribe(Consumer<SyncMessage> deliver) {
-        inbound.start(deliver);
-        if (!started && !closed.get()) {
-            started = true;
-            loop.start();
-            pump.start();
-        }
+    protected Throwable redact(Throwable failure) {
+        return redaction.throwable(failure);
     }
 
     // ---------------------------------------------------------------- listening
 
-    private void listen(Runnable connected) throws Exception {
+    @Override
+    protected void listen(Runnable connected) throws SyncBackplaneUnavailableException {
+        try {
+            listenOnce(connected);
+        } catch (SQLException e) {
+            throw unavailable("LISTEN on channel '" + channel + "' failed", "reconnecting with backoff", e);
+        }
+    }
+
+    private void listenOnce(Runnable connected) throws SQLException {
         Connection connection = connections.listener();
         synchronized (listenerLock) {
-            if (closed.get()) {
-                Connections.closeQuietly(connection);
+            if (stopping()) {
+                closeQuietly(connection);
                 return;
             }
             listenerConnection = connection;
@@ -133,7 +117,7 @@ final class PgsqlDriver implements SyncDriver {
             connected.run();
             long lastHeard = System.nanoTime();
             // Ends only once the loop itself is closed, so that the loop never mistakes the end for an outage.
-            while (!loop.isClosed()) {
+            while (!stopping()) {
                 PGNotification[] notifications = pg.getNotifications(POLL_MILLIS);
                 long now = System.nanoTime();
                 if (notifications != null && notifications.length > 0) {
@@ -154,10 +138,10 @@ final class PgsqlDriver implements SyncDriver {
                     listenerConnection = null;
                 }
             }
-            if (loop.isClosed() && listening) {
+            if (stopping() && listening) {
                 restore(connection, autoCommit, networkTimeout);
             }
-            Connections.closeQuietly(connection);
+            closeQuietly(connection);
         }
     }
 
@@ -189,9 +173,7 @@ final class PgsqlDriver implements SyncDriver {
         if (!channel.equals(notification.getName())) {
             return;
         }
-        if (!closed.get()) {
-            inbound.frame(notification.getParameter());
-        }
+        inbound().frame(notification.getParameter());
     }
 
     /** {@code name} as a quoted SQL identifier: in double quotes, inner double quotes doubled. */
@@ -202,30 +184,41 @@ final class PgsqlDriver implements SyncDriver {
     // ---------------------------------------------------------------- publishing
 
     @Override
-    public void publish(SyncMessage message) {
-        if (closed.get()) {
-            return;
+    protected String encode(SyncMessage message) {
+        // the hub's encoding numbers each envelope, which also keeps equal messages distinct (PostgreSQL folds
+        // identical payloads sent in one transaction)
+        String envelope = context.encode(message);
+        long size = Utf8.length(envelope);
+        if (size >= PgsqlAdapter.MAX_PAYLOAD_BYTES) {
+            context.failure(SyncStage.PUBLISH, new SyncMessageTooLargeException("message on topic '" + message.topic()
+                    + "' not relayed: its envelope is " + size + " bytes of UTF-8, but a PostgreSQL NOTIFY "
+                    + "payload must be under " + PgsqlAdapter.MAX_PAYLOAD_BYTES + " bytes (limit "
+                    + (PgsqlAdapter.MAX_PAYLOAD_BYTES - 1) + "); local subscribers got it"));
+            return null;
         }
+        return envelope;
+    }
+
+    @Override
+    protected void send(List<String> batch) throws SyncBackplaneUnavailableException {
         try {
-            // the hub's encoding numbers each envelope, which also keeps equal messages distinct (PostgreSQL folds
-            // identical payloads sent in one transaction)
-            String envelope = context.encode(message);
-            int size = utf8Length(envelope);
-            if (size >= PgsqlAdapter.MAX_PAYLOAD_BYTES) {
-                context.failure(SyncStage.PUBLISH, new SyncException("message on topic '" + message.topic()
-                        + "' not relayed: its envelope is " + size + " bytes of UTF-8, but a PostgreSQL NOTIFY "
-                        + "payload must be under " + PgsqlAdapter.MAX_PAYLOAD_BYTES + " bytes (limit "
-                        + (PgsqlAdapter.MAX_PAYLOAD_BYTES - 1) + "); local subscribers got it"));
-                return;
-            }
-            pump.offer(envelope);
-        } catch (Throwable t) {
-            // encoding on the publishing thread (an OutOfMemoryError for a huge message, say) must not escape
-            context.failure(SyncStage.PUBLISH, redaction.throwable(t));
+            sendOnce(batch);
+        } catch (SQLException e) {
+            throw unavailable("NOTIFY of " + batch.size() + " message(s) on channel '" + channel + "' failed",
+                    "they are lost (at-most-once relay)", e);
         }
     }
 
-    private void send(List<String> batch) throws SQLException {
+    /**
+     * The typed failure for {@code e}, redacted here (message and cause) so that the reported exception keeps its
+     * type: {@link #redact} would otherwise have to replace it with a copy.
+     */
+    private SyncBackplaneUnavailableException unavailable(String what, String next, SQLException e) {
+        return new SyncBackplaneUnavailableException(redaction.text("PostgreSQL " + what + ": " + e.getMessage()
+                + " (" + next + ")"), redaction.throwable(e));
+    }
+
+    private void sendOnce(List<String> batch) throws SQLException {
         long started = System.nanoTime();
         Connection connection = connections.publisher();
         boolean ok = false;
@@ -258,7 +251,7 @@ final class PgsqlDriver implements SyncDriver {
         }
         // Let the next batch gather what is published meanwhile (see MIN_BATCH_INTERVAL_NANOS).
         long wait;
-        while ((wait = started + MIN_BATCH_INTERVAL_NANOS - System.nanoTime()) > 0 && !closed.get()) {
+        while ((wait = started + MIN_BATCH_INTERVAL_NANOS - System.nanoTime()) > 0 && !isClosed()) {
             LockSupport.parkNanos(wait);
             if (Thread.interrupted()) {
                 Thread.currentThread().interrupt();
@@ -267,39 +260,24 @@ final class PgsqlDriver implements SyncDriver {
         }
     }
 
-    static int utf8Length(CharSequence s) {
-        int bytes = 0;
-        for (int i = 0, n = s.length(); i < n; i++) {
-            char c = s.charAt(i);
-            if (c < 0x80) {
-                bytes++;
-            } else if (c < 0x800) {
-                bytes += 2;
-            } else if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
-                bytes += 4;
-                i++;
-            } else {
-                bytes += 3;
-            }
-        }
-        return bytes;
-    }
-
     // ---------------------------------------------------------------- lifecycle
+
+    /** The listener sees the closed loop within one poll and UNLISTENs and closes its connection itself; one still
+     * held after the loop ended (stuck) is closed here. */
+    @Override
+    protected void releaseConnections() {
+        Connection stuck;
+        synchronized (listenerLock) {
+            stuck = listenerConnection;
+            listenerConnection = null;
+        }
+        closeQuietly(stuck);
+        connections.close();
+    }
 
     @Override
     public boolean echoes() {
         return true; // the LISTEN connection hears this instance's own NOTIFYs
-    }
-
-    @Override
-    public boolean reportsSubscription() {
-        return true;
-    }
-
-    @Override
-    public long queuedBytes() {
-        return pump.queuedBytes();
     }
 
     /** Closes the LISTEN connection (on a short-lived thread: closing can block on a dead socket); the loop makes
@@ -310,27 +288,9 @@ final class PgsqlDriver implements SyncDriver {
         synchronized (listenerLock) {
             current = listenerConnection;
         }
-        if (current != null && !closed.get()) {
-            context.newThread("synchub-pgsql-resubscribe", () -> Connections.closeQuietly(current)).start();
+        if (current != null && !isClosed()) {
+            context.newThread("synchub-pgsql-resubscribe", () -> Resources.closeQuietly(current)).start();
         }
-    }
-
-    @Override
-    public void close() {
-        if (!closed.compareAndSet(false, true)) {
-            return;
-        }
-        inbound.stop();
-        pump.close(2_000);
-        // The listener sees the flag within one poll and UNLISTENs and closes its connection itself.
-        loop.close(null, 2_000);
-        Connection stuck;
-        synchronized (listenerLock) {
-            stuck = listenerConnection;
-            listenerConnection = null;
-        }
-        Connections.closeQuietly(stuck);
-        connections.close();
     }
 
     @Override

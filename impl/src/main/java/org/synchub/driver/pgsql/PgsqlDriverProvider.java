@@ -1,15 +1,14 @@
 package org.synchub.driver.pgsql;
 
 import org.synchub.SyncConfigurationException;
+import org.synchub.internal.ChannelDriverProvider;
 import org.synchub.internal.Settings;
 import org.synchub.spi.SyncAdapter;
-import org.synchub.spi.SyncDriverProvider;
 
 import javax.naming.InitialContext;
 import javax.naming.NamingException;
 import javax.sql.DataSource;
 import java.util.Optional;
-import java.util.function.Function;
 
 /**
  * Registers the {@code pgsql} driver by name. Reads {@code synchub.channel} and either
@@ -18,22 +17,21 @@ import java.util.function.Function;
  * {@code synchub.pgsql.password}). Misconfiguration, a failed lookup or a missing pgjdbc fails in
  * {@link #adapter} with a {@link SyncConfigurationException} naming the key. Loading this class does not load pgjdbc.
  */
-public final class PgsqlDriverProvider implements SyncDriverProvider {
+public final class PgsqlDriverProvider extends ChannelDriverProvider {
 
     public static final String DATASOURCE = "synchub.pgsql.datasource";
     public static final String URL = "synchub.pgsql.url";
     public static final String USER = "synchub.pgsql.user";
     public static final String PASSWORD = "synchub.pgsql.password";
 
-    @Override
-    public String name() {
-        return "pgsql";
+    /** The provider (for {@link java.util.ServiceLoader}). */
+    public PgsqlDriverProvider() {
+        super("pgsql");
     }
 
     @Override
-    public SyncAdapter adapter(Function<String, Optional<String>> config) {
-        Settings settings = new Settings(config);
-        String channel = PgsqlAdapter.checkChannel(settings.channel());
+    protected SyncAdapter adapter(String configured, Settings settings) {
+        String channel = PgsqlAdapter.checkChannel(configured);
         PgsqlAdapter.requirePgjdbc(PgsqlDriverProvider.class.getClassLoader());
         Optional<String> jndi = settings.optional(DATASOURCE);
         Optional<String> url = settings.optional(URL);
@@ -46,7 +44,7 @@ public final class PgsqlDriverProvider implements SyncDriverProvider {
         }
         if (url.isPresent()) {
             return PgsqlAdapter.url(url.get(), settings.optional(USER).orElse(null),
-                    config.apply(PASSWORD).orElse(null), channel);
+                    settings.raw(PASSWORD).orElse(null), channel);
         }
         throw new SyncConfigurationException(DATASOURCE, "the pgsql driver needs a database: set " + DATASOURCE
                 + " to the JNDI name of a DataSource (e.g. java:app/jdbc/chat) or " + URL

@@ -2,6 +2,7 @@ package org.synchub.driver.redis;
 
 import org.apache.commons.pool2.PooledObjectFactory;
 import org.synchub.SyncConfigurationException;
+import org.synchub.internal.Settings;
 import org.synchub.spi.SyncAdapter;
 import org.synchub.spi.SyncDriver;
 import org.synchub.spi.SyncDriverContext;
@@ -52,12 +53,8 @@ public final class RedisAdapter implements SyncAdapter {
     private final String channel;
 
     private RedisAdapter(ConnectionSource source, String channel) {
-        if (channel == null || channel.isEmpty()) {
-            throw new SyncConfigurationException("synchub.channel",
-                    "the redis driver needs a non-empty channel (the Redis pub/sub channel that scopes the cluster)");
-        }
         this.source = source;
-        this.channel = channel;
+        this.channel = Settings.requireChannel("redis", channel);
     }
 
     /**

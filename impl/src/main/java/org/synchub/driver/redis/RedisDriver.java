@@ -1,12 +1,14 @@
 package org.synchub.driver.redis;
 
+import org.synchub.SyncBackplaneUnavailableException;
 import org.synchub.SyncMessage;
-import org.synchub.SyncStage;
 import org.synchub.internal.Inbound;
 import org.synchub.internal.PublishPump;
 import org.synchub.internal.ReconnectLoop;
-import org.synchub.spi.SyncDriver;
+import org.synchub.internal.Resources;
+import org.synchub.internal.TextEnvelopeDriver;
 import org.synchub.spi.SyncDriverContext;
+import static org.synchub.internal.Resources.closeQuietly;
 import redis.clients.jedis.BinaryJedisPubSub;
 import redis.clients.jedis.Connection;
 import redis.clients.jedis.Jedis;
@@ -14,15 +16,10 @@ import redis.clients.jedis.Protocol;
 import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.exceptions.JedisException;
 
-
-import java.io.IOException;
-
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Consumer;
 
 /**
  * One hub instance's link to Redis: a SUBSCRIBE connection read by a {@link ReconnectLoop}, a publisher connection
@@ -34,9 +31,10 @@ import java.util.function.Consumer;
  * counted as malformed and never decoded. Jedis itself still reads the whole bulk reply into memory before handing it
  * over, so the limit bounds decoding and fan-out, not the read. The relay queue is bounded by
  * {@code synchub.relay.max-bytes} (see {@link PublishPump}); the pump's retry wait ends as soon as the subscription is
- * made again, so relay resumes with it.
+ * made again, so relay resumes with it. Queue, loop, fan-in and close are {@link TextEnvelopeDriver}'s; this class is
+ * the Redis transport only.
  */
-final class RedisDriver implements SyncDriver {
+final class RedisDriver extends TextEnvelopeDriver<byte[]> {
 
     /** Most PUBLISH commands in one pipelined batch. */
     static final int MAX_BATCH = 1024;
@@ -44,19 +42,12 @@ final class RedisDriver implements SyncDriver {
     static final long PING_INTERVAL_MS = 5_000;
     /** ...and dropped (then re-made) after this long without hearing anything from Redis. */
     static final long SILENCE_LIMIT_MS = 16_000;
-    private static final long CLOSE_WAIT_MS = 2_000;
 
     private final ConnectionSource source;
     private final String channel;
     private final byte[] channelBytes;
-    private final SyncDriverContext context;
     private final String tag;
-    private final AtomicBoolean closed = new AtomicBoolean();
     private final CountDownLatch closing = new CountDownLatch(1);
-
-    private final Inbound inbound;
-    private volatile ReconnectLoop subscriber;
-    private volatile PublishPump<byte[]> pump;
     private volatile Thread health;
 
     /** The live SUBSCRIBE connection and its listener, while one exists. */
@@ -68,59 +59,42 @@ final class RedisDriver implements SyncDriver {
     private Jedis publisher;
 
     RedisDriver(ConnectionSource source, String channel, SyncDriverContext context) {
+        this(source, channel, context, tag(context.instanceId()));
+    }
+
+    private RedisDriver(ConnectionSource source, String channel, SyncDriverContext context, String tag) {
+        super(context, new Inbound(context), "redis", "synchub-redis-sub-" + tag, "synchub-redis-pub-" + tag,
+                MAX_BATCH, payload -> payload.length);
         this.source = source;
         this.channel = channel;
         this.channelBytes = channel.getBytes(StandardCharsets.UTF_8);
-        this.context = context;
-        this.inbound = new Inbound(context);
-        String id = context.instanceId();
-        this.tag = id.length() > 8 ? id.substring(0, 8) : id;
+        this.tag = tag;
+    }
+
+    private static String tag(String id) {
+        return id.length() > 8 ? id.substring(0, 8) : id;
     }
 
     @Override
-    public synchronized void subscribe(Consumer<SyncMessage> deliver) {
-        if (closed.get() || !inbound.start(deliver)) {
-            return;
-        }
-        PublishPump<byte[]> p = new PublishPump<>(context, "synchub-redis-pub-" + tag, "redis-publisher",
-                MAX_BATCH, payload -> payload.length, this::send);
-        ReconnectLoop loop = new ReconnectLoop(context, "synchub-redis-sub-" + tag, "redis-listener", this::listen)
-                .onConnected(p::wake);
+    protected byte[] encode(SyncMessage message) {
+        return context.encode(message).getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Override
+    protected void started() {
         Thread h = context.newThread("synchub-redis-health-" + tag, this::watch);
-        this.pump = p;
-        this.subscriber = loop;
-        this.health = h;
-        p.start();
-        loop.start();
+        health = h;
         h.start();
-    }
-
-    @Override
-    public void publish(SyncMessage message) {
-        PublishPump<byte[]> p = pump;
-        if (p == null || closed.get()) {
-            return;
-        }
-        try {
-            p.offer(context.encode(message).getBytes(StandardCharsets.UTF_8));
-        } catch (Throwable t) {
-            // encoding on the publishing thread (an OutOfMemoryError for a huge message, say) must not escape
-            context.failure(SyncStage.PUBLISH, t);
-        }
-    }
-
-    /** The relay queue, once subscribed (tests read its {@link PublishPump#queuedBytes()}). */
-    PublishPump<byte[]> pump() {
-        return pump;
     }
 
     // ------------------------------------------------------------------ subscribing
 
-    private void listen(Runnable connected) throws Exception {
+    @Override
+    protected void listen(Runnable connected) throws Exception {
         try {
             listenOnce(connected);
         } catch (JedisException e) {
-            throw new IOException("Redis subscription to channel '" + channel + "' at " + source.describe()
+            throw new SyncBackplaneUnavailableException("Redis subscription to channel '" + channel + "' at " + source.describe()
                     + " failed: " + e.getMessage() + " (reconnecting with backoff)", e);
         }
     }
@@ -129,7 +103,7 @@ final class RedisDriver implements SyncDriver {
         Jedis jedis = source.open();
         subscription = jedis;
         try {
-            if (closed.get()) {
+            if (stopping()) {
                 return;
             }
             name(jedis, "synchub-sub-" + tag);
@@ -144,7 +118,7 @@ final class RedisDriver implements SyncDriver {
                 @Override
                 public void onMessage(byte[] ch, byte[] frame) {
                     lastHeard = System.nanoTime();
-                    inbound.frame(frame);
+                    inbound().frame(frame);
                 }
 
                 @Override
@@ -188,11 +162,12 @@ final class RedisDriver implements SyncDriver {
     // ------------------------------------------------------------------ publishing
 
     /** Pump thread: one pipelined batch of PUBLISH commands, replies read after the whole batch is written. */
-    private void send(List<byte[]> batch) throws Exception {
+    @Override
+    protected void send(List<byte[]> batch) throws Exception {
         try {
             sendOnce(batch);
         } catch (JedisException e) {
-            throw new IOException("Redis PUBLISH of " + batch.size() + " message(s) to channel '" + channel + "' at "
+            throw new SyncBackplaneUnavailableException("Redis PUBLISH of " + batch.size() + " message(s) to channel '" + channel + "' at "
                     + source.describe() + " failed: " + e.getMessage() + "; they are lost (at-most-once relay)", e);
         }
     }
@@ -228,7 +203,7 @@ final class RedisDriver implements SyncDriver {
         Jedis fresh = source.open();
         name(fresh, "synchub-pub-" + tag);
         synchronized (this) {
-            if (closed.get()) {
+            if (isClosed()) {
                 closeQuietly(fresh);
                 return null;
             }
@@ -250,46 +225,24 @@ final class RedisDriver implements SyncDriver {
     // ------------------------------------------------------------------ lifecycle
 
     @Override
-    public void close() {
-        if (!closed.compareAndSet(false, true)) {
-            return;
-        }
+    protected void unblockListener() {
         closing.countDown();
-        ReconnectLoop loop;
-        PublishPump<byte[]> p;
-        Thread h;
-        synchronized (this) {
-            loop = subscriber;
-            p = pump;
-            h = health;
+        Jedis jedis = subscription;
+        if (jedis != null) {
+            closeQuietly(jedis);
         }
-        if (loop != null) {
-            loop.close(() -> {
-                Jedis jedis = subscription;
-                if (jedis != null) {
-                    closeQuietly(jedis);
-                }
-            }, CLOSE_WAIT_MS);
-        }
-        if (p != null) {
-            p.close(CLOSE_WAIT_MS);
-        }
-        Jedis pub;
-        synchronized (this) {
-            pub = publisher;
-            publisher = null;
-        }
-        if (pub != null) {
-            closeQuietly(pub);
-        }
-        if (h != null && h != Thread.currentThread()) {
-            try {
-                h.join(CLOSE_WAIT_MS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-        inbound.stop();
+    }
+
+    @Override
+    protected void releaseConnections() {
+        closeQuietly(takePublisher());
+        Resources.join(health, CLOSE_WAIT_MS);
+    }
+
+    private synchronized Jedis takePublisher() {
+        Jedis pub = publisher;
+        publisher = null;
+        return pub;
     }
 
     private static void name(Jedis jedis, String name) {
@@ -300,36 +253,17 @@ final class RedisDriver implements SyncDriver {
         }
     }
 
-    private static void closeQuietly(Jedis jedis) {
-        try {
-            jedis.close();
-        } catch (RuntimeException ignored) {
-            // already broken
-        }
-    }
-
     @Override
     public boolean echoes() {
         return true; // the SUBSCRIBE connection hears this instance's own PUBLISHes
-    }
-
-    @Override
-    public boolean reportsSubscription() {
-        return true;
-    }
-
-    @Override
-    public long queuedBytes() {
-        PublishPump<byte[]> p = pump;
-        return p == null ? 0 : p.queuedBytes();
     }
 
     /** Closes the SUBSCRIBE connection's socket; the loop makes it again. */
     @Override
     public void resubscribe() {
         Jedis jedis = subscription;
-        if (jedis != null && !closed.get()) {
-            closeQuietly(jedis);
+        if (jedis != null && !isClosed()) {
+            Resources.closeQuietly(jedis);
         }
     }
 

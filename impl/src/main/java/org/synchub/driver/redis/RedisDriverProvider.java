@@ -1,12 +1,9 @@
 package org.synchub.driver.redis;
 
 import org.synchub.SyncConfigurationException;
+import org.synchub.internal.ChannelDriverProvider;
 import org.synchub.internal.Settings;
 import org.synchub.spi.SyncAdapter;
-import org.synchub.spi.SyncDriverProvider;
-
-import java.util.Optional;
-import java.util.function.Function;
 
 /**
  * Registers the {@code redis} driver by name. Reads {@code synchub.channel} and {@code synchub.redis.url}
@@ -14,19 +11,17 @@ import java.util.function.Function;
  * need Jedis; {@link #adapter} fails with a {@link SyncConfigurationException} when Jedis is missing, the URL is
  * missing or invalid, or the channel is missing.
  */
-public final class RedisDriverProvider implements SyncDriverProvider {
+public final class RedisDriverProvider extends ChannelDriverProvider {
 
     private static final String JEDIS_CLASS = "redis.clients.jedis.Jedis";
 
-    @Override
-    public String name() {
-        return "redis";
+    /** The provider (for {@link java.util.ServiceLoader}). */
+    public RedisDriverProvider() {
+        super("redis");
     }
 
     @Override
-    public SyncAdapter adapter(Function<String, Optional<String>> config) {
-        Settings settings = new Settings(config);
-        String channel = settings.channel();
+    protected SyncAdapter adapter(String channel, Settings settings) {
         String url = settings.required(RedisAdapter.URL_KEY,
                 "the redis driver needs the Redis URL, e.g. synchub.redis.url=redis://localhost:6379/0 "
                         + "(or produce a SyncAdapter with RedisAdapter.pool/client to use a Jedis client you have)");

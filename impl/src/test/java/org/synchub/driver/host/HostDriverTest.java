@@ -4,9 +4,11 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.synchub.SyncBackplaneUnavailableException;
 import org.synchub.SyncConfigurationException;
 import org.synchub.SyncHub;
 import org.synchub.SyncMessage;
+import org.synchub.SyncMessageTooLargeException;
 import org.synchub.SyncOverflowException;
 import org.synchub.SyncStage;
 import org.synchub.core.SyncHubBuilder;
@@ -185,6 +187,7 @@ class HostDriverTest {
         a.publish(SyncMessage.text("/n", "t", "small"));
         assertEquals("small", b.next().text(), "the oversized message is not relayed, the next one is");
         assertTrue(a.context.failures().stream().anyMatch(f -> f.stage() == SyncStage.PUBLISH
+                && f.cause() instanceof SyncMessageTooLargeException
                 && f.cause().getMessage().contains(HostAdapter.MAX_FRAME_BYTES)), a.context.failures().toString());
     }
 
@@ -515,6 +518,7 @@ class HostDriverTest {
         Await.until(TestNode.TIMEOUT, "the listen outage reported as the driver's", () -> a.context.failures()
                 .stream().anyMatch(f -> f.stage() == SyncStage.SUBSCRIBE
                         && f.source().equals(RecordingContext.Failure.DRIVER)
+                        && f.cause() instanceof SyncBackplaneUnavailableException
                         && f.cause().getMessage().contains(own.toString())));
         Await.until(TestNode.TIMEOUT, "a to listen again", () -> sockets(adapter).size() == 2);
         assertEquals(1, a.context.failures().stream().filter(f -> f.source().equals(straySource)).count(),

@@ -5,9 +5,11 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.postgresql.ds.PGSimpleDataSource;
+import org.synchub.SyncBackplaneUnavailableException;
 import org.synchub.SyncFailure;
 import org.synchub.SyncHub;
 import org.synchub.SyncMessage;
+import org.synchub.SyncMessageTooLargeException;
 import org.synchub.SyncStage;
 import org.synchub.core.SyncHubBuilder;
 import org.synchub.spi.EnvelopeCodec;
@@ -225,6 +227,9 @@ class PgsqlDriverTest {
 
         Await.until(Duration.ofSeconds(5), "the lost listener reported as SUBSCRIBE",
                 () -> a.context.failed(SyncStage.SUBSCRIBE) && b.context.failed(SyncStage.SUBSCRIBE));
+        assertTrue(a.context.failures().stream().filter(f -> f.stage() == SyncStage.SUBSCRIBE)
+                .allMatch(f -> f.cause() instanceof SyncBackplaneUnavailableException
+                        && f.cause().getMessage().contains("PostgreSQL LISTEN")), a.context.failures().toString());
         awaitRelay(a, b, Duration.ofSeconds(5));
         awaitRelay(b, a, Duration.ofSeconds(5));
         assertEquals(2, backends(PgsqlDriver.LISTENER_APPLICATION_NAME), "listeners back, none leaked");
@@ -377,8 +382,10 @@ class PgsqlDriverTest {
         SyncMessage tooLarge = sized(a, a.context.nextSequence(), 8_000);
         a.driver.publish(tooLarge);
         Await.until(TIMEOUT, "the oversized message reported as PUBLISH", () -> a.context.failed(SyncStage.PUBLISH));
-        String why = a.context.failures().stream().filter(f -> f.stage() == SyncStage.PUBLISH)
-                .findFirst().orElseThrow().cause().getMessage();
+        Throwable cause = a.context.failures().stream().filter(f -> f.stage() == SyncStage.PUBLISH)
+                .findFirst().orElseThrow().cause();
+        assertTrue(cause instanceof SyncMessageTooLargeException, cause.toString());
+        String why = cause.getMessage();
         assertTrue(why.contains("8000 bytes") && why.contains("under 8000"), why);
         assertNextIsMarker(a, b);
     }

@@ -3,6 +3,7 @@ package org.synchub.driver.pgsql;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.synchub.SyncBackplaneUnavailableException;
 import org.synchub.SyncConfigurationException;
 import org.synchub.SyncMessage;
 import org.synchub.SyncStage;
@@ -80,6 +81,7 @@ class PgsqlPasswordRedactionTest {
             assertNoSecret(adapter.toString(), "toString of " + adapter);
             List<RecordingContext.Failure> failures = run(adapter);
             assertTrue(failures.stream().anyMatch(f -> f.stage() == SyncStage.SUBSCRIBE
+                            && f.cause() instanceof SyncBackplaneUnavailableException
                             && trace(f.cause()).contains("password authentication failed for user \"app\"")),
                     "the server refused the password: " + failures);
             assertTrue(failures.stream().anyMatch(f -> f.stage() == SyncStage.PUBLISH),

@@ -2,6 +2,7 @@ package org.synchub.driver.redis;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.synchub.SyncBackplaneUnavailableException;
 import org.synchub.SyncFailure;
 import org.synchub.SyncHub;
 import org.synchub.SyncStage;
@@ -170,6 +171,8 @@ class RedisFaultTest {
         assertNull(thrown.get(), "publish threw: " + thrown.get());
         assertEquals(1, count(failuresA, SyncStage.SUBSCRIBE), "one outage, reported once: " + failuresA);
         assertEquals(1, count(failuresB, SyncStage.SUBSCRIBE), "one outage, reported once: " + failuresB);
+        assertTrue(failuresA.stream().filter(f -> f.stage() == SyncStage.SUBSCRIBE)
+                .allMatch(f -> f.cause() instanceof SyncBackplaneUnavailableException), failuresA.toString());
         assertEquals(0, count(failuresA, SyncStage.DELIVERY), failuresA.toString());
     }
 

@@ -3,6 +3,7 @@ package org.synchub.driver.redis;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.synchub.SyncMessage;
+import org.synchub.SyncMessageTooLargeException;
 import org.synchub.SyncOverflowException;
 import org.synchub.SyncStage;
 import org.synchub.internal.PublishPump;
@@ -97,6 +98,7 @@ class RedisRelayQueueTest {
         driver.publish(SyncMessage.binary("", "huge", new byte[100 * 1024]));
         List<RecordingContext.Failure> overflows = context.failures(SyncStage.PUBLISH, PublishPump.SOURCE);
         assertEquals(1, overflows.size(), context.failures().toString());
+        assertTrue(overflows.get(0).cause() instanceof SyncMessageTooLargeException, overflows.get(0).toString());
         assertTrue(overflows.get(0).cause().getMessage().contains("larger than the whole relay queue"),
                 overflows.get(0).toString());
         assertEquals(0, driver.pump().queuedBytes());
