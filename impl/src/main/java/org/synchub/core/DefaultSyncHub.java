@@ -577,6 +577,16 @@ final class DefaultSyncHub implements SyncHub {
         return index.size();
     }
 
+    /** For diagnostics: each session the hub holds, with whether it is open, its phase and topics. */
+    String describeSessions() {
+        StringBuilder out = new StringBuilder();
+        for (Subscriber subscriber : sessions.values()) {
+            out.append(subscriber.id()).append(subscriber.session.isOpen() ? " open " : " closed ")
+                    .append(subscriber.phase()).append(' ').append(topics(subscriber.session)).append("; ");
+        }
+        return out.toString();
+    }
+
     /** Session states the hub holds (subscribed or not). */
     int knownSessions() {
         return sessions.size();
