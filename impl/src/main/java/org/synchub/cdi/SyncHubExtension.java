@@ -14,7 +14,8 @@ import org.synchub.telemetry.OpenTelemetryBinding;
 
 /**
  * The CDI portable extension that makes {@code @Inject SyncHub} work: it adds {@link SyncHubProducer} to the
- * application (so the impl jar needs no beans.xml and its driver classes are never scanned), and starts the hub
+ * application (the impl jar's beans.xml excludes all its classes from scanning, so driver classes are never
+ * scanned), and starts the hub
  * once deployment is validated, so that misconfiguration fails the deployment with a message naming the
  * {@code synchub.*} key instead of failing on first use. Registered in {@code META-INF/services}.
  *

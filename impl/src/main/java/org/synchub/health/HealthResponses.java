@@ -20,7 +20,7 @@ final class HealthResponses {
 
     /**
      * The response for one check: UP when {@code up}, with the hub's health as data (entries that are null, such
-     * as {@code downSince} while ready, are left out).
+     * as {@code downSince} while ready, are left out; {@code lastError} only while not ready or not live).
      */
     static HealthCheckResponse of(SyncHub hub, SyncHealth health, boolean up) {
         Map<String, Object> data = new LinkedHashMap<>();
@@ -32,7 +32,7 @@ final class HealthResponses {
             data.put("downSince", health.downSince().toString());
             data.put("downForMs", health.downFor(Instant.now()).toMillis());
         }
-        if (health.lastError() != null) {
+        if (health.lastError() != null && !(health.ready() && health.live())) { // else it is history
             data.put("lastError", health.lastError());
         }
         if (health.lastProbeRoundTrip() != null) {

@@ -176,6 +176,24 @@ public abstract class AppServer implements AutoCloseable {
                 + "?name=" + URLEncoder.encode(user, StandardCharsets.UTF_8));
     }
 
+    /**
+     * Where this server serves MicroProfile Health ({@code kind} = {@code ready}, {@code live} or {@code ""} for
+     * all checks), or null when it does not.
+     */
+    public URI healthUri(String kind) {
+        return null;
+    }
+
+    /** Where this server serves its metrics in the Prometheus format, or null when it does not. */
+    public URI metricsUri() {
+        return null;
+    }
+
+    /** {@code GET uri}: the status code and body (for health and metrics endpoints). */
+    public static HttpResponse<String> fetch(URI uri) throws IOException, InterruptedException {
+        return get(uri);
+    }
+
     /** {@code GET /chat/info} as a string (JSON), or fails. */
     public String info() throws IOException, InterruptedException {
         HttpResponse<String> r = get(baseUri().resolve("info"));
