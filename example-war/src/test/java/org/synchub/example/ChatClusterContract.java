@@ -94,6 +94,11 @@ abstract class ChatClusterContract {
         return two;
     }
 
+    /** Whether the server has MicroProfile Health (then the hub's checks show on its health endpoint). */
+    boolean hasMicroProfileHealth() {
+        return false;
+    }
+
     /** Whether the driver runs threads of its own (then they must be container-managed). */
     boolean driverHasThreads() {
         return true;
@@ -279,6 +284,90 @@ abstract class ChatClusterContract {
         } finally {
             listener.unsubscribe();
             subscriber.join(DEADLINE.toMillis());
+        }
+    }
+
+    /**
+     * The server's MicroProfile Health endpoint shows the hub's readiness and liveness checks ({@code "synchub"})
+     * UP with their data; while the backplane (the test's Redis) is killed readiness is DOWN (HTTP 503) with
+     * {@code downSince} and {@code lastError}, liveness stays UP; once Redis is back, readiness is UP again.
+     */
+    @Test
+    void healthChecksFollowTheBackplane() throws Exception {
+        Assumptions.assumeTrue(hasMicroProfileHealth(), "the server has no MicroProfile Health");
+        Assumptions.assumeTrue(backplane instanceof RedisServer, "needs a backplane the test can kill");
+        RedisServer redis = (RedisServer) backplane;
+        for (AppServer server : List.of(one(), two())) {
+            Await.until(DEADLINE, server.name() + " readiness UP", () -> "UP".equals(status(server, "ready")));
+            JsonObject data = check(server, "ready").getJsonObject("data");
+            System.out.println(server.name() + " " + server.healthUri("ready") + ": " + data);
+            assertTrue(data.getString("driver").startsWith("redis:" + clusterEnv.get("SYNCHUB_CHANNEL")), data.toString());
+            assertEquals("true", value(data, "subscribed"), data.toString());
+            assertEquals("true", value(data, "probing"), data.toString());
+            assertEquals("UP", check(server, "live").getString("status"));
+            printMetrics(server);
+        }
+        redis.kill();
+        try {
+            for (AppServer server : List.of(one(), two())) {
+                Await.until(DEADLINE, server.name() + " readiness DOWN without Redis",
+                        () -> "DOWN".equals(status(server, "ready")));
+                assertEquals(503, AppServer.fetch(server.healthUri("ready")).statusCode(), "DOWN is HTTP 503");
+                JsonObject data = check(server, "ready").getJsonObject("data");
+                System.out.println(server.name() + " with Redis killed: " + data);
+                assertEquals("false", value(data, "subscribed"), data.toString());
+                assertTrue(data.containsKey("downSince") && Long.parseLong(value(data, "downForMs")) >= 0, data.toString());
+                assertFalse(data.getString("lastError").isBlank(), data.toString());
+                assertEquals("UP", check(server, "live").getString("status"), "an outage leaves the hub live");
+            }
+        } finally {
+            redis.restart();
+        }
+        for (AppServer server : List.of(one(), two())) {
+            Await.until(DEADLINE, server.name() + " readiness UP again", () -> "UP".equals(status(server, "ready")));
+        }
+        awaitLinked(one(), two());
+    }
+
+    /** A health data value as text (Payara sends every value as a JSON string, WildFly as boolean or number). */
+    private static String value(JsonObject data, String key) {
+        var v = data.get(key);
+        if (v == null) {
+            throw new AssertionError("no " + key + " in " + data);
+        }
+        return v instanceof jakarta.json.JsonString s ? s.getString() : v.toString();
+    }
+
+    /** The status of the {@code synchub} check of {@code /health/<kind>}, or what went wrong reading it. */
+    private static String status(AppServer server, String kind) {
+        try {
+            return check(server, kind).getString("status");
+        } catch (Exception | AssertionError e) {
+            return "unknown (" + e + ")";
+        }
+    }
+
+    /** The check named {@code synchub} of the server's {@code /health/<kind>}. */
+    private static JsonObject check(AppServer server, String kind) throws Exception {
+        var response = AppServer.fetch(server.healthUri(kind));
+        JsonObject health = Json.createReader(new StringReader(response.body())).readObject();
+        return health.getJsonArray("checks").getValuesAs(JsonObject.class).stream()
+                .filter(c -> "synchub".equals(c.getString("name", null))).findFirst()
+                .orElseThrow(() -> new AssertionError(server.name() + ": no synchub check in " + health));
+    }
+
+    /** Prints what the server's own metrics endpoint shows of the hub (diagnostic: see docs/operating.md). */
+    private static void printMetrics(AppServer server) {
+        if (server.metricsUri() == null) {
+            return;
+        }
+        try {
+            var response = AppServer.fetch(server.metricsUri());
+            List<String> ours = response.body().lines().filter(l -> l.startsWith("synchub")).toList();
+            System.out.println(server.name() + " GET " + server.metricsUri() + " -> " + response.statusCode() + ", "
+                    + response.body().lines().count() + " lines, synchub lines: " + ours);
+        } catch (Exception e) {
+            System.out.println(server.name() + " GET " + server.metricsUri() + " failed: " + e);
         }
     }
 

@@ -19,6 +19,11 @@ class PayaraRedisIT extends ChatClusterContract {
     }
 
     @Override
+    boolean hasMicroProfileHealth() {
+        return true;
+    }
+
+    @Override
     AutoCloseable startBackplane(Map<String, String> env) throws Exception {
         return redisBackplane(env);
     }

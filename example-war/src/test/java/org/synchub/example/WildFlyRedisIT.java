@@ -5,7 +5,10 @@ import org.synchub.example.servers.WildFlyServer;
 
 import java.util.Map;
 
-/** Two WildFly instances sharing a private Redis (started by the test on a free loopback port). */
+/**
+ * Two WildFly instances sharing a private Redis (started by the test on a free loopback port), run with
+ * {@code standalone-microprofile.xml}: MicroProfile Health shows the hub's checks.
+ */
 class WildFlyRedisIT extends ChatClusterContract {
 
     @Override
@@ -15,7 +18,12 @@ class WildFlyRedisIT extends ChatClusterContract {
 
     @Override
     AppServer createServer(String name) {
-        return WildFlyServer.create(name);
+        return WildFlyServer.create(name).serverConfig("standalone-microprofile.xml");
+    }
+
+    @Override
+    boolean hasMicroProfileHealth() {
+        return true;
     }
 
     @Override

@@ -9,12 +9,14 @@ import jakarta.enterprise.inject.spi.BeanManager;
 import org.synchub.SyncConfigurationException;
 import org.synchub.SyncFailure;
 import org.synchub.SyncHub;
+import org.synchub.SyncResync;
 import org.synchub.SyncStage;
 import org.synchub.core.SyncHubBuilder;
 import org.synchub.spi.SyncAdapter;
 
 import javax.naming.InitialContext;
 import javax.naming.NamingException;
+import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.ThreadFactory;
 
@@ -26,7 +28,8 @@ import java.util.concurrent.ThreadFactory;
  * <p>The driver is the application's own {@link SyncAdapter} bean if there is one (alternatives and
  * {@code @Priority} resolve as usual), otherwise the one named by {@code synchub.driver}. Driver threads come from
  * the container's default {@code ManagedThreadFactory} ({@code java:comp/DefaultManagedThreadFactory}) when it has
- * one. Failures are fired as {@link SyncFailure} events when the application observes them, and logged otherwise.
+ * one. Failures are fired as {@link SyncFailure} events, and resync signals as {@link SyncResync} events, when the
+ * application observes them; each is logged otherwise.
  */
 public class SyncHubProducer {
 
@@ -34,7 +37,8 @@ public class SyncHubProducer {
 
     @Produces
     @ApplicationScoped
-    SyncHub syncHub(Instance<SyncAdapter> adapters, Event<SyncFailure> failures, BeanManager beanManager) {
+    SyncHub syncHub(Instance<SyncAdapter> adapters, Event<SyncFailure> failures, Event<SyncResync> resyncs,
+                    BeanManager beanManager) {
         SyncHubBuilder builder = SyncHubBuilder.create();
         if (adapters.isAmbiguous()) {
             throw new SyncConfigurationException(null, "several SyncAdapter beans are enabled; "
@@ -47,6 +51,10 @@ public class SyncHubProducer {
         SyncFailure probe = new SyncFailure("", SyncStage.PUBLISH, "", new IllegalStateException());
         if (!beanManager.resolveObserverMethods(probe).isEmpty()) {
             builder.onFailure(failures::fire);
+        }
+        SyncResync resyncProbe = new SyncResync("", SyncResync.Reason.OUTAGE, Instant.EPOCH, Instant.EPOCH, null, -1);
+        if (!beanManager.resolveObserverMethods(resyncProbe).isEmpty()) {
+            builder.onResync(resyncs::fire);
         }
         return builder.configure(ConfigLookup.current()).build();
     }

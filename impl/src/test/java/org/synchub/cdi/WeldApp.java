@@ -45,8 +45,13 @@ final class WeldApp implements AutoCloseable {
         }
     }
 
-    <T> T select(Class<T> type) {
-        return container.select(type).get();
+    <T> T select(Class<T> type, java.lang.annotation.Annotation... qualifiers) {
+        return container.select(type, qualifiers).get();
+    }
+
+    /** Whether a bean of {@code type} with {@code qualifiers} exists. */
+    boolean has(Class<?> type, java.lang.annotation.Annotation... qualifiers) {
+        return container.select(type, qualifiers).isResolvable();
     }
 
     @Override

@@ -34,7 +34,7 @@ public abstract class AppServer implements AutoCloseable {
     /** The WAR's context root. */
     public static final String CONTEXT = "/chat/";
 
-    static final Duration START_TIMEOUT = Duration.ofSeconds(180);
+    static final Duration START_TIMEOUT = Duration.ofSeconds(300);
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     protected final String name;
@@ -228,6 +228,24 @@ public abstract class AppServer implements AutoCloseable {
         return URI.create("ws://127.0.0.1:" + httpPort + CONTEXT + "chat/"
                 + URLEncoder.encode(room, StandardCharsets.UTF_8).replace("+", "%20")
                 + "?name=" + URLEncoder.encode(user, StandardCharsets.UTF_8));
+    }
+
+    /**
+     * Where this server serves MicroProfile Health ({@code kind} = {@code ready}, {@code live} or {@code ""} for
+     * all checks), or null when it does not.
+     */
+    public URI healthUri(String kind) {
+        return null;
+    }
+
+    /** Where this server serves its metrics in the Prometheus format, or null when it does not. */
+    public URI metricsUri() {
+        return null;
+    }
+
+    /** {@code GET uri}: the status code and body (for health and metrics endpoints). */
+    public static HttpResponse<String> fetch(URI uri) throws IOException, InterruptedException {
+        return get(uri);
     }
 
     /** {@code GET /chat/info} as a string (JSON), or fails. */

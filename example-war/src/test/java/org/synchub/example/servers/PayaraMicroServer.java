@@ -38,6 +38,18 @@ public final class PayaraMicroServer extends AppServer {
         }
     }
 
+    /** MicroProfile Health, served by Payara Micro on its HTTP port. */
+    @Override
+    public java.net.URI healthUri(String kind) {
+        return java.net.URI.create("http://127.0.0.1:" + httpPort + "/health" + (kind.isEmpty() ? "" : "/" + kind));
+    }
+
+    /** MicroProfile Metrics, served by Payara Micro on its HTTP port. */
+    @Override
+    public java.net.URI metricsUri() {
+        return java.net.URI.create("http://127.0.0.1:" + httpPort + "/metrics");
+    }
+
     @Override
     protected List<String> command() throws IOException {
         Path war = required("synchub.example.war");

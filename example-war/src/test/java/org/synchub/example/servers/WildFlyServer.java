@@ -23,6 +23,8 @@ public final class WildFlyServer extends AppServer {
 
     private final Path home;
     private int offset;
+    /** The server configuration file (in standalone/configuration), or null for standalone.xml. */
+    private String serverConfig;
 
     private WildFlyServer(String name, Path home, Path dir) {
         super(name, dir);
@@ -32,6 +34,27 @@ public final class WildFlyServer extends AppServer {
     /** An instance named {@code name} (its work directory is {@code <work>/<name>}); call {@link #start()}. */
     public static WildFlyServer create(String name) {
         return new WildFlyServer(name, required("synchub.example.wildfly"), workDir().resolve(name));
+    }
+
+    /**
+     * Runs with another configuration of the distribution ({@code standalone-microprofile.xml} has MicroProfile
+     * Health and Telemetry); call before {@link #start()}.
+     */
+    public WildFlyServer serverConfig(String file) {
+        this.serverConfig = file;
+        return this;
+    }
+
+    /** MicroProfile Health on the management interface (only with {@code standalone-microprofile.xml}). */
+    @Override
+    public java.net.URI healthUri(String kind) {
+        return java.net.URI.create("http://127.0.0.1:" + managementPort() + "/health" + (kind.isEmpty() ? "" : "/" + kind));
+    }
+
+    /** The metrics subsystem's Prometheus endpoint on the management interface (WildFly's own metrics). */
+    @Override
+    public java.net.URI metricsUri() {
+        return java.net.URI.create("http://127.0.0.1:" + managementPort() + "/metrics");
     }
 
     @Override
@@ -51,6 +74,9 @@ public final class WildFlyServer extends AppServer {
         command.add("127.0.0.1");
         command.add("-Djboss.server.base.dir=" + dir.toAbsolutePath());
         command.add("-Djboss.socket.binding.port-offset=" + offset);
+        if (serverConfig != null) {
+            command.add("--server-config=" + serverConfig);
+        }
         return command;
     }
 
