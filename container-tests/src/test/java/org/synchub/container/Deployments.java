@@ -34,13 +34,19 @@ public final class Deployments {
 
     /** As {@link #chat(String, Map)}, with only the library jars that {@code libraries} accepts (by file name). */
     public static WebArchive chat(String name, Map<String, String> config, Predicate<String> libraries) {
+        return chat(name, config, libraries, beansXml());
+    }
+
+    /** As {@link #chat(String, Map, Predicate)}, with {@code beansXml} as {@code WEB-INF/beans.xml}. */
+    public static WebArchive chat(String name, Map<String, String> config, Predicate<String> libraries,
+                                  String beansXml) {
         WebArchive war = ShrinkWrap.create(WebArchive.class, name + ".war")
                 .addPackage("org.synchub.example")
                 .addPackage(ProbeServlet.class.getPackage())
                 .addClass(Await.class)
                 .addAsLibraries(libraries(libraries))
                 .addAsResource(new StringAsset(properties(config)), "META-INF/microprofile-config.properties");
-        return war.addAsWebInfResource(new StringAsset(beansXml()), "beans.xml");
+        return war.addAsWebInfResource(new StringAsset(beansXml), "beans.xml");
     }
 
     /** A beans.xml in annotated mode that enables the given alternative classes. */
