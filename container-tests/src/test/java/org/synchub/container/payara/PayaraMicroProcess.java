@@ -37,7 +37,7 @@ final class PayaraMicroProcess implements AutoCloseable {
         Path jar = Path.of(System.getProperty("synchub.it.payara"));
         String context = war.getName().replaceFirst("\\.war$", "");
         Path dir = Path.of(System.getProperty("synchub.it.work", "target/it-work"), "payara-" + context);
-        Files.createDirectories(dir);
+        Files.createDirectories(dir.resolve("runtime"));
         Path warFile = dir.resolve(war.getName());
         war.as(ZipExporter.class).exportTo(warFile.toFile(), true);
         Path preboot = dir.resolve("preboot.asadmin");
