@@ -1,0 +1,81 @@
+package org.synchub.container.wildfly;
+
+import org.jboss.arquillian.container.test.api.Deployer;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.container.test.api.RunAsClient;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.arquillian.test.api.ArquillianResource;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.synchub.container.Backplanes;
+import org.synchub.container.Deployments;
+import org.synchub.container.Http;
+import org.synchub.container.ServerJvm;
+import org.synchub.tck.Await;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * Undeploy and redeploy, ten times, two applications on WildFly (one on the redis driver, one on the pgsql
+ * driver), each waited for until its hub is ready: afterwards the server has no thread named {@code synchub-*},
+ * Redis and PostgreSQL have as many clients as before the first deploy, and no deployment class loader is left
+ * (heap histogram, after a full GC, of a class every deployment loads).
+ */
+@ExtendWith(ArquillianExtension.class)
+@RunAsClient
+class WildFlyRedeployLeakIT {
+
+    static final int CYCLES = 10;
+    static final Duration TIMEOUT = Duration.ofSeconds(30);
+    static final String MARKER = "org.synchub.container.probe.DeploymentMarker";
+
+    @Deployment(name = "leak-redis", managed = false)
+    static WebArchive redis() {
+        return Deployments.chat("leak-redis", Deployments.redis("leak"));
+    }
+
+    @Deployment(name = "leak-pgsql", managed = false)
+    static WebArchive pgsql() {
+        return Deployments.chat("leak-pgsql", Deployments.pgsql("leak"));
+    }
+
+    @ArquillianResource
+    Deployer deployer;
+
+    @Test
+    void redeployingLeaksNoThreadConnectionOrClassLoader() {
+        int redisBefore = Backplanes.redisClients();
+        int pgBefore = Backplanes.pgBackends().size();
+        long pid = -1;
+        for (int cycle = 1; cycle <= CYCLES; cycle++) {
+            deployer.deploy("leak-redis");
+            deployer.deploy("leak-pgsql");
+            for (String app : List.of("leak-redis", "leak-pgsql")) {
+                URI probe = probe(app);
+                Await.until(TIMEOUT, app + " ready in cycle " + cycle, () -> Http.ready(probe));
+                pid = Http.json(probe).getJsonNumber("pid").longValue();
+            }
+            deployer.undeploy("leak-pgsql");
+            deployer.undeploy("leak-redis");
+        }
+        ServerJvm server = new ServerJvm(pid);
+        Await.until(TIMEOUT, "no synchub-* thread left in WildFly", () -> server.threadsNamed("synchub-").isEmpty());
+        Await.until(TIMEOUT, "Redis back to " + redisBefore + " clients",
+                () -> Backplanes.redisClients() == redisBefore);
+        Await.until(TIMEOUT, "PostgreSQL back to " + pgBefore + " client backends",
+                () -> Backplanes.pgBackends().size() == pgBefore);
+        Await.until(TIMEOUT, "no deployment class loader left (" + MARKER + " in the heap histogram)",
+                () -> server.histogramRows(MARKER) == 0);
+        assertEquals(List.of(), server.threadsNamed("synchub-"));
+    }
+
+    static URI probe(String app) {
+        return URI.create("http://127.0.0.1:" + System.getProperty("synchub.it.wildfly.http-port") + "/" + app
+                + "/probe");
+    }
+}
