@@ -40,6 +40,7 @@ public class SyncHubProducer {
     SyncHub syncHub(Instance<SyncAdapter> adapters, Event<SyncFailure> failures, Event<SyncResync> resyncs,
                     BeanManager beanManager) {
         SyncHubBuilder builder = SyncHubBuilder.create();
+        adapters = applicationAdapters().orElse(adapters);
         if (adapters.isAmbiguous()) {
             throw new SyncConfigurationException(null, "several SyncAdapter beans are enabled; "
                     + "keep one, or select one with @Alternative/@Priority or beans.xml");
@@ -61,6 +62,22 @@ public class SyncHubProducer {
 
     void close(@Disposes SyncHub hub) {
         hub.close();
+    }
+
+    /**
+     * The application's {@code SyncAdapter} beans as the application's own bean archive sees them. Alternatives
+     * selected in the WAR's {@code WEB-INF/beans.xml} are selected for that archive only; the extension-added
+     * producer belongs to the SyncHub jar's archive, which does not see them (WildFly gives each
+     * {@code WEB-INF/lib} jar an archive of its own). The component's {@code java:comp/BeanManager} is the
+     * application's, so resolving through it honours {@code <alternatives>}. Empty outside a Jakarta EE server.
+     */
+    static Optional<Instance<SyncAdapter>> applicationAdapters() {
+        try {
+            BeanManager application = (BeanManager) new InitialContext().lookup("java:comp/BeanManager");
+            return Optional.of(application.createInstance().select(SyncAdapter.class));
+        } catch (NamingException | LinkageError | RuntimeException notInAContainer) {
+            return Optional.empty();
+        }
     }
 
     /** The container's default managed thread factory, if this runs in a Jakarta EE server. */

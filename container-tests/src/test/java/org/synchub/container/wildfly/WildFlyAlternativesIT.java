@@ -5,7 +5,6 @@ import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.OperateOnDeployment;
 import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.synchub.SyncHub;
@@ -49,9 +48,6 @@ class WildFlyAlternativesIT {
     SyncHub hub;
 
     @Test
-    @Disabled("finding: on WildFly the hub producer (in synchub-impl's own bean archive, WEB-INF/lib) does not see "
-            + "an alternative selected only in WEB-INF/beans.xml, and the hub uses synchub.driver; fails as of "
-            + "this commit. An @Alternative @Priority adapter works.")
     @OperateOnDeployment("beansxml")
     void anAlternativeEnabledInBeansXmlWinsOverSynchubDriver() {
         assertTrue(hub.health().driver().contains("alternative-beans.xml"), hub.health().driver());
