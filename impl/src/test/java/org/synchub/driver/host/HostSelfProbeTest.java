@@ -29,7 +29,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -127,8 +126,9 @@ class HostSelfProbeTest {
             long found = System.nanoTime();
             System.out.printf("blocked mesh thread: not ready %d ms after it blocked (probe interval %d ms)%n",
                     (found - blockedAt.get()) / 1_000_000, PROBE_MS);
-            assertTrue(failures.stream().anyMatch(f -> f.stage() == SyncStage.SUBSCRIBE
-                    && f.source().equals("probe")), failures.toString());
+            // readiness drops first, the report follows on the watchdog thread
+            Await.until(TIMEOUT, "a SUBSCRIBE failure from the probe", () -> failures.stream()
+                    .anyMatch(f -> f.stage() == SyncStage.SUBSCRIBE && f.source().equals("probe")));
             assertTrue(a.health().live(), "a blocked mesh thread is outside the fan-in watch: only the probe finds it");
         } finally {
             release.countDown();
@@ -161,8 +161,8 @@ class HostSelfProbeTest {
                     () -> !a.health().ready());
             System.out.printf("replaced socket file: not ready %d ms after the replacement%n",
                     (System.nanoTime() - replaced) / 1_000_000);
-            assertTrue(failures.stream().anyMatch(f -> f.stage() == SyncStage.SUBSCRIBE
-                    && f.source().equals("probe")), failures.toString());
+            Await.until(TIMEOUT, "a SUBSCRIBE failure from the probe", () -> failures.stream()
+                    .anyMatch(f -> f.stage() == SyncStage.SUBSCRIBE && f.source().equals("probe")));
             Await.until(TIMEOUT, "ready again on a new socket", () -> a.health().ready());
             assertTrue(failures.stream().anyMatch(f -> f.stage() == SyncStage.SUBSCRIBE
                     && f.source().equals("driver") && f.cause().getMessage().contains("self-probe")),
@@ -179,7 +179,6 @@ class HostSelfProbeTest {
             b.publish("t", "found");
             return a.counters().received() > 0;
         });
-        assertFalse(a.counters().probes() == 0);
     }
 
     /** A raw peer: a socket in the channel directory that records every frame sent to it. */
