@@ -91,6 +91,19 @@ public final class EnvelopeCodec {
         return out.toString();
     }
 
+    /**
+     * How every probe envelope of instance {@code id} begins, {@code {"id":"…","probe":} (what
+     * {@link #encodeProbe} writes before the number): a driver or hub recognises its own probes with a
+     * {@code startsWith}, without parsing.
+     *
+     * @param id the hub instance's id
+     * @return the prefix of {@code encodeProbe(id, n)} for every {@code n}
+     */
+    public static String probePrefix(String id) {
+        String probe = encodeProbe(id, 0);
+        return probe.substring(0, probe.length() - "0}".length());
+    }
+
     private static String write(String id, SyncMessage message, long seq) {
         String data = message.isBinary() ? Base64.getEncoder().encodeToString(message.bytes()) : message.text();
         StringWriter out = new StringWriter(80 + id.length() + message.namespace().length()

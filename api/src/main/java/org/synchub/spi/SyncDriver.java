@@ -33,7 +33,8 @@ public interface SyncDriver extends AutoCloseable {
     void publish(SyncMessage message);
 
     /**
-     * Whether the backplane hands this instance its own frames back (Redis pub/sub and PostgreSQL LISTEN do), so
+     * Whether the backplane hands this instance its own frames back (Redis pub/sub and PostgreSQL LISTEN do; the
+     * host driver sends its probes over a connection to its own socket), so
      * that the hub can send a self-probe through it: an envelope from {@link EnvelopeCodec#encodeProbe} (what
      * {@link SyncDriverContext#encode} writes for the hub's probe messages) that must come back through
      * {@link SyncDriverContext#decode}. Default false: no probe.

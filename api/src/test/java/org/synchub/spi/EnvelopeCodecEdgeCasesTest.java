@@ -67,4 +67,24 @@ class EnvelopeCodecEdgeCasesTest {
                     EnvelopeCodec.decode(EnvelopeCodec.encode("id-" + i, message, i)).orElseThrow());
         }
     }
+
+    @Test
+    void theProbePrefixBeginsEveryProbeOfItsInstanceAndNoOtherEnvelope() {
+        long seed = System.nanoTime();
+        Random random = new Random(seed);
+        String alphabet = "ab-\"\\/\u0000\u00e9\ud83d\ude00";
+        for (int i = 0; i < 2_000; i++) {
+            StringBuilder id = new StringBuilder();
+            for (int k = 1 + random.nextInt(40); k > 0; k--) {
+                id.append(alphabet.charAt(random.nextInt(alphabet.length())));
+            }
+            String prefix = EnvelopeCodec.probePrefix(id.toString());
+            long n = random.nextLong() & Long.MAX_VALUE;
+            String why = "seed " + seed + ", id " + id + ", probe " + n;
+            assertTrue(EnvelopeCodec.encodeProbe(id.toString(), n).startsWith(prefix), why);
+            assertTrue(!EnvelopeCodec.encode(id.toString(), SyncMessage.text("/n", "probe", "x"), n)
+                    .startsWith(prefix), why);
+            assertTrue(!EnvelopeCodec.encodeProbe(id + "x", n).startsWith(prefix), why);
+        }
+    }
 }

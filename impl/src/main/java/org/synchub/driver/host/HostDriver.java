@@ -7,6 +7,7 @@ import org.synchub.SyncStage;
 import org.synchub.internal.Inbound;
 import org.synchub.internal.PublishPump;
 import org.synchub.internal.TextEnvelopeDriver;
+import org.synchub.spi.EnvelopeCodec;
 import org.synchub.spi.SyncDriverContext;
 
 import java.io.IOException;
@@ -21,6 +22,14 @@ import java.util.List;
  * writes their buffered frames, and removes dead peers and their stale socket files. The publishing thread (a {@link PublishPump}) packs batches of encoded envelopes into
  * frames ({@link Frames}) and appends them to each peer's bounded buffer, then wakes the mesh thread. Loop, queue, fan-in and close
  * are {@link TextEnvelopeDriver}'s.
+ *
+ * <p><b>Self-probe.</b> The host mesh never hands an instance its own frames, so {@link #echoes()} is made true
+ * by a loopback: the hub's probe envelope (recognised in {@link #encode} by this instance's probe prefix, one
+ * {@code startsWith} per message) is not relayed to peers but sent by the mesh thread over a fresh connection to
+ * this instance's own socket file, and read back through the listening socket like a peer's frame. It proves what
+ * can fail here without any connection breaking: the socket file no longer leading to this instance's listening
+ * socket, or the mesh thread no longer accepting and reading (blocked in a failure observer, say).
+ * {@link #resubscribe()} ends the listen session; the reconnect loop binds a new socket, peers reconnect to it.
  *
  * <p>Failures are reported per source, so that one cannot mask another: {@code "driver"} (the default) for this
  * instance's own listening socket, {@code "peer:<socket file name>"} for a peer that cannot be connected to (retried
@@ -44,6 +53,8 @@ final class HostDriver extends TextEnvelopeDriver<byte[]> {
     private final String maxFrameKey;
     private final int chunkBytes;
     private final Mesh mesh;
+    /** How this instance's probe envelopes begin. */
+    private final String ownProbePrefix;
 
     HostDriver(Path channelDir, int maxFrameBytes, String maxFrameKey, long peerBufferBytes, SyncDriverContext context) {
         this(channelDir, maxFrameBytes, maxFrameKey, peerBufferBytes, context,
@@ -60,12 +71,21 @@ final class HostDriver extends TextEnvelopeDriver<byte[]> {
         this.maxFrameKey = maxFrameKey;
         this.chunkBytes = (int) Math.min(CHUNK_BYTES, peerBufferBytes / 4);
         this.mesh = new Mesh(context, channelDir, inbound, peerBufferBytes);
+        this.ownProbePrefix = EnvelopeCodec.probePrefix(context.instanceId());
     }
 
-    /** The envelope of {@code message}, unless it is over the frame limit (then reported and not relayed). */
+    /**
+     * The envelope of {@code message}, unless it is over the frame limit (then reported and not relayed) or is
+     * this instance's probe (then handed to the mesh for the own socket, and not relayed).
+     */
     @Override
     protected byte[] encode(SyncMessage message) {
-        byte[] body = context.encode(message).getBytes(StandardCharsets.UTF_8);
+        String envelope = context.encode(message);
+        if (envelope.startsWith(ownProbePrefix)) {
+            mesh.probe(envelope.getBytes(StandardCharsets.UTF_8));
+            return null;
+        }
+        byte[] body = envelope.getBytes(StandardCharsets.UTF_8);
         if (body.length > maxFrameBytes) {
             context.failure(SyncStage.PUBLISH, new SyncMessageTooLargeException("a message of " + body.length
                     + " bytes (as an envelope) exceeds " + maxFrameKey + "=" + maxFrameBytes
@@ -107,6 +127,20 @@ final class HostDriver extends TextEnvelopeDriver<byte[]> {
     @Override
     protected void releaseConnections() {
         mesh.deleteOwnSocket();
+    }
+
+    /** True: the hub's probes come back through the loopback to this instance's own socket (see the class comment). */
+    @Override
+    public boolean echoes() {
+        return true;
+    }
+
+    /** Ends the mesh's listen session (a probe did not come back); the loop binds a new socket. Non-blocking. */
+    @Override
+    public void resubscribe() {
+        if (!isClosed()) {
+            mesh.restart();
+        }
     }
 
     @Override

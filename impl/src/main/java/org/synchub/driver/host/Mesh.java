@@ -27,6 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 
 import static org.synchub.internal.Resources.closeQuietly;
@@ -38,8 +39,16 @@ import static org.synchub.internal.Resources.closeQuietly;
  * peers ({@link HostDirectory} says which files are peers), connects to them ({@link Peer}, with its backoff),
  * writes their buffers, and removes dead peers and their stale socket files.
  *
+ * <p><b>Self-probe.</b> The hub's probe envelope ({@link #probe}) is sent to this instance's own socket, the way a
+ * peer reaches it: a fresh connection to the socket file by its path, made by the mesh thread, carrying that one
+ * frame and closed; the listening socket accepts it and the selector loop reads it into the fan-in like any
+ * peer's frame, where the hub recognises its own probe. So a probe comes back only if the socket file still
+ * leads to this instance's listening socket and the mesh thread still accepts and reads. Probes never go to
+ * peers, and no other frame goes to the own socket. {@link #restart} ends the listen session (the driver's
+ * reconnect loop binds a new socket).
+ *
  * <p>Threading: {@link #listen} runs on the mesh thread only; {@link #deliver}, {@link #hasPeers},
- * {@link #wakeup} and {@link #deleteOwnSocket} may be called from any thread.
+ * {@link #probe}, {@link #restart}, {@link #wakeup} and {@link #deleteOwnSocket} may be called from any thread.
  */
 final class Mesh {
 
@@ -64,6 +73,12 @@ final class Mesh {
     private final Map<String, Peer> peers = new ConcurrentHashMap<>();
     private volatile Selector selector;
     private volatile Path ownSocket;
+    /** The probe frame waiting for the mesh thread to send it to the own socket (the latest wins). */
+    private final AtomicReference<ByteBuffer> probe = new AtomicReference<>();
+    /** Set by {@link #restart}: the listen session ends at its next turn. */
+    private volatile boolean restartRequested;
+    /** Why the last probe could not be sent to the own socket (mesh thread writes; quoted by a restart). */
+    private volatile String probeError;
 
     // mesh thread only
     /** Files of the channel directory that are not peers' sockets (reported once, skipped while they exist). */
@@ -109,6 +124,28 @@ final class Mesh {
         wakeup();
     }
 
+    /**
+     * Sends the probe envelope {@code body} to this instance's own socket (see the class comment). Any thread;
+     * never blocks: the mesh thread connects and writes. A probe that cannot be sent is not reported here; it
+     * does not come back, which the hub's probe reports.
+     *
+     * @param body the probe envelope's UTF-8 bytes
+     */
+    void probe(byte[] body) {
+        probe.set(ByteBuffer.allocate(Frames.HEADER_BYTES + body.length).putInt(body.length).put(body).flip());
+        wakeup();
+    }
+
+    /**
+     * Ends the current listen session at the mesh thread's next turn (the self-probe found the socket silent);
+     * the driver's reconnect loop then binds a new socket. Any thread; never blocks. A mesh thread blocked
+     * elsewhere restarts once it returns.
+     */
+    void restart() {
+        restartRequested = true;
+        wakeup();
+    }
+
     /** Wakes the mesh thread from its select (to write, or to notice it must stop). Any thread; never blocks. */
     void wakeup() {
         Selector s = selector;
@@ -136,6 +173,8 @@ final class Mesh {
             server.configureBlocking(false);
             server.register(sel, SelectionKey.OP_ACCEPT);
             selector = sel;
+            restartRequested = false;
+            probeError = null;
             connected.run();
             ServerSocketChannel listening = server;
             long nextScan = System.nanoTime();
@@ -151,10 +190,17 @@ final class Mesh {
                     }
                 }
                 flushAll();
+                sendProbe(sel);
                 long waitMillis = Math.max(1, (nextScan - System.nanoTime()) / 1_000_000);
                 sel.select(key -> ready(key, sel, listening, fatal), waitMillis);
                 if (fatal[0] != null) {
                     throw fatal[0];
+                }
+                if (restartRequested) {
+                    String why = probeError;
+                    throw new IOException("a self-probe sent to this instance's socket " + ownSocket
+                            + " did not come back" + (why != null ? " (" + why + ")" : "")
+                            + "; listening again on a new one");
                 }
             }
         } finally {
@@ -224,12 +270,16 @@ final class Mesh {
                 }
             } else if (attachment instanceof Peer peer) {
                 peer.ready(key, readBuffer);
+            } else if (attachment instanceof ProbeConnection probeConnection) {
+                probeConnection.ready(key);
             }
         } catch (IOException | RuntimeException e) {
             if (attachment == null) {
                 fatal[0] = e instanceof IOException io ? io : new IOException(e);
             } else if (attachment instanceof InboundConnection inbound) {
                 inbound.close();
+            } else if (attachment instanceof ProbeConnection probeConnection) {
+                probeConnection.failed(e);
             } else {
                 ((Peer) attachment).drop();
             }
@@ -373,6 +423,62 @@ final class Mesh {
             Files.deleteIfExists(own);
         } catch (IOException e) {
             LOG.log(System.Logger.Level.DEBUG, () -> "could not delete " + own + ": " + e);
+        }
+    }
+
+    /** Mesh thread: connects to the own socket by its path and sends the waiting probe frame, if any. */
+    private void sendProbe(Selector sel) {
+        ByteBuffer frame = probe.getAndSet(null);
+        Path own = ownSocket;
+        if (frame == null || own == null) {
+            return;
+        }
+        SocketChannel channel = null;
+        try {
+            channel = SocketChannel.open(StandardProtocolFamily.UNIX);
+            channel.configureBlocking(false);
+            ProbeConnection connection = new ProbeConnection(channel, frame);
+            if (channel.connect(UnixDomainSocketAddress.of(own))) {
+                connection.write(channel.register(sel, 0, connection));
+            } else {
+                channel.register(sel, SelectionKey.OP_CONNECT, connection);
+            }
+        } catch (IOException | RuntimeException e) {
+            closeQuietly(channel);
+            probeError = "connecting to it: " + e;
+        }
+    }
+
+    /** A connection to the own socket carrying one probe frame; closed once written (the reader sees the end). */
+    private final class ProbeConnection {
+        final SocketChannel channel;
+        final ByteBuffer frame;
+
+        ProbeConnection(SocketChannel channel, ByteBuffer frame) {
+            this.channel = channel;
+            this.frame = frame;
+        }
+
+        void ready(SelectionKey key) throws IOException {
+            if (key.isValid() && key.isConnectable() && !channel.finishConnect()) {
+                return;
+            }
+            write(key);
+        }
+
+        /** Writes what is left of the frame; closes when done, else waits for OP_WRITE. */
+        void write(SelectionKey key) throws IOException {
+            channel.write(frame);
+            if (frame.hasRemaining()) {
+                key.interestOps(SelectionKey.OP_WRITE);
+            } else {
+                closeQuietly(channel);
+            }
+        }
+
+        void failed(Exception e) {
+            closeQuietly(channel);
+            probeError = "sending to it: " + e;
         }
     }
 
