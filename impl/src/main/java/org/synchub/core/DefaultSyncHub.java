@@ -689,7 +689,7 @@ final class DefaultSyncHub implements SyncHub {
         /** How this instance's own envelopes begin (the codec writes the id first): echoes skip the JSON parse. */
         private final String ownPrefix = "{\"id\":\"" + instanceId + "\",";
         /** How this instance's own probes begin. */
-        private final String ownProbePrefix = ownPrefix + "\"probe\":";
+        private final String ownProbePrefix = EnvelopeCodec.probePrefix(instanceId);
 
         @Override
         public SyncMessage decode(String frame) {
