@@ -8,10 +8,21 @@ public class SyncException extends RuntimeException {
 
     private static final long serialVersionUID = 1L;
 
+    /**
+     * An exception with a message.
+     *
+     * @param message what went wrong and, where it can say, how to fix it
+     */
     public SyncException(String message) {
         super(message);
     }
 
+    /**
+     * An exception with a message and a cause.
+     *
+     * @param message what went wrong and, where it can say, how to fix it
+     * @param cause   the underlying exception, may be null
+     */
     public SyncException(String message, Throwable cause) {
         super(message, cause);
     }

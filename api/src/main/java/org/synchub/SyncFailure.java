@@ -24,6 +24,15 @@ import java.util.Objects;
  */
 public record SyncFailure(String instanceId, SyncStage stage, String source, Throwable cause) {
 
+    /**
+     * Checks the components.
+     *
+     * @param instanceId id of the hub instance that saw the failure
+     * @param stage      where it happened
+     * @param source     what failed (see the class description)
+     * @param cause      what went wrong
+     * @throws NullPointerException if {@code stage} or {@code cause} is null
+     */
     public SyncFailure {
         Objects.requireNonNull(stage, "stage");
         Objects.requireNonNull(cause, "cause");

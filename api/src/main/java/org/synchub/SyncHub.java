@@ -5,12 +5,14 @@ import jakarta.websocket.Session;
 import java.util.Set;
 
 /**
- * Topic pub/sub for WebSocket sessions that spans a cluster.
+ * Topic pub/sub for WebSocket sessions that spans a cluster: the entry point of SyncHub, and its user guide.
  *
  * <p>Subscribe sessions to topics, publish to topics: subscribers on this instance get the message at once, and the
  * hub relays it through a backplane driver to every other instance on the same channel, which hands it to its own
- * subscribers. In a Jakarta EE application, inject it ({@code @Inject SyncHub hub}); in plain Java, build one with
- * {@code org.synchub.core.SyncHubBuilder}.
+ * subscribers. In a Jakarta EE application, inject it ({@code @Inject SyncHub hub}: the impl jar's CDI extension
+ * produces an {@code @ApplicationScoped} hub configured by MicroProfile Config, see {@code org.synchub.cdi}); in plain
+ * Java, build one with {@code org.synchub.core.SyncHubBuilder}. The drivers and their configuration keys are
+ * described in the packages {@code org.synchub.driver.redis}, {@code .pgsql}, {@code .host} and {@code .jvm}.
  *
  * <pre>
  * &#64;ServerEndpoint("/chat/{room}")
@@ -23,11 +25,14 @@ import java.util.Set;
  * </pre>
  *
  * <h2>Namespaces</h2>
- * A session belongs to one namespace: the path of its handshake request URI (such as {@code /chat/lobby}), unless
- * the endpoint put another String under the user property {@value #NAMESPACE_PROPERTY} before subscribing it.
- * A publish from a session reaches the subscribers of the topic in that namespace; a publish from server code
- * reaches all namespaces, or the one it names. The namespace property must be a non-empty String ({@code ""} means
- * all namespaces on the wire): any other value makes {@code subscribe} and {@code publish} from that session throw
+ * A session belongs to one namespace: the path of its handshake request URI (such as {@code /chat/lobby}, computed
+ * as crossws does, see {@link SyncNamespace#of(Session)}), unless the endpoint put another String under the user
+ * property {@value #NAMESPACE_PROPERTY} before subscribing it. {@link SyncNamespace.Configurator} puts the exact
+ * crossws namespace there from the raw handshake request, for containers that decode escapes in the session's URI.
+ * The namespace is fixed the first time the hub sees the session. A publish from a session reaches the subscribers
+ * of the topic in that namespace; a publish from server code reaches all namespaces, or the one its
+ * {@link SyncMessage} names. The namespace property must be a non-empty String ({@code ""} means all namespaces on
+ * the wire): any other value makes {@code subscribe}, {@code publish} and {@code send} with that session throw
  * {@link IllegalArgumentException}.
  *
  * <h2>Delivery guarantees</h2>
@@ -37,69 +42,167 @@ import java.util.Set;
  * <li>Each open session has exactly one ordered send queue, whatever its subscriptions do: messages to it are sent
  * in the order they were queued, never concurrently. Send to a subscribed session with {@link #send(Session, String)},
  * never with its own remote, which would race the hub's sends.</li>
- * <li>Each session's queue is bounded in bytes ({@code synchub.queue.max-bytes}, messages in flight included); a
- * session that falls behind is closed with 1013 or has messages dropped ({@code synchub.queue.overflow}).</li>
- * <li>Relay to other instances is best effort: at most once, unordered across instances, no replay and no
- * buffering across a backplane outage.</li>
- * <li>A sender never receives its own publish, neither locally nor back from the backplane.</li>
+ * <li>Each session's queue is bounded in bytes ({@code synchub.queue.max-bytes}, default 1 MiB, messages in flight
+ * included); a session that falls behind is closed with 1013 (try again later) or has its newest messages dropped
+ * ({@code synchub.queue.overflow}); the other sessions are not slowed down.</li>
+ * <li>Relay to other instances is best effort: at most once, unordered across instances (in order per sending
+ * instance while its connection stays up), no replay and no buffering across a backplane outage.</li>
+ * <li>A sender never receives its own publish, neither locally nor back from the backplane. A publish from server
+ * code has no sender.</li>
  * </ul>
+ *
+ * <h2>Outages, lost messages and resync</h2>
+ * A backplane outage never affects local delivery and never reaches the caller: the driver reports it once as a
+ * {@link SyncFailure} with stage {@link SyncStage#SUBSCRIBE}, reconnects by itself with bounded backoff and
+ * subscribes again, until the hub is closed. What other instances publish meanwhile is lost for this instance, and
+ * what is published here meanwhile reaches only local subscribers. Whenever the hub knows or suspects that messages
+ * from other instances were lost (an outage ended, a silent subscription was re-made, a sender's sequence numbers
+ * skipped, an oversized frame was dropped) it signals a {@link SyncResync} (a CDI event, or the builder's
+ * {@code onResync} callback; logged when nobody listens): reload the state the clients show from the system of
+ * record. Where the driver can, the hub sends itself a probe through the backplane every few seconds
+ * ({@code synchub.probe.interval-ms}, default 5000) to notice a subscription that is connected but silent.
+ *
+ * <h2>Health</h2>
+ * {@link #health()} says whether the relay works now ({@link SyncHealth#ready()}) and whether the hub can still
+ * recover by itself ({@link SyncHealth#live()}); the MicroProfile Health checks {@code synchub} report the same.
+ * {@link #counters()} counts messages and failures per stage; the impl jar binds them to Micrometer and
+ * OpenTelemetry when the application has them.
  *
  * <h2>Threading and failures</h2>
  * All methods are thread-safe and non-blocking: none waits on the network. None throws because of the backplane or
- * a session (only for a null argument or an invalid namespace property): failures are reported as {@link SyncFailure} (CDI event, callback or log) and counted in
- * {@link #counters()}. After {@link #close()}, publishing and subscribing are silently ignored.
+ * a session (only for a null argument or an invalid namespace property): failures are reported as
+ * {@link SyncFailure} (CDI event, callback or log), once per incident, and counted in {@link #counters()}. After
+ * {@link #close()}, subscribing, publishing and sending are silently ignored.
  */
 public interface SyncHub extends AutoCloseable {
 
     /** Session user property that overrides the session's namespace; set it before the first subscribe. */
     String NAMESPACE_PROPERTY = "org.synchub.namespace";
 
-    /** Subscribes {@code session} to {@code topic}; subscribing twice is harmless. */
+    /**
+     * Subscribes {@code session} to {@code topic}; subscribing twice is harmless. Ignored when the session is closed
+     * or the hub is closed.
+     *
+     * @param session an open session (its namespace is fixed now, see the class description)
+     * @param topic   the topic, any non-null string (matched exactly)
+     * @throws NullPointerException     if {@code topic} is null
+     * @throws IllegalArgumentException if the session's {@value #NAMESPACE_PROPERTY} is not a non-empty String
+     */
     void subscribe(Session session, String topic);
 
-    /** Removes {@code session} from {@code topic}; a no-op if it was not subscribed. */
+    /**
+     * Removes {@code session} from {@code topic}; a no-op if it was not subscribed.
+     *
+     * @param session the session
+     * @param topic   the topic
+     */
     void unsubscribe(Session session, String topic);
 
-    /** Removes {@code session} from all its topics (call it from {@code @OnClose}; closed sessions are also pruned
-     * automatically). */
+    /**
+     * Removes {@code session} from all its topics (call it from {@code @OnClose}; closed sessions are also pruned
+     * automatically, within a few seconds). Messages already on the session's send queue are still sent.
+     *
+     * @param session the session
+     */
     void unsubscribeAll(Session session);
 
-    /** The topics {@code session} is subscribed to now (an unmodifiable snapshot). */
+    /**
+     * The topics {@code session} is subscribed to now.
+     *
+     * @param session the session
+     * @return an unmodifiable snapshot; empty when the hub does not know the session
+     */
     Set<String> topics(Session session);
 
-    /** Publishes text from {@code sender} to the other subscribers of {@code topic} in its namespace, here and on
-     * every other instance; {@code sender} does not get it back. */
+    /**
+     * Publishes text from {@code sender} to the other subscribers of {@code topic} in its namespace, here and on
+     * every other instance; {@code sender} does not get it back. Local copies are queued before this returns; the
+     * relay is queued for the driver.
+     *
+     * @param sender the publishing session (need not be subscribed)
+     * @param topic  the topic
+     * @param text   the message
+     * @throws NullPointerException     if {@code topic} or {@code text} is null
+     * @throws IllegalArgumentException if the sender's {@value #NAMESPACE_PROPERTY} is not a non-empty String
+     */
     void publish(Session sender, String topic, String text);
 
-    /** Publishes bytes from {@code sender}, as {@link #publish(Session, String, String)}; the array is copied. */
+    /**
+     * Publishes bytes from {@code sender}, as {@link #publish(Session, String, String)}; the array is copied.
+     *
+     * @param sender the publishing session
+     * @param topic  the topic
+     * @param bytes  the message (copied before this returns)
+     * @throws NullPointerException     if {@code topic} or {@code bytes} is null
+     * @throws IllegalArgumentException if the sender's {@value #NAMESPACE_PROPERTY} is not a non-empty String
+     */
     void publish(Session sender, String topic, byte[] bytes);
 
-    /** Publishes text from server code to every subscriber of {@code topic} in every namespace, on every instance. */
+    /**
+     * Publishes text from server code to every subscriber of {@code topic} in every namespace, on every instance.
+     *
+     * @param topic the topic
+     * @param text  the message
+     * @throws NullPointerException if an argument is null
+     */
     void publish(String topic, String text);
 
-    /** Publishes bytes from server code to every subscriber of {@code topic} in every namespace, on every
-     * instance; the array is copied. */
+    /**
+     * Publishes bytes from server code to every subscriber of {@code topic} in every namespace, on every
+     * instance; the array is copied.
+     *
+     * @param topic the topic
+     * @param bytes the message (copied before this returns)
+     * @throws NullPointerException if an argument is null
+     */
     void publish(String topic, byte[] bytes);
 
-    /** Publishes from server code to the subscribers of the message's topic in the message's namespace
-     * ({@link SyncMessage#ALL_NAMESPACES} for all), on every instance. */
+    /**
+     * Publishes from server code to the subscribers of the message's topic in the message's namespace
+     * ({@link SyncMessage#ALL_NAMESPACES} for all), on every instance.
+     *
+     * @param message the message, with its namespace and topic
+     * @throws NullPointerException if {@code message} is null
+     */
     void publish(SyncMessage message);
 
     /**
      * Sends {@code text} to {@code session} alone, through the same ordered send queue, bound and overflow policy
      * as the messages the hub delivers to it: use this instead of {@code session.getAsyncRemote()} or
      * {@code getBasicRemote()} for a session the hub may be sending to, which would race the hub's own sends.
-     * Never blocks; ignored when the session is closed.
+     * Local only (nothing is relayed); counted as delivered. Never blocks; ignored when the session or the hub is
+     * closed; a failed send is reported as {@link SyncStage#DELIVERY}.
+     *
+     * @param session the recipient (need not be subscribed)
+     * @param text    the message
+     * @throws NullPointerException     if {@code text} is null
+     * @throws IllegalArgumentException if the session's {@value #NAMESPACE_PROPERTY} is not a non-empty String
      */
     void send(Session session, String text);
 
-    /** Sends {@code bytes} to {@code session} alone, as {@link #send(Session, String)}; the array is copied. */
+    /**
+     * Sends {@code bytes} to {@code session} alone, as {@link #send(Session, String)}; the array is copied.
+     *
+     * @param session the recipient
+     * @param bytes   the message (copied before this returns)
+     * @throws NullPointerException     if {@code bytes} is null
+     * @throws IllegalArgumentException if the session's {@value #NAMESPACE_PROPERTY} is not a non-empty String
+     */
     void send(Session session, byte[] bytes);
 
-    /** This hub instance's random id, carried in every envelope it relays (used to drop its own echoes). */
+    /**
+     * This hub instance's id, carried in every envelope it relays (used to drop its own echoes) and in its failures,
+     * resync signals, health data and metrics.
+     *
+     * @return a random UUID string, fixed for the hub's lifetime
+     */
     String instanceId();
 
-    /** A snapshot of this hub's counters. */
+    /**
+     * A snapshot of this hub's counters. Cheap (no locks held across sessions); never blocks.
+     *
+     * @return the counts since the hub was created, and the current gauges
+     */
     SyncCounters counters();
 
     /**
@@ -112,7 +215,8 @@ public interface SyncHub extends AutoCloseable {
 
     /**
      * Closes every session this hub knows (close code 1001, going away), then stops the driver. Clients and
-     * DataSources the application brought stay open. Idempotent; publishing afterwards is a silent no-op.
+     * DataSources the application brought stay open. Idempotent; publishing afterwards is a silent no-op. Waits a
+     * bounded time (a few seconds at most) for the driver's threads to end.
      */
     @Override
     void close();

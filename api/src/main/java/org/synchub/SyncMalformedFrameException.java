@@ -8,6 +8,11 @@ public class SyncMalformedFrameException extends SyncException {
 
     private static final long serialVersionUID = 1L;
 
+    /**
+     * A malformed-frame report.
+     *
+     * @param message what was wrong with the frame (never the whole frame)
+     */
     public SyncMalformedFrameException(String message) {
         super(message);
     }

@@ -31,17 +31,41 @@ public final class SyncMessage {
         this.bytes = bytes;
     }
 
-    /** A text message. */
+    /**
+     * A text message.
+     *
+     * @param namespace the namespace it is for ({@link #ALL_NAMESPACES} for every namespace)
+     * @param topic     the topic
+     * @param text      the payload
+     * @return the message
+     * @throws NullPointerException if an argument is null
+     */
     public static SyncMessage text(String namespace, String topic, String text) {
         return new SyncMessage(namespace, topic, Objects.requireNonNull(text, "text"), null);
     }
 
-    /** A binary message; {@code bytes} is copied. */
+    /**
+     * A binary message; {@code bytes} is copied.
+     *
+     * @param namespace the namespace it is for ({@link #ALL_NAMESPACES} for every namespace)
+     * @param topic     the topic
+     * @param bytes     the payload (copied)
+     * @return the message
+     * @throws NullPointerException if an argument is null
+     */
     public static SyncMessage binary(String namespace, String topic, byte[] bytes) {
         return new SyncMessage(namespace, topic, null, Objects.requireNonNull(bytes, "bytes").clone());
     }
 
-    /** A binary message of the remaining bytes of {@code buffer} (copied; the buffer's position is not moved). */
+    /**
+     * A binary message of the remaining bytes of {@code buffer} (copied; the buffer's position is not moved).
+     *
+     * @param namespace the namespace it is for ({@link #ALL_NAMESPACES} for every namespace)
+     * @param topic     the topic
+     * @param buffer    the payload: its bytes from position to limit (copied)
+     * @return the message
+     * @throws NullPointerException if an argument is null
+     */
     public static SyncMessage binary(String namespace, String topic, ByteBuffer buffer) {
         ByteBuffer view = buffer.duplicate();
         byte[] copy = new byte[view.remaining()];
@@ -49,20 +73,39 @@ public final class SyncMessage {
         return new SyncMessage(namespace, topic, null, copy);
     }
 
+    /**
+     * The namespace the message is for.
+     *
+     * @return a session's namespace (a path such as {@code /chat/lobby}), or {@link #ALL_NAMESPACES}
+     */
     public String namespace() {
         return namespace;
     }
 
+    /**
+     * The topic the message is published to.
+     *
+     * @return the topic, never null
+     */
     public String topic() {
         return topic;
     }
 
-    /** Whether the payload is bytes rather than text. */
+    /**
+     * Whether the payload is bytes rather than text.
+     *
+     * @return true for a binary message, false for a text message
+     */
     public boolean isBinary() {
         return bytes != null;
     }
 
-    /** The text payload. @throws IllegalStateException if the message is binary */
+    /**
+     * The text payload.
+     *
+     * @return the text, never null
+     * @throws IllegalStateException if the message is binary
+     */
     public String text() {
         if (bytes != null) {
             throw new IllegalStateException("binary message: use bytes() or byteBuffer()");
@@ -70,12 +113,20 @@ public final class SyncMessage {
         return text;
     }
 
-    /** A copy of the binary payload; for a text message, its UTF-8 bytes. */
+    /**
+     * A copy of the binary payload; for a text message, its UTF-8 bytes.
+     *
+     * @return a new array on every call
+     */
     public byte[] bytes() {
         return bytes != null ? bytes.clone() : text.getBytes(StandardCharsets.UTF_8);
     }
 
-    /** A read-only view of the binary payload (no copy); for a text message, its UTF-8 bytes. */
+    /**
+     * A read-only view of the binary payload (no copy); for a text message, its UTF-8 bytes (encoded on each call).
+     *
+     * @return a new read-only buffer, positioned at 0
+     */
     public ByteBuffer byteBuffer() {
         return bytes != null ? ByteBuffer.wrap(bytes).asReadOnlyBuffer() : ByteBuffer.wrap(bytes());
     }
@@ -118,7 +169,13 @@ public final class SyncMessage {
         return (int) Math.min(Integer.MAX_VALUE, length);
     }
 
-    /** The same payload and topic in another namespace. */
+    /**
+     * The same payload and topic in another namespace (the payload is shared, not copied: it is immutable).
+     *
+     * @param newNamespace the namespace of the copy
+     * @return a new message
+     * @throws NullPointerException if {@code newNamespace} is null
+     */
     public SyncMessage withNamespace(String newNamespace) {
         return new SyncMessage(newNamespace, topic, text, bytes);
     }

@@ -8,6 +8,11 @@ public class SyncOverflowException extends SyncException {
 
     private static final long serialVersionUID = 1L;
 
+    /**
+     * An overflow report.
+     *
+     * @param message which queue, its bound and the key that sets it
+     */
     public SyncOverflowException(String message) {
         super(message);
     }

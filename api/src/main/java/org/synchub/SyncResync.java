@@ -38,6 +38,17 @@ public record SyncResync(String instanceId, Reason reason, Instant from, Instant
         OVERSIZED_FRAME
     }
 
+    /**
+     * Checks the components.
+     *
+     * @param instanceId   id of the hub instance that may have missed messages
+     * @param reason       why
+     * @param from         the start of the window
+     * @param to           the end of the window
+     * @param sender       the instance whose messages were lost, or null
+     * @param lostMessages how many messages are known lost, or -1
+     * @throws NullPointerException if {@code reason}, {@code from} or {@code to} is null
+     */
     public SyncResync {
         Objects.requireNonNull(reason, "reason");
         Objects.requireNonNull(from, "from");

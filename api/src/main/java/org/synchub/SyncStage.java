@@ -13,7 +13,10 @@ package org.synchub;
  * </ul>
  */
 public enum SyncStage {
+    /** Connecting to the backplane or listening on it; also the self-probe and a driver loop that died. */
     SUBSCRIBE,
+    /** Relaying a message out to the backplane; local delivery of that message has already happened. */
     PUBLISH,
+    /** Handing a message to local sessions, or a frame from the backplane that was malformed, oversized or lost. */
     DELIVERY
 }

@@ -16,6 +16,16 @@ import java.util.Objects;
  */
 public record Envelope(String id, SyncMessage message, long seq, long probe) {
 
+    /**
+     * Checks the components.
+     *
+     * @param id      the sending hub instance's id
+     * @param message the message carried; null for a probe
+     * @param seq     the sender's sequence number, or -1
+     * @param probe   the probe number, or -1 for a message
+     * @throws NullPointerException     if {@code id} is null
+     * @throws IllegalArgumentException unless exactly one of a message and a probe number ({@code >= 0}) is given
+     */
     public Envelope {
         Objects.requireNonNull(id, "id");
         if ((message == null) == (probe < 0)) {

@@ -12,6 +12,12 @@ package org.synchub.spi;
 @FunctionalInterface
 public interface SyncAdapter {
 
-    /** A new driver for the hub instance described by {@code context}. */
+    /**
+     * A new driver for the hub instance described by {@code context}. Does not block on the network.
+     *
+     * @param context the hub instance's identity, threads and failure reporting
+     * @return a new driver, not yet subscribed
+     * @throws org.synchub.SyncConfigurationException for settings that can never work (naming the key)
+     */
     SyncDriver open(SyncDriverContext context);
 }

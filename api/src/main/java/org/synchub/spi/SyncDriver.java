@@ -26,10 +26,20 @@ import java.util.function.Consumer;
  */
 public interface SyncDriver extends AutoCloseable {
 
-    /** Starts listening; messages from other instances go to {@code deliver}. Called once, before any publish. */
+    /**
+     * Starts listening; messages from other instances go to {@code deliver}. Called once, before any publish.
+     * Must not block on the network: connecting happens on the driver's own threads.
+     *
+     * @param deliver where received messages go; called from a driver thread, must not block
+     */
     void subscribe(Consumer<SyncMessage> deliver);
 
-    /** Relays {@code message} to the other instances. Non-blocking, never throws. */
+    /**
+     * Relays {@code message} to the other instances. Non-blocking, never throws: failures are reported through
+     * {@link SyncDriverContext#failure} with stage {@code PUBLISH}.
+     *
+     * @param message the message (immutable; the driver may keep it)
+     */
     void publish(SyncMessage message);
 
     /**

@@ -12,12 +12,19 @@ import java.util.function.Function;
  */
 public interface SyncDriverProvider {
 
-    /** The name used in {@code synchub.driver}, such as {@code redis}. */
+    /**
+     * The name used in {@code synchub.driver}.
+     *
+     * @return the name, such as {@code redis}
+     */
     String name();
 
     /**
-     * An adapter configured from {@code config}, which looks up keys such as {@code synchub.channel}.
+     * An adapter configured from {@code config}, which looks up keys such as {@code synchub.channel}. Called once
+     * per hub built by name, on the building thread; may load the driver's client library (and fail if it is absent).
      *
+     * @param config the configuration: a key's value, or empty when it is not set
+     * @return the adapter
      * @throws org.synchub.SyncConfigurationException naming the key at fault when the configuration cannot work
      */
     SyncAdapter adapter(Function<String, Optional<String>> config);

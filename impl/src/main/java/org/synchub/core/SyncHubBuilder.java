@@ -39,16 +39,40 @@ import java.util.function.Function;
  * text), messages in flight included</td><td>1048576</td></tr>
  * <tr><td>{@value #QUEUE_OVERFLOW}</td><td>{@code close} (code 1013) or {@code drop} (drop newest) when a session's
  * queue is full</td><td>{@code close}</td></tr>
+ * <tr><td>{@value #FRAME_MAX_BYTES}</td><td>largest frame accepted from the backplane, in bytes (1024 to
+ * 2<sup>31</sup>-9); a larger one is dropped unread, counted as malformed and signalled as a
+ * {@link SyncResync}</td><td>1048576</td></tr>
+ * <tr><td>{@value #RELAY_MAX_BYTES}</td><td>bound of the driver's relay (outbound) queue, in bytes (at least
+ * 65536); a publish that does not fit is not relayed and is reported as {@code PUBLISH}</td><td>33554432</td></tr>
+ * <tr><td>{@value #PROBE_INTERVAL_MS}</td><td>how often the hub sends itself a probe through the backplane, in
+ * milliseconds (0 = off, else 100 to 3600000); only drivers whose backplane echoes (redis, pgsql) can be
+ * probed</td><td>{@value #DEFAULT_PROBE_INTERVAL_MS}</td></tr>
  * </table>
+ * Driver keys ({@code synchub.redis.url}, {@code synchub.pgsql.*}, {@code synchub.host.*}) are read by the driver's
+ * provider; see the driver packages. Every wrong value throws {@link SyncConfigurationException} naming its key, from
+ * the setter or from {@link #configure}, never later.
+ *
+ * <h2>What plain Java needs at run time</h2>
+ * {@code synchub-api}, {@code synchub-impl}, the Jakarta WebSocket API with a container (Tyrus, Undertow, Jetty,
+ * Tomcat), the Jakarta JSON Processing API with an implementation (such as {@code org.eclipse.parsson:parsson}), and
+ * the client library of the driver used ({@code redis.clients:jedis} or {@code org.postgresql:postgresql}).
+ * {@link #build()} checks for the first two and names the artifact that is missing.
  */
 public final class SyncHubBuilder {
 
+    /** Key of the driver's name ({@code jvm}, {@code host}, {@code redis}, {@code pgsql}, or a third party's). */
     public static final String DRIVER = "synchub.driver";
+    /** Key of the channel that scopes the cluster; read by every driver. */
     public static final String CHANNEL = "synchub.channel";
+    /** Key of the bound of each session's send queue, in bytes; see {@link #maxQueuedBytes(long)}. */
     public static final String QUEUE_MAX_BYTES = "synchub.queue.max-bytes";
+    /** Key of the overflow policy, {@code close} or {@code drop}; see {@link #overflow(OverflowPolicy)}. */
     public static final String QUEUE_OVERFLOW = "synchub.queue.overflow";
+    /** Key of the largest frame accepted from the backplane, in bytes; see {@link #maxFrameBytes(long)}. */
     public static final String FRAME_MAX_BYTES = "synchub.frame.max-bytes";
+    /** Key of the bound of the driver's relay queue, in bytes; see {@link #relayMaxBytes(long)}. */
     public static final String RELAY_MAX_BYTES = "synchub.relay.max-bytes";
+    /** Key of the self-probe interval, in milliseconds; see {@link #probeIntervalMillis(long)}. */
     public static final String PROBE_INTERVAL_MS = "synchub.probe.interval-ms";
 
     /** Default self-probe interval: 5 s. */
@@ -71,23 +95,47 @@ public final class SyncHubBuilder {
     private SyncHubBuilder() {
     }
 
+    /**
+     * A builder with every default: daemon threads, failures and resync signals logged, no driver yet.
+     *
+     * @return a new builder
+     */
     public static SyncHubBuilder create() {
         return new SyncHubBuilder();
     }
 
-    /** The driver to relay through. */
+    /**
+     * The driver to relay through; takes precedence over {@value #DRIVER} in {@link #configure}.
+     *
+     * @param adapter the adapter, such as {@code RedisAdapter.url(...)} or {@code JvmAdapter.channel("chat")}
+     * @return this
+     * @throws NullPointerException if {@code adapter} is null
+     */
     public SyncHubBuilder adapter(SyncAdapter adapter) {
         this.adapter = Objects.requireNonNull(adapter, "adapter");
         return this;
     }
 
-    /** Where driver threads come from (a container's {@code ManagedThreadFactory}); default: daemon threads. */
+    /**
+     * Where the hub's and the driver's threads come from (a container's {@code ManagedThreadFactory}); default:
+     * daemon threads. Threads are named by the hub where the factory allows it.
+     *
+     * @param threadFactory the factory
+     * @return this
+     * @throws NullPointerException if {@code threadFactory} is null
+     */
     public SyncHubBuilder threadFactory(ThreadFactory threadFactory) {
         this.threadFactory = Objects.requireNonNull(threadFactory, "threadFactory");
         return this;
     }
 
-    /** Called once per failure incident instead of logging it; must not block. */
+    /**
+     * Called once per failure incident (see {@link SyncFailure}) instead of logging it, on the thread that saw the
+     * failure; must not block; what it throws is logged and swallowed.
+     *
+     * @param sink the callback, or null to log
+     * @return this
+     */
     public SyncHubBuilder onFailure(Consumer<SyncFailure> sink) {
         this.failureSink = sink;
         return this;
@@ -119,7 +167,14 @@ public final class SyncHubBuilder {
         return this;
     }
 
-    /** Bound of each session's send queue ({@value #QUEUE_MAX_BYTES}). */
+    /**
+     * Bound of each session's send queue ({@value #QUEUE_MAX_BYTES}), messages in flight included; default
+     * {@value #DEFAULT_QUEUE_MAX_BYTES}.
+     *
+     * @param bytes the bound in bytes (UTF-8 bytes for text), at least 1
+     * @return this
+     * @throws SyncConfigurationException naming {@value #QUEUE_MAX_BYTES} when {@code bytes} is below 1
+     */
     public SyncHubBuilder maxQueuedBytes(long bytes) {
         if (bytes < 1) {
             throw new SyncConfigurationException(QUEUE_MAX_BYTES, "must be a positive number of bytes, was " + bytes);
@@ -128,7 +183,14 @@ public final class SyncHubBuilder {
         return this;
     }
 
-    /** Largest frame accepted from the backplane ({@value #FRAME_MAX_BYTES}), at least 1 KiB. */
+    /**
+     * Largest frame accepted from the backplane ({@value #FRAME_MAX_BYTES}); a larger one is dropped unread.
+     * Default 1 MiB; also the host driver's frame limit unless {@code synchub.host.max-frame-bytes} is set.
+     *
+     * @param bytes the limit in bytes, from 1024 to 2<sup>31</sup>-9
+     * @return this
+     * @throws SyncConfigurationException naming {@value #FRAME_MAX_BYTES} when out of range
+     */
     public SyncHubBuilder maxFrameBytes(long bytes) {
         if (bytes < 1024 || bytes > Integer.MAX_VALUE - 8) {
             throw new SyncConfigurationException(FRAME_MAX_BYTES,
@@ -138,7 +200,13 @@ public final class SyncHubBuilder {
         return this;
     }
 
-    /** Bound of the relay queue ({@value #RELAY_MAX_BYTES}), at least 64 KiB. */
+    /**
+     * Bound of the driver's relay queue ({@value #RELAY_MAX_BYTES}); default 32 MiB.
+     *
+     * @param bytes the bound in bytes, at least 65536
+     * @return this
+     * @throws SyncConfigurationException naming {@value #RELAY_MAX_BYTES} when below 65536
+     */
     public SyncHubBuilder relayMaxBytes(long bytes) {
         if (bytes < 65_536) {
             throw new SyncConfigurationException(RELAY_MAX_BYTES, "must be at least 65536 bytes, was " + bytes);
@@ -147,7 +215,14 @@ public final class SyncHubBuilder {
         return this;
     }
 
-    /** What to do with a session whose queue is full ({@value #QUEUE_OVERFLOW}). */
+    /**
+     * What to do with a session whose queue is full ({@value #QUEUE_OVERFLOW}); default
+     * {@link OverflowPolicy#CLOSE}.
+     *
+     * @param policy the policy
+     * @return this
+     * @throws NullPointerException if {@code policy} is null
+     */
     public SyncHubBuilder overflow(OverflowPolicy policy) {
         this.overflow = Objects.requireNonNull(policy, "policy");
         return this;
@@ -155,8 +230,10 @@ public final class SyncHubBuilder {
 
     /**
      * Reads the keys above from {@code config} (MicroProfile Config, system properties, a map...). The driver is
-     * chosen by name unless an adapter was already set.
+     * chosen by name unless an adapter was already set; its provider reads the driver's own keys at once.
      *
+     * @param config the configuration: a key's value, or empty when it is not set
+     * @return this
      * @throws SyncConfigurationException naming the key when a value is missing or wrong
      */
     public SyncHubBuilder configure(Function<String, Optional<String>> config) {

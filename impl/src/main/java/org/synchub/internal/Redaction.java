@@ -186,6 +186,7 @@ public final class Redaction {
 
         private static final long serialVersionUID = 1L;
 
+        /** The fully qualified name of the class of the exception this one replaces (part of the serial form). */
         private final String originalClass;
 
         RedactedException(String originalClass, String message) {

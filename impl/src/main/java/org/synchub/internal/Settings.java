@@ -10,25 +10,55 @@ public final class Settings {
 
     private final Function<String, Optional<String>> source;
 
+    /**
+     * Settings read from {@code source}.
+     *
+     * @param source a key's value, or empty when it is not set
+     */
     public Settings(Function<String, Optional<String>> source) {
         this.source = source;
     }
 
-    /** The value exactly as configured (not trimmed: a password, say), empty when the key is missing. */
+    /**
+     * The value exactly as configured (not trimmed: a password, say).
+     *
+     * @param key the key
+     * @return the value, empty when the key is missing
+     */
     public Optional<String> raw(String key) {
         return source.apply(key);
     }
 
-    /** The trimmed value, empty when the key is missing or blank. */
+    /**
+     * The trimmed value.
+     *
+     * @param key the key
+     * @return the value, empty when the key is missing or blank
+     */
     public Optional<String> optional(String key) {
         return source.apply(key).map(String::trim).filter(v -> !v.isEmpty());
     }
 
-    /** The value; a missing key fails with {@code hint} saying what to set. */
+    /**
+     * The value of a required key.
+     *
+     * @param key  the key
+     * @param hint what to set, appended to the message when the key is missing
+     * @return the trimmed value
+     * @throws SyncConfigurationException naming {@code key} when it is missing or blank
+     */
     public String required(String key, String hint) {
         return optional(key).orElseThrow(() -> new SyncConfigurationException(key, "is not set; " + hint));
     }
 
+    /**
+     * A whole number.
+     *
+     * @param key      the key
+     * @param fallback the value when the key is missing or blank
+     * @return the number
+     * @throws SyncConfigurationException naming {@code key} when the value is not a whole number
+     */
     public long longValue(String key, long fallback) {
         String value = optional(key).orElse(null);
         if (value == null) {
@@ -41,6 +71,14 @@ public final class Settings {
         }
     }
 
+    /**
+     * A whole number that fits an {@code int}.
+     *
+     * @param key      the key
+     * @param fallback the value when the key is missing or blank
+     * @return the number
+     * @throws SyncConfigurationException naming {@code key} when the value is not a whole number or out of range
+     */
     public int intValue(String key, int fallback) {
         long value = longValue(key, fallback);
         if (value < Integer.MIN_VALUE || value > Integer.MAX_VALUE) {
@@ -52,7 +90,12 @@ public final class Settings {
     /** The configuration key of the channel, which every driver requires. */
     public static final String CHANNEL_KEY = "synchub.channel";
 
-    /** The channel ({@value #CHANNEL_KEY}), which every driver requires. */
+    /**
+     * The channel ({@value #CHANNEL_KEY}), which every driver requires.
+     *
+     * @return the trimmed channel
+     * @throws SyncConfigurationException naming {@value #CHANNEL_KEY} when it is missing or blank
+     */
     public String channel() {
         return required(CHANNEL_KEY, "every driver needs the channel that scopes the cluster, "
                 + "e.g. synchub.channel=chat");

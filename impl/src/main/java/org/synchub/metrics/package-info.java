@@ -1,6 +1,12 @@
 /**
- * Micrometer meters for a hub ({@link org.synchub.metrics.SyncHubMetrics}). Micrometer is an optional dependency:
- * {@link org.synchub.cdi.SyncHubExtension} adds the CDI binding only when {@code io.micrometer.core.instrument
- * .MeterRegistry} loads, so nothing here is loaded otherwise.
+ * Micrometer meters for a hub ({@link org.synchub.metrics.SyncHubMetrics}, which lists them: message, failure and
+ * probe counters, session and queue gauges, fan-out and probe timers, tagged with the driver, channel and instance).
+ *
+ * <p>In CDI, {@link org.synchub.metrics.MicrometerBinding} binds the application's hub to the application's
+ * {@code MeterRegistry} bean (WildFly's micrometer subsystem provides one) when the application scope starts, and
+ * removes the meters when it stops; without such a bean it does nothing. The binding is added by
+ * {@link org.synchub.cdi.SyncHubExtension} only when {@code io.micrometer.core.instrument.MeterRegistry} loads:
+ * Micrometer is an optional dependency, so nothing here is loaded otherwise. In plain Java call
+ * {@code new SyncHubMetrics(hub).bindTo(registry)} yourself.
  */
 package org.synchub.metrics;

@@ -9,7 +9,14 @@ public final class Await {
     private Await() {
     }
 
-    /** Polls {@code condition} every few milliseconds until true; fails with {@code what} after {@code timeout}. */
+    /**
+     * Polls {@code condition} on the calling thread (every 1 ms, backing off to 50 ms) until it is true.
+     *
+     * @param timeout   the deadline, from now
+     * @param what      what is awaited, for the failure message
+     * @param condition the condition; called repeatedly, must not block
+     * @throws AssertionError naming {@code what} when the deadline passes or the thread is interrupted
+     */
     public static void until(Duration timeout, String what, BooleanSupplier condition) {
         long deadline = System.nanoTime() + timeout.toNanos();
         long pause = 1;

@@ -16,6 +16,7 @@ import java.util.function.Consumer;
  */
 public final class DriverNode implements AutoCloseable {
 
+    /** The topic of {@link SyncDriverTck#connect}'s probes, which are not recorded as received. */
     public static final String PROBE_TOPIC = "__synchub_tck_probe";
 
     private final RecordingContext context = new RecordingContext();
@@ -38,16 +39,33 @@ public final class DriverNode implements AutoCloseable {
         received.add(message);
     }
 
-    /** Runs {@code before} on the driver's delivery thread ahead of recording each message (it may throw). */
+    /**
+     * Runs {@code before} on the driver's delivery thread ahead of recording each message (it may throw, to test
+     * that the driver reports {@code DELIVERY} and goes on).
+     *
+     * @param before what to run for each delivered message
+     */
     public void intercept(Consumer<SyncMessage> before) {
         this.interceptor = before;
     }
 
+    /**
+     * Publishes through the driver, as a hub would (never blocks, never throws).
+     *
+     * @param message the message
+     */
     public void publish(SyncMessage message) {
         driver.publish(message);
     }
 
-    /** The next message delivered, waiting up to {@code timeout}. */
+    /**
+     * The next message delivered, waiting up to {@code timeout}.
+     *
+     * @param timeout how long to wait
+     * @return the message
+     * @throws AssertionError       when none arrives in time
+     * @throws InterruptedException when the waiting thread is interrupted
+     */
     public SyncMessage next(Duration timeout) throws InterruptedException {
         SyncMessage m = received.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
         if (m == null) {
@@ -56,11 +74,20 @@ public final class DriverNode implements AutoCloseable {
         return m;
     }
 
-    /** The next message delivered if one is already there. */
+    /**
+     * The next message delivered if one is already there.
+     *
+     * @return the message, or null
+     */
     public SyncMessage poll() {
         return received.poll();
     }
 
+    /**
+     * The context the driver was opened with: its failures, recoveries and counts.
+     *
+     * @return the context
+     */
     public RecordingContext context() {
         return context;
     }
@@ -73,6 +100,11 @@ public final class DriverNode implements AutoCloseable {
         probed = false;
     }
 
+    /**
+     * The driver under test.
+     *
+     * @return the driver
+     */
     public SyncDriver driver() {
         return driver;
     }

@@ -27,7 +27,12 @@ public class RecordingContext implements SyncDriverContext {
         /** The source every failure reported without one has. */
         public static final String DRIVER = "driver";
 
-        /** A failure of the source {@value RecordingContext#DRIVER}. */
+        /**
+         * A failure of the source {@value RecordingContext#DRIVER}.
+         *
+         * @param stage where it failed
+         * @param cause what went wrong
+         */
         public Failure(SyncStage stage, Throwable cause) {
             this(stage, DRIVER, cause);
         }

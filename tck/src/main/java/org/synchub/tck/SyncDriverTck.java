@@ -31,35 +31,66 @@ public abstract class SyncDriverTck {
 
     private final List<DriverNode> nodes = new ArrayList<>();
 
-    /** An adapter for {@code channel} on the backplane under test. */
+    /**
+     * An adapter for {@code channel} on the backplane under test; called for every node, so several adapters of one
+     * channel must reach each other.
+     *
+     * @param channel a fresh channel name
+     * @return the adapter
+     * @throws Exception when the backplane cannot be set up (the test fails)
+     */
     protected abstract SyncAdapter adapter(String channel) throws Exception;
 
     /**
      * Puts {@code frame} verbatim on the backplane of {@code channel}, as a foreign publisher would; returns false
      * when the driver's backplane cannot take arbitrary frames (the malformed-frame test is then skipped).
+     *
+     * @param channel the channel
+     * @param frame   the frame, exactly as it must appear on the backplane
+     * @return whether the frame was put on the backplane
+     * @throws Exception when the backplane refused it (the test fails)
      */
     protected boolean injectRaw(String channel, String frame) throws Exception {
         return false;
     }
 
-    /** How long a relay may take. */
+    /**
+     * How long a relay may take.
+     *
+     * @return the deadline of every wait; 10 s unless overridden
+     */
     protected Duration timeout() {
         return Duration.ofSeconds(10);
     }
 
-    /** A fresh channel name. */
+    /**
+     * A fresh channel name.
+     *
+     * @return {@code tck-} and 8 random hex digits (short enough for every backplane)
+     */
     protected String newChannel() {
         return "tck-" + UUID.randomUUID().toString().substring(0, 8);
     }
 
-    /** Opens and subscribes a driver for {@code channel}; closed after the test. */
+    /**
+     * Opens and subscribes a driver for {@code channel}; closed after the test.
+     *
+     * @param channel the channel
+     * @return the node
+     * @throws Exception when {@link #adapter(String)} throws
+     */
     protected DriverNode node(String channel) throws Exception {
         DriverNode node = new DriverNode(adapter(channel));
         nodes.add(node);
         return node;
     }
 
-    /** Waits until each node has received a probe from each other node. */
+    /**
+     * Waits until each node has received a probe from each other node.
+     *
+     * @param group the nodes to link
+     * @throws AssertionError when a probe does not arrive within {@link #timeout()}
+     */
     protected void connect(DriverNode... group) {
         for (DriverNode receiver : group) {
             for (DriverNode sender : group) {
@@ -218,6 +249,8 @@ public abstract class SyncDriverTck {
      * Frames a hostile or broken peer may publish, each of which the receiver must drop and count as malformed
      * (none may hang or kill its listener). Small enough for a PostgreSQL NOTIFY payload (under 8000 bytes), and
      * free of NUL and lone surrogates, which some backplanes cannot carry.
+     *
+     * @return the frames; override to add a backplane's own
      */
     protected List<String> hostileFrames() {
         String valid = "{\"pad\":{\"a\":[1,{\"b\":[true,null,\"s\"]}],\"c\":{}},\"id\":\"hostile\",\"msg\":"

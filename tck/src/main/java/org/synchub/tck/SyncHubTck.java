@@ -27,20 +27,46 @@ public abstract class SyncHubTck {
 
     private final List<AutoCloseable> resources = new ArrayList<>();
 
-    /** A hub on {@code channel} behind its own WebSocket server. */
+    /**
+     * A hub on {@code channel} behind its own WebSocket server, listening on 127.0.0.1.
+     *
+     * @param channel the channel; nodes started with the same one must be linked by the driver
+     * @return the node, closed after the test
+     * @throws Exception when the node cannot start (the test fails)
+     */
     protected abstract HubNode startNode(String channel) throws Exception;
 
+    /**
+     * How long a relay or a subscription may take.
+     *
+     * @return the deadline of every wait; 10 s unless overridden
+     */
     protected Duration timeout() {
         return Duration.ofSeconds(10);
     }
 
+    /**
+     * Starts a node with {@link #startNode(String)} and closes it after the test.
+     *
+     * @param channel the channel
+     * @return the node
+     * @throws Exception when the node cannot start
+     */
     protected HubNode node(String channel) throws Exception {
         HubNode node = startNode(channel);
         resources.add(node);
         return node;
     }
 
-    /** Connects a client and waits until the hub counts one more subscribed session. */
+    /**
+     * Connects a client and waits until the hub counts one more subscribed session; closed after the test.
+     *
+     * @param node  the node to connect to
+     * @param path  the request path, the session's namespace
+     * @param topic the topic the session subscribes to
+     * @return the connected client
+     * @throws Exception when the client cannot connect
+     */
     protected TckClient subscribed(HubNode node, String path, String topic) throws Exception {
         int before = node.hub().counters().sessions();
         TckClient client = TckClient.connect(node.uri(path, topic));
@@ -195,8 +221,14 @@ public abstract class SyncHubTck {
         assertTrue(nodeA.hub().counters().relayed() >= 2 && nodeB.hub().counters().received() >= 2);
     }
 
-    /** Waits until a publish on each node reaches a client of the other (drivers connect asynchronously). Probes
-     * go to a topic of their own, so they never reach the clients under test. */
+    /**
+     * Waits until a publish on each node reaches a client of the other (drivers connect asynchronously). Probes
+     * go to a topic of their own, so they never reach the clients under test.
+     *
+     * @param a one node
+     * @param b the other node, on the same channel
+     * @throws Exception when a client cannot connect or send
+     */
     protected void awaitLinked(HubNode a, HubNode b) throws Exception {
         TckClient onA = subscribed(a, "/chat", "__link");
         TckClient onB = subscribed(b, "/chat", "__link");

@@ -31,24 +31,56 @@ public final class TckClient implements AutoCloseable {
                 .buildAsync(uri, new Listener()).get(10, TimeUnit.SECONDS);
     }
 
+    /**
+     * Connects a client that records everything it receives; blocks until the handshake is done (10 s at most).
+     *
+     * @param uri the endpoint's {@code ws://} URI
+     * @return the connected client
+     * @throws Exception when the handshake fails or times out
+     */
     public static TckClient connect(URI uri) throws Exception {
         return new TckClient(uri, false);
     }
 
-    /** A client that never reads a message. */
+    /**
+     * A client that never reads a message, so that the server's sends to it back up.
+     *
+     * @param uri the endpoint's {@code ws://} URI
+     * @return the connected client
+     * @throws Exception when the handshake fails or times out
+     */
     public static TckClient connectPaused(URI uri) throws Exception {
         return new TckClient(uri, true);
     }
 
+    /**
+     * Sends a text frame; blocks until it is written (10 s at most).
+     *
+     * @param text the text
+     * @throws Exception when the send fails or times out
+     */
     public void send(String text) throws Exception {
         socket.sendText(text, true).get(10, TimeUnit.SECONDS);
     }
 
+    /**
+     * Sends a binary frame; blocks until it is written (10 s at most).
+     *
+     * @param bytes the bytes
+     * @throws Exception when the send fails or times out
+     */
     public void send(byte[] bytes) throws Exception {
         socket.sendBinary(ByteBuffer.wrap(bytes), true).get(10, TimeUnit.SECONDS);
     }
 
-    /** The next message (String or byte[]), failing after {@code timeout}. */
+    /**
+     * The next message received.
+     *
+     * @param timeout how long to wait
+     * @return a {@code String} for text, a {@code byte[]} for binary
+     * @throws AssertionError       when none arrives in time
+     * @throws InterruptedException when the waiting thread is interrupted
+     */
     public Object next(Duration timeout) throws InterruptedException {
         Object m = received.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
         if (m == null) {
@@ -57,7 +89,14 @@ public final class TckClient implements AutoCloseable {
         return m;
     }
 
-    /** The next text message, failing after {@code timeout} or if it is binary. */
+    /**
+     * The next message, which must be text.
+     *
+     * @param timeout how long to wait
+     * @return the text
+     * @throws AssertionError       when none arrives in time or it is binary
+     * @throws InterruptedException when the waiting thread is interrupted
+     */
     public String nextText(Duration timeout) throws InterruptedException {
         Object m = next(timeout);
         if (!(m instanceof String s)) {
@@ -66,16 +105,31 @@ public final class TckClient implements AutoCloseable {
         return s;
     }
 
-    /** Messages received and not yet taken. */
+    /**
+     * Messages received and not yet taken.
+     *
+     * @return their number
+     */
     public int pending() {
         return received.size();
     }
 
-    /** The close code the server sent, failing after {@code timeout}. */
+    /**
+     * The close code the server sent.
+     *
+     * @param timeout how long to wait for the close
+     * @return the close code, such as 1001 or 1013
+     * @throws Exception ({@code TimeoutException}) when the server does not close in time
+     */
     public int awaitCloseCode(Duration timeout) throws Exception {
         return closeCode.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
+    /**
+     * Whether the connection is closed.
+     *
+     * @return true once the server closed it or input ended
+     */
     public boolean isClosed() {
         return closeCode.isDone() || socket.isInputClosed();
     }

@@ -22,6 +22,11 @@ public class TckEndpoint extends Endpoint {
 
     private final SyncHub hub;
 
+    /**
+     * An endpoint bound to {@code hub}.
+     *
+     * @param hub the hub of the server this endpoint is deployed on
+     */
     public TckEndpoint(SyncHub hub) {
         this.hub = hub;
     }

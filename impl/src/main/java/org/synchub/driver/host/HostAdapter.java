@@ -105,6 +105,11 @@ public final class HostAdapter implements SyncAdapter {
     /**
      * An adapter for {@code channel} in the default directory, {@code <java.io.tmpdir>/synchub-<user>}, taking the
      * hub's frame limit ({@link SyncDriverContext#maxFrameBytes()}) as its {@value #MAX_FRAME_BYTES}.
+     *
+     * @param channel the channel (any non-empty string)
+     * @return the adapter
+     * @throws SyncConfigurationException naming the key when the channel is empty or the socket path would be too
+     *                                    long
      */
     public static HostAdapter channel(String channel) {
         return new HostAdapter(HostDirectory.defaultBase(), channel, UNSET, UNSET);
@@ -113,12 +118,22 @@ public final class HostAdapter implements SyncAdapter {
     /**
      * An adapter for {@code channel} in {@code dir} (created owner-only if missing). Every instance of the cluster
      * must use the same directory.
+     *
+     * @param dir     the directory in which channels meet (keep it short: socket paths are limited to about 100 bytes)
+     * @param channel the channel (any non-empty string)
+     * @return the adapter
+     * @throws SyncConfigurationException naming the key when the channel is empty, the directory is not usable or
+     *                                    owned by another user, or the socket path would be too long
      */
     public static HostAdapter directory(Path dir, String channel) {
         return new HostAdapter(dir, channel, UNSET, UNSET);
     }
 
-    /** The default directory: {@code <java.io.tmpdir>/synchub-<user>}. */
+    /**
+     * The default directory.
+     *
+     * @return {@code <java.io.tmpdir>/synchub-<user>}
+     */
     public static Path defaultDirectory() {
         return HostDirectory.defaultBase();
     }
@@ -126,6 +141,10 @@ public final class HostAdapter implements SyncAdapter {
     /**
      * The same adapter with another largest frame ({@value #MAX_FRAME_BYTES}; when not set, the hub's
      * {@link SyncDriverContext#maxFrameBytes()}); use one value on every instance.
+     *
+     * @param bytes the limit, at least 256
+     * @return a new adapter (the peer buffer is raised to hold one frame if it was set lower)
+     * @throws SyncConfigurationException naming {@value #MAX_FRAME_BYTES} when out of range
      */
     public HostAdapter maxFrameBytes(int bytes) {
         checkMaxFrame(bytes, "");
@@ -133,33 +152,61 @@ public final class HostAdapter implements SyncAdapter {
                 : Math.max(peerBufferBytes, bytes + 4L));
     }
 
-    /** The same adapter with another per-peer buffer bound ({@value #PEER_BUFFER_BYTES}). */
+    /**
+     * The same adapter with another per-peer buffer bound ({@value #PEER_BUFFER_BYTES}).
+     *
+     * @param bytes the bound, at least one largest frame plus 4 bytes
+     * @return a new adapter
+     * @throws SyncConfigurationException naming {@value #PEER_BUFFER_BYTES} when too small
+     */
     public HostAdapter peerBufferBytes(long bytes) {
         checkPeerBuffer(bytes, maxFrameBytes == UNSET ? DEFAULT_MAX_FRAME_BYTES : maxFrameBytes);
         return new HostAdapter(dir, channel, maxFrameBytes, bytes);
     }
 
-    /** The directory in which channels meet. */
+    /**
+     * The directory in which channels meet.
+     *
+     * @return an absolute, normalised path
+     */
     public Path dir() {
         return dir;
     }
 
-    /** The subdirectory of {@link #dir()} holding this channel's sockets (a file-system-safe form of the name). */
+    /**
+     * The subdirectory of {@link #dir()} holding this channel's sockets.
+     *
+     * @return the channel's directory: the channel itself when it is short lower-case {@code [a-z0-9._-]}, otherwise
+     *         a readable prefix, {@code ~} and a hash
+     */
     public Path channelDir() {
         return channelDir;
     }
 
+    /**
+     * The channel.
+     *
+     * @return the channel, as given
+     */
     public String channel() {
         return channel;
     }
 
-    /** The configured {@value #MAX_FRAME_BYTES}, or 0 when the hub's limit is taken when opened. */
+    /**
+     * The configured {@value #MAX_FRAME_BYTES}.
+     *
+     * @return the limit in bytes, or 0 when the hub's limit is taken when opened
+     */
     public int maxFrameBytes() {
         return maxFrameBytes;
     }
 
-    /** The configured {@value #PEER_BUFFER_BYTES}, or 0 when it is derived when opened: the larger of
-     * {@value #DEFAULT_PEER_BUFFER_BYTES} bytes and one largest frame plus 4 bytes. */
+    /**
+     * The configured {@value #PEER_BUFFER_BYTES}.
+     *
+     * @return the bound in bytes, or 0 when it is derived when opened: the larger of
+     *         {@value #DEFAULT_PEER_BUFFER_BYTES} bytes and one largest frame plus 4 bytes
+     */
     public long peerBufferBytes() {
         return peerBufferBytes;
     }

@@ -23,7 +23,13 @@ public final class JvmAdapter implements SyncAdapter {
         this.channel = Settings.requireChannel("jvm", channel);
     }
 
-    /** An adapter for {@code channel}. */
+    /**
+     * An adapter for {@code channel}.
+     *
+     * @param channel the channel; hubs on the same channel in this JVM exchange messages
+     * @return the adapter
+     * @throws org.synchub.SyncConfigurationException naming {@code synchub.channel} when it is null or empty
+     */
     public static JvmAdapter channel(String channel) {
         return new JvmAdapter(channel);
     }

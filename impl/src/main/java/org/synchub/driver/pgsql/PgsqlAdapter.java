@@ -62,7 +62,13 @@ public final class PgsqlAdapter implements SyncAdapter {
 
     /**
      * Relays through the database of {@code dataSource} (a container-managed pool is fine). The DataSource's
-     * connections must unwrap to pgjdbc's {@code PGConnection}; SyncHub never closes the DataSource.
+     * connections must unwrap to pgjdbc's {@code PGConnection}; SyncHub never closes the DataSource. Does not
+     * connect: each hub's driver takes its listener connection on its own thread.
+     *
+     * @param dataSource the DataSource; each hub holds one of its connections for its lifetime
+     * @param channel    the NOTIFY channel, verbatim: at most 63 bytes of UTF-8, no NUL
+     * @return the adapter
+     * @throws SyncConfigurationException naming the key when the channel is invalid or pgjdbc is missing
      */
     public static PgsqlAdapter dataSource(DataSource dataSource, String channel) {
         Objects.requireNonNull(dataSource, "dataSource");
@@ -73,6 +79,13 @@ public final class PgsqlAdapter implements SyncAdapter {
      * Relays through the database at {@code jdbcUrl} ({@code jdbc:postgresql://host:port/db}); {@code user} and
      * {@code password} may be null (then the URL's own or pgjdbc's defaults apply). The driver opens and closes its
      * own connections.
+     *
+     * @param jdbcUrl  the JDBC URL, starting with {@code jdbc:postgresql:}
+     * @param user     the user, or null
+     * @param password the password, or null (it is masked in every message)
+     * @param channel  the NOTIFY channel, verbatim: at most 63 bytes of UTF-8, no NUL
+     * @return the adapter
+     * @throws SyncConfigurationException naming the key when the URL or the channel is invalid, or pgjdbc is missing
      */
     public static PgsqlAdapter url(String jdbcUrl, String user, String password, String channel) {
         if (jdbcUrl == null || !jdbcUrl.trim().startsWith("jdbc:postgresql:")) {
@@ -108,7 +121,11 @@ public final class PgsqlAdapter implements SyncAdapter {
         }
     }
 
-    /** The NOTIFY channel. */
+    /**
+     * The NOTIFY channel.
+     *
+     * @return the channel, verbatim
+     */
     public String channel() {
         return channel;
     }

@@ -19,9 +19,13 @@ import java.util.Optional;
  */
 public final class PgsqlDriverProvider extends ChannelDriverProvider {
 
+    /** Key of the JNDI name of a {@code javax.sql.DataSource}; set it or {@link #URL}, not both. */
     public static final String DATASOURCE = "synchub.pgsql.datasource";
+    /** Key of a JDBC URL ({@code jdbc:postgresql://host:5432/db}); set it or {@link #DATASOURCE}, not both. */
     public static final String URL = "synchub.pgsql.url";
+    /** Key of the user for {@link #URL} (optional). */
     public static final String USER = "synchub.pgsql.user";
+    /** Key of the password for {@link #URL} (optional; read untrimmed, masked in every message). */
     public static final String PASSWORD = "synchub.pgsql.password";
 
     /** The provider (for {@link java.util.ServiceLoader}). */

@@ -40,8 +40,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@code PUBLISH}). Relay is at-most-once: messages published while Redis is unreachable are delivered locally but
  * not relayed, and messages sent by others while this instance is disconnected are not replayed. A lost subscription
  * (Redis restart, network cut, {@code CLIENT KILL}, output-buffer limit) is reported once with stage
- * {@code SUBSCRIBE} and re-established with bounded exponential backoff (100 ms to 2 s) forever, until the hub closes;
- * a silent connection is detected by a {@code PING} every few seconds. Instances are immutable and thread-safe; one
+ * {@code SUBSCRIBE} and re-established with bounded exponential backoff (100 ms doubling to 1 s, with jitter)
+ * forever, until the hub closes; a silent connection is detected by a {@code PING} every 5 s and re-made after 16 s
+ * without a reply. Instances are immutable and thread-safe; one
  * adapter may serve several hubs.
  */
 public final class RedisAdapter implements SyncAdapter {
@@ -60,8 +61,12 @@ public final class RedisAdapter implements SyncAdapter {
     /**
      * An adapter that connects to {@code redisUrl}: {@code redis://[[user]:password@]host[:port][/db]}, or
      * {@code rediss://...} for TLS (verified against the JVM's default trust store). The port defaults to 6379,
-     * the database to 0; user and password are percent-decoded.
+     * the database to 0; user and password are percent-decoded. Does not connect: the driver does, on its own
+     * threads.
      *
+     * @param redisUrl the URL ({@value #URL_KEY})
+     * @param channel  the Redis pub/sub channel, used verbatim
+     * @return the adapter
      * @throws SyncConfigurationException naming {@value #URL_KEY} when the URL is not a valid Redis URL
      */
     public static RedisAdapter url(String redisUrl, String channel) {
@@ -72,6 +77,11 @@ public final class RedisAdapter implements SyncAdapter {
      * An adapter whose connections are made with the configuration of {@code pool} (a {@code JedisPool} or a
      * {@code JedisSentinelPool}): its factory creates two extra connections that the driver owns. Nothing is borrowed
      * from the pool and the pool is never closed by SyncHub.
+     *
+     * @param pool    the application's pool, open
+     * @param channel the Redis pub/sub channel, used verbatim
+     * @return the adapter
+     * @throws SyncConfigurationException if the pool is already closed or the channel is empty
      */
     public static RedisAdapter pool(Pool<Jedis> pool, String channel) {
         Objects.requireNonNull(pool, "pool");
@@ -97,6 +107,9 @@ public final class RedisAdapter implements SyncAdapter {
      * another pooled {@link UnifiedJedis} (a {@code JedisSentineled}; with a {@code JedisCluster} any one node is
      * used, which sees every classic {@code PUBLISH} of the cluster). The client is never closed by SyncHub.
      *
+     * @param client  the application's client
+     * @param channel the Redis pub/sub channel, used verbatim
+     * @return the adapter
      * @throws SyncConfigurationException if no connection configuration can be derived from {@code client} (a
      *                                    {@code UnifiedJedis} over a single connection): pass a URL or a pool then
      */
@@ -127,7 +140,11 @@ public final class RedisAdapter implements SyncAdapter {
         }, channel);
     }
 
-    /** The channel, verbatim. */
+    /**
+     * The channel.
+     *
+     * @return the Redis pub/sub channel, verbatim
+     */
     public String channel() {
         return channel;
     }

@@ -1,0 +1,105 @@
+/**
+ * The PostgreSQL driver ({@code synchub.driver=pgsql}): for clusters that already run PostgreSQL and would rather not
+ * add Redis, hubs relay through {@code LISTEN}/{@code NOTIFY} on one channel of one database, using pgjdbc. pgjdbc is
+ * an optional dependency of {@code synchub-impl}: the application adds {@code org.postgresql:postgresql} (tested with
+ * 42.7.x). In an application server whose DataSource already uses a PostgreSQL driver module, that module must be
+ * visible to the application, because the listener connection is unwrapped to {@code org.postgresql.PGConnection}.
+ *
+ * <h2>Configuration</h2>
+ * <table>
+ * <caption>keys</caption>
+ * <tr><th>key</th><th>meaning</th><th>default</th></tr>
+ * <tr><td>{@code synchub.driver}</td><td>{@code pgsql}</td><td>required</td></tr>
+ * <tr><td>{@code synchub.channel}</td><td>the NOTIFY channel, verbatim (case and quotes kept); at most 63 bytes of
+ * UTF-8, no NUL</td><td>required</td></tr>
+ * <tr><td>{@code synchub.pgsql.datasource}</td><td>JNDI name of a {@code javax.sql.DataSource}, e.g.
+ * {@code java:app/jdbc/chat} (looked up once, at startup, with {@code InitialContext})</td><td>one of datasource and
+ * url is required</td></tr>
+ * <tr><td>{@code synchub.pgsql.url}</td><td>instead of a DataSource: {@code jdbc:postgresql://host:5432/database}</td>
+ * <td>see above</td></tr>
+ * <tr><td>{@code synchub.pgsql.user}, {@code synchub.pgsql.password}</td><td>credentials for the URL (the URL's own
+ * parameters work too); the password is masked in every message</td><td>none</td></tr>
+ * </table>
+ * Set exactly one of {@code synchub.pgsql.datasource} and {@code synchub.pgsql.url}. Every mistake fails at startup
+ * with a {@link org.synchub.SyncConfigurationException} naming the key: a missing or empty channel, a channel over
+ * 63 bytes, neither or both of datasource and url, a URL that is not {@code jdbc:postgresql:}, a JNDI name that
+ * cannot be looked up or is not a DataSource, and pgjdbc missing from the class path.
+ *
+ * <p>In code, or from a CDI producer (a produced {@link org.synchub.spi.SyncAdapter} wins over the keys):
+ * <pre>
+ * &#64;Resource(lookup = "java:app/jdbc/chat") DataSource ds;      // a container pool is fine
+ *
+ * &#64;Produces &#64;ApplicationScoped
+ * SyncAdapter backplane() {
+ *     return PgsqlAdapter.dataSource(ds, "chat");
+ * }
+ * // PgsqlAdapter.url("jdbc:postgresql://db:5432/app", "app", secret, "chat")   // no DataSource
+ * </pre>
+ *
+ * <h2>How it uses the database (and why a pool is fine)</h2>
+ * A {@code LISTEN} belongs to one database session, so a listener must stay on one connection. crossws therefore
+ * refuses connection pools; SyncHub instead takes one connection from the DataSource and keeps it as the hub's
+ * dedicated listener for as long as the hub runs:
+ * <ul>
+ * <li>the connection is unwrapped to {@code PGConnection}, put in autocommit, marked
+ * {@code application_name = synchub-listener} (easy to find in {@code pg_stat_activity}), and issues
+ * {@code LISTEN "<channel>"} (quoted as an identifier, inner double quotes doubled: no case folding, no SQL
+ * injection);</li>
+ * <li>a driver thread (container-managed in Jakarta EE) polls it with {@code getNotifications(250 ms)};</li>
+ * <li>after 1.5 s without traffic it makes a cheap {@code SELECT 1} round trip with a 3 s network timeout, so that a
+ * listener that died silently (a network cut, a frozen server) is found within about 5 s even when nobody
+ * publishes;</li>
+ * <li>on {@code close()} it runs {@code UNLISTEN} and {@code RESET application_name}, puts back the connection's
+ * autocommit and network timeout (best effort) and closes the connection, which returns it to the pool. The
+ * DataSource itself is never closed;</li>
+ * <li>if the connections do not unwrap to {@code PGConnection} (not PostgreSQL, or pgjdbc loaded by another class
+ * loader), the listener fails with a message saying so, reported as {@code SUBSCRIBE}.</li>
+ * </ul>
+ * A pool therefore lends one connection per hub for the hub's lifetime: size it with one more connection per
+ * application instance.
+ *
+ * <p><b>Publishing</b> never blocks the caller: {@code publish} encodes the envelope and queues it (the relay queue,
+ * bounded by {@code synchub.relay.max-bytes}, 32 MiB). A driver thread sends everything waiting, up to 1,000
+ * messages, in one statement, {@code SELECT count(pg_notify(channel, x)) FROM unnest(?::text[]) x}, on a connection
+ * borrowed from the DataSource for that batch (with a URL, one publisher connection is kept and reopened when it
+ * breaks). Batches start at most every 2 ms, so a steady stream costs at most 500 commits/s (measured on loopback:
+ * p50 60 ms at 2,000 commits/s, but p50 2.4 ms / p99 6 ms for the same messages at 500 commits/s); a message
+ * published after a quiet spell goes out at once, and none waits more than 2 ms for its batch. That transaction runs
+ * with {@code synchronous_commit = off} for itself only ({@code set_config(..., true)}, so no session state is left
+ * on a pooled connection): a notification carries no durable data and listeners are signalled at commit either way,
+ * so waiting for the WAL flush would only add latency. PostgreSQL folds identical payloads sent in one transaction;
+ * every SyncHub envelope carries a per-hub sequence number ({@code "seq"}, also used for gap detection), which
+ * crossws's decoder ignores, so none are folded.
+ *
+ * <p>The payload is the crossws envelope and the NOTIFY channel is the configured channel verbatim, so a Node crossws
+ * {@code pgsql()} instance on the same database and channel interoperates.
+ *
+ * <h2>Delivery during outages</h2>
+ * <ul>
+ * <li>Local subscribers always get a publish at once, whatever the database's state.</li>
+ * <li>Relay is best effort, at most once, with no replay: messages published while the database is unreachable are
+ * not relayed, and a batch that fails is lost (reported as {@code PUBLISH}, once per incident).</li>
+ * <li>If the listener connection dies (server restart, {@code pg_terminate_backend}, network cut) the outage is
+ * reported once as {@code SUBSCRIBE}, and the driver reconnects with bounded backoff (100 ms doubling to 1 s, with
+ * jitter) and {@code LISTEN}s again, until the hub is closed; notifications sent while no listener was connected are
+ * not seen (a {@link org.synchub.SyncResync} with reason {@code OUTAGE} says so). In the tests relay was back within
+ * about a second of PostgreSQL accepting connections again.</li>
+ * <li>A full relay queue drops the message and reports {@code PUBLISH} ({@link org.synchub.SyncOverflowException}).</li>
+ * </ul>
+ *
+ * <h2>Limits</h2>
+ * <ul>
+ * <li>Channel: at most 63 bytes of UTF-8 (PostgreSQL's identifier limit), not empty, no NUL; checked at startup.</li>
+ * <li>Payload: PostgreSQL rejects a NOTIFY payload of 8000 bytes or more (default build). SyncHub checks the UTF-8
+ * size of the whole envelope (JSON, base64 for binary data, the {@code seq} field) before queueing it: an envelope of
+ * 8000 bytes or more is not sent and is reported as {@code PUBLISH} ({@link org.synchub.SyncMessageTooLargeException},
+ * giving its size and the limit); local subscribers still get it. In practice that is text of up to about 7,850 ASCII
+ * characters (less with non-ASCII text or characters JSON must escape) or about 5,900 bytes of binary data. The check
+ * assumes a UTF-8 (or SQL_ASCII) database.</li>
+ * <li>PostgreSQL's notification queue (8 GB by default) fills up only if a listener stops reading while its session
+ * stays open; the driver reads continuously.</li>
+ * </ul>
+ *
+ * @see org.synchub.driver.pgsql.PgsqlAdapter
+ */
+package org.synchub.driver.pgsql;

@@ -1,0 +1,90 @@
+/**
+ * The Redis driver ({@code synchub.driver=redis}): hub instances on any number of hosts that use the same Redis and
+ * the same channel exchange every publish through Redis pub/sub, with Jedis. {@code PUBLISH}/{@code SUBSCRIBE} use
+ * the channel name exactly as given (no prefix) and each payload is the crossws envelope, so a Node crossws server
+ * using {@code redis({ channel })} on the same Redis and channel exchanges messages with SyncHub both ways.
+ *
+ * <p>Jedis is an optional dependency of {@code synchub-impl}: the application adds
+ * {@code redis.clients:jedis} (5.x; tested with 5.2.0). Applications that use another driver start without it: the
+ * provider loads without Jedis and fails only when {@code redis} is selected.
+ *
+ * <h2>Configuration</h2>
+ * <table>
+ * <caption>keys</caption>
+ * <tr><th>key</th><th>meaning</th><th>default</th></tr>
+ * <tr><td>{@code synchub.driver}</td><td>{@code redis}</td><td>required</td></tr>
+ * <tr><td>{@code synchub.channel}</td><td>the Redis pub/sub channel, verbatim</td><td>required</td></tr>
+ * <tr><td>{@code synchub.redis.url}</td><td>{@code redis://[[user]:password@]host[:port][/db]}, or
+ * {@code rediss://...} for TLS (checked against the JVM's default trust store); user and password are
+ * percent-decoded ({@code redis://:p%40ss@host} is the password {@code p@ss})</td><td>required; port 6379,
+ * database 0</td></tr>
+ * </table>
+ * The hub's keys ({@code synchub.frame.max-bytes}, {@code synchub.relay.max-bytes}, {@code synchub.probe.interval-ms}
+ * ...) apply too, see {@code org.synchub.core}. Startup fails with a {@link org.synchub.SyncConfigurationException}
+ * naming the key when the URL is missing, is not a {@code redis://}/{@code rediss://} URL with a host and a numeric
+ * database (the password is masked in the message), when the channel is missing, or when Jedis is not on the class
+ * path (the message says to add {@code redis.clients:jedis}).
+ *
+ * <p>In code, or from a CDI producer to reuse a Jedis client the application already has (a produced
+ * {@link org.synchub.spi.SyncAdapter} wins over the keys):
+ * <pre>
+ * &#64;Produces &#64;ApplicationScoped
+ * SyncAdapter syncAdapter(JedisPool pool) {             // or JedisSentinelPool
+ *     return RedisAdapter.pool(pool, "chat");
+ * }
+ * // RedisAdapter.client(jedisPooled, "chat")           // a JedisPooled (or another pooled UnifiedJedis)
+ * // RedisAdapter.url("redis://redis:6379/0", "chat")   // no client of your own
+ * </pre>
+ * SyncHub does not borrow from the application's client: it uses the client's connection factory to make two
+ * connections of its own per hub instance, with the same host, port, database, credentials, TLS settings and
+ * timeouts: {@code synchub-sub-<id>} (the {@code SUBSCRIBE} connection) and {@code synchub-pub-<id>} (the publisher),
+ * named with {@code CLIENT SETNAME} ({@code <id>} is the first 8 characters of the hub's instance id), so
+ * {@code CLIENT LIST} shows them. It never closes the application's pool or client. A {@code UnifiedJedis} over a
+ * single {@code Connection} has no factory to copy and is refused with a message saying to use a pool, a
+ * {@code JedisPooled} or a URL. With a {@code JedisCluster} one node is used, picked again at each reconnect; classic
+ * {@code PUBLISH} reaches every node of a cluster.
+ *
+ * <h2>Delivery, also during outages</h2>
+ * <ul>
+ * <li>Local delivery does not depend on Redis: the publishing instance's sessions get the message before it is
+ * relayed, whether Redis is up or down.</li>
+ * <li>{@code publish} never blocks and never throws. Each envelope goes into the relay queue, bounded by
+ * {@code synchub.relay.max-bytes} (32 MiB); one driver thread sends everything waiting as one pipelined batch of up
+ * to 1,024 {@code PUBLISH} commands. A message that does not fit is dropped and reported as {@code PUBLISH}
+ * ({@link org.synchub.SyncOverflowException}, source {@code relay-queue}).</li>
+ * <li>Relay is at most once: a batch that fails is reported ({@code PUBLISH},
+ * {@link org.synchub.SyncBackplaneUnavailableException}) and lost; messages published while Redis is unreachable
+ * reach only local subscribers; messages other instances publish while this one is disconnected never reach it
+ * (a {@link org.synchub.SyncResync} with reason {@code OUTAGE} says so when the subscription is back). Order is kept
+ * per publishing instance while the connections stay up, not across instances.</li>
+ * <li>Reconnection: whatever ends the subscription (a Redis restart or crash, a network cut, {@code CLIENT KILL},
+ * Redis disconnecting a subscriber over its output buffer limit), the outage is reported once as {@code SUBSCRIBE},
+ * and the driver reconnects with exponential backoff from 100 ms to 1 s (with jitter) and subscribes again, until the
+ * hub is closed; the recovery is logged. Publishing reconnects by itself on the next batch, and the pump's retry wait
+ * ends as soon as the subscription is back. A connection that goes silent without closing (half-open TCP) is found
+ * with a {@code PING} every 5 s and re-made after 16 s without a reply; the hub's self-probe through the channel
+ * (every 5 s) also finds a subscription that is connected but deaf. Unlike crossws's node-redis flavour, the
+ * subscription never stays lost silently.</li>
+ * <li>Foreign frames: a message on the channel that is not a valid envelope is dropped, counted in
+ * {@code counters().malformed()} and reported once as {@code DELIVERY}; one over {@code synchub.frame.max-bytes} is
+ * dropped before any text is made from it. Envelopes carrying this instance's own id (its echoes) are dropped
+ * without being parsed.</li>
+ * <li>{@code close()} stops the three driver threads (subscriber, publisher, health check) and closes both
+ * connections; calling it again does nothing.</li>
+ * </ul>
+ *
+ * <h2>Limits</h2>
+ * <ul>
+ * <li>Redis pub/sub is fire-and-forget. A subscriber that reads more slowly than its publishers is disconnected by
+ * Redis when it exceeds its output buffer limit ({@code client-output-buffer-limit pubsub}, 32 MB hard / 8 MB for
+ * 60 s by default); the driver reconnects as above, and the messages in between are lost.</li>
+ * <li>Every instance also receives its own publishes back from Redis and drops them, so Redis sends each message N
+ * times to a cluster of N instances.</li>
+ * <li>Jedis reads a whole bulk reply into memory before handing it over: {@code synchub.frame.max-bytes} bounds
+ * decoding and fan-out, not that read.</li>
+ * <li>Sharded pub/sub ({@code SSUBSCRIBE}, Redis 7) is not used, to stay compatible with crossws.</li>
+ * </ul>
+ *
+ * @see org.synchub.driver.redis.RedisAdapter
+ */
+package org.synchub.driver.redis;
