@@ -107,7 +107,7 @@ public final class SyncHubMetrics implements MeterBinder, AutoCloseable {
     @Override
     public void bindTo(MeterRegistry registry) {
         counter(registry, "synchub.messages.published", "publish calls accepted", "messages", SyncCounters::published);
-        counter(registry, "synchub.messages.relayed", "messages written to the backplane", "messages", SyncCounters::published);
+        counter(registry, "synchub.messages.relayed", "messages written to the backplane", "messages", SyncCounters::relayed);
         counter(registry, "synchub.messages.received", "messages that arrived from other instances", "messages",
                 SyncCounters::received);
         counter(registry, "synchub.messages.delivered", "messages queued to a local session", "messages",

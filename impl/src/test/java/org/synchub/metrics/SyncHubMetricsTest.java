@@ -70,6 +70,13 @@ class SyncHubMetricsTest {
                 assertEquals(one.hub().instanceId(), meter.getId().getTag("instance"), meter.getId().toString());
             }
 
+            // with no other instance left, a publish is not relayed: published and relayed part ways
+            two.hub().close();
+            a.send("alone");
+            assertEquals("alone", b.nextText(TIMEOUT));
+            Await.until(TIMEOUT, "the second publish counted", () -> count(registry, "synchub.messages.published") == 2);
+            assertEquals(1, count(registry, "synchub.messages.relayed"), "relayed counts messages written for others");
+
             metrics.close();
             assertTrue(registry.getMeters().isEmpty(), "close() removes the meters: " + registry.getMeters());
             assertNull(registry.find("synchub.sessions").gauge());
