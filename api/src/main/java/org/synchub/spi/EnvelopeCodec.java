@@ -92,7 +92,7 @@ public final class EnvelopeCodec {
     }
 
     /**
-     * How every probe envelope of instance {@code id} begins, {@code {"id":"…","probe":} (what
+     * How every probe envelope of instance {@code id} begins, <code>{"id":"…","probe":</code> (what
      * {@link #encodeProbe} writes before the number): a driver or hub recognises its own probes with a
      * {@code startsWith}, without parsing.
      *
