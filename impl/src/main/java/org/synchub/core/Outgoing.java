@@ -21,6 +21,8 @@ final class Outgoing {
     /** What the message counts for in a send queue: its payload, plus one so that empty messages count too. */
     final long weight;
     private volatile ByteBuffer frame;
+    /** Where the payload starts in {@link #frame} (the header's length); valid once frame is set. */
+    private volatile int headerLength;
 
     Outgoing(SyncMessage message) {
         this.message = message;
@@ -36,12 +38,31 @@ final class Outgoing {
      * @return a read-only view of the frame, positioned at its start; or null
      */
     ByteBuffer frame() {
+        ByteBuffer built = built();
+        return built == UNFRAMEABLE ? null : built.duplicate();
+    }
+
+    /**
+     * The payload of {@link #frame()} (UTF-8 text, or the binary bytes): a fresh view sharing the frame's bytes.
+     *
+     * @return a read-only view of the payload; null when {@link #frame()} is
+     */
+    ByteBuffer payload() {
+        ByteBuffer built = built();
+        return built == UNFRAMEABLE ? null : built.duplicate().position(headerLength);
+    }
+
+    private ByteBuffer built() {
         ByteBuffer built = frame;
         if (built == null) {
             built = build(message);
-            frame = built;
+            if (built != UNFRAMEABLE) {
+                int lengthCode = built.get(1) & 0x7f; // 126: 16-bit length follows, 127: 64-bit
+                headerLength = lengthCode == 127 ? 10 : lengthCode == 126 ? 4 : 2;
+            }
+            frame = built; // published after headerLength
         }
-        return built == UNFRAMEABLE ? null : built.duplicate();
+        return built;
     }
 
     private static ByteBuffer build(SyncMessage message) {

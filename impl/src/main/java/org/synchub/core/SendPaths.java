@@ -5,8 +5,8 @@ import jakarta.websocket.Session;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * Chooses, per session, how the hub writes to it: a container-specific {@link FastSend} that takes pre-framed bytes
- * (Tyrus: Payara, GlassFish, Tyrus standalone), or the portable {@code getAsyncRemote()} path that every container
+ * Chooses, per session, how the hub writes to it: a container-specific {@link FastSend} that takes pre-encoded bytes
+ * (Tyrus: Payara, GlassFish, Tyrus standalone; Undertow: WildFly), or the portable {@code getAsyncRemote()} path that every container
  * keeps.
  *
  * <p>A fast path is looked up by class name and loaded only when the session is one of that container's (its class
@@ -24,7 +24,8 @@ final class SendPaths {
 
     private static final System.Logger LOG = System.getLogger("org.synchub");
     private static final String TYRUS_SESSION = "org.glassfish.tyrus.core.TyrusSession";
-    private static final AtomicBoolean TYRUS_WARNED = new AtomicBoolean();
+    private static final String UNDERTOW_SESSION = "io.undertow.websockets.jsr.UndertowSession";
+    private static final AtomicBoolean WARNED = new AtomicBoolean();
 
     private final boolean portableOnly;
 
@@ -47,18 +48,24 @@ final class SendPaths {
      * @return the session's fast path, or null for the portable one
      */
     FastSend forSession(Session session) {
-        if (portableOnly || !isA(session.getClass(), TYRUS_SESSION)) {
+        if (portableOnly) {
             return null;
         }
+        Class<?> type = session.getClass();
         try {
-            return TyrusFastSend.of(session);
-        } catch (LinkageError | RuntimeException e) {
-            if (TYRUS_WARNED.compareAndSet(false, true)) {
-                LOG.log(System.Logger.Level.INFO, "SyncHub: Tyrus's frame-level send is not usable here ("
-                        + e + "); sending through getAsyncRemote()");
+            if (isA(type, TYRUS_SESSION)) {
+                return TyrusFastSend.of(session);
             }
-            return null;
+            if (isA(type, UNDERTOW_SESSION)) {
+                return UndertowFastSend.of(session);
+            }
+        } catch (LinkageError | RuntimeException e) {
+            if (WARNED.compareAndSet(false, true)) {
+                LOG.log(System.Logger.Level.INFO, "SyncHub: the container's send of pre-encoded messages is not "
+                        + "usable here (" + e + "); sending through getAsyncRemote()");
+            }
         }
+        return null;
     }
 
     private static boolean isA(Class<?> type, String name) {

@@ -277,15 +277,23 @@ final class Subscriber implements FastSend.Done {
             sendPortable(first);
             return;
         }
-        Outgoing next = queue.peek();
-        if (next == null) {
-            path.write(frame, first.weight, this);
+        if (!(path instanceof FastSend.Frames frames)) {
+            path.write(first, first.weight, this);
             return;
         }
-        // a backlog: write what is queued (whole frames, in order) in one call, up to a batch's bytes
+        Outgoing next = queue.peek();
+        if (next == null) {
+            frames.writeFrames(frame, first.weight, this);
+            return;
+        }
+        sendBatch(frames, frame, first.weight, next);
+    }
+
+    /** A backlog on a raw-frame path: what is queued (whole frames, in order) in one write, up to a batch's size. */
+    private void sendBatch(FastSend.Frames path, ByteBuffer frame, long firstWeight, Outgoing next) {
         ByteBuffer[] frames = null;
         int count = 1;
-        long weight = first.weight;
+        long weight = firstWeight;
         int bytes = frame.remaining();
         while (count < MAX_BATCH && next != null) {
             ByteBuffer more = next.frame();
@@ -310,14 +318,14 @@ final class Subscriber implements FastSend.Done {
             next = queue.peek();
         }
         if (frames == null) {
-            path.write(frame, weight, this);
+            path.writeFrames(frame, weight, this);
             return;
         }
         ByteBuffer batch = ByteBuffer.allocate(bytes);
         for (int i = 0; i < count; i++) {
             batch.put(frames[i]);
         }
-        path.write(batch.flip(), weight, this);
+        path.writeFrames(batch.flip(), weight, this);
     }
 
     private void sendPortable(Outgoing outgoing) {

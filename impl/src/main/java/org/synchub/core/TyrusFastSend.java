@@ -29,7 +29,7 @@ import java.util.concurrent.locks.Lock;
  * load it. Reaches Tyrus's package-private members by reflection; where that is refused, {@link #of} throws and the
  * session uses the portable path. One instance per session; one write at a time (see {@link FastSend}).
  */
-final class TyrusFastSend extends CompletionHandler<ByteBuffer> implements FastSend {
+final class TyrusFastSend extends CompletionHandler<ByteBuffer> implements FastSend.Frames {
 
     private static final WriterInfo INFO =
             new WriterInfo(WriterInfo.MessageType.TEXT, WriterInfo.RemoteEndpointType.ASYNC);
@@ -125,7 +125,7 @@ final class TyrusFastSend extends CompletionHandler<ByteBuffer> implements FastS
     }
 
     @Override
-    public void write(ByteBuffer frames, long weight, Done done) {
+    public void writeFrames(ByteBuffer frames, long weight, Done done) {
         this.weight = weight;
         this.done = done;
         ARMED.setVolatile(this, true);

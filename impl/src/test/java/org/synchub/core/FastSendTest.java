@@ -3,11 +3,15 @@ package org.synchub.core;
 import jakarta.websocket.Session;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.synchub.SyncFailure;
 import org.synchub.driver.jvm.JvmAdapter;
 import org.synchub.tck.Await;
+import org.synchub.tck.HubNode;
 import org.synchub.tck.TckClient;
 import org.synchub.testing.TyrusHubNode;
+import org.synchub.testing.UndertowHubNode;
 
 import java.lang.reflect.Field;
 import java.nio.charset.StandardCharsets;
@@ -24,8 +28,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The pre-framed send path on Tyrus against the portable one, over real WebSocket sessions (Tyrus server, JDK
- * clients): which path a session gets, and that messages of every frame-length class (7-bit, 16-bit and 64-bit
+ * The fast send paths (Tyrus: pre-framed bytes; Undertow: the pre-encoded payload) against the portable one, over
+ * real WebSocket sessions (Tyrus and Undertow servers, JDK clients): which path a session gets, and that messages of every frame-length class (7-bit, 16-bit and 64-bit
  * lengths, empty), text with multi-byte characters and binary, published in bursts (so that queued frames are batched
  * into one write) reach every session intact and in order, whichever path, and large fan-outs spread over the worker
  * threads keep every session's order. Seeded random input; the seed is printed on failure.
@@ -49,24 +53,38 @@ class FastSendTest {
                 : builder.build());
     }
 
-    private TyrusHubNode node(DefaultSyncHub hub) throws Exception {
-        TyrusHubNode node = TyrusHubNode.start(hub);
+    /** The servers the fast paths are for. */
+    enum Container {
+        TYRUS, UNDERTOW;
+
+        HubNode start(DefaultSyncHub hub) throws Exception {
+            return this == TYRUS ? TyrusHubNode.start(hub) : UndertowHubNode.start(hub);
+        }
+    }
+
+    private HubNode node(DefaultSyncHub hub) throws Exception {
+        return node(Container.TYRUS, hub);
+    }
+
+    private HubNode node(Container container, DefaultSyncHub hub) throws Exception {
+        HubNode node = container.start(hub);
         open.add(node);
         return node;
     }
 
-    private TckClient client(TyrusHubNode node, String topic) throws Exception {
+    private TckClient client(HubNode node, String topic) throws Exception {
         TckClient client = TckClient.connect(node.uri("/ns", topic));
         open.add(client);
         return client;
     }
 
-    @Test
-    void tyrusSessionsUseTheFastPathUnlessThePortableOneIsForced() throws Exception {
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void containerSessionsUseTheFastPathUnlessThePortableOneIsForced(Container container) throws Exception {
         for (boolean portable : new boolean[] {false, true}) {
             List<SyncFailure> failures = new CopyOnWriteArrayList<>();
             DefaultSyncHub hub = hub(portable, failures);
-            TyrusHubNode node = node(hub);
+            HubNode node = node(container, hub);
             Set<Session> sessions = ConcurrentHashMap.newKeySet();
             TckClient a = client(node, "t");
             Await.until(WAIT, "subscribed", () -> hub.counters().sessions() == 1);
@@ -75,27 +93,28 @@ class FastSendTest {
             sessions.addAll(knownSessions(hub));
             assertEquals(1, sessions.size());
             assertEquals(!portable, hub.usesFastSend(sessions.iterator().next()),
-                    portable ? "forced portable path" : "Tyrus fast path");
+                    portable ? "forced portable path" : container + " fast path");
             assertTrue(failures.isEmpty(), failures::toString);
         }
     }
 
-    @Test
-    void framesOfEverySizeArriveIntactAndInOrderOnBothPaths() throws Exception {
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void framesOfEverySizeArriveIntactAndInOrderOnBothPaths(Container container) throws Exception {
         long seed = System.nanoTime();
         try {
             for (boolean portable : new boolean[] {false, true}) {
-                roundTrip(portable, new Random(seed));
+                roundTrip(container, portable, new Random(seed));
             }
         } catch (AssertionError | RuntimeException e) {
             throw new AssertionError("seed " + seed + ": " + e.getMessage(), e);
         }
     }
 
-    private void roundTrip(boolean portable, Random random) throws Exception {
+    private void roundTrip(Container container, boolean portable, Random random) throws Exception {
         List<SyncFailure> failures = new CopyOnWriteArrayList<>();
         DefaultSyncHub hub = hub(portable, failures);
-        TyrusHubNode node = node(hub);
+        HubNode node = node(container, hub);
         List<TckClient> clients = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
             clients.add(client(node, "t"));
@@ -161,7 +180,7 @@ class FastSendTest {
                 System.setProperty(FanOutWorkers.INLINE_PROPERTY, before);
             }
         }
-        TyrusHubNode node = node(hub);
+        HubNode node = node(hub);
         List<TckClient> clients = new ArrayList<>();
         for (int i = 0; i < 12; i++) {
             clients.add(client(node, "t"));
