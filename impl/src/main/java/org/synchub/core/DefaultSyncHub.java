@@ -599,6 +599,11 @@ final class DefaultSyncHub implements SyncHub {
         return subscriber != null && subscriber.usesFastSend();
     }
 
+    /** Batches of sends handed to fan-out worker threads so far. */
+    long fanOutHandOffs() {
+        return fanOutWorkers.handedOff();
+    }
+
     /** Namespaces in the topic index (for tests: empty ones must be removed). */
     int indexedNamespaces() {
         return index.size();

@@ -31,6 +31,8 @@ final class FanOutWorkers {
     private final Consumer<Throwable> failure;
     private final Worker[] workers;
     private volatile boolean closed;
+    /** Batches of pumps handed to worker threads (for tests and diagnostics). */
+    private final java.util.concurrent.atomic.LongAdder handedOff = new java.util.concurrent.atomic.LongAdder();
 
     /**
      * @param partitions  threads per large fan-out, the caller's included; 1 sends everything on the caller's thread
@@ -103,6 +105,7 @@ final class FanOutWorkers {
         for (int p = 1; p < partitions; p++) {
             if (parts[p].length > 0) {
                 worker(p - 1).queue.add(parts[p]);
+                handedOff.increment();
             }
         }
     }
@@ -124,6 +127,11 @@ final class FanOutWorkers {
             }
         }
         return w;
+    }
+
+    /** @return how many batches of pumps were handed to worker threads so far */
+    long handedOff() {
+        return handedOff.sum();
     }
 
     /** Stops the workers once they have sent what they hold; does not wait. */

@@ -62,6 +62,8 @@ final class Subscriber implements FastSend.Done {
     /** At most this many queued messages, and this many bytes, go in one write on a fast path. */
     static final int MAX_BATCH = 32;
     static final int MAX_BATCH_BYTES = 64 * 1024;
+    /** Writes of more than one message, over all sessions (for tests and diagnostics). */
+    static final java.util.concurrent.atomic.LongAdder BATCHED_WRITES = new java.util.concurrent.atomic.LongAdder();
 
     private final ConcurrentLinkedQueue<Outgoing> queue = new ConcurrentLinkedQueue<>();
     private final AtomicLong queuedBytes = new AtomicLong();
@@ -321,6 +323,7 @@ final class Subscriber implements FastSend.Done {
             path.writeFrames(frame, weight, this);
             return;
         }
+        BATCHED_WRITES.increment();
         ByteBuffer batch = ByteBuffer.allocate(bytes);
         for (int i = 0; i < count; i++) {
             batch.put(frames[i]);
