@@ -2,6 +2,7 @@ package org.synchub.core;
 
 import java.util.ArrayDeque;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BiFunction;
 import java.util.function.Consumer;
 
@@ -32,7 +33,7 @@ final class FanOutWorkers {
     private final Worker[] workers;
     private volatile boolean closed;
     /** Batches of pumps handed to worker threads (for tests and diagnostics). */
-    private final java.util.concurrent.atomic.LongAdder handedOff = new java.util.concurrent.atomic.LongAdder();
+    private final LongAdder handedOff = new LongAdder();
 
     /**
      * @param partitions  threads per large fan-out, the caller's included; 1 sends everything on the caller's thread

@@ -12,6 +12,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The hub's one state object for one session: its namespace, its topics, and its ordered send queue.
@@ -63,7 +64,7 @@ final class Subscriber implements FastSend.Done {
     static final int MAX_BATCH = 32;
     static final int MAX_BATCH_BYTES = 64 * 1024;
     /** Writes of more than one message, over all sessions (for tests and diagnostics). */
-    static final java.util.concurrent.atomic.LongAdder BATCHED_WRITES = new java.util.concurrent.atomic.LongAdder();
+    static final LongAdder BATCHED_WRITES = new LongAdder();
 
     private final ConcurrentLinkedQueue<Outgoing> queue = new ConcurrentLinkedQueue<>();
     private final AtomicLong queuedBytes = new AtomicLong();
@@ -143,35 +144,19 @@ final class Subscriber implements FastSend.Done {
      * session is closing or retired.
      */
     Offer offer(Outgoing message, long maxBytes) {
-        if (!enqueue(message, maxBytes)) {
-            return queuedBytes.get() < 0 ? Offer.GONE : Offer.FULL;
-        }
-        pump();
-        return Offer.QUEUED;
-    }
-
-    /**
-     * Like {@link #offer} but leaves the pump to the caller, who must call {@link #sendNext} (directly or through a
-     * pump scope) after a true result. False when full or gone (see {@link #queuedBytes()}'s sign).
-     */
-    boolean enqueue(Outgoing message, long maxBytes) {
         long size = message.weight;
         long after = queuedBytes.addAndGet(size);
         if (after < 0) {
             queuedBytes.addAndGet(-size);
-            return false;
+            return Offer.GONE;
         }
         if (after > maxBytes && after != size) {
             queuedBytes.addAndGet(-size);
-            return false;
+            return Offer.FULL;
         }
         queue.add(message);
-        return true;
-    }
-
-    /** Whether this session is closing or retired (its bound is poisoned). */
-    boolean gone() {
-        return queuedBytes.get() < 0;
+        pump();
+        return Offer.QUEUED;
     }
 
     /** Bytes queued or in flight (for gauges and tests); 0 once retired. */
@@ -235,7 +220,7 @@ final class Subscriber implements FastSend.Done {
     }
 
     /** Starts the next send unless one is in flight (or nothing is queued). */
-    void sendNext() {
+    private void sendNext() {
         while (sending.compareAndSet(false, true)) {
             Outgoing message = queue.poll();
             if (message != null) {
