@@ -76,6 +76,10 @@ final class DefaultSyncHub implements SyncHub {
     private final LongAdder resyncs = new LongAdder();
     private final LongAdder fanOuts = new LongAdder();
     private final LongAdder fanOutNanos = new LongAdder();
+    /** How each session is written to: a container's pre-framed fast path, or the portable one. */
+    private final SendPaths sendPaths = SendPaths.fromSystemProperties();
+    /** Spreads the sends of large fan-outs over a few threads from the thread factory. */
+    private final FanOutWorkers fanOutWorkers;
 
     DefaultSyncHub(SyncHubBuilder config) {
         this.maxQueuedSize = config.maxQueuedBytes;
@@ -85,6 +89,8 @@ final class DefaultSyncHub implements SyncHub {
         this.threadFactory = config.threadFactory;
         this.failures = new FailureReporter(instanceId, config.failureSink);
         this.resyncSink = config.resyncSink;
+        this.fanOutWorkers = FanOutWorkers.fromSystemProperties(this::newThread,
+                e -> failures.failure(SyncStage.DELIVERY, FAN_OUT, e));
         this.monitor = new BackplaneMonitor(instanceId, failures, this::resync, config.probeIntervalNanos);
         this.watchdog = new Watchdog(failures, this::sweep, this::tick, config.stallNanos,
                 config.probeIntervalNanos > 0 ? config.probeIntervalNanos / 4_000_000 : Watchdog.MAX_CHECK_INTERVAL_MS);
@@ -318,7 +324,7 @@ final class DefaultSyncHub implements SyncHub {
             Subscriber subscriber = stateOf(session);
             SyncMessage message = bytes == null ? SyncMessage.text(subscriber.namespace, "", text)
                     : SyncMessage.binary(subscriber.namespace, "", bytes);
-            offer(subscriber, message);
+            offer(subscriber, new Outgoing(message));
         } catch (IllegalArgumentException | NullPointerException misuse) {
             throw misuse;
         } catch (Throwable e) {
@@ -398,23 +404,31 @@ final class DefaultSyncHub implements SyncHub {
 
     private void fanOutTo(SyncMessage message, Session sender) {
         String namespace = message.namespace();
+        Outgoing outgoing = null;
         if (namespace.equals(SyncMessage.ALL_NAMESPACES)) {
             for (Map<String, Set<Subscriber>> topics : index.values()) {
-                deliver(topics.get(message.topic()), message, sender);
+                Set<Subscriber> members = topics.get(message.topic());
+                if (members != null) {
+                    outgoing = outgoing != null ? outgoing : new Outgoing(message);
+                    deliver(members, outgoing, sender);
+                }
             }
         } else {
             Map<String, Set<Subscriber>> topics = index.get(namespace);
-            if (topics != null) {
-                deliver(topics.get(message.topic()), message, sender);
+            Set<Subscriber> members = topics != null ? topics.get(message.topic()) : null;
+            if (members != null) {
+                deliver(members, new Outgoing(message), sender);
             }
         }
     }
 
-    private void deliver(Set<Subscriber> members, SyncMessage message, Session sender) {
-        if (members == null) {
-            return;
-        }
-        // one pump scope per message: every copy is queued first, then the sends start in one loop on this thread
+    /**
+     * One copy of {@code message} (one shared {@link Outgoing}: encoded and framed at most once) on each member's
+     * send queue, on this thread, so that the order of messages published one after another by a thread holds for
+     * every session; then the sends start: on this thread for a small fan-out, spread over {@link FanOutWorkers}'
+     * threads by recipient for a large one.
+     */
+    private void deliver(Set<Subscriber> members, Outgoing message, Session sender) {
         var scope = Subscriber.openScope();
         try {
             for (Subscriber subscriber : members) {
@@ -422,13 +436,16 @@ final class DefaultSyncHub implements SyncHub {
                     offer(subscriber, message);
                 }
             }
+            if (scope != null) {
+                fanOutWorkers.spread(scope);
+            }
         } finally {
             Subscriber.closeScope(scope);
         }
     }
 
     /** Puts one copy on the subscriber's send queue, handling a closed session and a full queue. */
-    private void offer(Subscriber subscriber, SyncMessage message) {
+    private void offer(Subscriber subscriber, Outgoing message) {
         try {
             if (!subscriber.session.isOpen()) {
                 retire(subscriber);
@@ -443,6 +460,11 @@ final class DefaultSyncHub implements SyncHub {
             subscriber.failing = true;
             failures.failure(SyncStage.DELIVERY, subscriber.id(), e);
         }
+    }
+
+    /** How sessions are written to (for {@link Subscriber}). */
+    SendPaths sendPaths() {
+        return sendPaths;
     }
 
     private void overflowed(Subscriber subscriber) {
@@ -521,6 +543,7 @@ final class DefaultSyncHub implements SyncHub {
             return;
         }
         watchdog.close(2_000);
+        fanOutWorkers.close();
         CloseReason goingAway = new CloseReason(CloseCodes.GOING_AWAY, "server shutting down");
         for (Subscriber subscriber : sessions.values()) {
             retire(subscriber);
@@ -570,6 +593,17 @@ final class DefaultSyncHub implements SyncHub {
     long queuedBytes(Session session) {
         Subscriber subscriber = sessions.get(session);
         return subscriber == null ? 0 : subscriber.queuedBytes();
+    }
+
+    /** Whether the hub writes to {@code session} through a container fast path (known after its first send). */
+    boolean usesFastSend(Session session) {
+        Subscriber subscriber = sessions.get(session);
+        return subscriber != null && subscriber.usesFastSend();
+    }
+
+    /** Batches of sends handed to fan-out worker threads so far. */
+    long fanOutHandOffs() {
+        return fanOutWorkers.handedOff();
     }
 
     /** Namespaces in the topic index (for tests: empty ones must be removed). */

@@ -5,12 +5,14 @@ import jakarta.websocket.SendResult;
 import jakarta.websocket.Session;
 import org.synchub.SyncMessage;
 
+import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The hub's one state object for one session: its namespace, its topics, and its ordered send queue.
@@ -25,11 +27,14 @@ import java.util.concurrent.atomic.AtomicLong;
  * either comes first (and is undone by it) or sees the retired state.
  *
  * <h2>Send queue</h2>
- * At most one asynchronous send is in flight. The queue is bounded by the bytes it holds, in flight included
- * ({@link SyncMessage#size()}: UTF-8 bytes for text); once retired, the bound is poisoned so that no offer can
- * slip in after the retirement.
+ * At most one asynchronous send is in flight: one message on the portable path ({@code getAsyncRemote()}), or, on a
+ * container's {@link FastSend}, what was queued (up to {@link #MAX_BATCH} messages and {@link #MAX_BATCH_BYTES}
+ * bytes) written as pre-framed bytes in one call, in queue order. Any thread may pump the queue (the fan-out's
+ * workers do); the {@code sending} flag lets one at a time send. The queue is bounded by the bytes it holds, in
+ * flight included ({@link SyncMessage#size()}: UTF-8 bytes for text); once retired, the bound is poisoned so that no
+ * offer can slip in after the retirement.
  */
-final class Subscriber {
+final class Subscriber implements FastSend.Done {
 
     enum Phase { ACTIVE, CLOSING, RETIRED }
 
@@ -53,11 +58,21 @@ final class Subscriber {
     /** Guarded by this (read without the lock only as a hint). */
     private volatile Phase phase = Phase.ACTIVE;
 
-    private final ConcurrentLinkedQueue<SyncMessage> queue = new ConcurrentLinkedQueue<>();
+    /** Marks {@link #fast} as looked up: the session uses the portable path. */
+    private static final Object PORTABLE = new Object();
+    /** At most this many queued messages, and this many bytes, go in one write on a fast path. */
+    static final int MAX_BATCH = 32;
+    static final int MAX_BATCH_BYTES = 64 * 1024;
+    /** Writes of more than one message, over all sessions (for tests and diagnostics). */
+    static final LongAdder BATCHED_WRITES = new LongAdder();
+
+    private final ConcurrentLinkedQueue<Outgoing> queue = new ConcurrentLinkedQueue<>();
     private final AtomicLong queuedBytes = new AtomicLong();
     private final AtomicBoolean sending = new AtomicBoolean();
     /** Whether a DELIVERY incident of this session may be open (so a successful send must close it). */
     volatile boolean failing;
+    /** The session's {@link FastSend}, or {@link #PORTABLE}; null until the first send. Only the sending thread. */
+    private Object fast;
 
     Subscriber(DefaultSyncHub hub, Session session, String namespace) {
         this.hub = hub;
@@ -113,8 +128,8 @@ final class Subscriber {
         }
         if (phase == Phase.ACTIVE) {
             queuedBytes.addAndGet(POISON);
-            for (SyncMessage dropped; (dropped = queue.poll()) != null; ) {
-                queuedBytes.addAndGet(-weight(dropped));
+            for (Outgoing dropped; (dropped = queue.poll()) != null; ) {
+                queuedBytes.addAndGet(-dropped.weight);
             }
         }
         phase = next;
@@ -123,18 +138,13 @@ final class Subscriber {
 
     // ------------------------------------------------------------------ sending
 
-    /** Bytes a message counts for: its payload, plus one so that empty messages count too. */
-    private static long weight(SyncMessage message) {
-        return message.size() + 1L;
-    }
-
     /**
      * Queues {@code message} for sending. FULL (queueing nothing) when it would take the queue over
      * {@code maxBytes}; a single message larger than the bound is still accepted into an empty queue. GONE when the
      * session is closing or retired.
      */
-    Offer offer(SyncMessage message, long maxBytes) {
-        long size = weight(message);
+    Offer offer(Outgoing message, long maxBytes) {
+        long size = message.weight;
         long after = queuedBytes.addAndGet(size);
         if (after < 0) {
             queuedBytes.addAndGet(-size);
@@ -194,9 +204,25 @@ final class Subscriber {
         }
     }
 
+    /** Runs {@code subscribers[from..to)}'s pumps on this thread, in one pump scope (see {@link #openScope}). */
+    static void pumpAll(Subscriber[] subscribers, int from, int to) {
+        ArrayDeque<Subscriber> scope = openScope();
+        if (scope == null) {
+            for (int i = from; i < to; i++) {
+                subscribers[i].pump();
+            }
+            return;
+        }
+        for (int i = from; i < to; i++) {
+            scope.add(subscribers[i]);
+        }
+        closeScope(scope);
+    }
+
+    /** Starts the next send unless one is in flight (or nothing is queued). */
     private void sendNext() {
         while (sending.compareAndSet(false, true)) {
-            SyncMessage message = queue.poll();
+            Outgoing message = queue.poll();
             if (message != null) {
                 send(message);
                 return;
@@ -208,8 +234,91 @@ final class Subscriber {
         }
     }
 
-    private void send(SyncMessage message) {
-        SendHandler done = new Completion(message);
+    /** The session's fast path, looked up on its first send; null for the portable one. */
+    private FastSend fastSend() {
+        Object path = fast;
+        if (path == null) {
+            FastSend found = null;
+            try {
+                found = hub.sendPaths().forSession(session);
+            } finally {
+                path = found != null ? found : PORTABLE;
+                fast = path;
+            }
+        }
+        return path == PORTABLE ? null : (FastSend) path;
+    }
+
+    /** Sends {@code first}, with whatever queued behind it fits in one write on a fast path. Holds {@code sending}. */
+    private void send(Outgoing first) {
+        FastSend path;
+        ByteBuffer frame;
+        try {
+            path = fastSend();
+            frame = path == null ? null : first.frame();
+        } catch (RuntimeException | Error e) {
+            sendDone(first.weight, e);
+            return;
+        }
+        if (frame == null) {
+            sendPortable(first);
+            return;
+        }
+        if (!(path instanceof FastSend.Frames frames)) {
+            path.write(first, first.weight, this);
+            return;
+        }
+        Outgoing next = queue.peek();
+        if (next == null) {
+            frames.writeFrames(frame, first.weight, this);
+            return;
+        }
+        sendBatch(frames, frame, first.weight, next);
+    }
+
+    /** A backlog on a raw-frame path: what is queued (whole frames, in order) in one write, up to a batch's size. */
+    private void sendBatch(FastSend.Frames path, ByteBuffer frame, long firstWeight, Outgoing next) {
+        ByteBuffer[] frames = null;
+        int count = 1;
+        long weight = firstWeight;
+        int bytes = frame.remaining();
+        while (count < MAX_BATCH && next != null) {
+            ByteBuffer more = next.frame();
+            if (more == null || bytes + (long) more.remaining() > MAX_BATCH_BYTES) {
+                break;
+            }
+            Outgoing taken = queue.poll();
+            if (taken == null) {
+                break; // drained meanwhile (the session is being retired)
+            }
+            weight += taken.weight;
+            if (taken != next) {
+                next = queue.peek();
+                continue; // drained meanwhile: what we got is dropped with the rest (its weight is released)
+            }
+            if (frames == null) {
+                frames = new ByteBuffer[MAX_BATCH];
+                frames[0] = frame;
+            }
+            frames[count++] = more;
+            bytes += more.remaining();
+            next = queue.peek();
+        }
+        if (frames == null) {
+            path.writeFrames(frame, weight, this);
+            return;
+        }
+        BATCHED_WRITES.increment();
+        ByteBuffer batch = ByteBuffer.allocate(bytes);
+        for (int i = 0; i < count; i++) {
+            batch.put(frames[i]);
+        }
+        path.writeFrames(batch.flip(), weight, this);
+    }
+
+    private void sendPortable(Outgoing outgoing) {
+        PortableCompletion done = new PortableCompletion(outgoing.weight);
+        SyncMessage message = outgoing.message;
         try {
             if (message.isBinary()) {
                 session.getAsyncRemote().sendBinary(message.byteBuffer(), done);
@@ -217,34 +326,48 @@ final class Subscriber {
                 session.getAsyncRemote().sendText(message.text(), done);
             }
         } catch (RuntimeException e) {
-            ((Completion) done).onResult(new SendResult(e));
+            done.onResult(new SendResult(e));
         }
     }
 
-    /** Completes one send exactly once, even if a container both calls the handler and throws. */
-    private final class Completion extends AtomicBoolean implements SendHandler {
-        private final SyncMessage message;
+    /** Ends one send (of one message, or of a batch on a fast path): releases its bytes, reports, pumps on. */
+    @Override
+    public void sendDone(long weight, Throwable failure) {
+        queuedBytes.addAndGet(-weight);
+        sending.set(false);
+        try {
+            if (failure == null) {
+                if (failing) {
+                    hub.sent(this);
+                }
+            } else {
+                hub.sendFailed(this, failure);
+            }
+        } finally {
+            pump();
+        }
+    }
 
-        Completion(SyncMessage message) {
-            this.message = message;
+    /** Completes one portable send exactly once, even if a container both calls the handler and throws. */
+    private final class PortableCompletion extends AtomicBoolean implements SendHandler {
+        private final long weight;
+
+        PortableCompletion(long weight) {
+            this.weight = weight;
         }
 
         @Override
         public void onResult(SendResult result) {
-            if (!compareAndSet(false, true)) {
-                return;
+            if (compareAndSet(false, true)) {
+                sendDone(weight, result.isOK() ? null : result.getException());
             }
-            queuedBytes.addAndGet(-weight(message));
-            sending.set(false);
-            if (result.isOK()) {
-                if (failing) {
-                    hub.sent(Subscriber.this);
-                }
-            } else {
-                hub.sendFailed(Subscriber.this, result.getException());
-            }
-            pump();
         }
+    }
+
+    /** Whether this session's sends go through a container's {@link FastSend} (known after its first send). */
+    boolean usesFastSend() {
+        Object path = fast;
+        return path != null && path != PORTABLE;
     }
 
     String id() {
