@@ -77,7 +77,7 @@ final class DefaultSyncHub implements SyncHub {
     private final LongAdder fanOuts = new LongAdder();
     private final LongAdder fanOutNanos = new LongAdder();
     /** How each session is written to: a container's pre-framed fast path, or the portable one. */
-    private final SendPaths sendPaths = SendPaths.fromSystemProperties();
+    private final SendPaths sendPaths;
     /** Spreads the sends of large fan-outs over a few threads from the thread factory. */
     private final FanOutWorkers fanOutWorkers;
 
@@ -89,7 +89,10 @@ final class DefaultSyncHub implements SyncHub {
         this.threadFactory = config.threadFactory;
         this.failures = new FailureReporter(instanceId, config.failureSink);
         this.resyncSink = config.resyncSink;
-        this.fanOutWorkers = FanOutWorkers.fromSystemProperties(this::newThread,
+        this.sendPaths = config.portableSend != null ? new SendPaths(config.portableSend)
+                : SendPaths.fromSystemProperties();
+        this.fanOutWorkers = FanOutWorkers.fromSystemProperties(config.fanOutThreads, config.fanOutInlineBelow,
+                this::newThread,
                 e -> failures.failure(SyncStage.DELIVERY, FAN_OUT, e));
         this.monitor = new BackplaneMonitor(instanceId, failures, this::resync, config.probeIntervalNanos);
         this.watchdog = new Watchdog(failures, this::sweep, this::tick, config.stallNanos,

@@ -53,11 +53,14 @@ final class FanOutWorkers {
         this.workers = new Worker[partitions - 1];
     }
 
-    /** From {@value #THREADS_PROPERTY} and {@value #INLINE_PROPERTY}. */
-    static FanOutWorkers fromSystemProperties(BiFunction<String, Runnable, Thread> threads,
+    /** The configured values where set (positive), else {@value #THREADS_PROPERTY} and {@value #INLINE_PROPERTY}
+     * as system properties, else the defaults. */
+    static FanOutWorkers fromSystemProperties(int configuredThreads, int configuredInlineBelow,
+                                              BiFunction<String, Runnable, Thread> threads,
                                               Consumer<Throwable> failure) {
         int cores = Math.min(8, Runtime.getRuntime().availableProcessors());
-        return new FanOutWorkers(intProperty(THREADS_PROPERTY, cores), intProperty(INLINE_PROPERTY, 64), threads,
+        return new FanOutWorkers(configuredThreads > 0 ? configuredThreads : intProperty(THREADS_PROPERTY, cores),
+                configuredInlineBelow > 0 ? configuredInlineBelow : intProperty(INLINE_PROPERTY, 64), threads,
                 failure);
     }
 

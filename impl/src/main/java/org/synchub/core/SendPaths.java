@@ -29,7 +29,7 @@ final class SendPaths {
 
     private final boolean portableOnly;
 
-    private SendPaths(boolean portableOnly) {
+    SendPaths(boolean portableOnly) {
         this.portableOnly = portableOnly;
     }
 

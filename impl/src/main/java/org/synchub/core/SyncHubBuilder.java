@@ -44,6 +44,12 @@ import java.util.function.Function;
  * {@link SyncResync}</td><td>1048576</td></tr>
  * <tr><td>{@value #RELAY_MAX_BYTES}</td><td>bound of the driver's relay (outbound) queue, in bytes (at least
  * 65536); a publish that does not fit is not relayed and is reported as {@code PUBLISH}</td><td>33554432</td></tr>
+ * <tr><td>{@value #SEND_PORTABLE}</td><td>{@code true} forces the portable send path (no container fast path)
+ * </td><td>{@code false}</td></tr>
+ * <tr><td>{@value #FANOUT_THREADS}</td><td>threads sharing one large fan-out (1: all on the publisher's thread)
+ * </td><td>the cores, at most 8</td></tr>
+ * <tr><td>{@value #FANOUT_INLINE_BELOW}</td><td>fan-outs to fewer sessions stay on the publisher's thread</td>
+ * <td>64</td></tr>
  * <tr><td>{@value #PROBE_INTERVAL_MS}</td><td>how often the hub sends itself a probe through the backplane, in
  * milliseconds (0 = off, else 100 to 3600000); only drivers whose backplane echoes (redis, pgsql) can be
  * probed</td><td>{@value #DEFAULT_PROBE_INTERVAL_MS}</td></tr>
@@ -73,6 +79,12 @@ public final class SyncHubBuilder {
     /** Key of the bound of the driver's relay queue, in bytes; see {@link #relayMaxBytes(long)}. */
     public static final String RELAY_MAX_BYTES = "synchub.relay.max-bytes";
     /** Key of the self-probe interval, in milliseconds; see {@link #probeIntervalMillis(long)}. */
+    /** Key: {@code true} forces the portable (container-neutral) send path; default {@code false}. */
+    public static final String SEND_PORTABLE = "synchub.send.portable";
+    /** Key: threads that share one large fan-out, the publisher's included; default the cores, at most 8. */
+    public static final String FANOUT_THREADS = "synchub.fanout.threads";
+    /** Key: fan-outs to fewer sessions than this stay on the publisher's thread; default 64. */
+    public static final String FANOUT_INLINE_BELOW = "synchub.fanout.inline-below";
     public static final String PROBE_INTERVAL_MS = "synchub.probe.interval-ms";
 
     /** Default self-probe interval: 5 s. */
@@ -91,6 +103,10 @@ public final class SyncHubBuilder {
     long stallNanos = Watchdog.DEFAULT_STALL_NANOS;
     long probeIntervalNanos = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(DEFAULT_PROBE_INTERVAL_MS);
     Consumer<SyncResync> resyncSink;
+    /** Null: from the system property {@value #SEND_PORTABLE}, read when the hub is built. */
+    Boolean portableSend;
+    int fanOutThreads = -1;
+    int fanOutInlineBelow = -1;
 
     private SyncHubBuilder() {
     }
@@ -241,6 +257,23 @@ public final class SyncHubBuilder {
         maxQueuedBytes(settings.longValue(QUEUE_MAX_BYTES, maxQueuedBytes));
         maxFrameBytes(settings.longValue(FRAME_MAX_BYTES, maxFrameBytes));
         relayMaxBytes(settings.longValue(RELAY_MAX_BYTES, relayMaxBytes));
+        settings.optional(SEND_PORTABLE).ifPresent(value -> portableSend = switch (value.toLowerCase(Locale.ROOT)) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw new SyncConfigurationException(SEND_PORTABLE, "'" + value + "' is not true or false");
+        });
+        if (settings.optional(FANOUT_THREADS).isPresent()) {
+            fanOutThreads = settings.intValue(FANOUT_THREADS, 1);
+            if (fanOutThreads < 1 || fanOutThreads > 64) {
+                throw new SyncConfigurationException(FANOUT_THREADS, "must be between 1 and 64, was " + fanOutThreads);
+            }
+        }
+        if (settings.optional(FANOUT_INLINE_BELOW).isPresent()) {
+            fanOutInlineBelow = settings.intValue(FANOUT_INLINE_BELOW, 64);
+            if (fanOutInlineBelow < 1) {
+                throw new SyncConfigurationException(FANOUT_INLINE_BELOW, "must be at least 1, was " + fanOutInlineBelow);
+            }
+        }
         probeIntervalMillis(settings.longValue(PROBE_INTERVAL_MS,
                 java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(probeIntervalNanos)));
         settings.optional(QUEUE_OVERFLOW).ifPresent(value -> overflow(switch (value.trim().toLowerCase(Locale.ROOT)) {
