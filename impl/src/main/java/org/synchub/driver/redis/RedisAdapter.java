@@ -1,6 +1,7 @@
 package org.synchub.driver.redis;
 
 import org.apache.commons.pool2.PooledObjectFactory;
+import org.synchub.SyncBackplaneUnavailableException;
 import org.synchub.SyncConfigurationException;
 import org.synchub.internal.Settings;
 import org.synchub.spi.SyncAdapter;
@@ -11,6 +12,7 @@ import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.JedisPooled;
+import redis.clients.jedis.JedisSentinelPool;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.providers.ConnectionProvider;
 import redis.clients.jedis.util.Pool;
@@ -62,6 +64,16 @@ public final class RedisAdapter implements SyncAdapter {
      * {@code rediss://...} for TLS (verified against the JVM's default trust store). The port defaults to 6379,
      * the database to 0; user and password are percent-decoded.
      *
+     * <p>A Sentinel-managed primary: {@code redis-sentinel://[[user]:password@]host[:port][,host[:port]...]/
+     * <masterName>[/<db>]} (or {@code rediss-sentinel://} for TLS to primary and Sentinels): the hosts are the
+     * Sentinels (port default 26379), asked in the order given; user and password are those of the primary (the
+     * Sentinels are reached without credentials; bring a {@link JedisSentinelPool} to {@link #sentinel} when they
+     * need some).
+     *
+     * @param redisUrl the URL
+     * @param channel  the channel
+     * @return the adapter
+     *
      * @throws SyncConfigurationException naming {@value #URL_KEY} when the URL is not a valid Redis URL
      */
     public static RedisAdapter url(String redisUrl, String channel) {
@@ -81,7 +93,7 @@ public final class RedisAdapter implements SyncAdapter {
         PooledObjectFactory<Jedis> factory = pool.getFactory();
         return new RedisAdapter(new ConnectionSource() {
             @Override
-            public Jedis open() throws Exception {
+            public Jedis open(String ch) throws Exception {
                 return factory.makeObject().getObject();
             }
 
@@ -90,6 +102,36 @@ public final class RedisAdapter implements SyncAdapter {
                 return "connections made like those of " + pool.getClass().getSimpleName();
             }
         }, channel);
+    }
+
+    /**
+     * An adapter for a Sentinel-managed primary, with connections made like those of {@code pool} (its credentials,
+     * database, TLS), always to the primary the pool currently knows ({@link JedisSentinelPool#getCurrentHostMaster()},
+     * which the pool keeps up to date by listening to its Sentinels). After a failover the driver's connections to
+     * the old primary end (or are dropped by the health check within a few seconds when the old primary was demoted
+     * gracefully) and are made again to the new one. Nothing is borrowed from the pool and the pool is never closed
+     * by SyncHub.
+     *
+     * @param pool    the application's pool; not closed
+     * @param channel the channel
+     * @return the adapter
+     * @throws SyncConfigurationException when the pool is closed or the channel is missing
+     */
+    public static RedisAdapter sentinel(JedisSentinelPool pool, String channel) {
+        Objects.requireNonNull(pool, "pool");
+        if (pool.isClosed()) {
+            throw new SyncConfigurationException(null, "the JedisSentinelPool given to RedisAdapter.sentinel is "
+                    + "already closed");
+        }
+        PooledObjectFactory<Jedis> factory = pool.getFactory();
+        return new RedisAdapter(new SentinelSource(() -> {
+            HostAndPort primary = pool.getCurrentHostMaster();
+            if (primary == null) {
+                throw new SyncBackplaneUnavailableException("the JedisSentinelPool knows no primary yet", null);
+            }
+            return primary;
+        }, "(the pool's master)", primary -> factory.makeObject().getObject().getConnection(),
+                "the primary of a JedisSentinelPool"), channel);
     }
 
     /**
@@ -111,7 +153,7 @@ public final class RedisAdapter implements SyncAdapter {
         AtomicInteger next = new AtomicInteger();
         return new RedisAdapter(new ConnectionSource() {
             @Override
-            public Jedis open() throws Exception {
+            public Jedis open(String ch) throws Exception {
                 List<Pool<Connection>> current = connectionPools(client);
                 if (current.isEmpty()) {
                     current = pools;
@@ -182,6 +224,10 @@ public final class RedisAdapter implements SyncAdapter {
             throw new SyncConfigurationException(URL_KEY, "is not set; give the Redis URL, "
                     + "e.g. synchub.redis.url=redis://localhost:6379/0");
         }
+        String lower = redisUrl.trim().toLowerCase(Locale.ROOT);
+        if (lower.startsWith("redis-sentinel:") || lower.startsWith("rediss-sentinel:")) {
+            return sentinelSource(redisUrl);
+        }
         URI uri;
         try {
             uri = new URI(redisUrl.trim());
@@ -238,7 +284,7 @@ public final class RedisAdapter implements SyncAdapter {
         String description = scheme + "://" + (password != null ? "***@" : "") + host + ":" + port + "/" + db;
         return new ConnectionSource() {
             @Override
-            public Jedis open() {
+            public Jedis open(String ch) {
                 Jedis jedis = new Jedis(address, config);
                 try {
                     jedis.connect();
@@ -254,6 +300,46 @@ public final class RedisAdapter implements SyncAdapter {
                 return description;
             }
         };
+    }
+
+    /** The form of a Sentinel URL, for messages. */
+    static final String SENTINEL_FORM = "redis-sentinel://[[user]:password@]host[:port][,host[:port]...]/"
+            + "<masterName>[/<db>]";
+
+    static ConnectionSource sentinelSource(String redisUrl) {
+        MultiHostUrl url = MultiHostUrl.parse(URL_KEY, redisUrl, "redis-sentinel", 26379, SENTINEL_FORM);
+        if (url.path().isEmpty() || url.path().size() > 2) {
+            throw new SyncConfigurationException(URL_KEY, "'" + redacted(redisUrl) + "' must name the master "
+                    + "after the Sentinel addresses, e.g. redis-sentinel://s1:26379,s2:26379/mymaster; expected "
+                    + SENTINEL_FORM);
+        }
+        String masterName = url.path().get(0);
+        int db = 0;
+        if (url.path().size() == 2) {
+            try {
+                db = Integer.parseInt(url.path().get(1));
+            } catch (NumberFormatException e) {
+                db = -1;
+            }
+            if (db < 0) {
+                throw new SyncConfigurationException(URL_KEY, "'" + redacted(redisUrl) + "': the database after "
+                        + "the master name must be a number such as /0, was '" + url.path().get(1) + "'");
+            }
+        }
+        DefaultJedisClientConfig primaryConfig = (DefaultJedisClientConfig) url.config(db);
+        DefaultJedisClientConfig sentinelConfig = DefaultJedisClientConfig.builder().ssl(url.tls())
+                .timeoutMillis(2_000).build();
+        return new SentinelSource(SentinelSource.askSentinels(url.hosts(), masterName, sentinelConfig), masterName,
+                primary -> {
+                    Connection connection = new Connection(primary, primaryConfig);
+                    try {
+                        connection.connect();
+                        return connection;
+                    } catch (RuntimeException e) {
+                        connection.close();
+                        throw e;
+                    }
+                }, url.describe());
     }
 
     /** The URL without its password, for messages. */

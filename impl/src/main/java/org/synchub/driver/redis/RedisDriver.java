@@ -100,7 +100,7 @@ final class RedisDriver extends TextEnvelopeDriver<byte[]> {
     }
 
     private void listenOnce(Runnable connected) throws Exception {
-        Jedis jedis = source.open();
+        Jedis jedis = source.open(channel);
         subscription = jedis;
         try {
             if (stopping()) {
@@ -138,13 +138,16 @@ final class RedisDriver extends TextEnvelopeDriver<byte[]> {
     private void watch() {
         try {
             while (!closing.await(PING_INTERVAL_MS, TimeUnit.MILLISECONDS)) {
+                dropStalePublisher();
                 BinaryJedisPubSub pubsub = listener;
                 Jedis jedis = subscription;
                 if (pubsub == null || jedis == null) {
                     continue;
                 }
-                if (System.nanoTime() - lastHeard > TimeUnit.MILLISECONDS.toNanos(SILENCE_LIMIT_MS)) {
-                    // half-open connection: closing the socket ends the subscribe call, and the loop reconnects
+                if (System.nanoTime() - lastHeard > TimeUnit.MILLISECONDS.toNanos(SILENCE_LIMIT_MS)
+                        || !source.isCurrent(jedis, channel)) {
+                    // half-open connection, or a server that no longer serves the channel (a demoted primary):
+                    // closing the socket ends the subscribe call, and the loop reconnects
                     closeQuietly(jedis);
                     continue;
                 }
@@ -200,7 +203,7 @@ final class RedisDriver extends TextEnvelopeDriver<byte[]> {
                 return publisher;
             }
         }
-        Jedis fresh = source.open();
+        Jedis fresh = source.open(channel);
         name(fresh, "synchub-pub-" + tag);
         synchronized (this) {
             if (isClosed()) {
@@ -212,6 +215,17 @@ final class RedisDriver extends TextEnvelopeDriver<byte[]> {
             }
             publisher = fresh;
             return fresh;
+        }
+    }
+
+    /** Health thread: closes the publisher connection when its server no longer serves the channel. */
+    private void dropStalePublisher() {
+        Jedis pub;
+        synchronized (this) {
+            pub = publisher;
+        }
+        if (pub != null && !source.isCurrent(pub, channel)) {
+            dropPublisher(pub);
         }
     }
 
