@@ -11,9 +11,12 @@ import redis.clients.jedis.Connection;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
+import redis.clients.jedis.ConnectionPool;
+import redis.clients.jedis.JedisCluster;
 import redis.clients.jedis.JedisPooled;
 import redis.clients.jedis.JedisSentinelPool;
 import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.providers.ClusterConnectionProvider;
 import redis.clients.jedis.providers.ConnectionProvider;
 import redis.clients.jedis.util.Pool;
 
@@ -23,6 +26,7 @@ import java.net.URISyntaxException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -135,6 +139,40 @@ public final class RedisAdapter implements SyncAdapter {
     }
 
     /**
+     * An adapter for Redis Cluster with sharded pub/sub ({@code SSUBSCRIBE}/{@code SPUBLISH}, Redis 7 or later),
+     * with connections made like those of {@code cluster} (its credentials, TLS, timeouts), to the nodes it knows
+     * ({@link JedisCluster#getClusterNodes()}, read on every connect). The cluster is never closed by SyncHub and
+     * nothing is borrowed from it for long: the driver's two connections are its own.
+     *
+     * @param cluster the application's cluster client; not closed
+     * @param channel the channel (a shard channel: the whole channel lives in one hash slot)
+     * @return the adapter
+     * @throws SyncConfigurationException when the cluster client knows no node or the channel is missing
+     */
+    public static RedisAdapter cluster(JedisCluster cluster, String channel) {
+        Objects.requireNonNull(cluster, "cluster");
+        Map<String, ConnectionPool> nodes = cluster.getClusterNodes();
+        if (nodes.isEmpty()) {
+            throw new SyncConfigurationException(null, "the JedisCluster given to RedisAdapter.cluster knows no "
+                    + "node (is it closed?)");
+        }
+        List<HostAndPort> seeds = new ArrayList<>();
+        nodes.keySet().forEach(key -> seeds.add(HostAndPort.from(key)));
+        return new RedisAdapter(new ClusterSource(seeds, node -> {
+            ConnectionPool pool = cluster.getClusterNodes().get(node.toString());
+            if (pool == null && provider(cluster) instanceof ClusterConnectionProvider clusterProvider) {
+                clusterProvider.renewSlotCache(); // a node promoted or added since the client last looked
+                pool = cluster.getClusterNodes().get(node.toString());
+            }
+            if (pool == null) {
+                throw new SyncBackplaneUnavailableException("the JedisCluster does not know node " + node
+                        + " yet (it learns new nodes when the application uses it); retrying", null);
+            }
+            return pool.getFactory().makeObject().getObject();
+        }, "the nodes of a JedisCluster"), channel);
+    }
+
+    /**
      * An adapter whose connections are made with the configuration of {@code client}: a {@link JedisPooled}, or
      * another pooled {@link UnifiedJedis} (a {@code JedisSentineled}; with a {@code JedisCluster} any one node is
      * used, which sees every classic {@code PUBLISH} of the cluster). The client is never closed by SyncHub.
@@ -227,6 +265,9 @@ public final class RedisAdapter implements SyncAdapter {
         String lower = redisUrl.trim().toLowerCase(Locale.ROOT);
         if (lower.startsWith("redis-sentinel:") || lower.startsWith("rediss-sentinel:")) {
             return sentinelSource(redisUrl);
+        }
+        if (lower.startsWith("redis-cluster:") || lower.startsWith("rediss-cluster:")) {
+            return clusterSource(redisUrl);
         }
         URI uri;
         try {
@@ -340,6 +381,28 @@ public final class RedisAdapter implements SyncAdapter {
                         throw e;
                     }
                 }, url.describe());
+    }
+
+    /** The form of a cluster URL, for messages. */
+    static final String CLUSTER_FORM = "redis-cluster://[[user]:password@]host[:port][,host[:port]...]";
+
+    static ConnectionSource clusterSource(String redisUrl) {
+        MultiHostUrl url = MultiHostUrl.parse(URL_KEY, redisUrl, "redis-cluster", 6379, CLUSTER_FORM);
+        if (!url.path().isEmpty()) {
+            throw new SyncConfigurationException(URL_KEY, "'" + redacted(redisUrl) + "' has a path, but a Redis "
+                    + "Cluster has no databases to choose; expected " + CLUSTER_FORM);
+        }
+        DefaultJedisClientConfig config = (DefaultJedisClientConfig) url.config(0);
+        return new ClusterSource(url.hosts(), node -> {
+            Connection connection = new Connection(node, config);
+            try {
+                connection.connect();
+                return connection;
+            } catch (RuntimeException e) {
+                connection.close();
+                throw e;
+            }
+        }, url.describe());
     }
 
     /** The URL without its password, for messages. */

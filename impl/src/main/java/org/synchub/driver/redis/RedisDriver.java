@@ -10,6 +10,7 @@ import org.synchub.internal.TextEnvelopeDriver;
 import org.synchub.spi.SyncDriverContext;
 import static org.synchub.internal.Resources.closeQuietly;
 import redis.clients.jedis.BinaryJedisPubSub;
+import redis.clients.jedis.BinaryJedisShardedPubSub;
 import redis.clients.jedis.Connection;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.Protocol;
@@ -44,6 +45,9 @@ final class RedisDriver extends TextEnvelopeDriver<byte[]> {
     static final long SILENCE_LIMIT_MS = 16_000;
 
     private final ConnectionSource source;
+    /** Whether the channel is a shard channel (Redis Cluster: SSUBSCRIBE/SPUBLISH). */
+    private final boolean sharded;
+    private final Protocol.Command publish;
     private final String channel;
     private final byte[] channelBytes;
     private final String tag;
@@ -66,6 +70,8 @@ final class RedisDriver extends TextEnvelopeDriver<byte[]> {
         super(context, new Inbound(context), "redis", "synchub-redis-sub-" + tag, "synchub-redis-pub-" + tag,
                 MAX_BATCH, payload -> payload.length);
         this.source = source;
+        this.sharded = source.sharded();
+        this.publish = sharded ? Protocol.Command.SPUBLISH : Protocol.Command.PUBLISH;
         this.channel = channel;
         this.channelBytes = channel.getBytes(StandardCharsets.UTF_8);
         this.tag = tag;
@@ -107,6 +113,10 @@ final class RedisDriver extends TextEnvelopeDriver<byte[]> {
                 return;
             }
             name(jedis, "synchub-sub-" + tag);
+            if (sharded) {
+                listenSharded(jedis, connected);
+                return;
+            }
             BinaryJedisPubSub pubsub = new BinaryJedisPubSub() {
                 @Override
                 public void onSubscribe(byte[] ch, int count) {
@@ -134,11 +144,39 @@ final class RedisDriver extends TextEnvelopeDriver<byte[]> {
         }
     }
 
+    /**
+     * Loop thread: {@code SSUBSCRIBE} on the node that owns the channel's slot, until the connection ends or the
+     * server unsubscribes it ({@code sunsubscribe} on a slot migration), when the loop resolves the owner again.
+     */
+    private void listenSharded(Jedis jedis, Runnable connected) {
+        BinaryJedisShardedPubSub pubsub = new BinaryJedisShardedPubSub() {
+            @Override
+            public void onSSubscribe(byte[] ch, int count) {
+                lastHeard = System.nanoTime();
+                connected.run();
+            }
+
+            @Override
+            public void onSMessage(byte[] ch, byte[] frame) {
+                lastHeard = System.nanoTime();
+                inbound().frame(frame);
+            }
+        };
+        pubsub.proceed(jedis.getConnection(), channelBytes);
+    }
+
     /** Health thread: PINGs the live subscription and drops it when Redis has gone silent. */
     private void watch() {
         try {
             while (!closing.await(PING_INTERVAL_MS, TimeUnit.MILLISECONDS)) {
                 dropStalePublisher();
+                if (sharded) {
+                    Jedis jedis = subscription;
+                    if (jedis != null && !source.isCurrent(jedis, channel)) {
+                        closeQuietly(jedis);
+                    }
+                    continue;
+                }
                 BinaryJedisPubSub pubsub = listener;
                 Jedis jedis = subscription;
                 if (pubsub == null || jedis == null) {
@@ -183,7 +221,7 @@ final class RedisDriver extends TextEnvelopeDriver<byte[]> {
         try {
             Connection connection = jedis.getConnection();
             for (byte[] payload : batch) {
-                connection.sendCommand(Protocol.Command.PUBLISH, channelBytes, payload);
+                connection.sendCommand(publish, channelBytes, payload);
             }
             List<Object> replies = connection.getMany(batch.size());
             for (Object reply : replies) {

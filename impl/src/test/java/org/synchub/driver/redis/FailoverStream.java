@@ -85,8 +85,12 @@ final class FailoverStream implements AutoCloseable {
             int killedAt = published.get();
             long killed = System.nanoTime();
             outage.cause();
-            Await.until(Duration.ofMillis(resumeBy.toMillis() + 5_000), "delivery to B to resume after the outage",
-                    () -> !remoteB.isEmpty() && remoteB.last() > killedAt);
+            try {
+                Await.until(Duration.ofMillis(resumeBy.toMillis() + 5_000),
+                        "delivery to B to resume after the outage", () -> !remoteB.isEmpty() && remoteB.last() > killedAt);
+            } catch (AssertionError e) {
+                throw new AssertionError(e.getMessage() + "; failures on A: " + failuresA + "; on B: " + failuresB, e);
+            }
             resumedMs = (System.nanoTime() - killed) / 1_000_000;
             int resumedAt = published.get();
             Await.until(timeout, "the stream to go on reaching B", () -> remoteB.last() > resumedAt + 100);
