@@ -42,25 +42,98 @@ import java.util.concurrent.atomic.AtomicInteger;
  * database, credentials, TLS) of a Jedis client the application already has; the application's client is never
  * borrowed from for long, and never closed.
  *
+ * <h2>Modes and keys</h2>
+ * <table>
+ * <caption>Where Redis is ({@value #URL_KEY})</caption>
+ * <tr><th>URL</th><th>when</th><th>commands</th></tr>
+ * <tr><td>{@code redis://[[user]:password@]host[:port][/db]} ({@code rediss://} for TLS)</td><td>one server</td>
+ *     <td>{@code SUBSCRIBE}/{@code PUBLISH}</td></tr>
+ * <tr><td>{@code redis-sentinel://[[user]:password@]host[:port][,host[:port]...]/<masterName>[/<db>]}
+ *     ({@code rediss-sentinel://})</td><td>a primary with replicas managed by Sentinel: the hosts are the
+ *     Sentinels (port default 26379); the credentials are the primary's. Every (re)connect asks the Sentinels for
+ *     the primary and checks its {@code ROLE}; every 5 s the health thread asks again and leaves a demoted primary.
+ *     Or {@link #sentinel(JedisSentinelPool, String)}.</td><td>{@code SUBSCRIBE}/{@code PUBLISH}</td></tr>
+ * <tr><td>{@code redis-cluster://[[user]:password@]host[:port][,host[:port]...]} ({@code rediss-cluster://})</td>
+ *     <td>Redis Cluster 7+: the hosts are seeds (port default 6379). The channel is a shard channel: it lives in
+ *     the hash slot of its name ({@code CLUSTER KEYSLOT}, hash tags apply), and one connection per instance
+ *     subscribes on the primary that owns that slot. The owner is looked up again ({@code CLUSTER SLOTS}) on every
+ *     reconnect: after a failover, a lost node, a slot migration (the server's {@code sunsubscribe}) or a
+ *     {@code MOVED} reply to {@code SPUBLISH}; the health thread also leaves a node that no longer owns the slot.
+ *     Or {@link #cluster(JedisCluster, String)}.</td><td>{@code SSUBSCRIBE}/{@code SPUBLISH}</td></tr>
+ * </table>
+ *
+ * <p><b>Routing</b> ({@value #ROUTING_KEY}): {@code classic} (the default) sends every message on the channel
+ * itself, wire-compatible with crossws; <b>a fleet that mixes crossws servers must use it</b>. {@code topic}
+ * ({@link #withTopicRouting(int)}, buckets {@value #BUCKETS_KEY}, default {@value #DEFAULT_BUCKETS}) sends a
+ * message on topic {@code t} to {@code <channel>:<b>} with {@code b = crc32(utf8(t)) mod buckets} (CRC-32 of zlib
+ * and {@link java.util.zip.CRC32}, unsigned, {@code b} in decimal: another implementation computes the same
+ * channel), and an instance subscribes to a bucket only while a local session is subscribed to a topic in it, so
+ * instances no longer receive and parse the traffic of topics they do not serve. The hub's self-probes stay on the
+ * channel itself. Every instance must use the same number of buckets. Topic routing needs the hub to tell the
+ * driver which topics have local subscribers, and is not available with Redis Cluster yet.
+ *
  * <p>Guarantees: {@code publish} never blocks and never throws (a full queue drops the message and reports stage
- * {@code PUBLISH}). Relay is at-most-once: messages published while Redis is unreachable are delivered locally but
- * not relayed, and messages sent by others while this instance is disconnected are not replayed. A lost subscription
- * (Redis restart, network cut, {@code CLIENT KILL}, output-buffer limit) is reported once with stage
- * {@code SUBSCRIBE} and re-established with bounded exponential backoff (100 ms to 2 s) forever, until the hub closes;
- * a silent connection is detected by a {@code PING} every few seconds. Instances are immutable and thread-safe; one
- * adapter may serve several hubs.
+ * {@code PUBLISH}). Relay is at-most-once: messages published while Redis is unreachable (or during a failover) are
+ * delivered locally but not relayed, and messages sent by others while this instance is disconnected are not
+ * replayed. A lost subscription (Redis restart, network cut, {@code CLIENT KILL}, output-buffer limit, failover) is
+ * reported once with stage {@code SUBSCRIBE} and re-established with bounded exponential backoff (100 ms to 1 s)
+ * forever, until the hub closes; a silent connection is detected by a {@code PING} every few seconds (not in
+ * cluster mode, where a sharded subscription cannot be PINGed: there the slot-owner check every 5 s and the socket's
+ * own failure end it). Instances are immutable and thread-safe; one adapter may serve several hubs.
  */
 public final class RedisAdapter implements SyncAdapter {
 
     /** The configuration key of the URL read by {@link RedisDriverProvider}. */
     public static final String URL_KEY = "synchub.redis.url";
 
+    /** The configuration key of the routing mode: {@code classic} (default) or {@code topic}. */
+    public static final String ROUTING_KEY = "synchub.redis.routing";
+    /** The configuration key of the number of buckets in topic routing (default {@value #DEFAULT_BUCKETS}). */
+    public static final String BUCKETS_KEY = "synchub.redis.buckets";
+    /** The default number of buckets in topic routing. */
+    public static final int DEFAULT_BUCKETS = 64;
+
     private final ConnectionSource source;
     private final String channel;
+    /** 0 in the classic mode, else the number of buckets of topic routing. */
+    private final int buckets;
 
     private RedisAdapter(ConnectionSource source, String channel) {
+        this(source, Settings.requireChannel("redis", channel), 0);
+    }
+
+    private RedisAdapter(ConnectionSource source, String channel, int buckets) {
         this.source = source;
-        this.channel = Settings.requireChannel("redis", channel);
+        this.channel = channel;
+        this.buckets = buckets;
+    }
+
+    /**
+     * This adapter in topic-interest routing mode ({@value #ROUTING_KEY}{@code =topic}): each message goes to the
+     * bucket channel {@code <channel>:<crc32(utf8(topic)) mod buckets>} and an instance subscribes to a bucket only
+     * while it has local interest in a topic of it. Not wire-compatible with crossws (which uses the single channel):
+     * a fleet that mixes crossws servers must stay in the classic mode. Not available with Redis Cluster yet.
+     *
+     * @param buckets the number of buckets, 1 to 16384 (every instance of the fleet must use the same number)
+     * @return a new adapter
+     * @throws SyncConfigurationException naming {@value #BUCKETS_KEY} when {@code buckets} is out of range, or
+     *                                    {@value #ROUTING_KEY} with a cluster source
+     */
+    public RedisAdapter withTopicRouting(int buckets) {
+        if (buckets < 1 || buckets > TopicRouting.MAX_BUCKETS) {
+            throw new SyncConfigurationException(BUCKETS_KEY, "must be a number of buckets from 1 to "
+                    + TopicRouting.MAX_BUCKETS + ", was " + buckets);
+        }
+        if (source.sharded()) {
+            throw new SyncConfigurationException(ROUTING_KEY, "=topic is not available with Redis Cluster "
+                    + "(redis-cluster://) yet; use " + ROUTING_KEY + "=classic there");
+        }
+        return new RedisAdapter(source, channel, buckets);
+    }
+
+    /** @return the number of buckets in topic routing, or 0 in the classic single-channel mode */
+    public int buckets() {
+        return buckets;
     }
 
     /**
@@ -214,12 +287,13 @@ public final class RedisAdapter implements SyncAdapter {
 
     @Override
     public SyncDriver open(SyncDriverContext context) {
-        return new RedisDriver(source, channel, context);
+        return new RedisDriver(source, channel, context, buckets);
     }
 
     @Override
     public String toString() {
-        return "redis:" + channel + " (" + source.describe() + ")";
+        return "redis:" + channel + (buckets > 0 ? " (topic routing, " + buckets + " buckets)" : "") + " ("
+                + source.describe() + ")";
     }
 
     // ------------------------------------------------------------------ deriving connections
