@@ -32,12 +32,64 @@ public final class RedisServer implements AutoCloseable {
     private final Path executable;
     private final Path dir;
     private final int port;
+    private final List<String> extraArgs;
+    private final String sentinelConfig;
     private Process process;
 
     private RedisServer(Path executable, int port) throws IOException {
+        this(executable, port, List.of(), null);
+    }
+
+    private RedisServer(Path executable, int port, List<String> extraArgs, String sentinelConfig) throws IOException {
         this.executable = executable;
         this.port = port;
+        this.extraArgs = List.copyOf(extraArgs);
+        this.sentinelConfig = sentinelConfig;
         this.dir = Files.createTempDirectory("synchub-redis-");
+    }
+
+    /**
+     * A server from the PATH binary on a free port with extra command-line options (such as
+     * {@code --replicaof 127.0.0.1 6379} or {@code --cluster-enabled yes}), started.
+     *
+     * @param extraArgs options appended to the command line
+     * @return the running server
+     * @throws Exception when it cannot start
+     */
+    public static RedisServer startWith(List<String> extraArgs) throws Exception {
+        RedisServer server = new RedisServer(executable(Binary.AUTO), TyrusHubNode.freePort(), extraArgs, null);
+        server.restart();
+        return server;
+    }
+
+    /**
+     * A Redis Sentinel ({@code redis-server <config> --sentinel}) on a free port with the given configuration lines
+     * ({@code sentinel monitor ...} and so on; Sentinel rewrites the file), started.
+     *
+     * @param configLines the Sentinel configuration
+     * @return the running Sentinel
+     * @throws Exception when it cannot start
+     */
+    public static RedisServer startSentinel(List<String> configLines) throws Exception {
+        RedisServer server = new RedisServer(executable(Binary.AUTO), TyrusHubNode.freePort(), List.of(),
+                String.join("\n", configLines) + "\n");
+        server.restart();
+        return server;
+    }
+
+    /** @return the server's temporary directory (its log is {@code redis.log} there) */
+    public Path dir() {
+        return dir;
+    }
+
+    /** @return the major version of the binary in use (such as 7), from {@code redis-server --version} */
+    public static int majorVersion() throws Exception {
+        Process p = new ProcessBuilder(executable(Binary.AUTO).toString(), "--version").redirectErrorStream(true)
+                .start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        p.waitFor(10, TimeUnit.SECONDS);
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("v=(\\d+)\\.").matcher(out);
+        return m.find() ? Integer.parseInt(m.group(1)) : 0;
     }
 
     /** A server on a free port, started. */
@@ -80,9 +132,20 @@ public final class RedisServer implements AutoCloseable {
         if (isRunning()) {
             throw new IllegalStateException("redis-server is already running on port " + port);
         }
-        List<String> command = new ArrayList<>(List.of(executable.toString(),
-                "--port", String.valueOf(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-                "--dir", dir.toString(), "--daemonize", "no", "--logfile", ""));
+        List<String> command = new ArrayList<>(List.of(executable.toString()));
+        if (sentinelConfig != null) {
+            Path conf = dir.resolve("sentinel.conf");
+            if (!Files.exists(conf)) {
+                Files.writeString(conf, sentinelConfig);
+            }
+            command.addAll(List.of(conf.toString(), "--sentinel"));
+        }
+        command.addAll(List.of("--port", String.valueOf(port), "--bind", "127.0.0.1", "--dir", dir.toString(),
+                "--daemonize", "no", "--logfile", ""));
+        if (sentinelConfig == null) {
+            command.addAll(List.of("--save", "", "--appendonly", "no"));
+        }
+        command.addAll(extraArgs);
         Path log = dir.resolve("redis.log");
         process = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();

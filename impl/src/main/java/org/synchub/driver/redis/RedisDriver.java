@@ -10,6 +10,7 @@ import org.synchub.internal.TextEnvelopeDriver;
 import org.synchub.spi.SyncDriverContext;
 import static org.synchub.internal.Resources.closeQuietly;
 import redis.clients.jedis.BinaryJedisPubSub;
+import redis.clients.jedis.BinaryJedisShardedPubSub;
 import redis.clients.jedis.Connection;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.Protocol;
@@ -34,7 +35,20 @@ import java.util.concurrent.TimeUnit;
  * made again, so relay resumes with it. Queue, loop, fan-in and close are {@link TextEnvelopeDriver}'s; this class is
  * the Redis transport only.
  */
-final class RedisDriver extends TextEnvelopeDriver<byte[]> {
+final class RedisDriver extends TextEnvelopeDriver<RedisDriver.Frame> {
+
+    /**
+     * One queued relay: the channel it goes to and the encoded envelope.
+     *
+     * @param channel the channel's bytes
+     * @param payload the envelope's UTF-8 bytes
+     */
+    record Frame(byte[] channel, byte[] payload) {
+    }
+
+    /** Namespaces the hub uses for its own messages (self-probes) start with this; they go to the base channel. */
+    private static final String CONTROL_NAMESPACE_PREFIX = "\u0000";
+
 
     /** Most PUBLISH commands in one pipelined batch. */
     static final int MAX_BATCH = 1024;
@@ -44,6 +58,9 @@ final class RedisDriver extends TextEnvelopeDriver<byte[]> {
     static final long SILENCE_LIMIT_MS = 16_000;
 
     private final ConnectionSource source;
+    /** Whether the channel is a shard channel (Redis Cluster: SSUBSCRIBE/SPUBLISH). */
+    private final boolean sharded;
+    private final Protocol.Command publish;
     private final String channel;
     private final byte[] channelBytes;
     private final String tag;
@@ -58,14 +75,20 @@ final class RedisDriver extends TextEnvelopeDriver<byte[]> {
     /** The publisher connection: used by the pump thread only, closed by close(). Guarded by this. */
     private Jedis publisher;
 
-    RedisDriver(ConnectionSource source, String channel, SyncDriverContext context) {
-        this(source, channel, context, tag(context.instanceId()));
+    /** Topic-interest routing, or null in the classic single-channel mode. */
+    private final TopicRouting routing;
+
+    RedisDriver(ConnectionSource source, String channel, SyncDriverContext context, int buckets) {
+        this(source, channel, context, tag(context.instanceId()), buckets);
     }
 
-    private RedisDriver(ConnectionSource source, String channel, SyncDriverContext context, String tag) {
+    private RedisDriver(ConnectionSource source, String channel, SyncDriverContext context, String tag, int buckets) {
         super(context, new Inbound(context), "redis", "synchub-redis-sub-" + tag, "synchub-redis-pub-" + tag,
-                MAX_BATCH, payload -> payload.length);
+                MAX_BATCH, frame -> frame.payload().length + frame.channel().length);
+        this.routing = buckets > 0 ? new TopicRouting(channel, buckets) : null;
         this.source = source;
+        this.sharded = source.sharded();
+        this.publish = sharded ? Protocol.Command.SPUBLISH : Protocol.Command.PUBLISH;
         this.channel = channel;
         this.channelBytes = channel.getBytes(StandardCharsets.UTF_8);
         this.tag = tag;
@@ -76,8 +99,35 @@ final class RedisDriver extends TextEnvelopeDriver<byte[]> {
     }
 
     @Override
-    protected byte[] encode(SyncMessage message) {
-        return context.encode(message).getBytes(StandardCharsets.UTF_8);
+    protected Frame encode(SyncMessage message) {
+        byte[] payload = context.encode(message).getBytes(StandardCharsets.UTF_8);
+        if (routing == null || message.namespace().startsWith(CONTROL_NAMESPACE_PREFIX)) {
+            return new Frame(channelBytes, payload);
+        }
+        return new Frame(routing.channelFor(message.topic()), payload);
+    }
+
+    /**
+     * Topic-interest routing: records whether this instance has a local subscriber to {@code topic}, subscribing
+     * to or unsubscribing from the topic's bucket channel when that changes (see {@link TopicRouting}). A no-op in
+     * the classic mode. This is the driver side of the proposed SPI method
+     * {@code SyncDriver.interest(String topic, boolean present)}, which the hub would call on a topic's first local
+     * subscriber (in any namespace) and after its last one leaves. Thread-safe; may be called before
+     * {@link #subscribe}; writes a short command on the calling thread, never waits for a reply, never throws.
+     *
+     * @param topic   the topic
+     * @param present whether a local session is subscribed to it
+     */
+    public void interest(String topic, boolean present) {
+        if (routing == null || topic == null || isClosed()) {
+            return;
+        }
+        routing.interest(topic, present);
+    }
+
+    /** @return the routing state in topic mode, else null (tests) */
+    TopicRouting routing() {
+        return routing;
     }
 
     @Override
@@ -100,19 +150,25 @@ final class RedisDriver extends TextEnvelopeDriver<byte[]> {
     }
 
     private void listenOnce(Runnable connected) throws Exception {
-        Jedis jedis = source.open();
+        Jedis jedis = source.open(channel);
         subscription = jedis;
         try {
             if (stopping()) {
                 return;
             }
             name(jedis, "synchub-sub-" + tag);
+            if (sharded) {
+                listenSharded(jedis, connected);
+                return;
+            }
             BinaryJedisPubSub pubsub = new BinaryJedisPubSub() {
                 @Override
                 public void onSubscribe(byte[] ch, int count) {
                     lastHeard = System.nanoTime();
-                    listener = this;
-                    connected.run();
+                    if (routing == null || routing.confirmed(this)) {
+                        listener = this;
+                        connected.run();
+                    }
                 }
 
                 @Override
@@ -126,30 +182,69 @@ final class RedisDriver extends TextEnvelopeDriver<byte[]> {
                     lastHeard = System.nanoTime();
                 }
             };
-            jedis.subscribe(pubsub, channelBytes);
+            jedis.subscribe(pubsub, routing == null ? new byte[][] {channelBytes}
+                    : routing.initialChannels(channelBytes));
         } finally {
+            if (routing != null) {
+                routing.disconnected();
+            }
             listener = null;
             subscription = null;
             closeQuietly(jedis);
         }
     }
 
+    /**
+     * Loop thread: {@code SSUBSCRIBE} on the node that owns the channel's slot, until the connection ends or the
+     * server unsubscribes it ({@code sunsubscribe} on a slot migration), when the loop resolves the owner again.
+     */
+    private void listenSharded(Jedis jedis, Runnable connected) {
+        BinaryJedisShardedPubSub pubsub = new BinaryJedisShardedPubSub() {
+            @Override
+            public void onSSubscribe(byte[] ch, int count) {
+                lastHeard = System.nanoTime();
+                connected.run();
+            }
+
+            @Override
+            public void onSMessage(byte[] ch, byte[] frame) {
+                lastHeard = System.nanoTime();
+                inbound().frame(frame);
+            }
+        };
+        pubsub.proceed(jedis.getConnection(), channelBytes);
+    }
+
     /** Health thread: PINGs the live subscription and drops it when Redis has gone silent. */
     private void watch() {
         try {
             while (!closing.await(PING_INTERVAL_MS, TimeUnit.MILLISECONDS)) {
+                dropStalePublisher();
+                if (sharded) {
+                    Jedis jedis = subscription;
+                    if (jedis != null && !source.isCurrent(jedis, channel)) {
+                        closeQuietly(jedis);
+                    }
+                    continue;
+                }
                 BinaryJedisPubSub pubsub = listener;
                 Jedis jedis = subscription;
                 if (pubsub == null || jedis == null) {
                     continue;
                 }
-                if (System.nanoTime() - lastHeard > TimeUnit.MILLISECONDS.toNanos(SILENCE_LIMIT_MS)) {
-                    // half-open connection: closing the socket ends the subscribe call, and the loop reconnects
+                if (System.nanoTime() - lastHeard > TimeUnit.MILLISECONDS.toNanos(SILENCE_LIMIT_MS)
+                        || !source.isCurrent(jedis, channel)) {
+                    // half-open connection, or a server that no longer serves the channel (a demoted primary):
+                    // closing the socket ends the subscribe call, and the loop reconnects
                     closeQuietly(jedis);
                     continue;
                 }
                 try {
-                    pubsub.ping();
+                    if (routing != null) {
+                        routing.ping(pubsub);
+                    } else {
+                        pubsub.ping();
+                    }
                 } catch (RuntimeException e) {
                     // the subscription is ending; the loop reports it
                 }
@@ -163,7 +258,7 @@ final class RedisDriver extends TextEnvelopeDriver<byte[]> {
 
     /** Pump thread: one pipelined batch of PUBLISH commands, replies read after the whole batch is written. */
     @Override
-    protected void send(List<byte[]> batch) throws Exception {
+    protected void send(List<Frame> batch) throws Exception {
         try {
             sendOnce(batch);
         } catch (JedisException e) {
@@ -172,15 +267,15 @@ final class RedisDriver extends TextEnvelopeDriver<byte[]> {
         }
     }
 
-    private void sendOnce(List<byte[]> batch) throws Exception {
+    private void sendOnce(List<Frame> batch) throws Exception {
         Jedis jedis = publisherConnection();
         if (jedis == null) {
             return;
         }
         try {
             Connection connection = jedis.getConnection();
-            for (byte[] payload : batch) {
-                connection.sendCommand(Protocol.Command.PUBLISH, channelBytes, payload);
+            for (Frame frame : batch) {
+                connection.sendCommand(publish, frame.channel(), frame.payload());
             }
             List<Object> replies = connection.getMany(batch.size());
             for (Object reply : replies) {
@@ -200,7 +295,7 @@ final class RedisDriver extends TextEnvelopeDriver<byte[]> {
                 return publisher;
             }
         }
-        Jedis fresh = source.open();
+        Jedis fresh = source.open(channel);
         name(fresh, "synchub-pub-" + tag);
         synchronized (this) {
             if (isClosed()) {
@@ -212,6 +307,17 @@ final class RedisDriver extends TextEnvelopeDriver<byte[]> {
             }
             publisher = fresh;
             return fresh;
+        }
+    }
+
+    /** Health thread: closes the publisher connection when its server no longer serves the channel. */
+    private void dropStalePublisher() {
+        Jedis pub;
+        synchronized (this) {
+            pub = publisher;
+        }
+        if (pub != null && !source.isCurrent(pub, channel)) {
+            dropPublisher(pub);
         }
     }
 

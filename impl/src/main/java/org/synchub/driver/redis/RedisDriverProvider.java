@@ -31,6 +31,15 @@ public final class RedisDriverProvider extends ChannelDriverProvider {
             throw new SyncConfigurationException("synchub.driver", "the redis driver needs Jedis on the class path: "
                     + "add the dependency redis.clients:jedis (5.x) to the application", e);
         }
-        return RedisAdapter.url(url, channel);
+        RedisAdapter adapter = RedisAdapter.url(url, channel);
+        String routing = settings.optional(RedisAdapter.ROUTING_KEY).orElse("classic").trim();
+        if (routing.equalsIgnoreCase("topic")) {
+            return adapter.withTopicRouting(settings.intValue(RedisAdapter.BUCKETS_KEY, RedisAdapter.DEFAULT_BUCKETS));
+        }
+        if (!routing.equalsIgnoreCase("classic")) {
+            throw new SyncConfigurationException(RedisAdapter.ROUTING_KEY, "must be 'classic' (one channel, "
+                    + "crossws-compatible; the default) or 'topic' (per-topic bucket channels), was '" + routing + "'");
+        }
+        return adapter;
     }
 }

@@ -52,7 +52,7 @@ class RedisRelayQueueTest {
         long bound = 8L << 20;
         RecordingContext context = new RecordingContext().relayQueueMaxBytes(bound);
         RedisDriver driver = driver("redis://127.0.0.1:" + port, context, new ArrayList<>());
-        PublishPump<byte[]> pump = driver.pump();
+        PublishPump<?> pump = driver.pump();
 
         AtomicLong highest = new AtomicLong();
         Thread sampler = new Thread(() -> {
