@@ -68,6 +68,19 @@ public interface SyncDriver extends AutoCloseable {
     }
 
     /**
+     * Tells the driver whether this instance has local subscribers to {@code topic} (in any namespace): called with
+     * {@code true} when the first local session subscribes to it and with {@code false} after the last one leaves,
+     * in that order for each topic, from the thread that changed the subscription (possibly before
+     * {@link #subscribe}). A driver that routes by topic (the Redis driver's {@code synchub.redis.routing=topic})
+     * subscribes only to what is of interest; others ignore it. Must not block and must not throw. Default: no-op.
+     *
+     * @param topic   the topic
+     * @param present whether there is now at least one local subscriber
+     */
+    default void interest(String topic, boolean present) {
+    }
+
+    /**
      * Drops the current backplane subscription and makes it again (the self-probe found it silent). Non-blocking;
      * the default does nothing.
      */

@@ -58,6 +58,8 @@ final class DefaultSyncHub implements SyncHub {
     private final Map<String, Map<String, Set<Subscriber>>> index = new ConcurrentHashMap<>();
     /** Sessions with at least one topic. */
     private final AtomicInteger subscribed = new AtomicInteger();
+    /** topic → local subscriptions over all namespaces (for {@link SyncDriver#interest}). */
+    private final Map<String, Integer> topicInterest = new ConcurrentHashMap<>();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final Watchdog watchdog;
     private final BackplaneMonitor monitor;
@@ -267,18 +269,49 @@ final class DefaultSyncHub implements SyncHub {
      * namespace map can be removed without losing a concurrent add. Readers (fan-out) read without locks.
      */
     private void indexAdd(Subscriber subscriber, String topic) {
+        boolean[] added = {false};
         index.compute(subscriber.namespace, (ns, topics) -> {
             Map<String, Set<Subscriber>> map = topics != null ? topics : new ConcurrentHashMap<>();
-            map.computeIfAbsent(topic, t -> ConcurrentHashMap.newKeySet()).add(subscriber);
+            added[0] = map.computeIfAbsent(topic, t -> ConcurrentHashMap.newKeySet()).add(subscriber);
             return map;
         });
+        if (added[0]) {
+            interest(topic, 1);
+        }
     }
 
     private void indexRemove(Subscriber subscriber, String topic) {
+        boolean[] removed = {false};
         index.computeIfPresent(subscriber.namespace, (ns, topics) -> {
-            topics.computeIfPresent(topic, (t, members) -> members.remove(subscriber) && members.isEmpty()
-                    ? null : members);
+            topics.computeIfPresent(topic, (t, members) -> {
+                removed[0] = members.remove(subscriber);
+                return members.isEmpty() ? null : members;
+            });
             return topics.isEmpty() ? null : topics;
+        });
+        if (removed[0]) {
+            interest(topic, -1);
+        }
+    }
+
+    /**
+     * Counts the local subscriptions of {@code topic} over all namespaces and tells the driver when the first
+     * arrives and the last leaves ({@link SyncDriver#interest}); the count's compute orders the calls per topic.
+     */
+    private void interest(String topic, int delta) {
+        topicInterest.compute(topic, (t, count) -> {
+            int now = (count == null ? 0 : count) + delta;
+            if ((now == 1 && delta > 0) || (now == 0 && delta < 0)) {
+                SyncDriver current = driver;
+                if (current != null) {
+                    try {
+                        current.interest(t, now == 1);
+                    } catch (RuntimeException e) {
+                        failures.failure(SyncStage.SUBSCRIBE, DRIVER, e);
+                    }
+                }
+            }
+            return now <= 0 ? null : now;
         });
     }
 

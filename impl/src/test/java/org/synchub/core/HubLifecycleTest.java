@@ -187,6 +187,42 @@ class HubLifecycleTest {
     }
 
     @Test
+    void theDriverHearsOfTheFirstAndLastLocalSubscriberOfATopicOverAllNamespaces() throws Exception {
+        List<String> calls = new CopyOnWriteArrayList<>();
+        DefaultSyncHub hub = hub(context -> new SyncDriver() {
+            @Override
+            public void subscribe(Consumer<SyncMessage> deliver) {
+            }
+
+            @Override
+            public void publish(SyncMessage message) {
+            }
+
+            @Override
+            public void interest(String topic, boolean present) {
+                calls.add(topic + (present ? "+" : "-"));
+            }
+
+            @Override
+            public void close() {
+            }
+        }, 10_000);
+        client("/one");
+        Session a = session();
+        client("/two");
+        Session b = session();
+        hub.subscribe(a, "t");
+        hub.subscribe(b, "t");       // another namespace, same topic: no new interest
+        hub.subscribe(a, "t");       // twice: harmless
+        hub.subscribe(a, "u");
+        hub.unsubscribe(a, "t");
+        assertEquals(List.of("t+", "u+"), calls);
+        hub.unsubscribeAll(b);
+        hub.unsubscribeAll(a);
+        assertEquals(List.of("t+", "u+", "t-", "u-"), calls);
+    }
+
+    @Test
     void publishNeverThrowsEvenWhenTheDriverThrowsAnError() {
         DefaultSyncHub hub = hub(context -> new SyncDriver() {
             @Override

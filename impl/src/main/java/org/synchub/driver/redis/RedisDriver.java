@@ -118,6 +118,7 @@ final class RedisDriver extends TextEnvelopeDriver<RedisDriver.Frame> {
      * @param topic   the topic
      * @param present whether a local session is subscribed to it
      */
+    @Override
     public void interest(String topic, boolean present) {
         if (routing == null || topic == null || isClosed()) {
             return;
