@@ -167,6 +167,39 @@ public interface SyncHub extends AutoCloseable {
     void publish(SyncMessage message);
 
     /**
+     * Publishes {@code message} as {@link #publish(SyncMessage)} does, but only if the calling thread's JTA
+     * transaction commits: inside a transaction (found through the container's
+     * {@code java:comp/TransactionSynchronizationRegistry}) the publish is registered as an interposed
+     * synchronization and runs after completion, on the thread that completed the transaction, when the status is
+     * committed; after a rollback nothing is delivered anywhere, locally or through the backplane. Without a
+     * transaction (plain Java, no registry, or no transaction on this thread) it publishes at once, exactly like
+     * {@code publish}. Never throws for backplane trouble; never blocks on network I/O.
+     *
+     * @param message the message (its namespace {@code ""} means all namespaces)
+     */
+    void publishOnCommit(SyncMessage message);
+
+    /**
+     * {@link #publishOnCommit(SyncMessage)} of text to {@code topic} in all namespaces, as
+     * {@link #publish(String, String)} when the transaction commits.
+     *
+     * @param topic the topic
+     * @param text  the text
+     */
+    void publishOnCommit(String topic, String text);
+
+    /**
+     * {@link #publish(Session, String, String)} when the calling thread's transaction commits (see
+     * {@link #publishOnCommit(SyncMessage)}); the sender does not get it back. Nothing is sent if the sender's
+     * session is closed by then.
+     *
+     * @param sender the publishing session
+     * @param topic  the topic in the sender's namespace
+     * @param text   the text
+     */
+    void publishOnCommit(Session sender, String topic, String text);
+
+    /**
      * Sends {@code text} to {@code session} alone, through the same ordered send queue, bound and overflow policy
      * as the messages the hub delivers to it: use this instead of {@code session.getAsyncRemote()} or
      * {@code getBasicRemote()} for a session the hub may be sending to, which would race the hub's own sends.

@@ -72,6 +72,7 @@ abstract class ChatClusterContract {
     void startCluster() throws Exception {
         Map<String, String> env = clusterEnv;
         env.put("SYNCHUB_CHANNEL", clusterName() + "-it");
+        env.put("CHAT_TEST_ENDPOINTS", "true"); // TransactionTestServlet
         backplane = startBackplane(env);
         one = createServer(clusterName() + "-1").env(env).env("CHAT_INSTANCE", clusterName() + "-1");
         two = createServer(clusterName() + "-2").env(env).env("CHAT_INSTANCE", clusterName() + "-2");
@@ -181,6 +182,41 @@ abstract class ChatClusterContract {
         assertEquals("marker from dan", eve.nextMessage().getString("text"), "eve is in another room");
         assertEquals(0, ann.pending() + bob.pending() + cid.pending() + dan.pending() + eve.pending(),
                 "nothing else arrived");
+    }
+
+    @Test
+    void publishOnCommitDeliversAfterCommitEverywhereNothingAfterRollbackAndAtOnceWithoutATransaction()
+            throws Exception {
+        String room = "tx-" + UUID.randomUUID();
+        ChatClient ann = join(one(), room, "ann");
+        ChatClient cid = join(two(), room, "cid");
+        awaitAllSubscribed();
+
+        publishOnCommit(one(), room, "rolled back", "rollback");
+        publishOnCommit(one(), room, "committed", "commit");
+        for (ChatClient receiver : List.of(ann, cid)) {
+            JsonObject m = receiver.nextMessage();
+            assertEquals("committed", m.getString("text"), receiver + " got " + m + " (the rolled-back line first?)");
+        }
+        publishOnCommit(two(), room, "no transaction", "none");
+        for (ChatClient receiver : List.of(ann, cid)) {
+            assertEquals("no transaction", receiver.nextMessage().getString("text"));
+        }
+        assertEquals(0, ann.pending() + cid.pending(), "nothing else arrived");
+    }
+
+    /** POSTs to the example's TransactionTestServlet, which returns once the transaction has completed. */
+    private static void publishOnCommit(AppServer server, String room, String text, String mode) throws Exception {
+        java.net.URI uri = server.baseUri().resolve("test/publish-on-commit?room=" + enc(room) + "&text=" + enc(text)
+                + "&mode=" + mode);
+        var response = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(uri)
+                .POST(java.net.http.HttpRequest.BodyPublishers.noBody()).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertEquals(204, response.statusCode(), uri + " answered " + response.body());
+    }
+
+    private static String enc(String s) {
+        return java.net.URLEncoder.encode(s, java.nio.charset.StandardCharsets.UTF_8);
     }
 
     @Test

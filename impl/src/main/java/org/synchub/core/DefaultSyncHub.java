@@ -388,6 +388,29 @@ final class DefaultSyncHub implements SyncHub {
         publishFrom(null, SyncMessage.binary(SyncMessage.ALL_NAMESPACES, topic, bytes));
     }
 
+    // publishOnCommit: the transaction logic lives in TransactionalPublisher
+    private final TransactionalPublisher onCommit = new TransactionalPublisher(this::onCommitFailed);
+
+    private void onCommitFailed(Throwable t) {
+        failures.failure(SyncStage.PUBLISH, "on-commit", t);
+    }
+
+    @Override
+    public void publishOnCommit(SyncMessage message) {
+        Objects.requireNonNull(message, "message");
+        onCommit.onCommit(() -> publish(message));
+    }
+
+    @Override
+    public void publishOnCommit(String topic, String text) {
+        onCommit.onCommit(() -> publish(topic, text));
+    }
+
+    @Override
+    public void publishOnCommit(Session sender, String topic, String text) {
+        onCommit.onCommit(() -> publish(sender, topic, text));
+    }
+
     @Override
     public void publish(SyncMessage message) {
         publishFrom(null, Objects.requireNonNull(message, "message"));

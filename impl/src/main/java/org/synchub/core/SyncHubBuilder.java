@@ -85,6 +85,7 @@ public final class SyncHubBuilder {
     public static final String FANOUT_THREADS = "synchub.fanout.threads";
     /** Key: fan-outs to fewer sessions than this stay on the publisher's thread; default 64. */
     public static final String FANOUT_INLINE_BELOW = "synchub.fanout.inline-below";
+    /** Key: how often the hub sends a self-probe through its backplane, in milliseconds; 0 turns it off. */
     public static final String PROBE_INTERVAL_MS = "synchub.probe.interval-ms";
 
     /** Default self-probe interval: 5 s. */

@@ -3,6 +3,7 @@ package org.synchub.interop;
 import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
 import org.synchub.driver.pgsql.PgsqlAdapter;
+import org.synchub.driver.pgsql.PgsqlOffload;
 import org.synchub.driver.redis.RedisAdapter;
 import org.synchub.spi.SyncAdapter;
 import org.synchub.testing.PostgresServer;
@@ -155,7 +156,8 @@ abstract sealed class Backplane implements AutoCloseable {
 
         @Override
         SyncAdapter adapter() {
-            return PgsqlAdapter.dataSource(server.dataSource("synchub-interop"), channel);
+            return PgsqlAdapter.dataSource(server.dataSource("synchub-interop"), channel)
+                    .offload(new PgsqlOffload(true, PgsqlOffload.DEFAULT_TABLE, true, PgsqlOffload.DEFAULT_TTL_MS));
         }
 
         @Override

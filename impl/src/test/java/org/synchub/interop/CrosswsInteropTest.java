@@ -5,6 +5,7 @@ import jakarta.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -333,6 +334,34 @@ class CrosswsInteropTest {
         assertEquals(1, env.node().syncLines().size() - sync0,
                 () -> "crossws decoded more than the good frame: " + env.node().syncLines().subList(sync0,
                         env.node().syncLines().size()));
+        assertNoCrosswsErrors(env);
+    }
+
+    /** A mixed fleet on PostgreSQL: a message over the NOTIFY limit travels as a reference that crossws drops. */
+    @Test
+    void offloadedMessagesReachNoCrosswsClientAndCrosswsDropsTheReference() throws Exception {
+        Env env = env("pgsql");
+        Room room = Room.of("offloaded");
+        TckClient j = java(env, room);
+        TckClient n = node(env, room);
+        warm(j, n);
+        int frames0 = env.backplane().frames().size();
+        int sync0 = env.node().syncLines().size();
+        String large = "L".repeat(20_000);
+        j.send(large);
+        Await.until(DEADLINE, "the reference frame on the channel", () -> env.backplane().frames()
+                .subList(frames0, env.backplane().frames().size()).stream().anyMatch(f -> f.contains("\"ref\"")));
+        String reference = env.backplane().frames().subList(frames0, env.backplane().frames().size()).stream()
+                .filter(f -> f.contains("\"ref\"")).findFirst().orElseThrow();
+        assertEquals(env.hub().instanceId(), json(reference).getString("id"), reference);
+        assertTrue(reference.length() < 200 && !reference.contains("\"msg\""), reference);
+        j.send("after-large");
+        assertEquals("after-large", next(n), "a crossws client got something before the message after the "
+                + "offloaded one");
+        Await.until(DEADLINE, "crossws's SYNC line for after-large", () -> env.node().syncLines().size() > sync0);
+        assertEquals(1, env.node().syncLines().size() - sync0,
+                () -> "crossws's sync driver delivered more than after-large: " + env.node().syncLines()
+                        .subList(sync0, env.node().syncLines().size()));
         assertNoCrosswsErrors(env);
     }
 

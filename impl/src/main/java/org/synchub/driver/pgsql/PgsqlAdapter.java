@@ -25,8 +25,10 @@ import java.util.Objects;
  *
  * <p>Failures: a lost listener (server restart, terminated backend, network cut; a silent one is found by a cheap
  * round trip every couple of seconds of silence) is reported once as {@code SUBSCRIBE} and re-established with
- * bounded backoff until the hub closes; a failed batch, a full queue, or a message whose envelope is 8000 bytes of
- * UTF-8 or more (PostgreSQL's NOTIFY payload limit) is reported as {@code PUBLISH} and not relayed. Relay is
+ * bounded backoff until the hub closes; a failed batch or a full queue is reported as {@code PUBLISH} and not
+ * relayed. A message whose envelope is 8000 bytes of UTF-8 or more (PostgreSQL's NOTIFY payload limit) is stored in
+ * a table and referenced by a small NOTIFY that receiving hubs resolve ({@link PgsqlOffload}; crossws peers ignore
+ * such references); with offloading off, or when the table is missing, it is reported as {@code PUBLISH}. Relay is
  * at-most-once: nothing is replayed after an outage. The DataSource is never closed by SyncHub.
  *
  * <p>Instances are immutable and thread-safe; the factories validate at once and throw
@@ -49,8 +51,11 @@ public final class PgsqlAdapter implements SyncAdapter {
     private final String user;
     private final String password;
     private final Redaction redaction;
+    private final PgsqlOffload offload;
 
-    private PgsqlAdapter(String channel, DataSource dataSource, String url, String user, String password) {
+    private PgsqlAdapter(String channel, DataSource dataSource, String url, String user, String password,
+                         PgsqlOffload offload) {
+        this.offload = Objects.requireNonNull(offload, "offload");
         this.channel = checkChannel(channel);
         this.dataSource = dataSource;
         this.url = url;
@@ -72,7 +77,7 @@ public final class PgsqlAdapter implements SyncAdapter {
      */
     public static PgsqlAdapter dataSource(DataSource dataSource, String channel) {
         Objects.requireNonNull(dataSource, "dataSource");
-        return new PgsqlAdapter(channel, dataSource, null, null, null);
+        return new PgsqlAdapter(channel, dataSource, null, null, null, PgsqlOffload.DEFAULT);
     }
 
     /**
@@ -93,7 +98,7 @@ public final class PgsqlAdapter implements SyncAdapter {
                     + "' is not a PostgreSQL JDBC URL; "
                     + "use jdbc:postgresql://host:port/database");
         }
-        return new PgsqlAdapter(channel, null, jdbcUrl.trim(), user, password);
+        return new PgsqlAdapter(channel, null, jdbcUrl.trim(), user, password, PgsqlOffload.DEFAULT);
     }
 
     static String checkChannel(String channel) {
@@ -122,6 +127,23 @@ public final class PgsqlAdapter implements SyncAdapter {
     }
 
     /**
+     * This adapter with other settings for messages too large for a NOTIFY (the default is
+     * {@link PgsqlOffload#DEFAULT}: offloaded to table {@value PgsqlOffload#DEFAULT_TABLE}, which the database owner
+     * creates).
+     *
+     * @param offload the settings
+     * @return a new adapter; this one is unchanged
+     */
+    public PgsqlAdapter offload(PgsqlOffload offload) {
+        return new PgsqlAdapter(channel, dataSource, url, user, password, offload);
+    }
+
+    /** @return the settings for messages too large for a NOTIFY */
+    public PgsqlOffload offload() {
+        return offload;
+    }
+
+    /**
      * The NOTIFY channel.
      *
      * @return the channel, verbatim
@@ -135,7 +157,7 @@ public final class PgsqlAdapter implements SyncAdapter {
         Connections connections = dataSource != null
                 ? new Connections.FromDataSource(dataSource)
                 : new Connections.FromUrl(url, user, password, redaction);
-        return new PgsqlDriver(channel, connections, context, redaction);
+        return new PgsqlDriver(channel, connections, context, redaction, offload);
     }
 
     /** {@code pgsql:<channel> @ <URL or DataSource>}, with passwords masked. */

@@ -21,7 +21,9 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
@@ -64,13 +66,22 @@ final class PgsqlDriver extends TextEnvelopeDriver<String> {
     private final Object listenerLock = new Object();
     private Connection listenerConnection;
     private final Redaction redaction;
+    /** The payload table, or null when offloading is off. */
+    private final PayloadStore store;
+    /** Fan-in of references (listener thread only), or null when offloading is off. */
+    private final OffloadReceiver offloaded;
+    /** When the publisher last swept expired payload rows (pump thread only). */
+    private long lastSweep = System.nanoTime();
 
-    PgsqlDriver(String channel, Connections connections, SyncDriverContext context, Redaction redaction) {
+    PgsqlDriver(String channel, Connections connections, SyncDriverContext context, Redaction redaction,
+                PgsqlOffload offload) {
         super(context, new Inbound(context), "pgsql", "synchub-pgsql-listener", "synchub-pgsql-publisher", MAX_BATCH,
                 Utf8::length);
         this.channel = channel;
         this.connections = connections;
         this.redaction = redaction;
+        this.store = offload.enabled() ? new PayloadStore(offload, channel) : null;
+        this.offloaded = store == null ? null : new OffloadReceiver(store, context, inbound(), channel);
     }
 
     @Override
@@ -114,6 +125,9 @@ final class PgsqlDriver extends TextEnvelopeDriver<String> {
                 listening = true;
                 statement.execute("SET application_name = '" + LISTENER_APPLICATION_NAME + "'");
             }
+            if (store != null && store.state() != PayloadStore.State.READY) {
+                store.check(connection); // creates the table early when allowed; a missing one is reported on use
+            }
             connected.run();
             long lastHeard = System.nanoTime();
             // Ends only once the loop itself is closed, so that the loop never mistakes the end for an outage.
@@ -122,9 +136,7 @@ final class PgsqlDriver extends TextEnvelopeDriver<String> {
                 long now = System.nanoTime();
                 if (notifications != null && notifications.length > 0) {
                     lastHeard = now;
-                    for (PGNotification notification : notifications) {
-                        receive(notification);
-                    }
+                    receive(notifications, connection);
                 } else if (now - lastHeard >= HEARTBEAT_NANOS) {
                     try (Statement statement = connection.createStatement()) {
                         statement.execute("SELECT 1");
@@ -169,11 +181,20 @@ final class PgsqlDriver extends TextEnvelopeDriver<String> {
         }
     }
 
-    private void receive(PGNotification notification) {
-        if (!channel.equals(notification.getName())) {
-            return;
+    private void receive(PGNotification[] notifications, Connection connection) throws SQLException {
+        for (PGNotification notification : notifications) {
+            if (!channel.equals(notification.getName())) {
+                continue;
+            }
+            if (offloaded == null) {
+                inbound().frame(notification.getParameter());
+            } else {
+                offloaded.frame(connection, notification.getParameter());
+            }
         }
-        inbound().frame(notification.getParameter());
+        if (offloaded != null) {
+            offloaded.flush(connection);
+        }
     }
 
     /** {@code name} as a quoted SQL identifier: in double quotes, inner double quotes doubled. */
@@ -189,14 +210,31 @@ final class PgsqlDriver extends TextEnvelopeDriver<String> {
         // identical payloads sent in one transaction)
         String envelope = context.encode(message);
         long size = Utf8.length(envelope);
+        if (size >= PgsqlAdapter.MAX_PAYLOAD_BYTES && store != null) {
+            if (store.state() == PayloadStore.State.MISSING && !store.checkDue()) {
+                reportOffloadFailure(message, store.missing());
+                return null;
+            }
+            return envelope; // stored and referenced by send()
+        }
         if (size >= PgsqlAdapter.MAX_PAYLOAD_BYTES) {
             context.failure(SyncStage.PUBLISH, new SyncMessageTooLargeException("message on topic '" + message.topic()
                     + "' not relayed: its envelope is " + size + " bytes of UTF-8, but a PostgreSQL NOTIFY "
                     + "payload must be under " + PgsqlAdapter.MAX_PAYLOAD_BYTES + " bytes (limit "
-                    + (PgsqlAdapter.MAX_PAYLOAD_BYTES - 1) + "); local subscribers got it"));
+                    + (PgsqlAdapter.MAX_PAYLOAD_BYTES - 1) + "; " + PgsqlOffload.KEY_ENABLED + " is false); local "
+                    + "subscribers got it"));
             return null;
         }
         return envelope;
+    }
+
+    /** The failure source of messages that could not be offloaded. */
+    static final String OFFLOAD_SOURCE = "pgsql-offload";
+
+    private void reportOffloadFailure(SyncMessage message, Exception why) {
+        context.failure(SyncStage.PUBLISH, OFFLOAD_SOURCE, new SyncMessageTooLargeException((message == null
+                ? "a message" : "message on topic '" + message.topic() + "'") + " not relayed: its envelope is 8000 bytes or more "
+                + "and could not be offloaded: " + why.getMessage() + "; local subscribers got it"));
     }
 
     @Override
@@ -224,19 +262,46 @@ final class PgsqlDriver extends TextEnvelopeDriver<String> {
         boolean ok = false;
         try {
             boolean autoCommit = connection.getAutoCommit();
-            try (PreparedStatement statement = connection.prepareStatement(NOTIFY_SQL)) {
-                statement.setString(1, channel);
-                Array payloads = connection.createArrayOf("text", batch.toArray());
-                statement.setArray(2, payloads);
+            OffloadBatch offload = store == null ? null : offload(connection, batch);
+            boolean storing = offload != null && !offload.ids().isEmpty();
+            boolean sweep = store != null && store.state() == PayloadStore.State.READY
+                    && started - lastSweep >= store.sweepIntervalNanos();
+            String sql = store == null ? NOTIFY_SQL : store.sql(NOTIFY_SQL, storing, sweep);
+            List<String> notify = offload == null ? batch : offload.payloads();
+            try (PreparedStatement statement = connection.prepareStatement(sql)) {
+                int p = 1;
+                List<Array> arrays = new ArrayList<>(3);
+                if (storing) {
+                    statement.setString(p++, channel);
+                    arrays.add(connection.createArrayOf("text", offload.ids().toArray()));
+                    statement.setArray(p++, arrays.get(arrays.size() - 1));
+                    arrays.add(connection.createArrayOf("text", offload.bodies().toArray()));
+                    statement.setArray(p++, arrays.get(arrays.size() - 1));
+                }
+                if (sweep) {
+                    statement.setString(p++, channel);
+                    statement.setLong(p++, store.settings().ttlMillis());
+                }
+                statement.setString(p++, channel);
+                arrays.add(connection.createArrayOf("text", notify.toArray()));
+                statement.setArray(p, arrays.get(arrays.size() - 1));
                 try (ResultSet count = statement.executeQuery()) {
                     count.next(); // one row: how many were sent
                 }
-                payloads.free();
+                for (Array array : arrays) {
+                    array.free();
+                }
+            }
+            if (sweep) {
+                lastSweep = started;
             }
             if (!autoCommit) {
                 connection.commit();
             }
             ok = true;
+            if (storing) {
+                context.recovered(SyncStage.PUBLISH, OFFLOAD_SOURCE);
+            }
         } finally {
             if (!ok) {
                 try {
@@ -258,6 +323,51 @@ final class PgsqlDriver extends TextEnvelopeDriver<String> {
                 return;
             }
         }
+    }
+
+    /** What one batch sends when offloading is on: the NOTIFY payloads in order, and the rows to store. */
+    private record OffloadBatch(List<String> payloads, List<String> ids, List<String> bodies) {
+    }
+
+    /**
+     * Replaces every envelope too large for a NOTIFY by a reference to a new row (looking the table up first when
+     * due); when the table cannot be used, such envelopes are dropped and reported.
+     */
+    private OffloadBatch offload(Connection connection, List<String> batch) throws SQLException {
+        List<String> notify = null;
+        List<String> ids = new ArrayList<>();
+        List<String> bodies = new ArrayList<>();
+        int dropped = 0;
+        for (int i = 0; i < batch.size(); i++) {
+            String envelope = batch.get(i);
+            // a char is at most 3 bytes of UTF-8: most frames need no count
+            boolean fits = envelope.length() < PgsqlAdapter.MAX_PAYLOAD_BYTES / 3
+                    || Utf8.length(envelope) < PgsqlAdapter.MAX_PAYLOAD_BYTES;
+            if (fits) {
+                if (notify != null) {
+                    notify.add(envelope);
+                }
+                continue;
+            }
+            if (notify == null) {
+                notify = new ArrayList<>(batch.subList(0, i));
+                if (store.checkDue()) {
+                    store.check(connection);
+                }
+            }
+            if (store.state() != PayloadStore.State.READY) {
+                dropped++;
+                continue;
+            }
+            String id = UUID.randomUUID().toString();
+            ids.add(id);
+            bodies.add(envelope);
+            notify.add(new PayloadReference(context.instanceId(), UUID.fromString(id)).encode());
+        }
+        if (dropped > 0) {
+            reportOffloadFailure(null, store.missing());
+        }
+        return new OffloadBatch(notify == null ? batch : notify, ids, bodies);
     }
 
     // ---------------------------------------------------------------- lifecycle

@@ -14,7 +14,9 @@ import java.util.Optional;
  * Registers the {@code pgsql} driver by name. Reads {@code synchub.channel} and either
  * {@code synchub.pgsql.datasource} (the JNDI name of a DataSource, e.g. {@code java:app/jdbc/chat}, looked up once
  * with {@link InitialContext}) or {@code synchub.pgsql.url} (with optional {@code synchub.pgsql.user} and
- * {@code synchub.pgsql.password}). Misconfiguration, a failed lookup or a missing pgjdbc fails in
+ * {@code synchub.pgsql.password}), and the settings of {@link PgsqlOffload} ({@code synchub.pgsql.offload},
+ * {@code synchub.pgsql.offload-table}, {@code synchub.pgsql.create-table}, {@code synchub.pgsql.offload-ttl-ms}).
+ * Misconfiguration, a failed lookup or a missing pgjdbc fails in
  * {@link #adapter} with a {@link SyncConfigurationException} naming the key. Loading this class does not load pgjdbc.
  */
 public final class PgsqlDriverProvider extends ChannelDriverProvider {
@@ -43,16 +45,29 @@ public final class PgsqlDriverProvider extends ChannelDriverProvider {
             throw new SyncConfigurationException(DATASOURCE, "both " + DATASOURCE + " and " + URL
                     + " are set; set only one (a container DataSource, or a JDBC URL)");
         }
+        PgsqlOffload offload = offload(settings);
         if (jndi.isPresent()) {
-            return PgsqlAdapter.dataSource(lookup(jndi.get()), channel);
+            return PgsqlAdapter.dataSource(lookup(jndi.get()), channel).offload(offload);
         }
         if (url.isPresent()) {
             return PgsqlAdapter.url(url.get(), settings.optional(USER).orElse(null),
-                    settings.raw(PASSWORD).orElse(null), channel);
+                    settings.raw(PASSWORD).orElse(null), channel).offload(offload);
         }
         throw new SyncConfigurationException(DATASOURCE, "the pgsql driver needs a database: set " + DATASOURCE
                 + " to the JNDI name of a DataSource (e.g. java:app/jdbc/chat) or " + URL
                 + " to a JDBC URL (jdbc:postgresql://host:5432/db, with " + USER + " and " + PASSWORD + ")");
+    }
+
+    /** The offload settings ({@link PgsqlOffload} keys), defaults where unset. */
+    static PgsqlOffload offload(Settings settings) {
+        PgsqlOffload d = PgsqlOffload.DEFAULT;
+        return new PgsqlOffload(
+                settings.optional(PgsqlOffload.KEY_ENABLED).map(v -> PgsqlOffload.parseBoolean(PgsqlOffload.KEY_ENABLED, v))
+                        .orElse(d.enabled()),
+                settings.optional(PgsqlOffload.KEY_TABLE).orElse(d.table()),
+                settings.optional(PgsqlOffload.KEY_CREATE_TABLE)
+                        .map(v -> PgsqlOffload.parseBoolean(PgsqlOffload.KEY_CREATE_TABLE, v)).orElse(d.createTable()),
+                settings.longValue(PgsqlOffload.KEY_TTL_MS, d.ttlMillis()));
     }
 
     private static DataSource lookup(String name) {

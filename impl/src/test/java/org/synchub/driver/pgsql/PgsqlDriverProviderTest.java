@@ -45,6 +45,33 @@ class PgsqlDriverProviderTest {
     }
 
     @Test
+    void badOffloadSettingsNameTheirKey() {
+        String[] base = {"synchub.channel", "c", "synchub.pgsql.url", "jdbc:postgresql://127.0.0.1:1/x"};
+        String[][] bad = {{"synchub.pgsql.offload", "yes"}, {"synchub.pgsql.create-table", "maybe"},
+                {"synchub.pgsql.offload-table", "Robert'); DROP TABLE x;--"}, {"synchub.pgsql.offload-ttl-ms", "999"},
+                {"synchub.pgsql.offload-ttl-ms", "soon"}};
+        for (String[] setting : bad) {
+            String[] all = java.util.Arrays.copyOf(base, 6);
+            all[4] = setting[0];
+            all[5] = setting[1];
+            SyncConfigurationException e = fails(all);
+            assertEquals(setting[0], e.key(), e.getMessage());
+        }
+    }
+
+    @Test
+    void offloadSettingsAreRead() {
+        Map<String, String> config = Map.of("synchub.channel", "c", "synchub.pgsql.offload", "off",
+                "synchub.pgsql.offload-table", "app.payloads", "synchub.pgsql.create-table", "TRUE",
+                "synchub.pgsql.offload-ttl-ms", "5000");
+        PgsqlOffload read = PgsqlDriverProvider.offload(new org.synchub.internal.Settings(
+                k -> Optional.ofNullable(config.get(k))));
+        assertEquals(new PgsqlOffload(false, "app.payloads", true, 5_000), read);
+        assertEquals(PgsqlOffload.DEFAULT, PgsqlDriverProvider.offload(new org.synchub.internal.Settings(
+                k -> Optional.empty())));
+    }
+
+    @Test
     void neitherDataSourceNorUrlSaysWhatToSet() {
         SyncConfigurationException e = fails("synchub.channel", "c");
         assertEquals("synchub.pgsql.datasource", e.key());

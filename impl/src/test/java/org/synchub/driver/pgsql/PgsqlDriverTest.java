@@ -368,10 +368,12 @@ class PgsqlDriverTest {
     }
 
     @Test
-    void envelopesUnder8000BytesGoThroughAndLargerAreReported() throws Exception {
+    void envelopesUnder8000BytesGoThroughAndLargerAreReportedWhenOffloadIsOff() throws Exception {
         String channel = channel();
-        Node a = node(channel);
-        Node b = node(channel);
+        Node a = new Node(PgsqlAdapter.dataSource(dataSource, channel).offload(PgsqlOffload.OFF));
+        resources.add(a);
+        Node b = new Node(PgsqlAdapter.dataSource(dataSource, channel).offload(PgsqlOffload.OFF));
+        resources.add(b);
         awaitRelay(a, b, TIMEOUT);
         PgsqlDriver driver = (PgsqlDriver) a.driver;
 
@@ -406,7 +408,7 @@ class PgsqlDriverTest {
     @Test
     void anOversizedPublishIsStillDeliveredLocally() throws Exception {
         List<SyncFailure> failures = new CopyOnWriteArrayList<>();
-        TyrusHubNode hub = hubNode(PgsqlAdapter.dataSource(dataSource, channel()), failures);
+        TyrusHubNode hub = hubNode(PgsqlAdapter.dataSource(dataSource, channel()).offload(PgsqlOffload.OFF), failures);
         TckClient local = client(hub, "t");
         String big = "x".repeat(10_000);
         hub.hub().publish("t", big);
