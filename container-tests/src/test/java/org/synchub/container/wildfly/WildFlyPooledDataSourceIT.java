@@ -21,12 +21,9 @@ import org.synchub.tck.Await;
 
 import java.io.IOException;
 import java.net.URI;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -45,9 +42,7 @@ class WildFlyPooledDataSourceIT {
 
     static final Duration TIMEOUT = Duration.ofSeconds(30);
     static final String LISTENER = "synchub-listener";
-    static final ModelNode DATA_SOURCE = Operations.createAddress("subsystem", "datasources", "data-source",
-            "SyncHubPool");
-    static final ModelNode DRIVER_DEPLOYMENT = Operations.createAddress("deployment", "postgresql.jar");
+    static final ModelNode DATA_SOURCE = PgsqlPool.DATA_SOURCE;
 
     /** pgjdbc comes from the server-level driver deployment, so that the pool's connections unwrap in the app. */
     @Deployment(name = "pool", managed = false)
@@ -108,57 +103,14 @@ class WildFlyPooledDataSourceIT {
     }
 
     private void addPool() throws IOException {
-        Path jar;
-        try (Stream<Path> jars = Files.list(Path.of(System.getProperty("synchub.it.deployment-lib")))) {
-            jar = jars.filter(p -> p.getFileName().toString().startsWith("postgresql-")).findFirst().orElseThrow();
-        }
-        ModelNode deploy = Operations.createAddOperation(DRIVER_DEPLOYMENT);
-        ModelNode content = new ModelNode();
-        content.get("path").set(jar.toAbsolutePath().toString());
-        content.get("archive").set(true);
-        deploy.get("content").add(content);
-        deploy.get("enabled").set(true);
-        execute(deploy);
-        String driver = null;
-        ModelNode drivers = execute(Operations.createOperation("installed-drivers-list",
-                Operations.createAddress("subsystem", "datasources")));
-        for (ModelNode d : drivers.asList()) {
-            if (d.get("driver-name").asString().startsWith("postgresql.jar")) {
-                driver = d.get("driver-name").asString();
-            }
-        }
-        if (driver == null) {
-            throw new IllegalStateException("WildFly registered no driver for postgresql.jar: " + drivers);
-        }
-        ModelNode ds = Operations.createAddOperation(DATA_SOURCE);
-        ds.get("jndi-name").set(PooledAdapterProducer.JNDI);
-        ds.get("driver-name").set(driver);
-        ds.get("connection-url").set(System.getProperty("synchub.it.pgsql.url"));
-        ds.get("user-name").set(System.getProperty("synchub.it.pgsql.user"));
-        ds.get("min-pool-size").set(0);
-        ds.get("max-pool-size").set(4);
-        ds.get("background-validation").set(true);
-        ds.get("background-validation-millis").set(200);
-        ds.get("valid-connection-checker-class-name")
-                .set("org.jboss.jca.adapters.jdbc.extensions.postgres.PostgreSQLValidConnectionChecker");
-        ds.get("exception-sorter-class-name")
-                .set("org.jboss.jca.adapters.jdbc.extensions.postgres.PostgreSQLExceptionSorter");
-        ds.get("idle-timeout-minutes").set(1);
-        ds.get("statistics-enabled").set(true);
-        ds.get("enabled").set(true);
-        execute(ds);
+        PgsqlPool.add(management.getControllerClient(), 4);
     }
 
     private void removePool() throws IOException {
-        management.getControllerClient().execute(Operations.createRemoveOperation(DATA_SOURCE));
-        management.getControllerClient().execute(Operations.createRemoveOperation(DRIVER_DEPLOYMENT));
+        PgsqlPool.remove(management.getControllerClient());
     }
 
     private ModelNode execute(ModelNode op) throws IOException {
-        ModelNode result = management.getControllerClient().execute(op);
-        if (!Operations.isSuccessfulOutcome(result)) {
-            throw new IllegalStateException(op + " failed: " + Operations.getFailureDescription(result));
-        }
-        return Operations.readResult(result);
+        return PgsqlPool.execute(management.getControllerClient(), op);
     }
 }
