@@ -6,10 +6,14 @@ import org.jboss.as.controller.client.ModelControllerClient;
 import org.jboss.as.controller.client.helpers.Operations;
 import org.jboss.dmr.ModelNode;
 import org.synchub.container.pool.PooledAdapterProducer;
+import org.synchub.tck.Await;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 
 /**
@@ -84,25 +88,45 @@ public final class PgsqlPool {
     }
 
     /**
-     * Removes the datasource and the driver deployment, those that exist, in one composite operation (removed one
-     * after the other, the driver's removal races the datasource's services going down and is rolled back).
+     * Removes the datasource, then the driver deployment, those that exist. The datasource's services go down after
+     * its removal returns (and without {@code allow-resource-service-restart} only at the next reload): until they
+     * have, removing the driver is rolled back ("missing dependencies"), so that removal is retried until it
+     * succeeds, for 30 s at most.
      *
      * @param client WildFly's management client
      * @throws IOException           when the management API cannot be reached
-     * @throws IllegalStateException when the removal fails
+     * @throws IllegalStateException when the datasource's removal fails, or the driver is still deployed after 30 s
      */
     public static void remove(ModelControllerClient client) throws IOException {
-        Operations.CompositeOperationBuilder composite = Operations.CompositeOperationBuilder.create();
-        boolean any = false;
-        for (ModelNode address : new ModelNode[] {DATA_SOURCE, DRIVER_DEPLOYMENT}) {
-            if (Operations.isSuccessfulOutcome(client.execute(Operations.createReadResourceOperation(address)))) {
-                composite.addStep(Operations.createRemoveOperation(address));
-                any = true;
+        if (exists(client, DATA_SOURCE)) {
+            // without this header the datasource's services stay up until a reload, and the driver cannot go
+            ModelNode remove = Operations.createRemoveOperation(DATA_SOURCE);
+            remove.get("operation-headers", "allow-resource-service-restart").set(true);
+            execute(client, remove);
+        }
+        if (exists(client, DRIVER_DEPLOYMENT)) {
+            AtomicReference<String> failure = new AtomicReference<>("");
+            try {
+                Await.until(Duration.ofSeconds(30), "postgresql.jar removed after its datasource", () -> {
+                    try {
+                        ModelNode result = client.execute(Operations.createRemoveOperation(DRIVER_DEPLOYMENT));
+                        if (Operations.isSuccessfulOutcome(result)) {
+                            return true;
+                        }
+                        failure.set(Operations.getFailureDescription(result).asString());
+                        return false;
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                });
+            } catch (AssertionError e) {
+                throw new IllegalStateException(e.getMessage() + ": " + failure.get(), e);
             }
         }
-        if (any) {
-            execute(client, composite.build().getOperation());
-        }
+    }
+
+    private static boolean exists(ModelControllerClient client, ModelNode address) throws IOException {
+        return Operations.isSuccessfulOutcome(client.execute(Operations.createReadResourceOperation(address)));
     }
 
     /**
