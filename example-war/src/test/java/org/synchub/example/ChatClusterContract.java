@@ -100,6 +100,14 @@ abstract class ChatClusterContract {
         return false;
     }
 
+    /**
+     * Whether the server's own metrics endpoint ({@link AppServer#metricsUri()}) serves the hub's metrics (Payara's
+     * MicroProfile Metrics registry through {@code MicroProfileMetricsBinding}).
+     */
+    boolean serverMetricsShowTheHub() {
+        return false;
+    }
+
     /** Whether the driver runs threads of its own (then they must be container-managed). */
     boolean driverHasThreads() {
         return true;
@@ -363,6 +371,57 @@ abstract class ChatClusterContract {
             Await.until(DEADLINE, server.name() + " readiness UP again", () -> "UP".equals(status(server, "ready")));
         }
         awaitLinked(one(), two());
+    }
+
+    @Test
+    void theHubsMetricsShowOnTheServersOwnMetricsEndpoint() throws Exception {
+        Assumptions.assumeTrue(serverMetricsShowTheHub(), "the server's metrics endpoint cannot show the hub's metrics");
+        String driver = "driver=\"" + clusterEnv.get("SYNCHUB_DRIVER") + "\"";
+        Await.until(DEADLINE, one().name() + " /metrics shows synchub_sessions 0",
+                () -> metric(one(), "synchub_sessions", driver) == 0);
+        double published = metric(one(), "synchub_messages_published", driver);
+        double received = metric(two(), "synchub_messages_received", driver);
+
+        String room = "metrics-" + UUID.randomUUID();
+        ChatClient ann = join(one(), room, "ann");
+        ChatClient cid = join(two(), room, "cid");
+        awaitAllSubscribed();
+        Await.until(DEADLINE, one().name() + " /metrics shows synchub_sessions 1",
+                () -> metric(one(), "synchub_sessions", driver) == 1);
+        ann.say("counted");
+        assertEquals("counted", cid.nextMessage().getString("text"));
+        Await.until(DEADLINE, one().name() + " /metrics shows one more synchub_messages_published than " + published,
+                () -> metric(one(), "synchub_messages_published", driver) == published + 1);
+        Await.until(DEADLINE, two().name() + " /metrics shows one more synchub_messages_received than " + received,
+                () -> metric(two(), "synchub_messages_received", driver) == received + 1);
+        printMetrics(one());
+    }
+
+    /**
+     * The value of the sample {@code name} on the server's metrics endpoint whose labels contain {@code label} (and
+     * {@code channel} = this cluster's channel), or NaN when there is none (a wrong value is an AssertionError from
+     * the caller's wait, with the endpoint's synchub lines printed).
+     */
+    private double metric(AppServer server, String name, String label) {
+        java.net.http.HttpResponse<String> response;
+        try {
+            response = AppServer.fetch(server.metricsUri());
+        } catch (Exception e) {
+            throw new AssertionError(server.name() + ": GET " + server.metricsUri() + " failed", e);
+        }
+        assertEquals(200, response.statusCode(), server.metricsUri() + ": " + response.body());
+        String channel = "channel=\"" + clusterEnv.get("SYNCHUB_CHANNEL") + "\"";
+        List<Double> values = response.body().lines()
+                .filter(l -> l.startsWith(name + "{") && l.contains(label) && l.contains(channel))
+                .map(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+                .toList();
+        if (values.size() != 1) {
+            System.out.println(server.name() + " " + server.metricsUri() + ": " + values.size() + " samples of " + name
+                    + " with " + label + ", " + channel + "; synchub lines: "
+                    + response.body().lines().filter(l -> l.contains("synchub")).toList());
+            return Double.NaN;
+        }
+        return values.get(0);
     }
 
     /** A health data value as text (Payara sends every value as a JSON string, WildFly as boolean or number). */
