@@ -376,33 +376,51 @@ abstract class ChatClusterContract {
     @Test
     void theHubsMetricsShowOnTheServersOwnMetricsEndpoint() throws Exception {
         Assumptions.assumeTrue(serverMetricsShowTheHub(), "the server's metrics endpoint cannot show the hub's metrics");
-        String driver = "driver=\"" + clusterEnv.get("SYNCHUB_DRIVER") + "\"";
-        Await.until(DEADLINE, one().name() + " /metrics shows synchub_sessions 0",
-                () -> metric(one(), "synchub_sessions", driver) == 0);
-        double published = metric(one(), "synchub_messages_published", driver);
-        double received = metric(two(), "synchub_messages_received", driver);
+        awaitMetric(one(), "synchub_sessions", 0);
+        double published = awaitMetric(two(), "synchub_messages_published", -1);
+        double received = awaitMetric(one(), "synchub_messages_received", -1);
 
         String room = "metrics-" + UUID.randomUUID();
         ChatClient ann = join(one(), room, "ann");
         ChatClient cid = join(two(), room, "cid");
         awaitAllSubscribed();
-        Await.until(DEADLINE, one().name() + " /metrics shows synchub_sessions 1",
-                () -> metric(one(), "synchub_sessions", driver) == 1);
-        ann.say("counted");
-        assertEquals("counted", cid.nextMessage().getString("text"));
-        Await.until(DEADLINE, one().name() + " /metrics shows one more synchub_messages_published than " + published,
-                () -> metric(one(), "synchub_messages_published", driver) == published + 1);
-        Await.until(DEADLINE, two().name() + " /metrics shows one more synchub_messages_received than " + received,
-                () -> metric(two(), "synchub_messages_received", driver) == received + 1);
+        awaitMetric(one(), "synchub_sessions", 1);
+        cid.say("counted");
+        assertEquals("counted", ann.nextMessage().getString("text"));
+        awaitMetric(two(), "synchub_messages_published", published + 1);
+        awaitMetric(one(), "synchub_messages_received", received + 1);
         printMetrics(one());
     }
 
     /**
-     * The value of the sample {@code name} on the server's metrics endpoint whose labels contain {@code label} (and
-     * {@code channel} = this cluster's channel), or NaN when there is none (a wrong value is an AssertionError from
-     * the caller's wait, with the endpoint's synchub lines printed).
+     * Waits until the server's metrics endpoint has exactly one sample {@code name} tagged with this cluster's driver
+     * and channel, whose value is {@code expected} (any value when {@code expected} is negative), and returns it; on
+     * timeout prints the endpoint's synchub lines and fails.
      */
-    private double metric(AppServer server, String name, String label) {
+    private double awaitMetric(AppServer server, String name, double expected) {
+        String driver = "driver=\"" + clusterEnv.get("SYNCHUB_DRIVER") + "\"";
+        String channel = "channel=\"" + clusterEnv.get("SYNCHUB_CHANNEL") + "\"";
+        double[] value = {Double.NaN};
+        try {
+            Await.until(DEADLINE, server.name() + " " + server.metricsUri() + " shows " + name + "{" + driver + ","
+                    + channel + "} " + (expected < 0 ? "" : expected), () -> {
+                List<Double> values = metricsBody(server).lines()
+                        .filter(l -> l.startsWith(name + "{") && l.contains(driver) && l.contains(channel))
+                        .map(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+                        .toList();
+                value[0] = values.size() == 1 ? values.get(0) : Double.NaN;
+                return values.size() == 1 && (expected < 0 || values.get(0) == expected);
+            });
+        } catch (AssertionError e) {
+            System.out.println("last value " + value[0] + "; synchub lines: "
+                    + metricsBody(server).lines().filter(l -> l.contains("synchub")).toList());
+            throw e;
+        }
+        return value[0];
+    }
+
+    /** The body of {@code GET} the server's metrics endpoint, which must answer 200. */
+    private static String metricsBody(AppServer server) {
         java.net.http.HttpResponse<String> response;
         try {
             response = AppServer.fetch(server.metricsUri());
@@ -410,18 +428,7 @@ abstract class ChatClusterContract {
             throw new AssertionError(server.name() + ": GET " + server.metricsUri() + " failed", e);
         }
         assertEquals(200, response.statusCode(), server.metricsUri() + ": " + response.body());
-        String channel = "channel=\"" + clusterEnv.get("SYNCHUB_CHANNEL") + "\"";
-        List<Double> values = response.body().lines()
-                .filter(l -> l.startsWith(name + "{") && l.contains(label) && l.contains(channel))
-                .map(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
-                .toList();
-        if (values.size() != 1) {
-            System.out.println(server.name() + " " + server.metricsUri() + ": " + values.size() + " samples of " + name
-                    + " with " + label + ", " + channel + "; synchub lines: "
-                    + response.body().lines().filter(l -> l.contains("synchub")).toList());
-            return Double.NaN;
-        }
-        return values.get(0);
+        return response.body();
     }
 
     /** A health data value as text (Payara sends every value as a JSON string, WildFly as boolean or number). */
