@@ -100,6 +100,14 @@ abstract class ChatClusterContract {
         return false;
     }
 
+    /**
+     * Whether the server's own metrics endpoint ({@link AppServer#metricsUri()}) serves the hub's metrics (Payara's
+     * MicroProfile Metrics registry through {@code MicroProfileMetricsBinding}).
+     */
+    boolean serverMetricsShowTheHub() {
+        return false;
+    }
+
     /** Whether the driver runs threads of its own (then they must be container-managed). */
     boolean driverHasThreads() {
         return true;
@@ -363,6 +371,64 @@ abstract class ChatClusterContract {
             Await.until(DEADLINE, server.name() + " readiness UP again", () -> "UP".equals(status(server, "ready")));
         }
         awaitLinked(one(), two());
+    }
+
+    @Test
+    void theHubsMetricsShowOnTheServersOwnMetricsEndpoint() throws Exception {
+        Assumptions.assumeTrue(serverMetricsShowTheHub(), "the server's metrics endpoint cannot show the hub's metrics");
+        awaitMetric(one(), "synchub_sessions", 0);
+        double published = awaitMetric(two(), "synchub_messages_published", -1);
+        double received = awaitMetric(one(), "synchub_messages_received", -1);
+
+        String room = "metrics-" + UUID.randomUUID();
+        ChatClient ann = join(one(), room, "ann");
+        ChatClient cid = join(two(), room, "cid");
+        awaitAllSubscribed();
+        awaitMetric(one(), "synchub_sessions", 1);
+        cid.say("counted");
+        assertEquals("counted", ann.nextMessage().getString("text"));
+        awaitMetric(two(), "synchub_messages_published", published + 1);
+        awaitMetric(one(), "synchub_messages_received", received + 1);
+        printMetrics(one());
+    }
+
+    /**
+     * Waits until the server's metrics endpoint has exactly one sample {@code name} tagged with this cluster's driver
+     * and channel, whose value is {@code expected} (any value when {@code expected} is negative), and returns it; on
+     * timeout prints the endpoint's synchub lines and fails.
+     */
+    private double awaitMetric(AppServer server, String name, double expected) {
+        String driver = "driver=\"" + clusterEnv.get("SYNCHUB_DRIVER") + "\"";
+        String channel = "channel=\"" + clusterEnv.get("SYNCHUB_CHANNEL") + "\"";
+        double[] value = {Double.NaN};
+        try {
+            Await.until(DEADLINE, server.name() + " " + server.metricsUri() + " shows " + name + "{" + driver + ","
+                    + channel + "} " + (expected < 0 ? "" : expected), () -> {
+                List<Double> values = metricsBody(server).lines()
+                        .filter(l -> l.startsWith(name + "{") && l.contains(driver) && l.contains(channel))
+                        .map(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+                        .toList();
+                value[0] = values.size() == 1 ? values.get(0) : Double.NaN;
+                return values.size() == 1 && (expected < 0 || values.get(0) == expected);
+            });
+        } catch (AssertionError e) {
+            System.out.println("last value " + value[0] + "; synchub lines: "
+                    + metricsBody(server).lines().filter(l -> l.contains("synchub")).toList());
+            throw e;
+        }
+        return value[0];
+    }
+
+    /** The body of {@code GET} the server's metrics endpoint, which must answer 200. */
+    private static String metricsBody(AppServer server) {
+        java.net.http.HttpResponse<String> response;
+        try {
+            response = AppServer.fetch(server.metricsUri());
+        } catch (Exception e) {
+            throw new AssertionError(server.name() + ": GET " + server.metricsUri() + " failed", e);
+        }
+        assertEquals(200, response.statusCode(), server.metricsUri() + ": " + response.body());
+        return response.body();
     }
 
     /** A health data value as text (Payara sends every value as a JSON string, WildFly as boolean or number). */

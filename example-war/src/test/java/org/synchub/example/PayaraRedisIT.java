@@ -24,6 +24,11 @@ class PayaraRedisIT extends ChatClusterContract {
     }
 
     @Override
+    boolean serverMetricsShowTheHub() {
+        return true;
+    }
+
+    @Override
     AutoCloseable startBackplane(Map<String, String> env) throws Exception {
         return redisBackplane(env);
     }

@@ -9,6 +9,7 @@ import org.synchub.SyncConfigurationException;
 import org.synchub.SyncHub;
 import org.synchub.health.SyncHubLivenessCheck;
 import org.synchub.health.SyncHubReadinessCheck;
+import org.synchub.metrics.MicroProfileMetricsBinding;
 import org.synchub.metrics.MicrometerBinding;
 import org.synchub.telemetry.OpenTelemetryBinding;
 
@@ -26,6 +27,8 @@ import org.synchub.telemetry.OpenTelemetryBinding;
  * ({@link SyncHubReadinessCheck}, {@link SyncHubLivenessCheck});</li>
  * <li>Micrometer ({@value #MICROMETER}): {@link MicrometerBinding}, which binds the hub's meters to the
  * application's {@code MeterRegistry} bean if there is one;</li>
+ * <li>MicroProfile Metrics ({@value #MP_METRICS}): {@link MicroProfileMetricsBinding}, which registers the hub's
+ * metrics with the application's {@code MetricRegistry} bean if there is one (Payara's {@code /metrics});</li>
  * <li>OpenTelemetry ({@value #OPENTELEMETRY}): {@link OpenTelemetryBinding}, which registers the hub's instruments
  * with the application's {@code OpenTelemetry} bean if there is one.</li>
  * </ul>
@@ -34,6 +37,7 @@ public class SyncHubExtension implements Extension {
 
     static final String MP_HEALTH = "org.eclipse.microprofile.health.HealthCheck";
     static final String MICROMETER = "io.micrometer.core.instrument.MeterRegistry";
+    static final String MP_METRICS = "org.eclipse.microprofile.metrics.MetricRegistry";
     static final String OPENTELEMETRY = "io.opentelemetry.api.OpenTelemetry";
 
     void addProducer(@Observes BeforeBeanDiscovery event, BeanManager beanManager) {
@@ -44,6 +48,9 @@ public class SyncHubExtension implements Extension {
         }
         if (loads(MICROMETER)) {
             add(event, beanManager, MicrometerBinding.class);
+        }
+        if (loads(MP_METRICS)) {
+            add(event, beanManager, MicroProfileMetricsBinding.class);
         }
         if (loads(OPENTELEMETRY)) {
             add(event, beanManager, OpenTelemetryBinding.class);

@@ -8,5 +8,9 @@
  * {@link org.synchub.cdi.SyncHubExtension} only when {@code io.micrometer.core.instrument.MeterRegistry} loads:
  * Micrometer is an optional dependency, so nothing here is loaded otherwise. In plain Java call
  * {@code new SyncHubMetrics(hub).bindTo(registry)} yourself.
+ *
+ * <p>Where the server has MicroProfile Metrics (Payara's {@code /metrics}), {@link
+ * org.synchub.metrics.MicroProfileMetricsBinding} registers the same values, as gauges, with the application's
+ * {@code MetricRegistry} bean; it is added only when {@code org.eclipse.microprofile.metrics.MetricRegistry} loads.
  */
 package org.synchub.metrics;
