@@ -3,12 +3,10 @@ package org.synchub.container.liberty;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.container.test.api.OperateOnDeployment;
 import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.arquillian.test.api.ArquillianResource;
+import org.jboss.shrinkwrap.api.asset.StringAsset;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.synchub.container.Deployments;
@@ -18,7 +16,6 @@ import org.synchub.tck.TckClient;
 
 import java.io.StringReader;
 import java.net.URI;
-import java.net.URL;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -32,8 +29,10 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
 /**
  * The delivery contract on Open Liberty: one Liberty server (Arquillian, managed, HTTP on 127.0.0.1) runs the chat
- * example twice, unchanged, as two applications ({@code /one}, {@code /two}) with their own class loaders and so
- * their own hub instances, relaying over the same Redis channel of the tests' private Redis. A line a real WebSocket
+ * example twice, unchanged but for Liberty binding files, as two applications with their own class loaders and so
+ * their own hub instances, relaying over the same Redis channel of the tests' private Redis. Both use context root
+ * {@code /chat} (the hub's crossws namespace is the request path, so {@code /one/chat/r} and {@code /two/chat/r}
+ * would be different rooms), on two virtual hosts with an HTTP endpoint each. A line a real WebSocket
  * client (the JDK's) sends on one reaches its room on both applications, but not the sender and not another room.
  * Runs on the client side; the server is reached at 127.0.0.1 only.
  */
@@ -42,30 +41,37 @@ class LibertyRedisDeliveryIT {
 
     private static final Duration DEADLINE = Duration.ofSeconds(30);
     private static final String CHANNEL = "liberty-delivery";
+    private static final String CONTEXT_ROOT = "/chat";
 
     @Deployment(name = "one", testable = false)
     static WebArchive one() {
-        return app("one");
+        return app("one", "default_host");
     }
 
     @Deployment(name = "two", testable = false)
     static WebArchive two() {
-        return app("two");
+        return app("two", "second");
     }
 
-    private static WebArchive app(String name) {
+    /**
+     * The chat example as application {@code name}, at context root {@code /chat} (crossws namespaces are request
+     * paths, so both applications need the same one) on the given Liberty virtual host.
+     */
+    private static WebArchive app(String name, String virtualHost) {
         Map<String, String> config = Deployments.redis(CHANNEL);
         config.put("chat.instance", name);
-        return Deployments.chat(name, config);
+        return Deployments.chat(name, config)
+                .addAsWebInfResource(new StringAsset("""
+                        <web-ext xmlns="http://websphere.ibm.com/xml/ns/javaee" version="1.0">
+                          <context-root uri="%s"/>
+                        </web-ext>
+                        """.formatted(CONTEXT_ROOT)), "ibm-web-ext.xml")
+                .addAsWebInfResource(new StringAsset("""
+                        <web-bnd xmlns="http://websphere.ibm.com/xml/ns/javaee" version="1.0">
+                          <virtual-host name="%s"/>
+                        </web-bnd>
+                        """.formatted(virtualHost)), "ibm-web-bnd.xml");
     }
-
-    @ArquillianResource
-    @OperateOnDeployment("one")
-    URL oneUrl;
-
-    @ArquillianResource
-    @OperateOnDeployment("two")
-    URL twoUrl;
 
     private final List<Member> members = new ArrayList<>();
 
@@ -75,12 +81,9 @@ class LibertyRedisDeliveryIT {
     }
 
     @Test
-    @Disabled("fails on Liberty and on WildFly alike: with two apps (two hubs, distinct instance ids) in ONE server on "
-            + "one Redis channel, no line from app one reaches app two within 30 s (awaitLinked); not yet diagnosed "
-            + "whether the hub/driver or this stand-in is at fault. Hello frames and readiness work.")
     void aLineReachesItsRoomOnBothAppsButNotTheSenderNorAnotherRoom() throws Exception {
-        App one = new App("one", oneUrl);
-        App two = new App("two", twoUrl);
+        App one = new App("one", Integer.getInteger("synchub.it.liberty.http-port"));
+        App two = new App("two", Integer.getInteger("synchub.it.liberty.http-port2"));
         Await.until(DEADLINE, "both hubs ready (self-probe through Redis)", () -> one.ready() && two.ready());
         assertNotEquals(one.info().getString("hub"), two.info().getString("hub"), "two hub instances");
         awaitLinked(one, two);
@@ -156,14 +159,14 @@ class LibertyRedisDeliveryIT {
         return m;
     }
 
-    /** One application on the Liberty server, addressed at 127.0.0.1 whatever host name the adapter reports. */
+    /** One application on the Liberty server: its virtual host's endpoint on 127.0.0.1, context root /chat. */
     private static final class App {
         final String name;
         final URI base;
 
-        App(String name, URL url) {
+        App(String name, int port) {
             this.name = name;
-            this.base = URI.create("http://127.0.0.1:" + url.getPort() + url.getPath().replaceAll("/*$", "/"));
+            this.base = URI.create("http://127.0.0.1:" + port + CONTEXT_ROOT + "/");
         }
 
         JsonObject info() {
