@@ -12,10 +12,10 @@ import java.net.ServerSocket;
 
 /**
  * What every container test shares, started once per test JVM (on the client side, never inside a server) before
- * Arquillian reads {@code arquillian.xml}: a private Redis and a private PostgreSQL on free loopback ports, and a
- * WildFly port offset whose every port is free on 127.0.0.1. Publishes them as system properties
- * ({@code synchub.it.*}) that {@code arquillian.xml} and the deployments read. Registered as a JUnit
- * {@link LauncherSessionListener}; the servers stop when the JVM exits.
+ * Arquillian reads {@code arquillian.xml}: a private Redis and a private PostgreSQL on free loopback ports, a
+ * WildFly port offset whose every port is free on 127.0.0.1, and free ports for Open Liberty's two HTTP endpoints.
+ * Publishes them as system properties ({@code synchub.it.*}) that {@code arquillian.xml} and the deployments read.
+ * Registered as a JUnit {@link LauncherSessionListener}; the servers stop when the JVM exits.
  */
 public final class ItEnvironment implements LauncherSessionListener {
 
@@ -56,6 +56,8 @@ public final class ItEnvironment implements LauncherSessionListener {
         System.setProperty("synchub.it.wildfly.offset", String.valueOf(offset));
         System.setProperty("synchub.it.wildfly.http-port", String.valueOf(8080 + offset));
         System.setProperty("synchub.it.wildfly.management-port", String.valueOf(9990 + offset));
+        System.setProperty("synchub.it.liberty.http-port", String.valueOf(freePort()));
+        System.setProperty("synchub.it.liberty.http-port2", String.valueOf(freePort()));
     }
 
     /** The shared private Redis. */

@@ -1,5 +1,6 @@
 package org.synchub.example;
 
+import jakarta.enterprise.context.Dependent;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
 import jakarta.websocket.CloseReason;
@@ -24,6 +25,7 @@ import java.util.List;
  * connected to. The sender's name comes from the handshake's {@code ?name=} query parameter.
  */
 @ServerEndpoint("/chat/{room}")
+@Dependent // a bean in annotated discovery mode: Open Liberty injects only into endpoints that are CDI beans
 public class ChatEndpoint {
 
     /** Longest chat line accepted, in characters; longer frames close the session with 1009 (too big). */

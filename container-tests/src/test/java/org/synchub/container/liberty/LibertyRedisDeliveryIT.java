@@ -1,0 +1,235 @@
+package org.synchub.container.liberty;
+
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.shrinkwrap.api.asset.StringAsset;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.synchub.container.Deployments;
+import org.synchub.container.Http;
+import org.synchub.tck.Await;
+import org.synchub.tck.TckClient;
+
+import java.io.StringReader;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+
+/**
+ * The delivery contract on Open Liberty: one Liberty server (Arquillian, managed, HTTP on 127.0.0.1) runs the chat
+ * example twice, unchanged but for Liberty binding files, as two applications with their own class loaders and so
+ * their own hub instances, relaying over the same Redis channel of the tests' private Redis. Both use context root
+ * {@code /chat} (the hub's crossws namespace is the request path, so {@code /one/chat/r} and {@code /two/chat/r}
+ * would be different rooms), on two virtual hosts with an HTTP endpoint each. A line a real WebSocket
+ * client (the JDK's) sends on one reaches its room on both applications, but not the sender and not another room.
+ * Runs on the client side; the server is reached at 127.0.0.1 only.
+ */
+@ExtendWith(ArquillianExtension.class)
+class LibertyRedisDeliveryIT {
+
+    private static final Duration DEADLINE = Duration.ofSeconds(30);
+    private static final String CHANNEL = "liberty-delivery";
+    private static final String CONTEXT_ROOT = "/chat";
+
+    @Deployment(name = "one", testable = false)
+    static WebArchive one() {
+        return app("one", "default_host");
+    }
+
+    @Deployment(name = "two", testable = false)
+    static WebArchive two() {
+        return app("two", "second");
+    }
+
+    /**
+     * The chat example as application {@code name}, at context root {@code /chat} (crossws namespaces are request
+     * paths, so both applications need the same one) on the given Liberty virtual host.
+     */
+    private static WebArchive app(String name, String virtualHost) {
+        Map<String, String> config = Deployments.redis(CHANNEL);
+        config.put("chat.instance", name);
+        return Deployments.chat(name, config)
+                .addAsWebInfResource(new StringAsset("""
+                        <web-ext xmlns="http://websphere.ibm.com/xml/ns/javaee" version="1.0">
+                          <context-root uri="%s"/>
+                        </web-ext>
+                        """.formatted(CONTEXT_ROOT)), "ibm-web-ext.xml")
+                .addAsWebInfResource(new StringAsset("""
+                        <web-bnd xmlns="http://websphere.ibm.com/xml/ns/javaee" version="1.0">
+                          <virtual-host name="%s"/>
+                        </web-bnd>
+                        """.formatted(virtualHost)), "ibm-web-bnd.xml");
+    }
+
+    private final List<Member> members = new ArrayList<>();
+
+    @AfterEach
+    void closeClients() {
+        members.forEach(Member::close);
+    }
+
+    @Test
+    void aLineReachesItsRoomOnBothAppsButNotTheSenderNorAnotherRoom() throws Exception {
+        App one = new App("one", Integer.getInteger("synchub.it.liberty.http-port"));
+        App two = new App("two", Integer.getInteger("synchub.it.liberty.http-port2"));
+        Await.until(DEADLINE, "both hubs ready (self-probe through Redis)", () -> one.ready() && two.ready());
+        assertNotEquals(one.info().getString("hub"), two.info().getString("hub"), "two hub instances");
+        awaitLinked(one, two);
+
+        String room = "room-" + UUID.randomUUID();
+        String elsewhere = room + "-other";
+        Member ann = join(one, room, "ann");
+        Member bob = join(one, room, "bob");
+        Member cid = join(two, room, "cid");
+        Member dan = join(one, elsewhere, "dan");
+        Member eve = join(two, elsewhere, "eve");
+        awaitSessions(one, 3);
+        awaitSessions(two, 2);
+
+        ann.say("hello from ann");
+        for (Member receiver : List.of(bob, cid)) {
+            JsonObject m = receiver.nextMessage();
+            assertEquals("ann", m.getString("from"), receiver + " got " + m);
+            assertEquals("hello from ann", m.getString("text"), receiver + " got " + m);
+            assertEquals("one", m.getString("via"), "labelled with the app ann is connected to: " + m);
+        }
+
+        // The sender and the other room must not have received ann's line: the next thing each of them gets is a
+        // marker sent after it, in their own room, from the other app.
+        cid.say("marker from cid");
+        assertEquals("marker from cid", ann.nextMessage().getString("text"), "ann must not get her own line");
+        assertEquals("marker from cid", bob.nextMessage().getString("text"));
+        eve.say("marker from eve");
+        assertEquals("marker from eve", dan.nextMessage().getString("text"), "dan is in another room");
+        dan.say("marker from dan");
+        assertEquals("marker from dan", eve.nextMessage().getString("text"), "eve is in another room");
+        assertEquals(0, ann.pending() + bob.pending() + cid.pending() + dan.pending() + eve.pending(),
+                "nothing else arrived");
+    }
+
+    /** Waits until a line sent on each app reaches a member on the other (both subscribed on the channel). */
+    private void awaitLinked(App one, App two) throws Exception {
+        String room = "link-" + UUID.randomUUID();
+        try (Member a = Member.join(one, room, "link-a"); Member b = Member.join(two, room, "link-b")) {
+            awaitReceives(a, b);
+            awaitReceives(b, a);
+        }
+        awaitSessions(one, 0);
+        awaitSessions(two, 0);
+    }
+
+    private static void awaitReceives(Member from, Member to) throws Exception {
+        long deadline = System.nanoTime() + DEADLINE.toNanos();
+        while (to.pending() == 0) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("no line from " + from + " reached " + to + " within " + DEADLINE);
+            }
+            from.say("probe");
+            try {
+                Await.until(Duration.ofMillis(300), "a probe arrives", () -> to.pending() > 0);
+            } catch (AssertionError notYet) {
+                // the Redis subscription is not up yet: probe again
+            }
+        }
+        while (to.pending() > 0) {
+            to.next();
+        }
+    }
+
+    private static void awaitSessions(App app, int sessions) {
+        Await.until(DEADLINE, app.name + " has " + sessions + " subscribed sessions",
+                () -> app.info().getInt("sessions") == sessions);
+    }
+
+    private Member join(App app, String room, String name) throws Exception {
+        Member m = Member.join(app, room, name);
+        members.add(m);
+        return m;
+    }
+
+    /** One application on the Liberty server: its virtual host's endpoint on 127.0.0.1, context root /chat. */
+    private static final class App {
+        final String name;
+        final URI base;
+
+        App(String name, int port) {
+            this.name = name;
+            this.base = URI.create("http://127.0.0.1:" + port + CONTEXT_ROOT + "/");
+        }
+
+        JsonObject info() {
+            return Http.json(base.resolve("info"));
+        }
+
+        boolean ready() {
+            return Http.ready(base.resolve("probe"));
+        }
+
+        URI chat(String room, String member) {
+            return URI.create("ws://127.0.0.1:" + base.getPort() + base.getPath() + "chat/" + room + "?name="
+                    + URLEncoder.encode(member, StandardCharsets.UTF_8));
+        }
+    }
+
+    /** A chat member: the JDK's WebSocket client in one room of one app, reading JSON frames. */
+    private static final class Member implements AutoCloseable {
+        final App app;
+        final String room;
+        final String name;
+        private final TckClient socket;
+
+        private Member(App app, String room, String name) throws Exception {
+            this.app = app;
+            this.room = room;
+            this.name = name;
+            this.socket = TckClient.connect(app.chat(room, name));
+            JsonObject hello = next();
+            assertEquals("hello", hello.getString("type"), "first frame from " + app.name + ": " + hello);
+            assertEquals(room, hello.getString("room"), hello.toString());
+        }
+
+        static Member join(App app, String room, String name) throws Exception {
+            return new Member(app, room, name);
+        }
+
+        void say(String text) throws Exception {
+            socket.send(text);
+        }
+
+        JsonObject next() throws InterruptedException {
+            return Json.createReader(new StringReader(socket.nextText(Duration.ofSeconds(20)))).readObject();
+        }
+
+        JsonObject nextMessage() throws InterruptedException {
+            JsonObject m = next();
+            assertEquals("message", m.getString("type"), this + " got " + m);
+            return m;
+        }
+
+        int pending() {
+            return socket.pending();
+        }
+
+        @Override
+        public void close() {
+            socket.close();
+        }
+
+        @Override
+        public String toString() {
+            return name + "@" + app.name + "/" + room;
+        }
+    }
+}
