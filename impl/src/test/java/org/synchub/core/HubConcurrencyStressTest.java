@@ -8,7 +8,7 @@ import jakarta.websocket.SendHandler;
 import jakarta.websocket.Session;
 import jakarta.websocket.server.ServerEndpointConfig;
 import org.glassfish.tyrus.spi.ServerContainer;
-import org.glassfish.tyrus.spi.ServerContainerFactory;
+import org.synchub.testing.LoopbackTyrus;
 import org.junit.jupiter.api.Test;
 import org.synchub.SyncFailure;
 import org.synchub.SyncHub;
@@ -264,7 +264,7 @@ class HubConcurrencyStressTest {
     // ------------------------------------------------------------------ server side
 
     private ServerContainer start(SyncHub hub, int port) throws Exception {
-        ServerContainer server = ServerContainerFactory.createServerContainer(new HashMap<>());
+        ServerContainer server = LoopbackTyrus.container();
         var configurator = new ServerEndpointConfig.Configurator() {
             @Override
             public <T> T getEndpointInstance(Class<T> type) {

@@ -5,7 +5,7 @@ import jakarta.websocket.EndpointConfig;
 import jakarta.websocket.Session;
 import jakarta.websocket.server.ServerEndpointConfig;
 import org.glassfish.tyrus.spi.ServerContainer;
-import org.glassfish.tyrus.spi.ServerContainerFactory;
+import org.synchub.testing.LoopbackTyrus;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -24,7 +24,6 @@ import org.synchub.testing.TyrusHubNode;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -61,7 +60,7 @@ class HubLifecycleTest {
 
     @BeforeEach
     void startServer() throws Exception {
-        server = ServerContainerFactory.createServerContainer(new HashMap<>());
+        server = LoopbackTyrus.container();
         var configurator = new ServerEndpointConfig.Configurator() {
             @Override
             public <T> T getEndpointInstance(Class<T> type) {

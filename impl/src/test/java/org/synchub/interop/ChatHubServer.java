@@ -6,13 +6,12 @@ import jakarta.websocket.MessageHandler;
 import jakarta.websocket.Session;
 import jakarta.websocket.server.ServerEndpointConfig;
 import org.glassfish.tyrus.spi.ServerContainer;
-import org.glassfish.tyrus.spi.ServerContainerFactory;
+import org.synchub.testing.LoopbackTyrus;
 import org.synchub.SyncHub;
 import org.synchub.testing.TyrusHubNode;
 
 import java.net.URI;
 import java.nio.ByteBuffer;
-import java.util.HashMap;
 
 /**
  * The Java side of the crossws interop test: a real Tyrus (Grizzly) server whose endpoint mirrors the hooks of
@@ -20,7 +19,7 @@ import java.util.HashMap;
  * {@code <room>} (the path parameter, which Tyrus percent-decodes, as the node server does) in the session's own
  * namespace (the hub derives it from the request path, like crossws); a text {@code server:<rest>} is published from
  * server code to {@code <room>} in all namespaces; any other text and every binary message is published from the
- * session. Tyrus binds 0.0.0.0; the test connects to 127.0.0.1 only. Closing stops the server and the hub.
+ * session. It listens on 127.0.0.1 only ({@link LoopbackTyrus}). Closing stops the server and the hub.
  */
 final class ChatHubServer implements AutoCloseable {
 
@@ -42,7 +41,7 @@ final class ChatHubServer implements AutoCloseable {
      * @throws Exception when Tyrus cannot start
      */
     static ChatHubServer start(SyncHub hub) throws Exception {
-        ServerContainer server = ServerContainerFactory.createServerContainer(new HashMap<>());
+        ServerContainer server = LoopbackTyrus.container();
         server.addEndpoint(ServerEndpointConfig.Builder.create(ChatEndpoint.class, "/{area}/{room}")
                 .configurator(new ServerEndpointConfig.Configurator() {
                     @Override

@@ -2,7 +2,6 @@ package org.synchub.testing;
 
 import jakarta.websocket.server.ServerEndpointConfig;
 import org.glassfish.tyrus.spi.ServerContainer;
-import org.glassfish.tyrus.spi.ServerContainerFactory;
 import org.synchub.SyncHub;
 import org.synchub.tck.HubNode;
 import org.synchub.tck.TckEndpoint;
@@ -13,10 +12,9 @@ import java.net.ServerSocket;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.util.HashMap;
 
 /** A real Tyrus (Grizzly) WebSocket server on a free port serving {@link TckEndpoint} bound to one hub, at paths of
- * one or two segments ({@code /ns}, {@code /chat/room}). Tyrus binds 0.0.0.0; tests connect to 127.0.0.1 only. */
+ * one or two segments ({@code /ns}, {@code /chat/room}). It listens on 127.0.0.1 only ({@link LoopbackTyrus}). */
 public final class TyrusHubNode implements HubNode {
 
     private final SyncHub hub;
@@ -30,7 +28,7 @@ public final class TyrusHubNode implements HubNode {
     }
 
     public static TyrusHubNode start(SyncHub hub) throws Exception {
-        ServerContainer server = ServerContainerFactory.createServerContainer(new HashMap<>());
+        ServerContainer server = LoopbackTyrus.container();
         var configurator = new ServerEndpointConfig.Configurator() {
             @Override
             public <T> T getEndpointInstance(Class<T> type) {

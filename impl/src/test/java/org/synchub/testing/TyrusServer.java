@@ -1,10 +1,8 @@
 package org.synchub.testing;
 
 import org.glassfish.tyrus.spi.ServerContainer;
-import org.glassfish.tyrus.spi.ServerContainerFactory;
 
 import java.net.URI;
-import java.util.HashMap;
 
 /** A real Tyrus (Grizzly) WebSocket server on a free port serving annotated endpoint classes. */
 public final class TyrusServer implements AutoCloseable {
@@ -18,7 +16,7 @@ public final class TyrusServer implements AutoCloseable {
     }
 
     public static TyrusServer start(Class<?>... endpoints) throws Exception {
-        ServerContainer server = ServerContainerFactory.createServerContainer(new HashMap<>());
+        ServerContainer server = LoopbackTyrus.container();
         for (Class<?> endpoint : endpoints) {
             server.addEndpoint(endpoint);
         }

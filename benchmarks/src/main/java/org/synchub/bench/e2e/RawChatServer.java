@@ -7,7 +7,7 @@ import jakarta.websocket.MessageHandler;
 import jakarta.websocket.Session;
 import jakarta.websocket.server.ServerEndpointConfig;
 import org.glassfish.tyrus.spi.ServerContainer;
-import org.glassfish.tyrus.spi.ServerContainerFactory;
+import org.synchub.testing.LoopbackTyrus;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.JedisPubSub;
 import redis.clients.jedis.Pipeline;
@@ -56,7 +56,7 @@ public final class RawChatServer {
         subscriber.setDaemon(true);
         subscriber.start();
 
-        ServerContainer server = ServerContainerFactory.createServerContainer(new HashMap<>());
+        ServerContainer server = LoopbackTyrus.container();
         // Tyrus 2.1 re-arms a session's idle timer on every send; with the default timeout 0 (none) it schedules a
         // zero-delay no-op task each time, waking its timer thread once per message sent. A negative default skips
         // that (-Dbench.tyrus.maxIdleTimeout=0 restores Tyrus's default). Applies to the SyncHub and raw servers.

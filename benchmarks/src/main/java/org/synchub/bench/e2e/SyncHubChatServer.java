@@ -7,7 +7,7 @@ import jakarta.websocket.MessageHandler;
 import jakarta.websocket.Session;
 import jakarta.websocket.server.ServerEndpointConfig;
 import org.glassfish.tyrus.spi.ServerContainer;
-import org.glassfish.tyrus.spi.ServerContainerFactory;
+import org.synchub.testing.LoopbackTyrus;
 import org.synchub.SyncHub;
 import org.synchub.core.SyncHubBuilder;
 
@@ -15,7 +15,6 @@ import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -54,7 +53,7 @@ public final class SyncHubChatServer {
                 .onFailure(failure -> System.err.println("[synchub-server] " + failure))
                 .build();
 
-        ServerContainer server = ServerContainerFactory.createServerContainer(new HashMap<>());
+        ServerContainer server = LoopbackTyrus.container();
         // Tyrus 2.1 re-arms a session's idle timer on every send; with the default timeout 0 (none) it schedules a
         // zero-delay no-op task each time, waking its timer thread once per message sent. A negative default skips
         // that (-Dbench.tyrus.maxIdleTimeout=0 restores Tyrus's default). Applies to the SyncHub and raw servers.
