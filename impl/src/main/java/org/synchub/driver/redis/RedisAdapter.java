@@ -458,16 +458,7 @@ public final class RedisAdapter implements SyncAdapter {
         DefaultJedisClientConfig sentinelConfig = DefaultJedisClientConfig.builder().ssl(url.tls())
                 .timeoutMillis(2_000).build();
         return new SentinelSource(SentinelSource.askSentinels(url.hosts(), masterName, sentinelConfig), masterName,
-                primary -> {
-                    Connection connection = new Connection(primary, primaryConfig);
-                    try {
-                        connection.connect();
-                        return connection;
-                    } catch (RuntimeException e) {
-                        connection.close();
-                        throw e;
-                    }
-                }, url.describe());
+                primary -> connected(primary, primaryConfig), url.describe());
     }
 
     /** The form of a cluster URL, for messages. */
@@ -480,16 +471,19 @@ public final class RedisAdapter implements SyncAdapter {
                     + "Cluster has no databases to choose; expected " + CLUSTER_FORM);
         }
         DefaultJedisClientConfig config = (DefaultJedisClientConfig) url.config(0);
-        return new ClusterSource(url.hosts(), node -> {
-            Connection connection = new Connection(node, config);
-            try {
-                connection.connect();
-                return connection;
-            } catch (RuntimeException e) {
-                connection.close();
-                throw e;
-            }
-        }, url.describe());
+        return new ClusterSource(url.hosts(), node -> connected(node, config), url.describe());
+    }
+
+    /** A connection to {@code address}, connected; closed again if connecting fails. */
+    private static Connection connected(HostAndPort address, DefaultJedisClientConfig config) {
+        Connection connection = new Connection(address, config);
+        try {
+            connection.connect();
+            return connection;
+        } catch (RuntimeException e) {
+            connection.close();
+            throw e;
+        }
     }
 
     /** The URL without its password, for messages. */
