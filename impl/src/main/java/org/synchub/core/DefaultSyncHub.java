@@ -75,7 +75,6 @@ final class DefaultSyncHub implements SyncHub {
     private final LongAdder dropped = new LongAdder();
     private final LongAdder malformed = new LongAdder();
     private final LongAdder gaps = new LongAdder();
-    private final LongAdder resyncs = new LongAdder();
     private final LongAdder fanOuts = new LongAdder();
     private final LongAdder fanOutNanos = new LongAdder();
     /** How each session is written to: a container's pre-framed fast path, or the portable one. */
@@ -96,7 +95,7 @@ final class DefaultSyncHub implements SyncHub {
         this.fanOutWorkers = FanOutWorkers.fromSystemProperties(config.fanOutThreads, config.fanOutInlineBelow,
                 this::newThread,
                 e -> failures.failure(SyncStage.DELIVERY, FAN_OUT, e));
-        this.monitor = new BackplaneMonitor(instanceId, failures, this::resync, config.probeIntervalNanos);
+        this.monitor = new BackplaneMonitor(instanceId, failures, this::resyncSink, config.probeIntervalNanos);
         this.watchdog = new Watchdog(failures, this::sweep, this::tick, config.stallNanos,
                 config.probeIntervalNanos > 0 ? config.probeIntervalNanos / 4_000_000 : Watchdog.MAX_CHECK_INTERVAL_MS);
         this.watchdog.start(newThread("synchub-watchdog-" + instanceId.substring(0, 8), watchdog::run));
@@ -124,13 +123,8 @@ final class DefaultSyncHub implements SyncHub {
         }
     }
 
-    private void resync(SyncResync resync) {
-        resyncSink(resync);
-    }
-
     /** Hands a resync signal to the application's callback (or CDI event), or logs it. */
     private void resyncSink(SyncResync resync) {
-        resyncs.increment();
         Consumer<SyncResync> sink = resyncSink;
         if (sink == null) {
             LOG.log(System.Logger.Level.WARNING, "SyncHub " + instanceId + ": messages from other instances may have "

@@ -2,6 +2,7 @@ package org.synchub.core;
 
 import org.synchub.SyncException;
 import org.synchub.SyncStage;
+import org.synchub.internal.Resources;
 import org.synchub.spi.SyncDriverContext.LoopWatch;
 
 import java.util.List;
@@ -97,14 +98,7 @@ final class Watchdog {
 
     void close(long waitMillis) {
         closed.countDown();
-        Thread t = thread;
-        if (t != null && t != Thread.currentThread()) {
-            try {
-                t.join(waitMillis);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        Resources.join(thread, waitMillis);
     }
 
     private final class Watch implements LoopWatch {

@@ -1,5 +1,7 @@
 package org.synchub.testing;
 
+import org.synchub.tck.Await;
+
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.util.JedisClusterCRC16;
@@ -76,27 +78,23 @@ public final class RedisClusterSet implements AutoCloseable {
      * @throws InterruptedException when interrupted
      */
     public void awaitOk(Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (true) {
-            boolean ok = true;
-            for (RedisServer node : nodes) {
-                if (!node.isRunning()) {
-                    continue;
+        Await.until(timeout, "cluster_state:ok on every running node", this::ok);
+    }
+
+    private boolean ok() {
+        for (RedisServer node : nodes) {
+            if (!node.isRunning()) {
+                continue;
+            }
+            try (Jedis jedis = new Jedis("127.0.0.1", node.port())) {
+                if (!jedis.clusterInfo().contains("cluster_state:ok")) {
+                    return false;
                 }
-                try (Jedis jedis = new Jedis("127.0.0.1", node.port())) {
-                    ok &= jedis.clusterInfo().contains("cluster_state:ok");
-                } catch (RuntimeException e) {
-                    ok = false;
-                }
+            } catch (RuntimeException e) {
+                return false;
             }
-            if (ok) {
-                return;
-            }
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("the cluster did not reach cluster_state:ok within " + timeout);
-            }
-            Thread.sleep(100);
         }
+        return true;
     }
 
     /** @return {@code redis-cluster://127.0.0.1:p1,127.0.0.1:p2,...} with every node as a seed */

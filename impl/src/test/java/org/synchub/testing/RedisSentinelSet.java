@@ -1,5 +1,7 @@
 package org.synchub.testing;
 
+import org.synchub.tck.Await;
+
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
 
@@ -50,27 +52,23 @@ public final class RedisSentinelSet implements AutoCloseable {
         }
     }
 
-    private void awaitFormed() throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (true) {
-            boolean formed = true;
-            for (RedisServer sentinel : sentinels) {
-                try (Jedis jedis = new Jedis("127.0.0.1", sentinel.port())) {
-                    List<java.util.Map<String, String>> replicas = jedis.sentinelReplicas(MASTER);
-                    List<java.util.Map<String, String>> others = jedis.sentinelSentinels(MASTER);
-                    formed &= replicas.size() == 1 && others.size() == sentinels.size() - 1;
-                } catch (RuntimeException e) {
-                    formed = false;
+    private void awaitFormed() {
+        Await.until(Duration.ofSeconds(30), "the Sentinel set to form (1 replica, every Sentinel seeing the others)",
+                this::formed);
+    }
+
+    private boolean formed() {
+        for (RedisServer sentinel : sentinels) {
+            try (Jedis jedis = new Jedis("127.0.0.1", sentinel.port())) {
+                if (jedis.sentinelReplicas(MASTER).size() != 1
+                        || jedis.sentinelSentinels(MASTER).size() != sentinels.size() - 1) {
+                    return false;
                 }
+            } catch (RuntimeException e) {
+                return false;
             }
-            if (formed) {
-                return;
-            }
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("the Sentinel set did not form within 30 s");
-            }
-            Thread.sleep(100);
         }
+        return true;
     }
 
     /** @return {@code redis-sentinel://127.0.0.1:p1,127.0.0.1:p2,127.0.0.1:p3/synchub-primary} */
