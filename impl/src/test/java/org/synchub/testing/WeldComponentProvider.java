@@ -20,12 +20,16 @@ public class WeldComponentProvider extends ComponentProvider {
 
     @Override
     public boolean isApplicable(Class<?> type) {
-        for (Field field : type.getDeclaredFields()) {
-            if (field.isAnnotationPresent(Inject.class)) {
-                return true;
+        try {
+            for (Field field : type.getDeclaredFields()) {
+                if (field.isAnnotationPresent(Inject.class)) {
+                    return true;
+                }
             }
+            return false;
+        } catch (NoClassDefFoundError noCdi) {
+            return false; // a class path without CDI (the benchmarks): Tyrus creates endpoints itself
         }
-        return false;
     }
 
     @Override
