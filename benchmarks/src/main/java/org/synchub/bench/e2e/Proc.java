@@ -69,8 +69,8 @@ final class Proc implements AutoCloseable {
     }
 
     /**
-     * This benchmark's class path: the URLs of the loader that loaded it (exec:java's), else java.class.path; without
-     * impl's test classes, whose Weld component provider for Tyrus would need CDI in the server JVMs.
+     * This benchmark's class path: the URLs of the loader that loaded it (exec:java's), else java.class.path. It
+     * includes impl's test classes (the servers use their loopback-only Tyrus container).
      */
     static String classPath() {
         Set<String> entries = new LinkedHashSet<>();
@@ -95,7 +95,6 @@ final class Proc implements AutoCloseable {
         if (!extra.isBlank()) {
             entries.addAll(List.of(extra.split(File.pathSeparator)));
         }
-        entries.removeIf(entry -> entry.endsWith("-tests.jar") || entry.endsWith("test-classes"));
         return String.join(File.pathSeparator, entries);
     }
 
