@@ -176,8 +176,10 @@ class RedisTopicRoutingTest {
         a.publish(SyncMessage.text("/n", "end", "end"));
         Await.until(TIMEOUT, "the end marker" + context,
                 () -> atB.stream().anyMatch(m -> m.topic().equals("end")));
+        int endBucket = TopicRouting.bucket("end", BUCKETS);
         for (SyncMessage m : atB) {
-            if (!m.topic().equals("end")) {
+            // the relay is asynchronous: a message of the end marker's bucket may reach Redis after b subscribed it
+            if (TopicRouting.bucket(m.topic(), BUCKETS) != endBucket) {
                 assertTrue(expected.get(TopicRouting.bucket(m.topic(), BUCKETS)),
                         "received " + m.topic() + " from a bucket without interest" + context);
             }
