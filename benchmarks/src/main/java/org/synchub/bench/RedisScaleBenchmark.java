@@ -23,12 +23,15 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.IntToLongFunction;
 import java.util.function.LongSupplier;
@@ -89,6 +92,8 @@ public final class RedisScaleBenchmark {
             "part,backplane,routing,buckets,msgs_per_s,redis_cpu_us_per_msg,redis_out_bytes_per_msg,"
                     + "frames_per_msg_mean,frames_per_msg_min,frames_per_msg_max,frames_expected,gaps_reported,note"));
     private static int channels;
+    /** Hub failures printed so far (the first few; the counters tell the rest). */
+    private static final AtomicInteger FAILURES_SHOWN = new AtomicInteger();
 
     private RedisScaleBenchmark() {
     }
@@ -112,11 +117,16 @@ public final class RedisScaleBenchmark {
                     RECEIVERS, MESSAGES, INSTANCES, SPREAD_MESSAGES);
             System.out.println(header);
 
+            relayRows.add("1. relay throughput                 msgs/s to every receiver | Redis CPU us/msg (ms per"
+                    + " process) | Redis out B/msg");
             relay(one, "classic", 0);
             relay(one, "topic", BUCKETS);
             relay(shards, "classic", 0);
             relay(shards, "topic", BUCKETS);
 
+            spreadRows.add(String.format("2. inbound frames per instance    frames/msg per instance: mean (min..max)"
+                    + " [predicted] | Redis out B/msg | Redis CPU us/msg | msgs/s | messages reported lost (gaps,"
+                    + " all instances)   (%d instances, 1/%d of the topics each)", INSTANCES, INSTANCES));
             spread(one, "classic", 0);
             spread(one, "topic", BUCKETS);
             spread(one, "topic", 1024);
@@ -146,10 +156,6 @@ public final class RedisScaleBenchmark {
 
     static void relay(Backplane backplane, String routing, int buckets) throws Exception {
         String what = String.format("%-15s %-12s", backplane.name, routing + (buckets > 0 ? "/" + buckets : ""));
-        if (relayRows.isEmpty()) {
-            relayRows.add("1. relay throughput                 msgs/s to every receiver | Redis CPU us/msg (per node, ms)"
-                    + " | Redis out B/msg");
-        }
         String channel = "scale-" + (++channels);
         List<SyncHub> hubs = new ArrayList<>();
         try {
@@ -168,7 +174,7 @@ public final class RedisScaleBenchmark {
             }
             awaitInterest(publishers.get(0), interest);
             settle(receivers);
-            run(publishers, receivers, 20_000); // JIT warm-up of this configuration
+            run(publishers, receivers, MESSAGES / 4); // JIT warm-up of this configuration, not measured
             Usage before = Usage.of(backplane);
             long start = System.nanoTime();
             long got = run(publishers, receivers, MESSAGES);
@@ -221,11 +227,6 @@ public final class RedisScaleBenchmark {
 
     static void spread(Backplane backplane, String routing, int buckets) throws Exception {
         String what = String.format("%-15s %-12s", backplane.name, routing + (buckets > 0 ? "/" + buckets : ""));
-        if (spreadRows.isEmpty()) {
-            spreadRows.add(String.format("2. inbound frames per instance    frames/msg per instance: mean (min..max)"
-                    + " [predicted] | Redis out B/msg | Redis CPU us/msg | msgs/s | messages reported lost (gaps,"
-                    + " all instances)   (%d instances, 1/%d of the topics each)", INSTANCES, INSTANCES));
-        }
         String channel = "scale-" + (++channels);
         List<SyncHub> hubs = new ArrayList<>();
         try {
@@ -235,7 +236,7 @@ public final class RedisScaleBenchmark {
             Map<Sink, List<String>> interest = new HashMap<>();
             for (int k = 0; k < INSTANCES; k++) {
                 List<String> mine = new ArrayList<>();
-                Set<Long> myBuckets = new java.util.HashSet<>();
+                Set<Long> myBuckets = new HashSet<>();
                 for (int t = k; t < TOPICS; t += INSTANCES) {
                     mine.add(topics.get(t));
                     myBuckets.add(bucket(topics.get(t), buckets));
@@ -342,7 +343,11 @@ public final class RedisScaleBenchmark {
                 "synchub.channel", channel, "synchub.redis.routing", routing,
                 "synchub.redis.buckets", String.valueOf(Math.max(1, buckets)));
         return SyncHubBuilder.create().configure(key -> Optional.ofNullable(config.get(key)))
-                .onFailure(f -> System.err.println("  hub: " + f)).build();
+                .onFailure(f -> {
+                    if (FAILURES_SHOWN.getAndIncrement() < 5) {
+                        System.err.println("  hub: " + f);
+                    }
+                }).build();
     }
 
     private static void notAvailable(List<String> rows, String part, Backplane backplane, String routing, int buckets,
@@ -455,7 +460,7 @@ public final class RedisScaleBenchmark {
         static final double MICROS_PER_TICK = 1e6 / 100; // USER_HZ, getconf CLK_TCK: 100 on Linux
 
         static Usage of(Backplane backplane) throws Exception {
-            Map<Integer, Long> ticks = new java.util.TreeMap<>();
+            Map<Integer, Long> ticks = new TreeMap<>();
             long out = 0;
             for (int port : backplane.ports) {
                 long pid = Long.parseLong(info(port, "server", "process_id"));
@@ -468,7 +473,7 @@ public final class RedisScaleBenchmark {
         }
 
         Usage minus(Usage before) {
-            Map<Integer, Long> delta = new java.util.TreeMap<>();
+            Map<Integer, Long> delta = new TreeMap<>();
             ticks.forEach((port, t) -> delta.put(port, t - before.ticks.get(port)));
             return new Usage(delta, outBytes - before.outBytes);
         }
