@@ -1,7 +1,7 @@
 package org.synchub.driver;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.synchub.SyncMessage;
 import org.synchub.SyncStage;
 import org.synchub.driver.pgsql.PgsqlAdapter;
@@ -9,12 +9,12 @@ import org.synchub.driver.redis.RedisAdapter;
 import org.synchub.spi.SyncAdapter;
 import org.synchub.spi.SyncDriver;
 import org.synchub.tck.Await;
+import org.synchub.tck.Cleanup;
 import org.synchub.tck.RecordingContext;
 import org.synchub.testing.PostgresServer;
 import org.synchub.testing.RedisServer;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -35,14 +35,8 @@ class RelayResumeTest {
     /** Well under the pump's 2 s retry cap, which a resume without the wake-up would wait for at random. */
     static final long RESUME_LIMIT_MS = 500;
 
-    private final List<AutoCloseable> cleanup = new ArrayList<>();
-
-    @AfterEach
-    void cleanUp() throws Exception {
-        for (int i = cleanup.size() - 1; i >= 0; i--) {
-            cleanup.get(i).close();
-        }
-    }
+    @RegisterExtension
+    final Cleanup cleanup = new Cleanup();
 
     /** A backplane a test can kill and restart. */
     private interface Server {

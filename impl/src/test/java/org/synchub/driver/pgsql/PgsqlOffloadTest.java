@@ -1,9 +1,7 @@
 package org.synchub.driver.pgsql;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.postgresql.ds.PGSimpleDataSource;
@@ -16,9 +14,10 @@ import org.synchub.spi.EnvelopeCodec;
 import org.synchub.spi.SyncAdapter;
 import org.synchub.spi.SyncDriver;
 import org.synchub.tck.Await;
+import org.synchub.tck.Cleanup;
 import org.synchub.tck.RecordingContext;
 import org.synchub.tck.TckClient;
-import org.synchub.testing.PostgresServer;
+import org.synchub.testing.ClassPostgres;
 import org.synchub.testing.TyrusHubNode;
 
 import java.sql.Connection;
@@ -27,7 +26,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
@@ -52,35 +50,11 @@ class PgsqlOffloadTest {
     private static final Duration TIMEOUT = Duration.ofSeconds(20);
     private static final int LARGE_FRAMES = 8 << 20;
 
-    private static PostgresServer server;
-    private static PGSimpleDataSource dataSource;
+    @RegisterExtension
+    static final ClassPostgres POSTGRES = new ClassPostgres("synchub-offload-test");
 
-    private final List<AutoCloseable> resources = new ArrayList<>();
-
-    @BeforeAll
-    static void startServer() throws Exception {
-        server = PostgresServer.launch();
-        dataSource = server.dataSource("synchub-offload-test");
-    }
-
-    @AfterAll
-    static void stopServer() {
-        if (server != null) {
-            server.close();
-        }
-    }
-
-    @AfterEach
-    void closeAll() {
-        for (int i = resources.size() - 1; i >= 0; i--) {
-            try {
-                resources.get(i).close();
-            } catch (Exception ignored) {
-                // best effort
-            }
-        }
-        resources.clear();
-    }
+    @RegisterExtension
+    final Cleanup resources = Cleanup.bestEffort();
 
     private static String channel() {
         return "off-" + UUID.randomUUID().toString().substring(0, 8);
@@ -115,8 +89,8 @@ class PgsqlOffloadTest {
     void messagesOfAnySizeCrossHubsInOrder(int size, boolean binary) throws Exception {
         String channel = channel();
         List<SyncFailure> failures = new CopyOnWriteArrayList<>();
-        TyrusHubNode a = hub(PgsqlAdapter.dataSource(dataSource, channel).offload(creating(60_000)), failures);
-        TyrusHubNode b = hub(PgsqlAdapter.dataSource(dataSource, channel).offload(creating(60_000)), failures);
+        TyrusHubNode a = hub(PgsqlAdapter.dataSource(POSTGRES.dataSource(), channel).offload(creating(60_000)), failures);
+        TyrusHubNode b = hub(PgsqlAdapter.dataSource(POSTGRES.dataSource(), channel).offload(creating(60_000)), failures);
         TckClient onB = client(b, "t");
         String warm = "warm-" + UUID.randomUUID();
         Await.until(TIMEOUT, "relay between the hubs", () -> {
@@ -225,8 +199,8 @@ class PgsqlOffloadTest {
     @Test
     void aPayloadOverTheReceiversFrameLimitIsNotFetchedAndNamesTheKey() throws Exception {
         String channel = channel();
-        Node a = node(PgsqlAdapter.dataSource(dataSource, channel).offload(creating(60_000)), LARGE_FRAMES);
-        Node b = node(PgsqlAdapter.dataSource(dataSource, channel).offload(creating(60_000)), 1 << 20);
+        Node a = node(PgsqlAdapter.dataSource(POSTGRES.dataSource(), channel).offload(creating(60_000)), LARGE_FRAMES);
+        Node b = node(PgsqlAdapter.dataSource(POSTGRES.dataSource(), channel).offload(creating(60_000)), 1 << 20);
         awaitRelay(a, b);
         a.driver.publish(SyncMessage.text("/n", "t", "x".repeat(5_000_000)));
         Await.until(TIMEOUT, "the oversized payload counted", () -> b.context.malformed() == 1);
@@ -238,8 +212,8 @@ class PgsqlOffloadTest {
     @Test
     void expiredAndDeletedRowsAreCountedAndReportedNeverDelivered() throws Exception {
         String channel = channel();
-        Node a = node(PgsqlAdapter.dataSource(dataSource, channel).offload(creating(60_000)), LARGE_FRAMES);
-        Node b = node(PgsqlAdapter.dataSource(dataSource, channel).offload(creating(60_000)), LARGE_FRAMES);
+        Node a = node(PgsqlAdapter.dataSource(POSTGRES.dataSource(), channel).offload(creating(60_000)), LARGE_FRAMES);
+        Node b = node(PgsqlAdapter.dataSource(POSTGRES.dataSource(), channel).offload(creating(60_000)), LARGE_FRAMES);
         awaitRelay(a, b);
         SyncMessage large = SyncMessage.text("/n", "t", "y".repeat(20_000));
         a.driver.publish(large);
@@ -249,7 +223,7 @@ class PgsqlOffloadTest {
         UUID expired = UUID.randomUUID();
         UUID gone = UUID.randomUUID();
         String envelope = EnvelopeCodec.encode("other-instance", SyncMessage.text("/n", "t", "stale"), 1);
-        try (Connection c = server.connect()) {
+        try (Connection c = POSTGRES.server().connect()) {
             try (PreparedStatement insert = c.prepareStatement("INSERT INTO synchub_payload (id, channel, created, "
                     + "body) VALUES (?::uuid, ?, now() - interval '1 hour', ?)")) {
                 insert.setString(1, expired.toString());
@@ -274,14 +248,14 @@ class PgsqlOffloadTest {
     @Test
     void publishersSweepExpiredRowsOfTheirChannel() throws Exception {
         String channel = channel();
-        Node a = node(PgsqlAdapter.dataSource(dataSource, channel).offload(creating(1_000)), LARGE_FRAMES);
-        Node b = node(PgsqlAdapter.dataSource(dataSource, channel).offload(creating(1_000)), LARGE_FRAMES);
+        Node a = node(PgsqlAdapter.dataSource(POSTGRES.dataSource(), channel).offload(creating(1_000)), LARGE_FRAMES);
+        Node b = node(PgsqlAdapter.dataSource(POSTGRES.dataSource(), channel).offload(creating(1_000)), LARGE_FRAMES);
         awaitRelay(a, b);
         SyncMessage large = SyncMessage.text("/n", "t", "z".repeat(20_000));
         a.driver.publish(large);
         assertEquals(large, b.next());
         String other = channel();
-        try (Connection c = server.connect(); PreparedStatement insert = c.prepareStatement("INSERT INTO "
+        try (Connection c = POSTGRES.server().connect(); PreparedStatement insert = c.prepareStatement("INSERT INTO "
                 + "synchub_payload (id, channel, created, body) VALUES (gen_random_uuid(), ?, now() - interval "
                 + "'1 hour', 'old')")) {
             insert.setString(1, channel);
@@ -305,12 +279,12 @@ class PgsqlOffloadTest {
     @Test
     void aUserWithoutCreateRightsGetsTheDdlAndRelayStartsOnceItRan() throws Exception {
         String table = "nocreate_" + UUID.randomUUID().toString().substring(0, 8);
-        try (Connection c = server.connect(); Statement s = c.createStatement()) {
+        try (Connection c = POSTGRES.server().connect(); Statement s = c.createStatement()) {
             s.execute("DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'nocreate') THEN "
                     + "CREATE ROLE nocreate LOGIN; END IF; END $$");
             s.execute("REVOKE CREATE ON SCHEMA public FROM PUBLIC");
         }
-        PGSimpleDataSource limited = server.dataSource("synchub-nocreate");
+        PGSimpleDataSource limited = POSTGRES.server().dataSource("synchub-nocreate");
         limited.setUser("nocreate");
         String channel = channel();
         PgsqlOffload tryCreate = new PgsqlOffload(true, table, true, 60_000);
@@ -337,7 +311,7 @@ class PgsqlOffloadTest {
                 && missing.contains(ddl), missing);
         assertNextIsMarker(c, b); // nothing large came through
 
-        try (Connection owner = server.connect(); Statement s = owner.createStatement()) {
+        try (Connection owner = POSTGRES.server().connect(); Statement s = owner.createStatement()) {
             for (String statement : ddl.split("; ")) {
                 s.execute(statement);
             }
@@ -361,8 +335,8 @@ class PgsqlOffloadTest {
     @Test
     void offloadOffReportsInsteadOfStoring() throws Exception {
         String channel = channel();
-        Node a = node(PgsqlAdapter.dataSource(dataSource, channel).offload(PgsqlOffload.OFF), LARGE_FRAMES);
-        Node b = node(PgsqlAdapter.dataSource(dataSource, channel).offload(PgsqlOffload.OFF), LARGE_FRAMES);
+        Node a = node(PgsqlAdapter.dataSource(POSTGRES.dataSource(), channel).offload(PgsqlOffload.OFF), LARGE_FRAMES);
+        Node b = node(PgsqlAdapter.dataSource(POSTGRES.dataSource(), channel).offload(PgsqlOffload.OFF), LARGE_FRAMES);
         awaitRelay(a, b);
         a.driver.publish(SyncMessage.text("/n", "t", "u".repeat(10_000)));
         Await.until(TIMEOUT, "reported", () -> !failureTexts(a, SyncStage.PUBLISH).isEmpty());
@@ -382,7 +356,7 @@ class PgsqlOffloadTest {
     }
 
     private static int count(String sql, String arg) {
-        try (Connection c = server.connect(); PreparedStatement ps = c.prepareStatement(sql)) {
+        try (Connection c = POSTGRES.server().connect(); PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setString(1, arg);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
