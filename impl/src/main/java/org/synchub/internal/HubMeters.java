@@ -3,10 +3,17 @@ package org.synchub.internal;
 import org.synchub.SyncCounters;
 import org.synchub.SyncStage;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.ToLongFunction;
+
+import static org.synchub.internal.HubMeters.Unit.BYTES;
+import static org.synchub.internal.HubMeters.Unit.FAILURES;
+import static org.synchub.internal.HubMeters.Unit.FRAMES;
+import static org.synchub.internal.HubMeters.Unit.MESSAGES;
+import static org.synchub.internal.HubMeters.Unit.PROBES;
+import static org.synchub.internal.HubMeters.Unit.SESSIONS;
+import static org.synchub.internal.HubMeters.Unit.SUBSCRIPTIONS;
 
 /**
  * The one table of the meters a hub publishes, read from its {@link SyncCounters}: every metrics binding
@@ -23,54 +30,33 @@ public final class HubMeters {
         COUNTER,
         /** A level now: goes up and down. */
         GAUGE,
-        /** A count ({@link HubMeter#value()}) and the total time it took ({@link HubMeter#nanos()}), both only growing. */
+        /** A count ({@link HubMeter#value()}) and the time it took in all ({@link HubMeter#nanos()}); both grow. */
         TIMER
     }
 
-    /** The unit of a row's value (of the count, for a {@link Kind#TIMER}), as each metrics system spells it. */
-    public enum Unit {
+    /**
+     * The unit of a row's value (of the count, for a {@link Kind#TIMER}), as each metrics system spells it.
+     *
+     * @param micrometer          the Micrometer base unit: {@code messages}, {@code bytes}
+     * @param openTelemetry       the OpenTelemetry (UCUM) unit: <code>{message}</code>, {@code By}
+     * @param openTelemetrySuffix what replaces the unit at the end of the name for OpenTelemetry ({@code .size}
+     *                            for {@code .bytes}), or empty: the name stays
+     */
+    public record Unit(String micrometer, String openTelemetry, String openTelemetrySuffix) {
         /** Messages. */
-        MESSAGES("messages", "{message}", ""),
+        public static final Unit MESSAGES = new Unit("messages", "{message}", "");
         /** Backplane frames. */
-        FRAMES("frames", "{frame}", ""),
+        public static final Unit FRAMES = new Unit("frames", "{frame}", "");
         /** Failures. */
-        FAILURES("failures", "{failure}", ""),
+        public static final Unit FAILURES = new Unit("failures", "{failure}", "");
         /** Self-probes. */
-        PROBES("probes", "{probe}", ""),
+        public static final Unit PROBES = new Unit("probes", "{probe}", "");
         /** WebSocket sessions. */
-        SESSIONS("sessions", "{session}", ""),
+        public static final Unit SESSIONS = new Unit("sessions", "{session}", "");
         /** (session, topic) subscriptions. */
-        SUBSCRIPTIONS("subscriptions", "{subscription}", ""),
-        /** Bytes: Micrometer names end in {@code .bytes}, OpenTelemetry names in {@code .size} (unit {@code By}). */
-        BYTES("bytes", "By", ".size");
-
-        private final String micrometer;
-        private final String openTelemetry;
-        private final String openTelemetrySuffix;
-
-        Unit(String micrometer, String openTelemetry, String openTelemetrySuffix) {
-            this.micrometer = micrometer;
-            this.openTelemetry = openTelemetry;
-            this.openTelemetrySuffix = openTelemetrySuffix;
-        }
-
-        /**
-         * The Micrometer base unit.
-         *
-         * @return {@code messages}, {@code bytes}, ...
-         */
-        public String micrometer() {
-            return micrometer;
-        }
-
-        /**
-         * The OpenTelemetry (UCUM) unit.
-         *
-         * @return <code>{message}</code>, {@code By}, ...
-         */
-        public String openTelemetry() {
-            return openTelemetry;
-        }
+        public static final Unit SUBSCRIPTIONS = new Unit("subscriptions", "{subscription}", "");
+        /** Bytes: Micrometer names end in {@code .bytes}, OpenTelemetry names in {@code .size}. */
+        public static final Unit BYTES = new Unit("bytes", "By", ".size");
     }
 
     /**
@@ -93,8 +79,8 @@ public final class HubMeters {
          * @return {@code synchub.relay.queue.size} for {@code synchub.relay.queue.bytes}
          */
         public String openTelemetryName() {
-            return unit.openTelemetrySuffix.isEmpty() ? name
-                    : name.substring(0, name.length() - unit.micrometer.length() - 1) + unit.openTelemetrySuffix;
+            return unit.openTelemetrySuffix().isEmpty() ? name
+                    : name.substring(0, name.length() - unit.micrometer().length() - 1) + unit.openTelemetrySuffix();
         }
 
         /**
@@ -117,52 +103,57 @@ public final class HubMeters {
     }
 
     /** Every meter, in registration order; {@code synchub.failures} has one row per {@link SyncStage}. */
-    public static final List<HubMeter> ALL = table();
+    public static final List<HubMeter> ALL = List.of(
+            counter("synchub.messages.published", MESSAGES, SyncCounters::published,
+                    "publish calls accepted"),
+            counter("synchub.messages.relayed", MESSAGES, SyncCounters::relayed,
+                    "messages written to the backplane"),
+            counter("synchub.messages.received", MESSAGES, SyncCounters::received,
+                    "messages that arrived from other instances"),
+            counter("synchub.messages.delivered", MESSAGES, SyncCounters::delivered,
+                    "messages queued to a local session"),
+            counter("synchub.messages.dropped", MESSAGES, SyncCounters::dropped,
+                    "messages a session did not get: its send queue was full"),
+            counter("synchub.frames.malformed", FRAMES, SyncCounters::malformed,
+                    "frames from the backplane dropped as malformed or too large"),
+            counter("synchub.messages.gaps", MESSAGES, SyncCounters::gaps,
+                    "messages from other instances known lost on the way"),
+            counter("synchub.probe.failures", PROBES, SyncCounters::probeFailures,
+                    "self-probes that did not come back in time"),
+            failures(SyncStage.SUBSCRIBE),
+            failures(SyncStage.PUBLISH),
+            failures(SyncStage.DELIVERY),
+            gauge("synchub.sessions", SESSIONS, SyncCounters::sessions,
+                    "sessions subscribed to at least one topic"),
+            gauge("synchub.subscriptions", SUBSCRIPTIONS, SyncCounters::subscriptions,
+                    "(session, topic) subscriptions"),
+            gauge("synchub.relay.queue.bytes", BYTES, SyncCounters::relayQueueBytes,
+                    "bytes waiting in the driver's relay queue"),
+            gauge("synchub.session.queue.max.bytes", BYTES, SyncCounters::largestSessionQueueBytes,
+                    "bytes queued for the most backed-up session"),
+            timer("synchub.fanout", MESSAGES, SyncCounters::fanOuts, SyncCounters::fanOutNanos,
+                    "handing messages to their local subscribers' queues"),
+            timer("synchub.probe", PROBES, SyncCounters::probes, SyncCounters::probeNanos,
+                    "self-probe round trips through the backplane"));
 
     private HubMeters() {
     }
 
-    private static List<HubMeter> table() {
-        List<HubMeter> t = new ArrayList<>();
-        counter(t, "synchub.messages.published", "publish calls accepted", Unit.MESSAGES, SyncCounters::published);
-        counter(t, "synchub.messages.relayed", "messages written to the backplane", Unit.MESSAGES, SyncCounters::relayed);
-        counter(t, "synchub.messages.received", "messages that arrived from other instances", Unit.MESSAGES,
-                SyncCounters::received);
-        counter(t, "synchub.messages.delivered", "messages queued to a local session", Unit.MESSAGES,
-                SyncCounters::delivered);
-        counter(t, "synchub.messages.dropped", "messages a session did not get: its send queue was full", Unit.MESSAGES,
-                SyncCounters::dropped);
-        counter(t, "synchub.frames.malformed", "frames from the backplane dropped as malformed or too large",
-                Unit.FRAMES, SyncCounters::malformed);
-        counter(t, "synchub.messages.gaps", "messages from other instances known lost on the way", Unit.MESSAGES,
-                SyncCounters::gaps);
-        counter(t, "synchub.probe.failures", "self-probes that did not come back in time", Unit.PROBES,
-                SyncCounters::probeFailures);
-        for (SyncStage stage : SyncStage.values()) {
-            t.add(new HubMeter("synchub.failures", "failures, reported or suppressed, by stage", Kind.COUNTER,
-                    Unit.FAILURES, c -> c.failures(stage), null, stage));
-        }
-        gauge(t, "synchub.sessions", "sessions subscribed to at least one topic", Unit.SESSIONS, SyncCounters::sessions);
-        gauge(t, "synchub.subscriptions", "(session, topic) subscriptions", Unit.SUBSCRIPTIONS,
-                SyncCounters::subscriptions);
-        gauge(t, "synchub.relay.queue.bytes", "bytes waiting in the driver's relay queue", Unit.BYTES,
-                SyncCounters::relayQueueBytes);
-        gauge(t, "synchub.session.queue.max.bytes", "bytes queued for the most backed-up session", Unit.BYTES,
-                SyncCounters::largestSessionQueueBytes);
-        t.add(new HubMeter("synchub.fanout", "handing messages to their local subscribers' queues", Kind.TIMER,
-                Unit.MESSAGES, SyncCounters::fanOuts, SyncCounters::fanOutNanos, null));
-        t.add(new HubMeter("synchub.probe", "self-probe round trips through the backplane", Kind.TIMER, Unit.PROBES,
-                SyncCounters::probes, SyncCounters::probeNanos, null));
-        return List.copyOf(t);
+    private static HubMeter counter(String name, Unit unit, ToLongFunction<SyncCounters> value, String description) {
+        return new HubMeter(name, description, Kind.COUNTER, unit, value, null, null);
     }
 
-    private static void counter(List<HubMeter> t, String name, String description, Unit unit,
-                                ToLongFunction<SyncCounters> value) {
-        t.add(new HubMeter(name, description, Kind.COUNTER, unit, value, null, null));
+    private static HubMeter failures(SyncStage stage) {
+        return new HubMeter("synchub.failures", "failures, reported or suppressed, by stage", Kind.COUNTER, FAILURES,
+                c -> c.failures(stage), null, stage);
     }
 
-    private static void gauge(List<HubMeter> t, String name, String description, Unit unit,
-                              ToLongFunction<SyncCounters> value) {
-        t.add(new HubMeter(name, description, Kind.GAUGE, unit, value, null, null));
+    private static HubMeter gauge(String name, Unit unit, ToLongFunction<SyncCounters> value, String description) {
+        return new HubMeter(name, description, Kind.GAUGE, unit, value, null, null);
+    }
+
+    private static HubMeter timer(String name, Unit unit, ToLongFunction<SyncCounters> count,
+                                  ToLongFunction<SyncCounters> nanos, String description) {
+        return new HubMeter(name, description, Kind.TIMER, unit, count, nanos, null);
     }
 }

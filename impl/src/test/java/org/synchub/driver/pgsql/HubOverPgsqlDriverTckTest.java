@@ -15,6 +15,7 @@ class HubOverPgsqlDriverTckTest extends SyncHubTck {
 
     @Override
     protected HubNode startNode(String channel) throws Exception {
-        return TyrusHubNode.start(SyncHubBuilder.create().adapter(PgsqlAdapter.dataSource(POSTGRES.dataSource(), channel)).build());
+        return TyrusHubNode.start(SyncHubBuilder.create()
+                .adapter(PgsqlAdapter.dataSource(POSTGRES.dataSource(), channel)).build());
     }
 }

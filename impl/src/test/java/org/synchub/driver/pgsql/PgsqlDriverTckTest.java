@@ -21,7 +21,8 @@ class PgsqlDriverTckTest extends SyncDriverTck {
 
     @Override
     protected boolean injectRaw(String channel, String frame) throws Exception {
-        try (Connection c = POSTGRES.server().connect(); PreparedStatement ps = c.prepareStatement("SELECT pg_notify(?, ?)")) {
+        try (Connection c = POSTGRES.server().connect();
+             PreparedStatement ps = c.prepareStatement("SELECT pg_notify(?, ?)")) {
             ps.setString(1, channel);
             ps.setString(2, frame);
             ps.execute();

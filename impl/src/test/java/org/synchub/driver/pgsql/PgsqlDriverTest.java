@@ -329,7 +329,8 @@ class PgsqlDriverTest {
         awaitRelay(a, b, TIMEOUT);
         // A foreign publisher using the exact channel text reaches the listener: LISTEN matched it verbatim.
         SyncMessage foreign = SyncMessage.text("/x", "t", "from SQL");
-        try (Connection c = POSTGRES.server().connect(); PreparedStatement ps = c.prepareStatement("SELECT pg_notify(?, ?)")) {
+        try (Connection c = POSTGRES.server().connect();
+             PreparedStatement ps = c.prepareStatement("SELECT pg_notify(?, ?)")) {
             ps.setString(1, channel);
             ps.setString(2, EnvelopeCodec.encode("foreign-instance", foreign));
             ps.execute();
@@ -382,7 +383,8 @@ class PgsqlDriverTest {
     @Test
     void anOversizedPublishIsStillDeliveredLocally() throws Exception {
         List<SyncFailure> failures = new CopyOnWriteArrayList<>();
-        TyrusHubNode hub = hubNode(PgsqlAdapter.dataSource(POSTGRES.dataSource(), channel()).offload(PgsqlOffload.OFF), failures);
+        TyrusHubNode hub = hubNode(PgsqlAdapter.dataSource(POSTGRES.dataSource(), channel()).offload(PgsqlOffload.OFF),
+                failures);
         TckClient local = client(hub, "t");
         String big = "x".repeat(10_000);
         hub.hub().publish("t", big);
@@ -409,7 +411,8 @@ class PgsqlDriverTest {
         assertEquals(0, backends("synchub-app"), "a connection from the DataSource is left open");
         Await.until(TIMEOUT, "the drivers' threads to end", () -> a.context.threads().stream()
                 .noneMatch(Thread::isAlive) && b.context.threads().stream().noneMatch(Thread::isAlive));
-        try (Connection c = POSTGRES.dataSource().getConnection(); ResultSet rs = c.createStatement().executeQuery("SELECT 42")) {
+        try (Connection c = POSTGRES.dataSource().getConnection();
+             ResultSet rs = c.createStatement().executeQuery("SELECT 42")) {
             assertTrue(rs.next());
             assertEquals(42, rs.getInt(1), "the application's DataSource still works");
         }
@@ -427,7 +430,8 @@ class PgsqlDriverTest {
         SyncHub a = SyncHubBuilder.create().configure(k -> Optional.ofNullable(config.get(k)))
                 .onFailure(failures::add).build();
         TyrusHubNode hubA = TyrusHubNode.start(a);
-        TyrusHubNode hubB = hubNode(PgsqlAdapter.url(POSTGRES.server().jdbcUrl(), POSTGRES.server().user(), null, channel), failures);
+        TyrusHubNode hubB = hubNode(PgsqlAdapter.url(POSTGRES.server().jdbcUrl(), POSTGRES.server().user(), null, channel),
+                failures);
         try {
             TckClient onA = client(hubA, "t");
             TckClient onB = client(hubB, "t");

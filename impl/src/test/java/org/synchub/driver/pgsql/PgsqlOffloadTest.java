@@ -89,8 +89,10 @@ class PgsqlOffloadTest {
     void messagesOfAnySizeCrossHubsInOrder(int size, boolean binary) throws Exception {
         String channel = channel();
         List<SyncFailure> failures = new CopyOnWriteArrayList<>();
-        TyrusHubNode a = hub(PgsqlAdapter.dataSource(POSTGRES.dataSource(), channel).offload(creating(60_000)), failures);
-        TyrusHubNode b = hub(PgsqlAdapter.dataSource(POSTGRES.dataSource(), channel).offload(creating(60_000)), failures);
+        TyrusHubNode a = hub(PgsqlAdapter.dataSource(POSTGRES.dataSource(), channel).offload(creating(60_000)),
+                failures);
+        TyrusHubNode b = hub(PgsqlAdapter.dataSource(POSTGRES.dataSource(), channel).offload(creating(60_000)),
+                failures);
         TckClient onB = client(b, "t");
         String warm = "warm-" + UUID.randomUUID();
         Await.until(TIMEOUT, "relay between the hubs", () -> {
