@@ -13,12 +13,12 @@ import org.synchub.tck.Cleanup;
 import org.synchub.tck.RecordingContext;
 import org.synchub.testing.PostgresServer;
 import org.synchub.testing.RedisServer;
+import org.synchub.testing.SteadyPublisher;
 
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicReference;
 
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -92,22 +92,8 @@ class RelayResumeTest {
         a.subscribe(m -> { });
         b.subscribe(m -> receivedAtB.add(System.nanoTime()));
 
-        AtomicReference<Throwable> thrown = new AtomicReference<>();
-        Thread publisher = new Thread(() -> {
-            for (int i = 0; !Thread.currentThread().isInterrupted(); i++) {
-                try {
-                    a.publish(SyncMessage.text("", "t", "m" + i));
-                    Thread.sleep(2);
-                } catch (InterruptedException e) {
-                    return;
-                } catch (Throwable t) {
-                    thrown.compareAndSet(null, t);
-                }
-            }
-        }, "test-publisher");
-        publisher.setDaemon(true);
-        publisher.start();
-        cleanup.add(publisher::interrupt);
+        SteadyPublisher publisher = cleanup.add(SteadyPublisher.start(
+                text -> a.publish(SyncMessage.text("", "t", text))));
         Await.until(TIMEOUT, "relay from A to B", () -> !receivedAtB.isEmpty());
 
         for (int run = 1; run <= RUNS; run++) {
@@ -132,9 +118,8 @@ class RelayResumeTest {
             System.out.println(figure);
             assertTrue(gapMs < RESUME_LIMIT_MS, figure);
         }
-        publisher.interrupt();
-        publisher.join(5_000);
-        assertNull(thrown.get(), "publish threw: " + thrown.get());
+        publisher.close();
+        assertNull(publisher.thrown(), "publish threw: " + publisher.thrown());
     }
 
     /** The time of the first SUBSCRIBE recovery after {@code since}, or 0. */

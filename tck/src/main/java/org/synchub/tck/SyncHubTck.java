@@ -67,10 +67,7 @@ public abstract class SyncHubTck {
      * @throws Exception when the client cannot connect
      */
     protected TckClient subscribed(HubNode node, String path, String topic) throws Exception {
-        int before = node.hub().counters().sessions();
-        TckClient client = resources.add(TckClient.connect(node.uri(path, topic)));
-        Await.until(timeout(), "the client's subscription", () -> node.hub().counters().sessions() > before);
-        return client;
+        return resources.add(TckClient.subscribed(node, path, topic, timeout()));
     }
 
     private static String channel() {

@@ -77,11 +77,7 @@ class PgsqlOffloadTest {
     }
 
     private TckClient client(TyrusHubNode node, String topic) throws Exception {
-        int before = node.hub().counters().sessions();
-        TckClient client = TckClient.connect(node.uri("/n", topic));
-        resources.add(client);
-        Await.until(TIMEOUT, "the client's subscription", () -> node.hub().counters().sessions() > before);
-        return client;
+        return resources.add(TckClient.subscribed(node, "/n", topic, TIMEOUT));
     }
 
     @ParameterizedTest(name = "{0} bytes, binary={1}")

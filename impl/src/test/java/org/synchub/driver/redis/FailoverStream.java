@@ -8,6 +8,7 @@ import org.synchub.tck.Await;
 import org.synchub.tck.Cleanup;
 import org.synchub.tck.TckClient;
 import org.synchub.testing.Relays;
+import org.synchub.testing.SteadyPublisher;
 import org.synchub.testing.TyrusHubNode;
 
 import java.time.Duration;
@@ -15,8 +16,6 @@ import java.util.List;
 import java.util.NavigableSet;
 import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -42,11 +41,9 @@ final class FailoverStream implements AutoCloseable {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(20);
 
-    private final AtomicInteger published = new AtomicInteger();
-    private final AtomicReference<Throwable> thrown = new AtomicReference<>();
     private NavigableSet<Integer> localA;
     private NavigableSet<Integer> remoteB;
-    private Thread publisher;
+    private SteadyPublisher publisher;
 
     /**
      * Runs the scenario.
@@ -92,27 +89,13 @@ final class FailoverStream implements AutoCloseable {
         Await.until(TIMEOUT, "both sessions subscribed",
                 () -> nodeA.hub().counters().sessions() == 1 && nodeB.hub().counters().sessions() == 1);
         Relays.await(nodeA.hub(), nodeB.hub(), TIMEOUT);
-        publisher = new Thread(() -> {
-            while (!Thread.currentThread().isInterrupted()) {
-                try {
-                    nodeA.hub().publish("t", "m" + published.get());
-                    published.incrementAndGet();
-                    Thread.sleep(2);
-                } catch (InterruptedException e) {
-                    return;
-                } catch (Throwable t) {
-                    thrown.compareAndSet(null, t);
-                }
-            }
-        }, "test-publisher");
-        publisher.start();
-        cleanup.add(publisher::interrupt);
+        publisher = cleanup.add(SteadyPublisher.start(text -> nodeA.hub().publish("t", text)));
         Await.until(TIMEOUT, "the stream to reach hub B", () -> remoteB.size() >= 50);
     }
 
     /** How many messages hub A has published so far. */
     int published() {
-        return published.get();
+        return publisher.published();
     }
 
     /**
@@ -134,8 +117,7 @@ final class FailoverStream implements AutoCloseable {
 
     /** Stops the stream. */
     void stopPublishing() throws InterruptedException {
-        publisher.interrupt();
-        publisher.join(5_000);
+        publisher.close();
     }
 
     /**
@@ -146,7 +128,7 @@ final class FailoverStream implements AutoCloseable {
         int total = published();
         Await.until(TIMEOUT, "every message (" + total + ") delivered locally on hub A", () -> localA.size() == total);
         assertEquals(total - 1, localA.last());
-        assertNull(thrown.get(), "publish threw: " + thrown.get());
+        assertNull(publisher.thrown(), "publish threw: " + publisher.thrown());
         assertEquals(0, failuresA.stream().filter(f -> f.stage() == SyncStage.DELIVERY).count(),
                 failuresA.toString());
     }
