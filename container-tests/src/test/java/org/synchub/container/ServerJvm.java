@@ -1,9 +1,9 @@
 package org.synchub.container;
 
+import org.synchub.testing.Commands;
+
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -52,21 +52,10 @@ public final class ServerJvm {
     }
 
     private String jcmd(String command) {
-        Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
         try {
-            Process p = new ProcessBuilder(jcmd.toString(), String.valueOf(pid), command)
-                    .redirectErrorStream(true).start();
-            String output;
-            try (var in = p.getInputStream()) {
-                output = new String(in.readAllBytes());
-            }
-            if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
-                p.destroyForcibly();
-                throw new IllegalStateException("jcmd " + pid + " " + command + " failed: " + output);
-            }
-            return output;
+            return Commands.jcmd(pid, command);
         } catch (IOException e) {
-            throw new IllegalStateException("cannot run " + jcmd, e);
+            throw new IllegalStateException(e.getMessage(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted running jcmd", e);

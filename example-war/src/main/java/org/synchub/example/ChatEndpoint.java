@@ -58,12 +58,7 @@ public class ChatEndpoint {
         if (text.length() > MAX_TEXT) {
             text = text.substring(0, MAX_TEXT);
         }
-        hub.publish(session, room, Json.createObjectBuilder()
-                .add("type", "message")
-                .add("from", (String) session.getUserProperties().get(NAME))
-                .add("via", instance.label())
-                .add("text", text)
-                .build().toString());
+        hub.publish(session, room, instance.line((String) session.getUserProperties().get(NAME), text));
     }
 
     @OnClose

@@ -3,6 +3,7 @@ package org.synchub.example;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.json.Json;
 import org.eclipse.microprofile.config.Config;
 import org.synchub.SyncHub;
 
@@ -30,5 +31,22 @@ public class ChatInstance {
 
     public String label() {
         return label;
+    }
+
+    /**
+     * A chat line as every member receives it, labelled with this instance:
+     * {@code {"type":"message","from":…,"via":…,"text":…}}.
+     *
+     * @param from who said it (a member's name, or {@code server})
+     * @param text what was said
+     * @return the JSON frame
+     */
+    public String line(String from, String text) {
+        return Json.createObjectBuilder()
+                .add("type", "message")
+                .add("from", from)
+                .add("via", label)
+                .add("text", text)
+                .build().toString();
     }
 }

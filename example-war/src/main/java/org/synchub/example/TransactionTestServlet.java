@@ -2,7 +2,6 @@ package org.synchub.example;
 
 import jakarta.annotation.Resource;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 import jakarta.servlet.annotation.WebServlet;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
@@ -53,8 +52,7 @@ public class TransactionTestServlet extends HttpServlet {
             response.sendError(HttpServletResponse.SC_BAD_REQUEST, "room, text and mode=commit|rollback|none");
             return;
         }
-        String line = Json.createObjectBuilder().add("type", "message").add("from", "server")
-                .add("via", instance.label()).add("text", text).build().toString();
+        String line = instance.line("server", text);
         try {
             if (mode.equals("none")) {
                 hub.publishOnCommit(room, line);

@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.synchub.example.client.ChatClient;
 import org.synchub.example.servers.AppServer;
 import org.synchub.tck.Await;
 import org.synchub.testing.RedisServer;
@@ -143,8 +144,13 @@ abstract class ChatClusterContract {
         }
     }
 
+    /** A member of {@code room} on {@code server}, greeted; the caller closes it. */
+    static ChatClient connect(AppServer server, String room, String name) throws Exception {
+        return ChatClient.join(server.chatUri(room, name), server.name(), room, name);
+    }
+
     ChatClient join(AppServer server, String room, String name) throws Exception {
-        ChatClient client = ChatClient.join(server, room, name);
+        ChatClient client = connect(server, room, name);
         clients.add(client);
         return client;
     }
@@ -500,36 +506,18 @@ abstract class ChatClusterContract {
      */
     static void awaitLinked(AppServer one, AppServer two, int othersOnOne, int othersOnTwo) throws Exception {
         String room = "link-" + UUID.randomUUID();
-        try (ChatClient a = ChatClient.join(one, room, "link-a"); ChatClient b = ChatClient.join(two, room, "link-b")) {
-            awaitReceives(a, b);
-            awaitReceives(b, a);
+        try (ChatClient a = connect(one, room, "link-a"); ChatClient b = connect(two, room, "link-b")) {
+            ChatClient.awaitReceives(a, b, DEADLINE);
+            ChatClient.awaitReceives(b, a, DEADLINE);
         }
         awaitSubscribed(one, othersOnOne);
         awaitSubscribed(two, othersOnTwo);
     }
 
-    private static void awaitReceives(ChatClient from, ChatClient to) throws Exception {
-        long deadline = System.nanoTime() + DEADLINE.toNanos();
-        while (to.pending() == 0) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("no message from " + from + " reached " + to + " within " + DEADLINE);
-            }
-            from.say("probe");
-            try {
-                Await.until(Duration.ofMillis(300), "a probe arrives", () -> to.pending() > 0);
-            } catch (AssertionError notYet) {
-                // the backplane subscription is not up yet: probe again
-            }
-        }
-        while (to.pending() > 0) {
-            to.next();
-        }
-    }
-
     /** Waits until every client joined so far is subscribed on its server (the page's hello comes just before). */
     void awaitAllSubscribed() {
         for (AppServer server : List.of(one(), two()).stream().distinct().toList()) {
-            int expected = (int) clients.stream().filter(c -> c.server == server).count();
+            int expected = (int) clients.stream().filter(c -> c.serverName.equals(server.name())).count();
             awaitSubscribed(server, expected);
         }
     }

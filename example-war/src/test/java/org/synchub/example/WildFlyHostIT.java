@@ -4,6 +4,7 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.synchub.example.client.ChatClient;
 import org.synchub.example.servers.AppServer;
 import org.synchub.example.servers.WildFlyServer;
 import org.synchub.tck.Await;

@@ -11,15 +11,16 @@ import org.eclipse.microprofile.metrics.MetricRegistry;
 import org.eclipse.microprofile.metrics.Tag;
 import org.synchub.SyncCounters;
 import org.synchub.SyncHub;
-import org.synchub.SyncStage;
 import org.synchub.internal.CountersCache;
 import org.synchub.internal.DriverDescription;
+import org.synchub.internal.HubMeters;
+import org.synchub.internal.HubMeters.HubMeter;
 
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 import java.util.function.Function;
+import java.util.function.ToLongFunction;
 
 /**
  * Registers the application's hub with the application's MicroProfile Metrics {@code MetricRegistry} bean (the
@@ -38,6 +39,9 @@ import java.util.function.Function;
  */
 @ApplicationScoped
 public class MicroProfileMetricsBinding {
+
+    private static final String ONLY_GROWS = " (only grows)";
+    private static final double NANOS_PER_SECOND = 1e9;
 
     private final CountersCache cache = new CountersCache();
     private MetricRegistry registry;
@@ -58,40 +62,23 @@ public class MicroProfileMetricsBinding {
             t.add(new Tag("channel", driver.channel()));
         }
         Tag[] tags = t.toArray(Tag[]::new);
-        gauge(hub, "synchub.messages.published", "publish calls accepted (only grows)", SyncCounters::published, tags);
-        gauge(hub, "synchub.messages.relayed", "messages written to the backplane (only grows)", SyncCounters::relayed, tags);
-        gauge(hub, "synchub.messages.received", "messages that arrived from other instances (only grows)",
-                SyncCounters::received, tags);
-        gauge(hub, "synchub.messages.delivered", "messages queued to a local session (only grows)",
-                SyncCounters::delivered, tags);
-        gauge(hub, "synchub.messages.dropped", "messages a session did not get: its send queue was full (only grows)",
-                SyncCounters::dropped, tags);
-        gauge(hub, "synchub.frames.malformed", "frames from the backplane dropped as malformed or too large (only grows)",
-                SyncCounters::malformed, tags);
-        gauge(hub, "synchub.messages.gaps", "messages from other instances known lost on the way (only grows)",
-                SyncCounters::gaps, tags);
-        gauge(hub, "synchub.probe.failures", "self-probes that did not come back in time (only grows)",
-                SyncCounters::probeFailures, tags);
-        for (SyncStage stage : SyncStage.values()) {
-            Tag[] withStage = Arrays.copyOf(tags, tags.length + 1);
-            withStage[tags.length] = new Tag("stage", stage.name().toLowerCase(Locale.ROOT));
-            gauge(hub, "synchub.failures", "failures, reported or suppressed, by stage (only grows)",
-                    c -> c.failures(stage), withStage);
+        for (HubMeter m : HubMeters.ALL) {
+            Tag[] rowTags = tags;
+            if (m.stage() != null) {
+                rowTags = Arrays.copyOf(tags, tags.length + 1);
+                rowTags[tags.length] = new Tag("stage", m.stageTag());
+            }
+            ToLongFunction<SyncCounters> value = m.value();
+            switch (m.kind()) {
+                case COUNTER -> gauge(hub, m.name(), m.description() + ONLY_GROWS, value::applyAsLong, rowTags);
+                case GAUGE -> gauge(hub, m.name(), m.description(), value::applyAsLong, rowTags);
+                case TIMER -> {
+                    gauge(hub, m.name() + ".count", m.description() + ONLY_GROWS, value::applyAsLong, rowTags);
+                    gauge(hub, m.name() + ".seconds", m.timeDescription() + ONLY_GROWS,
+                            c -> m.nanos().applyAsLong(c) / NANOS_PER_SECOND, rowTags);
+                }
+            }
         }
-        gauge(hub, "synchub.sessions", "sessions subscribed to at least one topic", SyncCounters::sessions, tags);
-        gauge(hub, "synchub.subscriptions", "(session, topic) subscriptions", SyncCounters::subscriptions, tags);
-        gauge(hub, "synchub.relay.queue.bytes", "bytes waiting in the driver's relay queue",
-                SyncCounters::relayQueueBytes, tags);
-        gauge(hub, "synchub.session.queue.max.bytes", "bytes queued for the most backed-up session",
-                SyncCounters::largestSessionQueueBytes, tags);
-        gauge(hub, "synchub.fanout.count", "messages handed to local subscribers' queues (only grows)",
-                SyncCounters::fanOuts, tags);
-        gauge(hub, "synchub.fanout.seconds", "total time handing messages to local subscribers' queues (only grows)",
-                c -> c.fanOutNanos() / 1e9, tags);
-        gauge(hub, "synchub.probe.count", "self-probe round trips through the backplane (only grows)",
-                SyncCounters::probes, tags);
-        gauge(hub, "synchub.probe.seconds", "total time of self-probe round trips (only grows)",
-                c -> c.probeNanos() / 1e9, tags);
     }
 
     private void gauge(SyncHub hub, String name, String description, Function<SyncCounters, Number> f, Tag... tags) {

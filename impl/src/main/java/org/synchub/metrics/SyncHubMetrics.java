@@ -13,13 +13,13 @@ import org.synchub.SyncHub;
 import org.synchub.SyncStage;
 import org.synchub.internal.CountersCache;
 import org.synchub.internal.DriverDescription;
+import org.synchub.internal.HubMeters;
+import org.synchub.internal.HubMeters.HubMeter;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
-import java.util.function.ToDoubleFunction;
 import java.util.function.ToLongFunction;
 
 /**
@@ -106,37 +106,22 @@ public final class SyncHubMetrics implements MeterBinder, AutoCloseable {
      */
     @Override
     public void bindTo(MeterRegistry registry) {
-        counter(registry, "synchub.messages.published", "publish calls accepted", "messages", SyncCounters::published);
-        counter(registry, "synchub.messages.relayed", "messages written to the backplane", "messages", SyncCounters::relayed);
-        counter(registry, "synchub.messages.received", "messages that arrived from other instances", "messages",
-                SyncCounters::received);
-        counter(registry, "synchub.messages.delivered", "messages queued to a local session", "messages",
-                SyncCounters::delivered);
-        counter(registry, "synchub.messages.dropped", "messages a session did not get: its send queue was full", "messages",
-                SyncCounters::dropped);
-        counter(registry, "synchub.frames.malformed", "frames from the backplane dropped as malformed or too large", "frames",
-                SyncCounters::malformed);
-        counter(registry, "synchub.messages.gaps", "messages from other instances known lost on the way", "messages",
-                SyncCounters::gaps);
-        counter(registry, "synchub.probe.failures", "self-probes that did not come back in time", "probes",
-                SyncCounters::probeFailures);
-        for (SyncStage stage : SyncStage.values()) {
-            add(registry, FunctionCounter.builder("synchub.failures", hub, h -> cache.get(h).failures(stage))
-                    .description("failures, reported or suppressed, by stage").baseUnit("failures")
-                    .tags(tags).tag("stage", stage.name().toLowerCase(Locale.ROOT)).register(registry));
+        for (HubMeter m : HubMeters.ALL) {
+            ToLongFunction<SyncCounters> value = m.value();
+            Tags t = m.stage() == null ? tags : tags.and("stage", m.stageTag());
+            Meter meter = switch (m.kind()) {
+                case COUNTER -> FunctionCounter.builder(m.name(), hub, h -> value.applyAsLong(cache.get(h)))
+                        .description(m.description()).baseUnit(m.unit().micrometer()).tags(t).register(registry);
+                case GAUGE -> Gauge.builder(m.name(), hub, h -> value.applyAsLong(cache.get(h)))
+                        .description(m.description()).baseUnit(m.unit().micrometer()).tags(t).register(registry);
+                case TIMER -> FunctionTimer.builder(m.name(), hub, h -> value.applyAsLong(cache.get(h)),
+                                h -> m.nanos().applyAsLong(cache.get(h)), TimeUnit.NANOSECONDS)
+                        .description(m.description()).tags(t).register(registry);
+            };
+            synchronized (registered) {
+                registered.add(new Registered(registry, meter));
+            }
         }
-        gauge(registry, "synchub.sessions", "sessions subscribed to at least one topic", "sessions",
-                SyncCounters::sessions);
-        gauge(registry, "synchub.subscriptions", "(session, topic) subscriptions", "subscriptions",
-                SyncCounters::subscriptions);
-        gauge(registry, "synchub.relay.queue.bytes", "bytes waiting in the driver's relay queue", "bytes",
-                SyncCounters::relayQueueBytes);
-        gauge(registry, "synchub.session.queue.max.bytes", "bytes queued for the most backed-up session", "bytes",
-                SyncCounters::largestSessionQueueBytes);
-        timer(registry, "synchub.fanout", "handing a message to its local subscribers' queues",
-                SyncCounters::fanOuts, SyncCounters::fanOutNanos);
-        timer(registry, "synchub.probe", "self-probe round trips through the backplane",
-                SyncCounters::probes, SyncCounters::probeNanos);
     }
 
     /** Removes the meters this binder registered, from every registry it was bound to. Idempotent. */
@@ -147,31 +132,6 @@ public final class SyncHubMetrics implements MeterBinder, AutoCloseable {
                 r.registry.remove(r.meter);
             }
             registered.clear();
-        }
-    }
-
-    private void counter(MeterRegistry registry, String name, String description, String unit,
-                         ToLongFunction<SyncCounters> f) {
-        add(registry, FunctionCounter.builder(name, hub, h -> f.applyAsLong(cache.get(h)))
-                .description(description).baseUnit(unit).tags(tags).register(registry));
-    }
-
-    private void gauge(MeterRegistry registry, String name, String description, String unit,
-                       ToDoubleFunction<SyncCounters> f) {
-        add(registry, Gauge.builder(name, hub, h -> f.applyAsDouble(cache.get(h)))
-                .description(description).baseUnit(unit).tags(tags).register(registry));
-    }
-
-    private void timer(MeterRegistry registry, String name, String description, ToLongFunction<SyncCounters> count,
-                       ToDoubleFunction<SyncCounters> nanos) {
-        add(registry, FunctionTimer.builder(name, hub, h -> count.applyAsLong(cache.get(h)),
-                        h -> nanos.applyAsDouble(cache.get(h)), TimeUnit.NANOSECONDS)
-                .description(description).tags(tags).register(registry));
-    }
-
-    private void add(MeterRegistry registry, Meter meter) {
-        synchronized (registered) {
-            registered.add(new Registered(registry, meter));
         }
     }
 }

@@ -11,17 +11,18 @@ import io.opentelemetry.api.metrics.ObservableLongMeasurement;
 import io.opentelemetry.api.metrics.ObservableMeasurement;
 import org.synchub.SyncCounters;
 import org.synchub.SyncHub;
-import org.synchub.SyncStage;
 import org.synchub.internal.DriverDescription;
+import org.synchub.internal.HubMeters;
+import org.synchub.internal.HubMeters.HubMeter;
 
 import java.lang.ref.WeakReference;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import java.util.function.ToLongFunction;
 
 /**
@@ -73,10 +74,6 @@ public final class SyncHubTelemetry implements AutoCloseable {
     private final BatchCallback callback;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    /** One instrument and the counter it reads. */
-    private record Reading(ObservableLongMeasurement measurement, ToLongFunction<SyncCounters> value) {
-    }
-
     private SyncHubTelemetry(BatchCallback callback) {
         this.callback = callback;
     }
@@ -98,46 +95,38 @@ public final class SyncHubTelemetry implements AutoCloseable {
         }
         Attributes attributes = common.build();
 
-        List<Reading> counts = new ArrayList<>();
-        counts.add(new Reading(counter(meter, "synchub.messages.published", "publish calls accepted", "{message}"),
-                SyncCounters::published));
-        counts.add(new Reading(counter(meter, "synchub.messages.relayed", "messages written to the backplane", "{message}"),
-                SyncCounters::relayed));
-        counts.add(new Reading(counter(meter, "synchub.messages.received", "messages that arrived from other instances",
-                "{message}"), SyncCounters::received));
-        counts.add(new Reading(counter(meter, "synchub.messages.delivered", "messages queued to a local session", "{message}"),
-                SyncCounters::delivered));
-        counts.add(new Reading(counter(meter, "synchub.messages.dropped", "messages a session did not get: its queue was full",
-                "{message}"), SyncCounters::dropped));
-        counts.add(new Reading(counter(meter, "synchub.messages.gaps", "messages from other instances known lost on the way",
-                "{message}"), SyncCounters::gaps));
-        counts.add(new Reading(counter(meter, "synchub.frames.malformed", "frames from the backplane dropped as malformed or "
-                + "too large", "{frame}"), SyncCounters::malformed));
-        counts.add(new Reading(counter(meter, "synchub.fanouts", "messages handed to local subscribers", "{message}"),
-                SyncCounters::fanOuts));
-        counts.add(new Reading(counter(meter, "synchub.probes", "self-probes that came back", "{probe}"), SyncCounters::probes));
-        counts.add(new Reading(counter(meter, "synchub.probe.failures", "self-probes that did not come back in time", "{probe}"),
-                SyncCounters::probeFailures));
-        List<Reading> gauges = new ArrayList<>();
-        gauges.add(new Reading(gauge(meter, "synchub.sessions", "sessions subscribed to at least one topic", "{session}"),
-                SyncCounters::sessions));
-        gauges.add(new Reading(gauge(meter, "synchub.subscriptions", "(session, topic) subscriptions", "{subscription}"),
-                SyncCounters::subscriptions));
-        gauges.add(new Reading(gauge(meter, "synchub.relay.queue.size", "bytes waiting in the driver's relay queue", "By"),
-                SyncCounters::relayQueueBytes));
-        gauges.add(new Reading(gauge(meter, "synchub.session.queue.max.size", "bytes queued for the most backed-up session",
-                "By"), SyncCounters::largestSessionQueueBytes));
-        ObservableLongMeasurement failures = counter(meter, "synchub.failures",
-                "failures, reported or suppressed, by stage", "{failure}");
-        ObservableDoubleMeasurement fanOutTime = meter.counterBuilder("synchub.fanout.duration").ofDoubles()
-                .setDescription("total time handing messages to local subscribers' queues").setUnit("s")
-                .buildObserver();
-        ObservableDoubleMeasurement probeTime = meter.counterBuilder("synchub.probe.duration").ofDoubles()
-                .setDescription("total round-trip time of the self-probes that came back").setUnit("s")
-                .buildObserver();
-        Map<SyncStage, Attributes> byStage = new LinkedHashMap<>();
-        for (SyncStage stage : SyncStage.values()) {
-            byStage.put(stage, attributes.toBuilder().put(STAGE, stage.name().toLowerCase(Locale.ROOT)).build());
+        Map<String, ObservableMeasurement> instruments = new LinkedHashMap<>();
+        List<Consumer<SyncCounters>> readings = new ArrayList<>();
+        for (HubMeter m : HubMeters.ALL) {
+            Attributes a = m.stage() == null ? attributes : attributes.toBuilder().put(STAGE, m.stageTag()).build();
+            ToLongFunction<SyncCounters> value = m.value();
+            String name = m.openTelemetryName();
+            String unit = m.unit().openTelemetry();
+            switch (m.kind()) {
+                case COUNTER -> {
+                    ObservableLongMeasurement o = (ObservableLongMeasurement) instruments.computeIfAbsent(name,
+                            n -> meter.counterBuilder(n).setDescription(m.description()).setUnit(unit).buildObserver());
+                    readings.add(c -> o.record(value.applyAsLong(c), a));
+                }
+                case GAUGE -> {
+                    ObservableLongMeasurement o = meter.gaugeBuilder(name).ofLongs().setDescription(m.description())
+                            .setUnit(unit).buildObserver();
+                    instruments.put(name, o);
+                    readings.add(c -> o.record(value.applyAsLong(c), a));
+                }
+                case TIMER -> {
+                    ObservableLongMeasurement count = meter.counterBuilder(name + "s").setDescription(m.description())
+                            .setUnit(unit).buildObserver();
+                    ObservableDoubleMeasurement time = meter.counterBuilder(name + ".duration").ofDoubles()
+                            .setDescription(m.timeDescription()).setUnit("s").buildObserver();
+                    instruments.put(name + "s", count);
+                    instruments.put(name + ".duration", time);
+                    readings.add(c -> {
+                        count.record(value.applyAsLong(c), a);
+                        time.record(m.nanos().applyAsLong(c) / NANOS_PER_SECOND, a);
+                    });
+                }
+            }
         }
 
         WeakReference<SyncHub> weakHub = new WeakReference<>(hub);
@@ -147,22 +136,9 @@ public final class SyncHubTelemetry implements AutoCloseable {
                 return;
             }
             SyncCounters c = h.counters();
-            for (Reading r : counts) {
-                r.measurement.record(r.value.applyAsLong(c), attributes);
-            }
-            for (Reading r : gauges) {
-                r.measurement.record(r.value.applyAsLong(c), attributes);
-            }
-            byStage.forEach((stage, a) -> failures.record(c.failures(stage), a));
-            fanOutTime.record(c.fanOutNanos() / NANOS_PER_SECOND, attributes);
-            probeTime.record(c.probeNanos() / NANOS_PER_SECOND, attributes);
+            readings.forEach(r -> r.accept(c));
         };
-        List<ObservableMeasurement> all = new ArrayList<>();
-        counts.forEach(r -> all.add(r.measurement));
-        gauges.forEach(r -> all.add(r.measurement));
-        all.add(failures);
-        all.add(fanOutTime);
-        all.add(probeTime);
+        List<ObservableMeasurement> all = new ArrayList<>(instruments.values());
         return new SyncHubTelemetry(meter.batchCallback(observe, all.get(0),
                 all.subList(1, all.size()).toArray(new ObservableMeasurement[0])));
     }
@@ -173,13 +149,5 @@ public final class SyncHubTelemetry implements AutoCloseable {
         if (closed.compareAndSet(false, true)) {
             callback.close();
         }
-    }
-
-    private static ObservableLongMeasurement counter(Meter meter, String name, String description, String unit) {
-        return meter.counterBuilder(name).setDescription(description).setUnit(unit).buildObserver();
-    }
-
-    private static ObservableLongMeasurement gauge(Meter meter, String name, String description, String unit) {
-        return meter.gaugeBuilder(name).ofLongs().setDescription(description).setUnit(unit).buildObserver();
     }
 }

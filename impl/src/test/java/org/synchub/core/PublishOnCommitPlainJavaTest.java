@@ -1,17 +1,15 @@
 package org.synchub.core;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.synchub.SyncHub;
 import org.synchub.SyncMessage;
 import org.synchub.driver.jvm.JvmAdapter;
-import org.synchub.tck.Await;
+import org.synchub.tck.Cleanup;
 import org.synchub.tck.TckClient;
 import org.synchub.testing.TyrusHubNode;
 
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.UUID;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -25,21 +23,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 class PublishOnCommitPlainJavaTest {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
-    private final List<AutoCloseable> resources = new ArrayList<>();
 
-    @AfterEach
-    void closeAll() throws Exception {
-        for (int i = resources.size() - 1; i >= 0; i--) {
-            resources.get(i).close();
-        }
-    }
+    @RegisterExtension
+    final Cleanup resources = new Cleanup();
 
     private TckClient client(TyrusHubNode node, String topic) throws Exception {
-        int before = node.hub().counters().sessions();
-        TckClient client = TckClient.connect(node.uri("/n", topic));
-        resources.add(client);
-        Await.until(TIMEOUT, "the client's subscription", () -> node.hub().counters().sessions() > before);
-        return client;
+        return resources.add(TckClient.subscribed(node, "/n", topic, TIMEOUT));
     }
 
     @Test

@@ -1,7 +1,7 @@
 package org.synchub.driver;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.synchub.SyncMessage;
 import org.synchub.SyncStage;
 import org.synchub.driver.pgsql.PgsqlAdapter;
@@ -9,16 +9,16 @@ import org.synchub.driver.redis.RedisAdapter;
 import org.synchub.spi.SyncAdapter;
 import org.synchub.spi.SyncDriver;
 import org.synchub.tck.Await;
+import org.synchub.tck.Cleanup;
 import org.synchub.tck.RecordingContext;
 import org.synchub.testing.PostgresServer;
 import org.synchub.testing.RedisServer;
+import org.synchub.testing.SteadyPublisher;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicReference;
 
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -35,14 +35,8 @@ class RelayResumeTest {
     /** Well under the pump's 2 s retry cap, which a resume without the wake-up would wait for at random. */
     static final long RESUME_LIMIT_MS = 500;
 
-    private final List<AutoCloseable> cleanup = new ArrayList<>();
-
-    @AfterEach
-    void cleanUp() throws Exception {
-        for (int i = cleanup.size() - 1; i >= 0; i--) {
-            cleanup.get(i).close();
-        }
-    }
+    @RegisterExtension
+    final Cleanup cleanup = new Cleanup();
 
     /** A backplane a test can kill and restart. */
     private interface Server {
@@ -98,22 +92,8 @@ class RelayResumeTest {
         a.subscribe(m -> { });
         b.subscribe(m -> receivedAtB.add(System.nanoTime()));
 
-        AtomicReference<Throwable> thrown = new AtomicReference<>();
-        Thread publisher = new Thread(() -> {
-            for (int i = 0; !Thread.currentThread().isInterrupted(); i++) {
-                try {
-                    a.publish(SyncMessage.text("", "t", "m" + i));
-                    Thread.sleep(2);
-                } catch (InterruptedException e) {
-                    return;
-                } catch (Throwable t) {
-                    thrown.compareAndSet(null, t);
-                }
-            }
-        }, "test-publisher");
-        publisher.setDaemon(true);
-        publisher.start();
-        cleanup.add(publisher::interrupt);
+        SteadyPublisher publisher = cleanup.add(SteadyPublisher.start(
+                text -> a.publish(SyncMessage.text("", "t", text))));
         Await.until(TIMEOUT, "relay from A to B", () -> !receivedAtB.isEmpty());
 
         for (int run = 1; run <= RUNS; run++) {
@@ -138,9 +118,8 @@ class RelayResumeTest {
             System.out.println(figure);
             assertTrue(gapMs < RESUME_LIMIT_MS, figure);
         }
-        publisher.interrupt();
-        publisher.join(5_000);
-        assertNull(thrown.get(), "publish threw: " + thrown.get());
+        publisher.close();
+        assertNull(publisher.thrown(), "publish threw: " + publisher.thrown());
     }
 
     /** The time of the first SUBSCRIBE recovery after {@code since}, or 0. */

@@ -17,6 +17,10 @@ import org.synchub.tck.TckClient;
 import org.synchub.testing.TyrusHubNode;
 
 import java.io.StringReader;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
@@ -106,10 +110,17 @@ class CrosswsInteropTest {
         System.out.printf("[crossws interop] %s took %d ms%n", info.getDisplayName(), ms(System.nanoTime() - testStart));
     }
 
-    // ================================================================== the tests
-
+    /** A test run once on Redis and once on PostgreSQL, with the kind as its argument. */
+    @Target(ElementType.METHOD)
+    @Retention(RetentionPolicy.RUNTIME)
     @ParameterizedTest(name = "{displayName} [{0}]")
     @ValueSource(strings = {"redis", "pgsql"})
+    @interface OnEachBackplane {
+    }
+
+    // ================================================================== the tests
+
+    @OnEachBackplane
     void everyKindOfPayloadCrossesBothWaysToItsRoomOnlyAndNeverBackToTheSender(String kind) throws Exception {
         Env env = env(kind);
         Room a = Room.of("a");
@@ -158,8 +169,7 @@ class CrosswsInteropTest {
         assertNoCrosswsErrors(env);
     }
 
-    @ParameterizedTest(name = "{displayName} [{0}]")
-    @ValueSource(strings = {"redis", "pgsql"})
+    @OnEachBackplane
     void serverPublishReachesEveryNamespaceOnBothSides(String kind) throws Exception {
         Env env = env(kind);
         Room chat = Room.of("lobby");
@@ -193,15 +203,12 @@ class CrosswsInteropTest {
         assertNoCrosswsErrors(env);
     }
 
-    @ParameterizedTest(name = "{displayName} [{0}]")
-    @ValueSource(strings = {"redis", "pgsql"})
+    @OnEachBackplane
     void roomsWhosePathNeedsEscapingCrossInBothDirections(String kind) throws Exception {
         Env env = env(kind);
         for (Room room : List.of(Room.of("my room"), Room.of("café"), Room.of("日本 ✓"))) {
             TckClient j = java(env, room);
-            TckClient n = node(env, room);
-            warm(j, n);
-            warm(n, j);
+            TckClient n = nodeLinkedTo(j, env, room);
             String fromJava = "from-java in " + room.topic;
             j.send(fromJava);
             assertEquals(fromJava, next(n), "room " + room);
@@ -221,8 +228,7 @@ class CrosswsInteropTest {
         assertNoCrosswsErrors(env);
     }
 
-    @ParameterizedTest(name = "{displayName} [{0}]")
-    @ValueSource(strings = {"redis", "pgsql"})
+    @OnEachBackplane
     void selfProbesComeBackToTheHubButReachNoCrosswsClient(String kind) throws Exception {
         Env env = env(kind);
         Room room = Room.of("probed");
@@ -264,15 +270,12 @@ class CrosswsInteropTest {
         assertNoCrosswsErrors(env);
     }
 
-    @ParameterizedTest(name = "{displayName} [{0}]")
-    @ValueSource(strings = {"redis", "pgsql"})
+    @OnEachBackplane
     void envelopesWithSeqAndExtraFieldsAreDeliveredByCrossws(String kind) throws Exception {
         Env env = env(kind);
         Room room = Room.of("seq");
         TckClient j = java(env, room);
-        TckClient n = node(env, room);
-        warm(j, n);
-        warm(n, j);
+        TckClient n = nodeLinkedTo(j, env, room);
         String text = "carries-seq-" + ROOMS.incrementAndGet();
         j.send(text);
         assertEquals(text, next(n));
@@ -294,15 +297,12 @@ class CrosswsInteropTest {
         assertNoCrosswsErrors(env);
     }
 
-    @ParameterizedTest(name = "{displayName} [{0}]")
-    @ValueSource(strings = {"redis", "pgsql"})
+    @OnEachBackplane
     void framesCrosswsCannotDecodeAreDroppedByBothSidesAndCountedAsMalformed(String kind) throws Exception {
         Env env = env(kind);
         Room room = Room.of("malformed");
         TckClient j = java(env, room);
-        TckClient n = node(env, room);
-        warm(j, n);
-        warm(n, j);
+        TckClient n = nodeLinkedTo(j, env, room);
         String ns = quote(room.path());
         String topic = quote(room.topic);
         List<String> bad = List.of(
@@ -469,6 +469,14 @@ class CrosswsInteropTest {
         TckClient client = TckClient.connect(env.node().uri(room.rawPath()));
         clients.add(client);
         return client;
+    }
+
+    /** A crossws client in {@code room}, warmed up both ways with {@code java}, a Java-side client in it. */
+    private TckClient nodeLinkedTo(TckClient java, Env env, Room room) throws Exception {
+        TckClient node = node(env, room);
+        warm(java, node);
+        warm(node, java);
+        return node;
     }
 
     private static final String WARMUP = "warmup:";

@@ -5,7 +5,6 @@ import io.undertow.servlet.Servlets;
 import io.undertow.servlet.api.DeploymentInfo;
 import io.undertow.servlet.api.DeploymentManager;
 import io.undertow.websockets.jsr.WebSocketDeploymentInfo;
-import jakarta.websocket.server.ServerEndpointConfig;
 import org.synchub.SyncHub;
 import org.synchub.tck.HubNode;
 import org.synchub.tck.TckEndpoint;
@@ -14,8 +13,6 @@ import org.xnio.Xnio;
 import org.xnio.XnioWorker;
 
 import java.net.URI;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 
 /**
  * A real Undertow (the WebSocket server of WildFly) on a free loopback port serving {@link TckEndpoint} bound to one
@@ -40,17 +37,8 @@ public final class UndertowHubNode implements HubNode {
 
     public static UndertowHubNode start(SyncHub hub) throws Exception {
         XnioWorker worker = Xnio.getInstance().createWorker(OptionMap.EMPTY);
-        var configurator = new ServerEndpointConfig.Configurator() {
-            @Override
-            public <T> T getEndpointInstance(Class<T> type) {
-                return type.cast(new TckEndpoint(hub));
-            }
-        };
         WebSocketDeploymentInfo websockets = new WebSocketDeploymentInfo().setWorker(worker);
-        for (String path : new String[] {"/{ns}", "/{ns}/{sub}"}) {
-            websockets.addEndpoint(ServerEndpointConfig.Builder.create(TckEndpoint.class, path)
-                    .configurator(configurator).build());
-        }
+        TckEndpoints.configs(hub).forEach(websockets::addEndpoint);
         DeploymentInfo info = Servlets.deployment().setClassLoader(UndertowHubNode.class.getClassLoader())
                 .setContextPath("/").setDeploymentName("synchub-tck")
                 .addServletContextAttribute(WebSocketDeploymentInfo.ATTRIBUTE_NAME, websockets);
@@ -69,7 +57,7 @@ public final class UndertowHubNode implements HubNode {
 
     @Override
     public URI uri(String path, String topic) {
-        return URI.create("ws://127.0.0.1:" + port + path + "?topic=" + URLEncoder.encode(topic, StandardCharsets.UTF_8));
+        return TckEndpoints.uri(port, path, topic);
     }
 
     @Override

@@ -19,13 +19,25 @@ public final class DriverNode implements AutoCloseable {
     /** The topic of {@link SyncDriverTck#connect}'s probes, which are not recorded as received. */
     public static final String PROBE_TOPIC = "__synchub_tck_probe";
 
-    private final RecordingContext context = new RecordingContext();
+    private final RecordingContext context;
     private final BlockingQueue<SyncMessage> received = new LinkedBlockingQueue<>();
     private final SyncDriver driver;
     private volatile boolean probed;
     private volatile Consumer<SyncMessage> interceptor = m -> { };
 
     DriverNode(SyncAdapter adapter) {
+        this(adapter, new RecordingContext());
+    }
+
+    /**
+     * Opens a driver with {@code context} and subscribes, recording what it delivers (a driver's own tests use
+     * this; the suites open their nodes themselves). The caller closes it.
+     *
+     * @param adapter the driver's adapter
+     * @param context the context to open it with (a frame limit, say)
+     */
+    public DriverNode(SyncAdapter adapter, RecordingContext context) {
+        this.context = context;
         this.driver = adapter.open(context);
         driver.subscribe(this::deliver);
     }
@@ -72,6 +84,17 @@ public final class DriverNode implements AutoCloseable {
             throw new AssertionError("no message delivered within " + timeout.toMillis() + " ms");
         }
         return m;
+    }
+
+    /**
+     * The next message delivered, waiting up to {@code timeout}, or null.
+     *
+     * @param timeout how long to wait
+     * @return the message, or null when none arrived in time
+     * @throws InterruptedException when the waiting thread is interrupted
+     */
+    public SyncMessage poll(Duration timeout) throws InterruptedException {
+        return received.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /**

@@ -1,12 +1,11 @@
 package org.synchub.tck;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.synchub.SyncHub;
 import org.synchub.SyncMessage;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
@@ -25,7 +24,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 public abstract class SyncHubTck {
 
-    private final List<AutoCloseable> resources = new ArrayList<>();
+    /** What the test started: nodes and clients, closed after it (failures to close are ignored). */
+    @RegisterExtension
+    final Cleanup resources = Cleanup.bestEffort();
 
     /**
      * A hub on {@code channel} behind its own WebSocket server, listening on 127.0.0.1.
@@ -53,9 +54,7 @@ public abstract class SyncHubTck {
      * @throws Exception when the node cannot start
      */
     protected HubNode node(String channel) throws Exception {
-        HubNode node = startNode(channel);
-        resources.add(node);
-        return node;
+        return resources.add(startNode(channel));
     }
 
     /**
@@ -68,23 +67,7 @@ public abstract class SyncHubTck {
      * @throws Exception when the client cannot connect
      */
     protected TckClient subscribed(HubNode node, String path, String topic) throws Exception {
-        int before = node.hub().counters().sessions();
-        TckClient client = TckClient.connect(node.uri(path, topic));
-        resources.add(client);
-        Await.until(timeout(), "the client's subscription", () -> node.hub().counters().sessions() > before);
-        return client;
-    }
-
-    @AfterEach
-    void closeAll() {
-        for (int i = resources.size() - 1; i >= 0; i--) {
-            try {
-                resources.get(i).close();
-            } catch (Exception ignored) {
-                // best effort
-            }
-        }
-        resources.clear();
+        return resources.add(TckClient.subscribed(node, path, topic, timeout()));
     }
 
     private static String channel() {

@@ -43,6 +43,28 @@ public final class TckClient implements AutoCloseable {
     }
 
     /**
+     * Connects a client to {@code node} and waits until the node's hub counts one more subscribed session.
+     *
+     * @param node    the node
+     * @param path    the request path, the session's namespace
+     * @param topic   the topic the session subscribes to
+     * @param timeout how long the subscription may take
+     * @return the connected, subscribed client (the caller closes it)
+     * @throws Exception when the handshake fails, or the subscription does not show in time
+     */
+    public static TckClient subscribed(HubNode node, String path, String topic, Duration timeout) throws Exception {
+        int before = node.hub().counters().sessions();
+        TckClient client = connect(node.uri(path, topic));
+        try {
+            Await.until(timeout, "the client's subscription", () -> node.hub().counters().sessions() > before);
+        } catch (AssertionError e) {
+            client.close();
+            throw e;
+        }
+        return client;
+    }
+
+    /**
      * A client that never reads a message, so that the server's sends to it back up.
      *
      * @param uri the endpoint's {@code ws://} URI

@@ -1,6 +1,5 @@
 package org.synchub.container.liberty;
 
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.junit5.ArquillianExtension;
@@ -11,10 +10,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.synchub.container.Deployments;
 import org.synchub.container.Http;
+import org.synchub.example.client.ChatClient;
 import org.synchub.tck.Await;
-import org.synchub.tck.TckClient;
 
-import java.io.StringReader;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -73,11 +71,11 @@ class LibertyRedisDeliveryIT {
                         """.formatted(virtualHost)), "ibm-web-bnd.xml");
     }
 
-    private final List<Member> members = new ArrayList<>();
+    private final List<ChatClient> members = new ArrayList<>();
 
     @AfterEach
     void closeClients() {
-        members.forEach(Member::close);
+        members.forEach(ChatClient::close);
     }
 
     @Test
@@ -90,16 +88,16 @@ class LibertyRedisDeliveryIT {
 
         String room = "room-" + UUID.randomUUID();
         String elsewhere = room + "-other";
-        Member ann = join(one, room, "ann");
-        Member bob = join(one, room, "bob");
-        Member cid = join(two, room, "cid");
-        Member dan = join(one, elsewhere, "dan");
-        Member eve = join(two, elsewhere, "eve");
+        ChatClient ann = join(one, room, "ann");
+        ChatClient bob = join(one, room, "bob");
+        ChatClient cid = join(two, room, "cid");
+        ChatClient dan = join(one, elsewhere, "dan");
+        ChatClient eve = join(two, elsewhere, "eve");
         awaitSessions(one, 3);
         awaitSessions(two, 2);
 
         ann.say("hello from ann");
-        for (Member receiver : List.of(bob, cid)) {
+        for (ChatClient receiver : List.of(bob, cid)) {
             JsonObject m = receiver.nextMessage();
             assertEquals("ann", m.getString("from"), receiver + " got " + m);
             assertEquals("hello from ann", m.getString("text"), receiver + " got " + m);
@@ -122,30 +120,12 @@ class LibertyRedisDeliveryIT {
     /** Waits until a line sent on each app reaches a member on the other (both subscribed on the channel). */
     private void awaitLinked(App one, App two) throws Exception {
         String room = "link-" + UUID.randomUUID();
-        try (Member a = Member.join(one, room, "link-a"); Member b = Member.join(two, room, "link-b")) {
-            awaitReceives(a, b);
-            awaitReceives(b, a);
+        try (ChatClient a = one.join(room, "link-a"); ChatClient b = two.join(room, "link-b")) {
+            ChatClient.awaitReceives(a, b, DEADLINE);
+            ChatClient.awaitReceives(b, a, DEADLINE);
         }
         awaitSessions(one, 0);
         awaitSessions(two, 0);
-    }
-
-    private static void awaitReceives(Member from, Member to) throws Exception {
-        long deadline = System.nanoTime() + DEADLINE.toNanos();
-        while (to.pending() == 0) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("no line from " + from + " reached " + to + " within " + DEADLINE);
-            }
-            from.say("probe");
-            try {
-                Await.until(Duration.ofMillis(300), "a probe arrives", () -> to.pending() > 0);
-            } catch (AssertionError notYet) {
-                // the Redis subscription is not up yet: probe again
-            }
-        }
-        while (to.pending() > 0) {
-            to.next();
-        }
     }
 
     private static void awaitSessions(App app, int sessions) {
@@ -153,8 +133,8 @@ class LibertyRedisDeliveryIT {
                 () -> app.info().getInt("sessions") == sessions);
     }
 
-    private Member join(App app, String room, String name) throws Exception {
-        Member m = Member.join(app, room, name);
+    private ChatClient join(App app, String room, String name) throws Exception {
+        ChatClient m = app.join(room, name);
         members.add(m);
         return m;
     }
@@ -177,59 +157,9 @@ class LibertyRedisDeliveryIT {
             return Http.ready(base.resolve("probe"));
         }
 
-        URI chat(String room, String member) {
-            return URI.create("ws://127.0.0.1:" + base.getPort() + base.getPath() + "chat/" + room + "?name="
-                    + URLEncoder.encode(member, StandardCharsets.UTF_8));
-        }
-    }
-
-    /** A chat member: the JDK's WebSocket client in one room of one app, reading JSON frames. */
-    private static final class Member implements AutoCloseable {
-        final App app;
-        final String room;
-        final String name;
-        private final TckClient socket;
-
-        private Member(App app, String room, String name) throws Exception {
-            this.app = app;
-            this.room = room;
-            this.name = name;
-            this.socket = TckClient.connect(app.chat(room, name));
-            JsonObject hello = next();
-            assertEquals("hello", hello.getString("type"), "first frame from " + app.name + ": " + hello);
-            assertEquals(room, hello.getString("room"), hello.toString());
-        }
-
-        static Member join(App app, String room, String name) throws Exception {
-            return new Member(app, room, name);
-        }
-
-        void say(String text) throws Exception {
-            socket.send(text);
-        }
-
-        JsonObject next() throws InterruptedException {
-            return Json.createReader(new StringReader(socket.nextText(Duration.ofSeconds(20)))).readObject();
-        }
-
-        JsonObject nextMessage() throws InterruptedException {
-            JsonObject m = next();
-            assertEquals("message", m.getString("type"), this + " got " + m);
-            return m;
-        }
-
-        int pending() {
-            return socket.pending();
-        }
-
-        @Override
-        public void close() {
-            socket.close();
-        }
-
-        @Override
-        public String toString() {
-            return name + "@" + app.name + "/" + room;
+        ChatClient join(String room, String member) throws Exception {
+            return ChatClient.join(URI.create("ws://127.0.0.1:" + base.getPort() + base.getPath() + "chat/" + room
+                    + "?name=" + URLEncoder.encode(member, StandardCharsets.UTF_8)), name, room, member);
         }
     }
 }

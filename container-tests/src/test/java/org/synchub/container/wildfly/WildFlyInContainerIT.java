@@ -1,57 +1,22 @@
 package org.synchub.container.wildfly;
 
-import jakarta.enterprise.concurrent.ManageableThread;
-import jakarta.inject.Inject;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.synchub.SyncHub;
 import org.synchub.container.Deployments;
-import org.synchub.tck.Await;
-
-import java.time.Duration;
-import java.util.List;
-import java.util.stream.Collectors;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.synchub.container.InContainerHubContract;
 
 /**
  * Runs inside WildFly (Arquillian, managed container on 127.0.0.1): the chat example on the redis driver, with
  * {@code SyncHub} injected into the test itself.
  */
 @ExtendWith(ArquillianExtension.class)
-class WildFlyInContainerIT {
+class WildFlyInContainerIT extends InContainerHubContract {
 
     @Deployment
     static WebArchive deployment() {
         return Deployments.chat("incontainer", Deployments.redis("incontainer"))
-                .addClass(WildFlyInContainerIT.class);
-    }
-
-    @Inject
-    SyncHub hub;
-
-    @Test
-    void theHubIsInjectedIntoTheTestAndRelaysThroughRedis() {
-        assertNotNull(hub, "@Inject SyncHub in an in-container test");
-        Await.until(Duration.ofSeconds(20), "the hub ready (its self-probe back through Redis): " + hub.health(),
-                () -> hub.health().ready());
-        assertTrue(hub.health().driver().contains("redis"), hub.health().driver());
-    }
-
-    @Test
-    void driverThreadsAreTheContainersManagedThreads() {
-        Await.until(Duration.ofSeconds(20), "the hub ready", () -> hub.health().ready());
-        List<Thread> threads = Thread.getAllStackTraces().keySet().stream()
-                .filter(t -> t.getName().startsWith("synchub-")).collect(Collectors.toList());
-        assertFalse(threads.isEmpty(), "the hub runs threads named synchub-*");
-        List<String> unmanaged = threads.stream().filter(t -> !(t instanceof ManageableThread))
-                .map(t -> t.getName() + " (" + t.getClass().getName() + ")").collect(Collectors.toList());
-        assertEquals(List.of(), unmanaged, "synchub-* threads that are not ManageableThread");
+                .addClasses(WildFlyInContainerIT.class, InContainerHubContract.class);
     }
 }

@@ -55,7 +55,8 @@ class WildFlyTransactionsIT {
     /** The first instance, with this test and the transactional bean. */
     @Deployment(name = "txa", order = 2)
     static WebArchive deployment() {
-        return instance("txa").addClasses(WildFlyTransactionsIT.class, ChatLines.class, TckClient.class);
+        return instance("txa").addClasses(WildFlyTransactionsIT.class, Instances.class, ChatLines.class,
+                TckClient.class);
     }
 
     private static WebArchive instance(String name) {
@@ -82,20 +83,16 @@ class WildFlyTransactionsIT {
     void publishOnCommitDeliversAfterCommitOnBothInstancesNothingAfterRollbackAndAtOnceWithoutATransaction()
             throws Exception {
         String room = room();
-        TckClient a = join("txa", room);
-        TckClient b = join("txb", room);
-        synced(room, a, b);
+        Instances both = joinBoth(room);
 
         // commit: not before the commit (a marker published later inside the transaction arrives first), then both
         String committed = "committed-" + UUID.randomUUID();
         lines.postOnCommit(room, committed, () -> {
             String inside = "inside-" + UUID.randomUUID();
             hub.publish(room, inside);
-            assertEquals(inside, next(a), "instance txa: publishOnCommit delivered before the commit");
-            assertEquals(inside, next(b), "instance txb: publishOnCommit delivered before the commit");
+            both.assertNext(inside, "publishOnCommit delivered before the commit");
         });
-        assertEquals(committed, next(a), "instance txa gets it after the commit");
-        assertEquals(committed, next(b), "instance txb gets it after the commit");
+        both.assertNext(committed, "gets it after the commit");
         assertTrue(lines.exists(committed), "the committed row");
 
         // rollback: neither the row nor the message; a marker published afterwards is what comes next everywhere
@@ -106,18 +103,15 @@ class WildFlyTransactionsIT {
         assertFalse(lines.exists(rolledBack), "no row after the rollback");
         String after = "after-rollback-" + UUID.randomUUID();
         hub.publish(room, after);
-        assertEquals(after, next(a), "instance txa: nothing of the rolled-back transaction");
-        assertEquals(after, next(b), "instance txb: nothing of the rolled-back transaction");
+        both.assertNext(after, "nothing of the rolled-back transaction");
 
         // no transaction: at once, inside the call (before a marker published right after it)
         String now = "now-" + UUID.randomUUID();
         lines.postWithoutTransaction(room, now);
         String marker = "marker-" + UUID.randomUUID();
         hub.publish(room, marker);
-        assertEquals(now, next(a), "instance txa: without a transaction it is published at once");
-        assertEquals(now, next(b), "instance txb: without a transaction it is published at once");
-        assertEquals(marker, next(a));
-        assertEquals(marker, next(b));
+        both.assertNext(now, "without a transaction it is published at once");
+        both.assertNext(marker, "the marker");
         assertTrue(lines.exists(now), "the auto-committed row");
     }
 
@@ -126,21 +120,18 @@ class WildFlyTransactionsIT {
     void transactionalNotifyOnTheEnlistedConnectionIsDeliveredAtCommitWithTheDataAndNeverAfterRollback()
             throws Exception {
         String room = room();
-        TckClient a = join("txa", room);
-        TckClient b = join("txb", room);
-        synced(room, a, b);
+        Instances both = joinBoth(room);
 
         // commit: the NOTIFY is held by PostgreSQL until the commit; a marker published later arrives first
         String committed = "notified-" + UUID.randomUUID();
         lines.postWithNotify(CHANNEL, room, committed, () -> {
             String inside = "inside-" + UUID.randomUUID();
             hub.publish(room, inside);
-            assertEquals(inside, next(a), "instance txa: the NOTIFY was delivered before the commit");
-            assertEquals(inside, next(b), "instance txb: the NOTIFY was delivered before the commit");
+            both.assertNext(inside, "the NOTIFY was delivered before the commit");
         });
-        assertEquals(committed, next(a), "instance txa (the local one, through its LISTEN) at commit");
+        assertEquals(committed, next(both.a()), "instance txa (the local one, through its LISTEN) at commit");
         assertTrue(lines.exists(committed), "the row is visible once its message arrived");
-        assertEquals(committed, next(b), "instance txb at commit");
+        assertEquals(committed, next(both.b()), "instance txb at commit");
 
         // rollback: no row, no NOTIFY
         String rolledBack = "rolled-back-" + UUID.randomUUID();
@@ -150,14 +141,29 @@ class WildFlyTransactionsIT {
         assertFalse(lines.exists(rolledBack), "no row after the rollback");
         String after = "after-rollback-" + UUID.randomUUID();
         hub.publish(room, after);
-        assertEquals(after, next(a), "instance txa: the rolled-back NOTIFY was delivered");
-        assertEquals(after, next(b), "instance txb: the rolled-back NOTIFY was delivered");
+        both.assertNext(after, "the rolled-back NOTIFY was delivered");
     }
 
     private String room() throws Exception {
         lines.createTable();
         Await.until(TIMEOUT, "the hub ready: " + hub.health(), () -> hub.health().ready());
         return "tx-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    /** A client in {@code room} on each instance, both subscribed and drained (see {@link #synced}). */
+    private record Instances(TckClient a, TckClient b) {
+        /** Asserts that the next message on both instances is {@code expected}. */
+        void assertNext(String expected, String why) {
+            assertEquals(expected, next(a), "instance txa: " + why);
+            assertEquals(expected, next(b), "instance txb: " + why);
+        }
+    }
+
+    private Instances joinBoth(String room) throws Exception {
+        TckClient a = join("txa", room);
+        TckClient b = join("txb", room);
+        synced(room, a, b);
+        return new Instances(a, b);
     }
 
     /** A JDK WebSocket client in {@code room} of deployment {@code context}, opened from inside this server. */

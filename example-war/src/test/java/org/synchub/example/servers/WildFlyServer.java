@@ -1,12 +1,14 @@
 package org.synchub.example.servers;
 
+import org.synchub.testing.Commands;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
@@ -98,34 +100,13 @@ public final class WildFlyServer extends AppServer {
 
     /** Runs one jboss-cli command against this instance; fails with the CLI's output if it does not succeed. */
     public String cli(String commandLine) throws IOException, InterruptedException {
-        Process cli = new ProcessBuilder(home.resolve("bin/jboss-cli.sh").toString(), "--connect",
-                "--controller=127.0.0.1:" + managementPort(), "--command=" + commandLine)
-                .redirectErrorStream(true).start();
-        String output;
-        try (var in = cli.getInputStream()) {
-            output = new String(in.readAllBytes());
-        }
-        if (!cli.waitFor(60, TimeUnit.SECONDS) || cli.exitValue() != 0) {
-            cli.destroyForcibly();
-            throw new IOException("jboss-cli '" + commandLine + "' failed: " + output);
-        }
-        return output;
+        return Commands.run(Duration.ofSeconds(60), home.resolve("bin/jboss-cli.sh").toString(), "--connect",
+                "--controller=127.0.0.1:" + managementPort(), "--command=" + commandLine);
     }
 
     /** A thread dump of the server JVM ({@code jcmd <pid> Thread.print}). */
     public String threadDump() throws IOException, InterruptedException {
-        Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
-        Process p = new ProcessBuilder(jcmd.toString(), String.valueOf(serverJvm().pid()), "Thread.print")
-                .redirectErrorStream(true).start();
-        String output;
-        try (var in = p.getInputStream()) {
-            output = new String(in.readAllBytes());
-        }
-        if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
-            p.destroyForcibly();
-            throw new IOException("jcmd Thread.print failed: " + output);
-        }
-        return output;
+        return Commands.jcmd(serverJvm().pid(), "Thread.print");
     }
 
     /** The server JVM's process (the java child of standalone.sh). */

@@ -1,10 +1,7 @@
 package org.synchub.driver.pgsql;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.postgresql.ds.PGSimpleDataSource;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.synchub.SyncBackplaneUnavailableException;
 import org.synchub.SyncFailure;
 import org.synchub.SyncHub;
@@ -16,9 +13,10 @@ import org.synchub.spi.EnvelopeCodec;
 import org.synchub.spi.SyncAdapter;
 import org.synchub.spi.SyncDriver;
 import org.synchub.tck.Await;
+import org.synchub.tck.Cleanup;
 import org.synchub.tck.RecordingContext;
 import org.synchub.tck.TckClient;
-import org.synchub.testing.PostgresServer;
+import org.synchub.testing.ClassPostgres;
 import org.synchub.testing.TyrusHubNode;
 
 import java.nio.charset.StandardCharsets;
@@ -54,35 +52,11 @@ class PgsqlDriverTest {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
 
-    private static PostgresServer server;
-    private static PGSimpleDataSource dataSource;
+    @RegisterExtension
+    static final ClassPostgres POSTGRES = new ClassPostgres("synchub-app");
 
-    private final List<AutoCloseable> resources = new ArrayList<>();
-
-    @BeforeAll
-    static void startServer() throws Exception {
-        server = PostgresServer.launch();
-        dataSource = server.dataSource("synchub-app");
-    }
-
-    @AfterAll
-    static void stopServer() {
-        if (server != null) {
-            server.close();
-        }
-    }
-
-    @AfterEach
-    void closeAll() {
-        for (int i = resources.size() - 1; i >= 0; i--) {
-            try {
-                resources.get(i).close();
-            } catch (Exception ignored) {
-                // best effort
-            }
-        }
-        resources.clear();
-    }
+    @RegisterExtension
+    final Cleanup resources = Cleanup.bestEffort();
 
     // ---------------------------------------------------------------- helpers
 
@@ -120,7 +94,7 @@ class PgsqlDriverTest {
     }
 
     private Node node(String channel) {
-        Node node = new Node(PgsqlAdapter.dataSource(dataSource, channel));
+        Node node = new Node(PgsqlAdapter.dataSource(POSTGRES.dataSource(), channel));
         resources.add(node);
         return node;
     }
@@ -149,7 +123,7 @@ class PgsqlDriverTest {
     }
 
     private static int count(String sql, String arg) throws SQLException {
-        try (Connection c = server.connect(); PreparedStatement ps = c.prepareStatement(sql)) {
+        try (Connection c = POSTGRES.server().connect(); PreparedStatement ps = c.prepareStatement(sql)) {
             if (arg != null) {
                 ps.setString(1, arg);
             }
@@ -173,11 +147,7 @@ class PgsqlDriverTest {
     }
 
     private TckClient client(TyrusHubNode node, String topic) throws Exception {
-        int before = node.hub().counters().sessions();
-        TckClient client = TckClient.connect(node.uri("/n", topic));
-        resources.add(client);
-        Await.until(TIMEOUT, "the client's subscription", () -> node.hub().counters().sessions() > before);
-        return client;
+        return resources.add(TckClient.subscribed(node, "/n", topic, TIMEOUT));
     }
 
     /** Publishes from server code on {@code from} until {@code to} receives one such message. */
@@ -244,7 +214,7 @@ class PgsqlDriverTest {
         awaitRelay(b, a, TIMEOUT);
         // Freeze both listener backends (as a network cut would): no error, no FIN, just silence.
         List<Long> pids = new ArrayList<>();
-        try (Connection c = server.connect(); PreparedStatement ps = c.prepareStatement(
+        try (Connection c = POSTGRES.server().connect(); PreparedStatement ps = c.prepareStatement(
                 "SELECT pid FROM pg_stat_activity WHERE application_name = ?")) {
             ps.setString(1, PgsqlDriver.LISTENER_APPLICATION_NAME);
             try (ResultSet rs = ps.executeQuery()) {
@@ -277,8 +247,8 @@ class PgsqlDriverTest {
         String channel = channel();
         List<SyncFailure> failuresA = new CopyOnWriteArrayList<>();
         List<SyncFailure> failuresB = new CopyOnWriteArrayList<>();
-        TyrusHubNode hubA = hubNode(PgsqlAdapter.dataSource(dataSource, channel), failuresA);
-        TyrusHubNode hubB = hubNode(PgsqlAdapter.dataSource(dataSource, channel), failuresB);
+        TyrusHubNode hubA = hubNode(PgsqlAdapter.dataSource(POSTGRES.dataSource(), channel), failuresA);
+        TyrusHubNode hubB = hubNode(PgsqlAdapter.dataSource(POSTGRES.dataSource(), channel), failuresB);
         TckClient onA = client(hubA, "t");
         TckClient onB = client(hubB, "t");
         awaitHubRelay(hubA.hub(), onA, onB, TIMEOUT);
@@ -303,13 +273,13 @@ class PgsqlDriverTest {
         publisher.start();
         try {
             Await.until(TIMEOUT, "the stream to flow", () -> sent.get() > 20);
-            server.stop();
+            POSTGRES.server().stop();
             Await.until(Duration.ofSeconds(5), "the outage reported as SUBSCRIBE on both hubs",
                     () -> failuresA.stream().anyMatch(f -> f.stage() == SyncStage.SUBSCRIBE)
                             && failuresB.stream().anyMatch(f -> f.stage() == SyncStage.SUBSCRIBE));
             int sentDuringOutage = sent.get();
             Await.until(TIMEOUT, "more publishes during the outage", () -> sent.get() > sentDuringOutage + 20);
-            server.start();
+            POSTGRES.server().start();
         } finally {
             stop.set(true);
             publisher.join(5_000);
@@ -346,7 +316,7 @@ class PgsqlDriverTest {
     @Test
     void aChannelWithQuotesSpacesAndUppercaseIsUsedVerbatim() throws Exception {
         String channel = "Chat \"Room\" A; DROP TABLE canary; --";
-        try (Connection c = server.connect()) {
+        try (Connection c = POSTGRES.server().connect()) {
             c.createStatement().execute("CREATE TABLE IF NOT EXISTS canary (id int)");
         }
         Node a = node(channel);
@@ -355,7 +325,8 @@ class PgsqlDriverTest {
         awaitRelay(a, b, TIMEOUT);
         // A foreign publisher using the exact channel text reaches the listener: LISTEN matched it verbatim.
         SyncMessage foreign = SyncMessage.text("/x", "t", "from SQL");
-        try (Connection c = server.connect(); PreparedStatement ps = c.prepareStatement("SELECT pg_notify(?, ?)")) {
+        try (Connection c = POSTGRES.server().connect();
+             PreparedStatement ps = c.prepareStatement("SELECT pg_notify(?, ?)")) {
             ps.setString(1, channel);
             ps.setString(2, EnvelopeCodec.encode("foreign-instance", foreign));
             ps.execute();
@@ -370,9 +341,9 @@ class PgsqlDriverTest {
     @Test
     void envelopesUnder8000BytesGoThroughAndLargerAreReportedWhenOffloadIsOff() throws Exception {
         String channel = channel();
-        Node a = new Node(PgsqlAdapter.dataSource(dataSource, channel).offload(PgsqlOffload.OFF));
+        Node a = new Node(PgsqlAdapter.dataSource(POSTGRES.dataSource(), channel).offload(PgsqlOffload.OFF));
         resources.add(a);
-        Node b = new Node(PgsqlAdapter.dataSource(dataSource, channel).offload(PgsqlOffload.OFF));
+        Node b = new Node(PgsqlAdapter.dataSource(POSTGRES.dataSource(), channel).offload(PgsqlOffload.OFF));
         resources.add(b);
         awaitRelay(a, b, TIMEOUT);
         PgsqlDriver driver = (PgsqlDriver) a.driver;
@@ -408,7 +379,8 @@ class PgsqlDriverTest {
     @Test
     void anOversizedPublishIsStillDeliveredLocally() throws Exception {
         List<SyncFailure> failures = new CopyOnWriteArrayList<>();
-        TyrusHubNode hub = hubNode(PgsqlAdapter.dataSource(dataSource, channel()).offload(PgsqlOffload.OFF), failures);
+        TyrusHubNode hub = hubNode(PgsqlAdapter.dataSource(POSTGRES.dataSource(), channel()).offload(PgsqlOffload.OFF),
+                failures);
         TckClient local = client(hub, "t");
         String big = "x".repeat(10_000);
         hub.hub().publish("t", big);
@@ -435,7 +407,8 @@ class PgsqlDriverTest {
         assertEquals(0, backends("synchub-app"), "a connection from the DataSource is left open");
         Await.until(TIMEOUT, "the drivers' threads to end", () -> a.context.threads().stream()
                 .noneMatch(Thread::isAlive) && b.context.threads().stream().noneMatch(Thread::isAlive));
-        try (Connection c = dataSource.getConnection(); ResultSet rs = c.createStatement().executeQuery("SELECT 42")) {
+        try (Connection c = POSTGRES.dataSource().getConnection();
+             ResultSet rs = c.createStatement().executeQuery("SELECT 42")) {
             assertTrue(rs.next());
             assertEquals(42, rs.getInt(1), "the application's DataSource still works");
         }
@@ -447,13 +420,14 @@ class PgsqlDriverTest {
         Map<String, String> config = Map.of(
                 "synchub.driver", "pgsql",
                 "synchub.channel", channel,
-                "synchub.pgsql.url", server.jdbcUrl(),
-                "synchub.pgsql.user", server.user());
+                "synchub.pgsql.url", POSTGRES.server().jdbcUrl(),
+                "synchub.pgsql.user", POSTGRES.server().user());
         List<SyncFailure> failures = new CopyOnWriteArrayList<>();
         SyncHub a = SyncHubBuilder.create().configure(k -> Optional.ofNullable(config.get(k)))
                 .onFailure(failures::add).build();
         TyrusHubNode hubA = TyrusHubNode.start(a);
-        TyrusHubNode hubB = hubNode(PgsqlAdapter.url(server.jdbcUrl(), server.user(), null, channel), failures);
+        TyrusHubNode hubB = hubNode(PgsqlAdapter.url(POSTGRES.server().jdbcUrl(), POSTGRES.server().user(), null, channel),
+                failures);
         try {
             TckClient onA = client(hubA, "t");
             TckClient onB = client(hubB, "t");
@@ -475,7 +449,7 @@ class PgsqlDriverTest {
         String channel = channel();
         String previous = System.getProperty("java.naming.factory.initial");
         System.setProperty("java.naming.factory.initial", MapContextFactory.class.getName());
-        MapContextFactory.BOUND.put("java:app/jdbc/chat", dataSource);
+        MapContextFactory.BOUND.put("java:app/jdbc/chat", POSTGRES.dataSource());
         try {
             Map<String, String> config = Map.of("synchub.driver", "pgsql", "synchub.channel", channel,
                     "synchub.pgsql.datasource", "java:app/jdbc/chat");

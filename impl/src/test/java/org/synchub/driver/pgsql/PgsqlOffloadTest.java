@@ -1,9 +1,7 @@
 package org.synchub.driver.pgsql;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.postgresql.ds.PGSimpleDataSource;
@@ -14,11 +12,12 @@ import org.synchub.SyncStage;
 import org.synchub.core.SyncHubBuilder;
 import org.synchub.spi.EnvelopeCodec;
 import org.synchub.spi.SyncAdapter;
-import org.synchub.spi.SyncDriver;
 import org.synchub.tck.Await;
+import org.synchub.tck.Cleanup;
+import org.synchub.tck.DriverNode;
 import org.synchub.tck.RecordingContext;
 import org.synchub.tck.TckClient;
-import org.synchub.testing.PostgresServer;
+import org.synchub.testing.ClassPostgres;
 import org.synchub.testing.TyrusHubNode;
 
 import java.sql.Connection;
@@ -27,15 +26,11 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.UUID;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -52,35 +47,11 @@ class PgsqlOffloadTest {
     private static final Duration TIMEOUT = Duration.ofSeconds(20);
     private static final int LARGE_FRAMES = 8 << 20;
 
-    private static PostgresServer server;
-    private static PGSimpleDataSource dataSource;
+    @RegisterExtension
+    static final ClassPostgres POSTGRES = new ClassPostgres("synchub-offload-test");
 
-    private final List<AutoCloseable> resources = new ArrayList<>();
-
-    @BeforeAll
-    static void startServer() throws Exception {
-        server = PostgresServer.launch();
-        dataSource = server.dataSource("synchub-offload-test");
-    }
-
-    @AfterAll
-    static void stopServer() {
-        if (server != null) {
-            server.close();
-        }
-    }
-
-    @AfterEach
-    void closeAll() {
-        for (int i = resources.size() - 1; i >= 0; i--) {
-            try {
-                resources.get(i).close();
-            } catch (Exception ignored) {
-                // best effort
-            }
-        }
-        resources.clear();
-    }
+    @RegisterExtension
+    final Cleanup resources = Cleanup.bestEffort();
 
     private static String channel() {
         return "off-" + UUID.randomUUID().toString().substring(0, 8);
@@ -103,11 +74,7 @@ class PgsqlOffloadTest {
     }
 
     private TckClient client(TyrusHubNode node, String topic) throws Exception {
-        int before = node.hub().counters().sessions();
-        TckClient client = TckClient.connect(node.uri("/n", topic));
-        resources.add(client);
-        Await.until(TIMEOUT, "the client's subscription", () -> node.hub().counters().sessions() > before);
-        return client;
+        return resources.add(TckClient.subscribed(node, "/n", topic, TIMEOUT));
     }
 
     @ParameterizedTest(name = "{0} bytes, binary={1}")
@@ -115,8 +82,10 @@ class PgsqlOffloadTest {
     void messagesOfAnySizeCrossHubsInOrder(int size, boolean binary) throws Exception {
         String channel = channel();
         List<SyncFailure> failures = new CopyOnWriteArrayList<>();
-        TyrusHubNode a = hub(PgsqlAdapter.dataSource(dataSource, channel).offload(creating(60_000)), failures);
-        TyrusHubNode b = hub(PgsqlAdapter.dataSource(dataSource, channel).offload(creating(60_000)), failures);
+        TyrusHubNode a = hub(PgsqlAdapter.dataSource(POSTGRES.dataSource(), channel).offload(creating(60_000)),
+                failures);
+        TyrusHubNode b = hub(PgsqlAdapter.dataSource(POSTGRES.dataSource(), channel).offload(creating(60_000)),
+                failures);
         TckClient onB = client(b, "t");
         String warm = "warm-" + UUID.randomUUID();
         Await.until(TIMEOUT, "relay between the hubs", () -> {
@@ -164,72 +133,52 @@ class PgsqlOffloadTest {
 
     // ---------------------------------------------------------------- driver level
 
-    /** A driver as a hub would hold it, recording what it delivers. */
-    private static final class Node implements AutoCloseable {
-        final RecordingContext context;
-        final BlockingQueue<SyncMessage> received = new LinkedBlockingQueue<>();
-        final SyncDriver driver;
-
-        Node(SyncAdapter adapter, int maxFrameBytes) {
-            context = new RecordingContext().maxFrameBytes(maxFrameBytes);
-            driver = adapter.open(context);
-            driver.subscribe(received::add);
-        }
-
-        SyncMessage next() throws InterruptedException {
-            SyncMessage m = received.poll(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-            if (m == null) {
-                throw new AssertionError("nothing delivered within " + TIMEOUT.toMillis() + " ms");
-            }
-            return m;
-        }
-
-        @Override
-        public void close() {
-            driver.close();
-        }
+    /** A driver as a hub would hold it, with a frame limit, recording what it delivers; closed after the test. */
+    private DriverNode node(SyncAdapter adapter, int maxFrameBytes) {
+        return resources.add(new DriverNode(adapter, new RecordingContext().maxFrameBytes(maxFrameBytes)));
     }
 
-    private Node node(SyncAdapter adapter, int maxFrameBytes) {
-        Node node = new Node(adapter, maxFrameBytes);
-        resources.add(node);
-        return node;
+    /** As {@link #node(SyncAdapter, int)}, on the test server's data source. */
+    private DriverNode node(String channel, PgsqlOffload offload, int maxFrameBytes) {
+        return node(PgsqlAdapter.dataSource(POSTGRES.dataSource(), channel).offload(offload), maxFrameBytes);
     }
 
     /** Publishes small messages from {@code from} until one reaches {@code to}, then drains {@code to}. */
-    private static void awaitRelay(Node from, Node to) {
+    private static void awaitRelay(DriverNode from, DriverNode to) {
         String id = "warm-" + UUID.randomUUID();
         Await.until(TIMEOUT, "a relay from one driver to the other", () -> {
-            from.driver.publish(SyncMessage.text("/n", "t", id));
+            from.publish(SyncMessage.text("/n", "t", id));
             try {
-                SyncMessage m = to.received.poll(200, TimeUnit.MILLISECONDS);
+                SyncMessage m = to.poll(Duration.ofMillis(200));
                 return m != null && id.equals(m.text());
             } catch (InterruptedException e) {
                 return false;
             }
         });
-        to.received.clear();
+        while (to.poll() != null) {
+            // drain
+        }
     }
 
-    private static void assertNextIsMarker(Node from, Node to) throws InterruptedException {
+    private static void assertNextIsMarker(DriverNode from, DriverNode to) throws InterruptedException {
         SyncMessage marker = SyncMessage.text("/n", "t", "marker-" + UUID.randomUUID());
-        from.driver.publish(marker);
-        assertEquals(marker, to.next(), "expected only the marker");
+        from.publish(marker);
+        assertEquals(marker, to.next(TIMEOUT), "expected only the marker");
     }
 
-    private static List<String> failureTexts(Node node, SyncStage stage) {
-        return node.context.failures().stream().filter(f -> f.stage() == stage).map(f -> f.cause().getMessage())
+    private static List<String> failureTexts(DriverNode node, SyncStage stage) {
+        return node.context().failures().stream().filter(f -> f.stage() == stage).map(f -> f.cause().getMessage())
                 .toList();
     }
 
     @Test
     void aPayloadOverTheReceiversFrameLimitIsNotFetchedAndNamesTheKey() throws Exception {
         String channel = channel();
-        Node a = node(PgsqlAdapter.dataSource(dataSource, channel).offload(creating(60_000)), LARGE_FRAMES);
-        Node b = node(PgsqlAdapter.dataSource(dataSource, channel).offload(creating(60_000)), 1 << 20);
+        DriverNode a = node(channel, creating(60_000), LARGE_FRAMES);
+        DriverNode b = node(channel, creating(60_000), 1 << 20);
         awaitRelay(a, b);
-        a.driver.publish(SyncMessage.text("/n", "t", "x".repeat(5_000_000)));
-        Await.until(TIMEOUT, "the oversized payload counted", () -> b.context.malformed() == 1);
+        a.publish(SyncMessage.text("/n", "t", "x".repeat(5_000_000)));
+        Await.until(TIMEOUT, "the oversized payload counted", () -> b.context().malformed() == 1);
         String why = failureTexts(b, SyncStage.DELIVERY).get(0);
         assertTrue(why.contains("synchub.frame.max-bytes=1048576") && why.contains("not fetched"), why);
         assertNextIsMarker(a, b);
@@ -238,18 +187,18 @@ class PgsqlOffloadTest {
     @Test
     void expiredAndDeletedRowsAreCountedAndReportedNeverDelivered() throws Exception {
         String channel = channel();
-        Node a = node(PgsqlAdapter.dataSource(dataSource, channel).offload(creating(60_000)), LARGE_FRAMES);
-        Node b = node(PgsqlAdapter.dataSource(dataSource, channel).offload(creating(60_000)), LARGE_FRAMES);
+        DriverNode a = node(channel, creating(60_000), LARGE_FRAMES);
+        DriverNode b = node(channel, creating(60_000), LARGE_FRAMES);
         awaitRelay(a, b);
         SyncMessage large = SyncMessage.text("/n", "t", "y".repeat(20_000));
-        a.driver.publish(large);
-        assertEquals(large, b.next()); // the table exists now
+        a.publish(large);
+        assertEquals(large, b.next(TIMEOUT)); // the table exists now
 
         // a row stored an hour ago (expired before it was fetched), and a reference to a row that is gone
         UUID expired = UUID.randomUUID();
         UUID gone = UUID.randomUUID();
         String envelope = EnvelopeCodec.encode("other-instance", SyncMessage.text("/n", "t", "stale"), 1);
-        try (Connection c = server.connect()) {
+        try (Connection c = POSTGRES.server().connect()) {
             try (PreparedStatement insert = c.prepareStatement("INSERT INTO synchub_payload (id, channel, created, "
                     + "body) VALUES (?::uuid, ?, now() - interval '1 hour', ?)")) {
                 insert.setString(1, expired.toString());
@@ -261,27 +210,27 @@ class PgsqlOffloadTest {
                 notify(c, channel, new PayloadReference("other-instance", id).encode());
             }
         }
-        Await.until(TIMEOUT, "both references counted", () -> b.context.malformed() == 2);
+        Await.until(TIMEOUT, "both references counted", () -> b.context().malformed() == 2);
         List<String> why = failureTexts(b, SyncStage.DELIVERY);
         assertTrue(why.get(0).contains(expired + " from instance other-instance") && why.get(0).contains("has expired")
                 && why.get(0).contains("synchub.pgsql.offload-ttl-ms=60000"), why.get(0));
         assertTrue(why.get(1).contains(gone.toString()) && why.get(1).contains("is gone from table synchub_payload"),
                 why.get(1));
         assertNextIsMarker(a, b);
-        assertNull(b.received.poll(), "a stale payload was delivered");
+        assertNull(b.poll(), "a stale payload was delivered");
     }
 
     @Test
     void publishersSweepExpiredRowsOfTheirChannel() throws Exception {
         String channel = channel();
-        Node a = node(PgsqlAdapter.dataSource(dataSource, channel).offload(creating(1_000)), LARGE_FRAMES);
-        Node b = node(PgsqlAdapter.dataSource(dataSource, channel).offload(creating(1_000)), LARGE_FRAMES);
+        DriverNode a = node(channel, creating(1_000), LARGE_FRAMES);
+        DriverNode b = node(channel, creating(1_000), LARGE_FRAMES);
         awaitRelay(a, b);
         SyncMessage large = SyncMessage.text("/n", "t", "z".repeat(20_000));
-        a.driver.publish(large);
-        assertEquals(large, b.next());
+        a.publish(large);
+        assertEquals(large, b.next(TIMEOUT));
         String other = channel();
-        try (Connection c = server.connect(); PreparedStatement insert = c.prepareStatement("INSERT INTO "
+        try (Connection c = POSTGRES.server().connect(); PreparedStatement insert = c.prepareStatement("INSERT INTO "
                 + "synchub_payload (id, channel, created, body) VALUES (gen_random_uuid(), ?, now() - interval "
                 + "'1 hour', 'old')")) {
             insert.setString(1, channel);
@@ -290,14 +239,14 @@ class PgsqlOffloadTest {
             insert.execute();
         }
         Await.until(TIMEOUT, "the expired rows of the channel swept", () -> {
-            a.driver.publish(SyncMessage.text("/n", "t", "tick"));
+            a.publish(SyncMessage.text("/n", "t", "tick"));
             return count("SELECT count(*) FROM synchub_payload WHERE channel = ? AND created < now() - interval "
                     + "'1 minute'", channel) == 0;
         });
         assertEquals(1, count("SELECT count(*) FROM synchub_payload WHERE channel = ?", other),
                 "another channel's rows were swept");
         Await.until(TIMEOUT, "the delivered row expired and swept too", () -> {
-            a.driver.publish(SyncMessage.text("/n", "t", "tick"));
+            a.publish(SyncMessage.text("/n", "t", "tick"));
             return count("SELECT count(*) FROM synchub_payload WHERE channel = ?", channel) == 0;
         });
     }
@@ -305,39 +254,39 @@ class PgsqlOffloadTest {
     @Test
     void aUserWithoutCreateRightsGetsTheDdlAndRelayStartsOnceItRan() throws Exception {
         String table = "nocreate_" + UUID.randomUUID().toString().substring(0, 8);
-        try (Connection c = server.connect(); Statement s = c.createStatement()) {
+        try (Connection c = POSTGRES.server().connect(); Statement s = c.createStatement()) {
             s.execute("DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'nocreate') THEN "
                     + "CREATE ROLE nocreate LOGIN; END IF; END $$");
             s.execute("REVOKE CREATE ON SCHEMA public FROM PUBLIC");
         }
-        PGSimpleDataSource limited = server.dataSource("synchub-nocreate");
+        PGSimpleDataSource limited = POSTGRES.server().dataSource("synchub-nocreate");
         limited.setUser("nocreate");
         String channel = channel();
         PgsqlOffload tryCreate = new PgsqlOffload(true, table, true, 60_000);
         PgsqlOffload dontCreate = new PgsqlOffload(true, table, false, 60_000);
-        Node a = node(PgsqlAdapter.dataSource(limited, channel).offload(tryCreate), LARGE_FRAMES);
-        Node c = node(PgsqlAdapter.dataSource(limited, channel).offload(dontCreate), LARGE_FRAMES);
-        Node b = node(PgsqlAdapter.dataSource(limited, channel).offload(dontCreate), LARGE_FRAMES);
+        DriverNode a = node(PgsqlAdapter.dataSource(limited, channel).offload(tryCreate), LARGE_FRAMES);
+        DriverNode c = node(PgsqlAdapter.dataSource(limited, channel).offload(dontCreate), LARGE_FRAMES);
+        DriverNode b = node(PgsqlAdapter.dataSource(limited, channel).offload(dontCreate), LARGE_FRAMES);
         awaitRelay(a, b);
         awaitRelay(c, b);
         String ddl = tryCreate.ddl();
 
-        a.driver.publish(SyncMessage.text("/n", "t", "w".repeat(10_000)));
+        a.publish(SyncMessage.text("/n", "t", "w".repeat(10_000)));
         Await.until(TIMEOUT, "the failed creation reported", () -> !failureTexts(a, SyncStage.PUBLISH).isEmpty());
         String why = failureTexts(a, SyncStage.PUBLISH).get(0);
         assertTrue(why.contains("could not create the table " + table) && why.contains("permission denied")
                 && why.contains(ddl), why);
-        assertEquals(PgsqlDriver.OFFLOAD_SOURCE, a.context.failures(SyncStage.PUBLISH, PgsqlDriver.OFFLOAD_SOURCE)
+        assertEquals(PgsqlDriver.OFFLOAD_SOURCE, a.context().failures(SyncStage.PUBLISH, PgsqlDriver.OFFLOAD_SOURCE)
                 .get(0).source());
 
-        c.driver.publish(SyncMessage.text("/n", "t", "w".repeat(10_000)));
+        c.publish(SyncMessage.text("/n", "t", "w".repeat(10_000)));
         Await.until(TIMEOUT, "the missing table reported", () -> !failureTexts(c, SyncStage.PUBLISH).isEmpty());
         String missing = failureTexts(c, SyncStage.PUBLISH).get(0);
         assertTrue(missing.contains("does not exist") && missing.contains("synchub.pgsql.create-table is false")
                 && missing.contains(ddl), missing);
         assertNextIsMarker(c, b); // nothing large came through
 
-        try (Connection owner = server.connect(); Statement s = owner.createStatement()) {
+        try (Connection owner = POSTGRES.server().connect(); Statement s = owner.createStatement()) {
             for (String statement : ddl.split("; ")) {
                 s.execute(statement);
             }
@@ -345,11 +294,11 @@ class PgsqlOffloadTest {
         }
         SyncMessage large = SyncMessage.text("/n", "t", "v".repeat(10_000));
         Await.until(Duration.ofSeconds(30), "relay once the table exists (looked up again within 5 s)", () -> {
-            c.driver.publish(large);
+            c.publish(large);
             try {
-                SyncMessage m = b.received.poll(500, TimeUnit.MILLISECONDS);
+                SyncMessage m = b.poll(Duration.ofMillis(500));
                 while (m != null && !m.equals(large)) {
-                    m = b.received.poll(10, TimeUnit.MILLISECONDS);
+                    m = b.poll(Duration.ofMillis(10));
                 }
                 return m != null;
             } catch (InterruptedException e) {
@@ -361,10 +310,10 @@ class PgsqlOffloadTest {
     @Test
     void offloadOffReportsInsteadOfStoring() throws Exception {
         String channel = channel();
-        Node a = node(PgsqlAdapter.dataSource(dataSource, channel).offload(PgsqlOffload.OFF), LARGE_FRAMES);
-        Node b = node(PgsqlAdapter.dataSource(dataSource, channel).offload(PgsqlOffload.OFF), LARGE_FRAMES);
+        DriverNode a = node(channel, PgsqlOffload.OFF, LARGE_FRAMES);
+        DriverNode b = node(channel, PgsqlOffload.OFF, LARGE_FRAMES);
         awaitRelay(a, b);
-        a.driver.publish(SyncMessage.text("/n", "t", "u".repeat(10_000)));
+        a.publish(SyncMessage.text("/n", "t", "u".repeat(10_000)));
         Await.until(TIMEOUT, "reported", () -> !failureTexts(a, SyncStage.PUBLISH).isEmpty());
         String why = failureTexts(a, SyncStage.PUBLISH).get(0);
         assertTrue(why.contains("under 8000") && why.contains("synchub.pgsql.offload is false"), why);
@@ -382,7 +331,7 @@ class PgsqlOffloadTest {
     }
 
     private static int count(String sql, String arg) {
-        try (Connection c = server.connect(); PreparedStatement ps = c.prepareStatement(sql)) {
+        try (Connection c = POSTGRES.server().connect(); PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setString(1, arg);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();

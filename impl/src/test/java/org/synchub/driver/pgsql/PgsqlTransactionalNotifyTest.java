@@ -1,22 +1,20 @@
 package org.synchub.driver.pgsql;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.synchub.SyncMessage;
 import org.synchub.SyncMessageTooLargeException;
 import org.synchub.core.SyncHubBuilder;
 import org.synchub.tck.Await;
+import org.synchub.tck.Cleanup;
 import org.synchub.tck.TckClient;
-import org.synchub.testing.PostgresServer;
+import org.synchub.testing.ClassPostgres;
 import org.synchub.testing.TyrusHubNode;
 
 import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.UUID;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -30,51 +28,38 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 class PgsqlTransactionalNotifyTest {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(15);
-    private static PostgresServer server;
-    private final List<AutoCloseable> resources = new ArrayList<>();
+
+    @RegisterExtension
+    static final ClassPostgres POSTGRES = new ClassPostgres(null);
+
+    @RegisterExtension
+    final Cleanup resources = new Cleanup();
 
     @BeforeAll
-    static void start() throws Exception {
-        server = PostgresServer.launch();
-        try (Connection c = server.connect(); Statement s = c.createStatement()) {
+    static void createTable() throws Exception {
+        try (Connection c = POSTGRES.server().connect(); Statement s = c.createStatement()) {
             s.execute("CREATE TABLE chat_line (id serial PRIMARY KEY, text text NOT NULL)");
         }
     }
 
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
-
-    @AfterEach
-    void close() throws Exception {
-        for (int i = resources.size() - 1; i >= 0; i--) {
-            resources.get(i).close();
-        }
-    }
-
     private TckClient client(TyrusHubNode node) throws Exception {
-        int before = node.hub().counters().sessions();
-        TckClient client = TckClient.connect(node.uri("/room", "t"));
-        resources.add(client);
-        Await.until(TIMEOUT, "the subscription", () -> node.hub().counters().sessions() > before);
-        return client;
+        return resources.add(TckClient.subscribed(node, "/room", "t", TIMEOUT));
     }
 
     @Test
     void deliveredEverywhereAtCommitAndNowhereAfterARollback() throws Exception {
         String channel = "tx_" + UUID.randomUUID().toString().substring(0, 8);
         TyrusHubNode here = TyrusHubNode.start(SyncHubBuilder.create()
-                .adapter(PgsqlAdapter.dataSource(server.dataSource("hub-here"), channel)).build());
+                .adapter(PgsqlAdapter.dataSource(POSTGRES.server().dataSource("hub-here"), channel)).build());
         resources.add(here);
         TyrusHubNode there = TyrusHubNode.start(SyncHubBuilder.create()
-                .adapter(PgsqlAdapter.dataSource(server.dataSource("hub-there"), channel)).build());
+                .adapter(PgsqlAdapter.dataSource(POSTGRES.server().dataSource("hub-there"), channel)).build());
         resources.add(there);
         TckClient onHere = client(here);
         TckClient onThere = client(there);
         Await.until(TIMEOUT, "both listening", () -> here.hub().health().subscribed() && there.hub().health().subscribed());
 
-        try (Connection app = server.connect()) {
+        try (Connection app = POSTGRES.server().connect()) {
             app.setAutoCommit(false);
             try (Statement s = app.createStatement()) {
                 s.execute("INSERT INTO chat_line (text) VALUES ('rolled back')");
@@ -93,7 +78,7 @@ class PgsqlTransactionalNotifyTest {
         assertEquals("committed", onHere.nextText(TIMEOUT), "the local instance gets it at commit");
         assertEquals("committed", onThere.nextText(TIMEOUT));
 
-        try (Connection app = server.connect()) {
+        try (Connection app = POSTGRES.server().connect()) {
             assertThrows(SyncMessageTooLargeException.class, () -> PgsqlTransactionalNotify.publish(app, channel,
                     SyncMessage.text(SyncMessage.ALL_NAMESPACES, "t", "x".repeat(9_000))));
         }

@@ -5,17 +5,17 @@ import org.synchub.SyncStage;
 import org.synchub.core.SyncHubBuilder;
 import org.synchub.spi.SyncAdapter;
 import org.synchub.tck.Await;
+import org.synchub.tck.Cleanup;
 import org.synchub.tck.TckClient;
+import org.synchub.testing.Relays;
+import org.synchub.testing.SteadyPublisher;
 import org.synchub.testing.TyrusHubNode;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.NavigableSet;
 import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -35,9 +35,15 @@ final class FailoverStream implements AutoCloseable {
         void cause() throws Exception;
     }
 
-    private final List<AutoCloseable> cleanup = new ArrayList<>();
+    private final Cleanup cleanup = new Cleanup();
     final List<SyncFailure> failuresA = new CopyOnWriteArrayList<>();
     final List<SyncFailure> failuresB = new CopyOnWriteArrayList<>();
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(20);
+
+    private NavigableSet<Integer> localA;
+    private NavigableSet<Integer> remoteB;
+    private SteadyPublisher publisher;
 
     /**
      * Runs the scenario.
@@ -49,67 +55,82 @@ final class FailoverStream implements AutoCloseable {
      * @return the measured time to resume, in milliseconds
      */
     long run(SyncAdapter a, SyncAdapter b, Outage outage, Duration resumeBy) throws Exception {
-        Duration timeout = Duration.ofSeconds(20);
-        TyrusHubNode nodeA = closeLater(TyrusHubNode.start(closeLater(SyncHubBuilder.create().adapter(a)
-                .onFailure(failuresA::add).build())));
-        TyrusHubNode nodeB = closeLater(TyrusHubNode.start(closeLater(SyncHubBuilder.create().adapter(b)
-                .onFailure(failuresB::add).build())));
-        NavigableSet<Integer> localA = collect(closeLater(TckClient.connect(nodeA.uri("/room", "t"))));
-        NavigableSet<Integer> remoteB = collect(closeLater(TckClient.connect(nodeB.uri("/room", "t"))));
-        Await.until(timeout, "both sessions subscribed",
-                () -> nodeA.hub().counters().sessions() == 1 && nodeB.hub().counters().sessions() == 1);
-        long before = nodeB.hub().counters().received();
-        Await.until(timeout, "a first relay from A to B", () -> {
-            nodeA.hub().publish("probe", "p");
-            return nodeB.hub().counters().received() > before;
-        });
-        AtomicInteger published = new AtomicInteger();
-        AtomicReference<Throwable> thrown = new AtomicReference<>();
-        Thread publisher = new Thread(() -> {
-            while (!Thread.currentThread().isInterrupted()) {
-                try {
-                    nodeA.hub().publish("t", "m" + published.get());
-                    published.incrementAndGet();
-                    Thread.sleep(2);
-                } catch (InterruptedException e) {
-                    return;
-                } catch (Throwable t) {
-                    thrown.compareAndSet(null, t);
-                }
-            }
-        }, "test-publisher");
-        publisher.start();
+        start(a, b);
         long resumedMs;
         try {
-            Await.until(timeout, "the stream to reach hub B", () -> remoteB.size() >= 50);
-            int killedAt = published.get();
+            int killedAt = published();
             long killed = System.nanoTime();
             outage.cause();
-            try {
-                Await.until(Duration.ofMillis(resumeBy.toMillis() + 5_000),
-                        "delivery to B to resume after the outage", () -> !remoteB.isEmpty() && remoteB.last() > killedAt);
-            } catch (AssertionError e) {
-                throw new AssertionError(e.getMessage() + "; failures on A: " + failuresA + "; on B: " + failuresB, e);
-            }
-            resumedMs = (System.nanoTime() - killed) / 1_000_000;
-            int resumedAt = published.get();
-            Await.until(timeout, "the stream to go on reaching B", () -> remoteB.last() > resumedAt + 100);
+            resumedMs = awaitResumed(killedAt, killed, Duration.ofMillis(resumeBy.toMillis() + 5_000));
+            int resumedAt = published();
+            Await.until(TIMEOUT, "the stream to go on reaching B", () -> remoteB.last() > resumedAt + 100);
         } finally {
-            publisher.interrupt();
-            publisher.join(5_000);
+            stopPublishing();
         }
-        int total = published.get();
-        Await.until(timeout, "every message (" + total + ") delivered locally on hub A", () -> localA.size() == total);
-        assertNull(thrown.get(), "publish threw: " + thrown.get());
+        checkEveryMessageDeliveredOnA();
         assertTrue(resumedMs <= resumeBy.toMillis(), "delivery resumed only after " + resumedMs + " ms");
-        assertEquals(0, failuresA.stream().filter(f -> f.stage() == SyncStage.DELIVERY).count(),
-                failuresA.toString());
         return resumedMs;
     }
 
-    private <T extends AutoCloseable> T closeLater(T resource) {
-        cleanup.add(resource);
-        return resource;
+    /**
+     * Starts both hubs and their clients, waits for a first relay from A to B, then starts the stream and waits until
+     * 50 of its messages reached B.
+     *
+     * @param a hub A's adapter
+     * @param b hub B's adapter
+     */
+    void start(SyncAdapter a, SyncAdapter b) throws Exception {
+        TyrusHubNode nodeA = cleanup.add(TyrusHubNode.start(cleanup.add(SyncHubBuilder.create().adapter(a)
+                .onFailure(failuresA::add).build())));
+        TyrusHubNode nodeB = cleanup.add(TyrusHubNode.start(cleanup.add(SyncHubBuilder.create().adapter(b)
+                .onFailure(failuresB::add).build())));
+        localA = collect(cleanup.add(TckClient.connect(nodeA.uri("/room", "t"))));
+        remoteB = collect(cleanup.add(TckClient.connect(nodeB.uri("/room", "t"))));
+        Await.until(TIMEOUT, "both sessions subscribed",
+                () -> nodeA.hub().counters().sessions() == 1 && nodeB.hub().counters().sessions() == 1);
+        Relays.await(nodeA.hub(), nodeB.hub(), TIMEOUT);
+        publisher = cleanup.add(SteadyPublisher.start(text -> nodeA.hub().publish("t", text)));
+        Await.until(TIMEOUT, "the stream to reach hub B", () -> remoteB.size() >= 50);
+    }
+
+    /** How many messages hub A has published so far. */
+    int published() {
+        return publisher.published();
+    }
+
+    /**
+     * Waits until a message published after the {@code after}-th reached B.
+     *
+     * @param after     a {@link #published()} count taken before the outage (or the recovery)
+     * @param sinceNanos when the outage (or the recovery) began, {@link System#nanoTime()}
+     * @param timeout   how long to wait
+     * @return milliseconds from {@code sinceNanos} until then
+     */
+    long awaitResumed(int after, long sinceNanos, Duration timeout) {
+        try {
+            Await.until(timeout, "delivery to B to resume", () -> !remoteB.isEmpty() && remoteB.last() > after);
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + "; failures on A: " + failuresA + "; on B: " + failuresB, e);
+        }
+        return (System.nanoTime() - sinceNanos) / 1_000_000;
+    }
+
+    /** Stops the stream. */
+    void stopPublishing() throws InterruptedException {
+        publisher.close();
+    }
+
+    /**
+     * After {@link #stopPublishing()}: checks that every message reached hub A's own client, that no publish threw
+     * and that hub A reported no delivery failure.
+     */
+    void checkEveryMessageDeliveredOnA() {
+        int total = published();
+        Await.until(TIMEOUT, "every message (" + total + ") delivered locally on hub A", () -> localA.size() == total);
+        assertEquals(total - 1, localA.last());
+        assertNull(publisher.thrown(), "publish threw: " + publisher.thrown());
+        assertEquals(0, failuresA.stream().filter(f -> f.stage() == SyncStage.DELIVERY).count(),
+                failuresA.toString());
     }
 
     private NavigableSet<Integer> collect(TckClient client) {
@@ -136,8 +157,6 @@ final class FailoverStream implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
-        for (int i = cleanup.size() - 1; i >= 0; i--) {
-            cleanup.get(i).close();
-        }
+        cleanup.close();
     }
 }

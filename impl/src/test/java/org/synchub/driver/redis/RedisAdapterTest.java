@@ -9,6 +9,7 @@ import org.synchub.core.SyncHubBuilder;
 import org.synchub.spi.SyncAdapter;
 import org.synchub.tck.Await;
 import org.synchub.testing.RedisServer;
+import org.synchub.testing.Relays;
 import redis.clients.jedis.Connection;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
@@ -96,14 +97,6 @@ class RedisAdapterTest {
         return dbByName;
     }
 
-    private static void awaitRelay(SyncHub from, SyncHub to) {
-        long before = to.counters().received();
-        Await.until(TIMEOUT, "a relay to arrive", () -> {
-            from.publish("probe", "p");
-            return to.counters().received() > before;
-        });
-    }
-
     @Test
     void urlPoolAndPooledClientAllReachEachOtherWithTheAppsDatabaseAndPassword() {
         String channel = channel();
@@ -113,9 +106,9 @@ class RedisAdapterTest {
             SyncHub viaPool = SyncHubBuilder.create().adapter(RedisAdapter.pool(pool, channel)).build();
             SyncHub viaClient = SyncHubBuilder.create().adapter(RedisAdapter.client(pooled, channel)).build();
             try {
-                awaitRelay(viaUrl, viaPool);
-                awaitRelay(viaPool, viaClient);
-                awaitRelay(viaClient, viaUrl);
+                Relays.await(viaUrl, viaPool, TIMEOUT);
+                Relays.await(viaPool, viaClient, TIMEOUT);
+                Relays.await(viaClient, viaUrl, TIMEOUT);
                 java.util.List<String> names = new java.util.ArrayList<>();
                 for (SyncHub hub : new SyncHub[] {viaUrl, viaPool, viaClient}) {
                     String tag = hub.instanceId().substring(0, 8);
@@ -163,8 +156,8 @@ class RedisAdapterTest {
         SyncHub a = SyncHubBuilder.create().configure(config).build();
         SyncHub b = SyncHubBuilder.create().configure(config).build();
         try {
-            awaitRelay(a, b);
-            awaitRelay(b, a);
+            Relays.await(a, b, TIMEOUT);
+            Relays.await(b, a, TIMEOUT);
         } finally {
             a.close();
             b.close();

@@ -1,7 +1,7 @@
 package org.synchub.driver.redis;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.synchub.SyncFailure;
 import org.synchub.SyncHub;
 import org.synchub.SyncMessage;
@@ -11,6 +11,7 @@ import org.synchub.internal.Inbound;
 import org.synchub.spi.EnvelopeCodec;
 import org.synchub.spi.SyncDriver;
 import org.synchub.tck.Await;
+import org.synchub.tck.Cleanup;
 import org.synchub.tck.RecordingContext;
 import org.synchub.tck.TckClient;
 import org.synchub.testing.RedisServer;
@@ -18,7 +19,6 @@ import org.synchub.testing.TyrusHubNode;
 import redis.clients.jedis.Jedis;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -32,14 +32,8 @@ class RedisFanInTest {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(15);
 
-    private final List<AutoCloseable> cleanup = new ArrayList<>();
-
-    @AfterEach
-    void cleanUp() throws Exception {
-        for (int i = cleanup.size() - 1; i >= 0; i--) {
-            cleanup.get(i).close();
-        }
-    }
+    @RegisterExtension
+    final Cleanup cleanup = new Cleanup();
 
     private static String channel() {
         return "fanin-" + UUID.randomUUID().toString().substring(0, 8);

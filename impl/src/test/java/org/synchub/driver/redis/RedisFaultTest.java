@@ -1,7 +1,7 @@
 package org.synchub.driver.redis;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.synchub.SyncBackplaneUnavailableException;
 import org.synchub.SyncFailure;
 import org.synchub.SyncHub;
@@ -10,23 +10,20 @@ import org.synchub.core.SyncHubBuilder;
 import org.synchub.spi.EnvelopeCodec;
 import org.synchub.SyncMessage;
 import org.synchub.tck.Await;
+import org.synchub.tck.Cleanup;
 import org.synchub.tck.TckClient;
 import org.synchub.testing.RedisServer;
+import org.synchub.testing.Relays;
 import org.synchub.testing.TyrusHubNode;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.args.ClientType;
 import redis.clients.jedis.params.ClientKillParams;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.NavigableSet;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -39,22 +36,11 @@ class RedisFaultTest {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(15);
 
-    private final List<AutoCloseable> cleanup = new ArrayList<>();
-
-    @AfterEach
-    void cleanUp() throws Exception {
-        for (int i = cleanup.size() - 1; i >= 0; i--) {
-            cleanup.get(i).close();
-        }
-    }
-
-    private <T extends AutoCloseable> T closeLater(T resource) {
-        cleanup.add(resource);
-        return resource;
-    }
+    @RegisterExtension
+    final Cleanup cleanup = new Cleanup();
 
     private SyncHub hub(String url, String channel, List<SyncFailure> failures) {
-        return closeLater(SyncHubBuilder.create().adapter(RedisAdapter.url(url, channel))
+        return cleanup.add(SyncHubBuilder.create().adapter(RedisAdapter.url(url, channel))
                 .onFailure(failures::add).build());
     }
 
@@ -64,15 +50,6 @@ class RedisFaultTest {
 
     private static long count(List<SyncFailure> failures, SyncStage stage) {
         return failures.stream().filter(f -> f.stage() == stage).count();
-    }
-
-    /** Publishes probes from {@code from} until {@code to} has received something new. */
-    private static void awaitRelay(SyncHub from, SyncHub to, Duration timeout) {
-        long before = to.counters().received();
-        Await.until(timeout, "a relay from " + from.instanceId() + " to arrive at " + to.instanceId(), () -> {
-            from.publish("probe", "p");
-            return to.counters().received() > before;
-        });
     }
 
     static Set<String> clientNames(RedisServer redis) {
@@ -90,95 +67,39 @@ class RedisFaultTest {
         return hub.instanceId().substring(0, 8);
     }
 
-    /** Collects the integers of "m<i>" messages a client receives, on a thread of its own. */
-    private NavigableSet<Integer> collect(TckClient client) {
-        NavigableSet<Integer> got = new ConcurrentSkipListSet<>();
-        Thread reader = new Thread(() -> {
-            while (!Thread.currentThread().isInterrupted()) {
-                try {
-                    Object m = client.next(Duration.ofMillis(200));
-                    if (m instanceof String s && s.startsWith("m")) {
-                        got.add(Integer.parseInt(s.substring(1)));
-                    }
-                } catch (AssertionError nothingYet) {
-                    // poll again
-                } catch (InterruptedException e) {
-                    return;
-                }
-            }
-        }, "test-reader");
-        reader.setDaemon(true);
-        reader.start();
-        cleanup.add(reader::interrupt);
-        return got;
-    }
-
     @Test
     void killMinus9MidStreamThenRestartOnTheSamePort() throws Exception {
-        RedisServer redis = closeLater(RedisServer.start());
+        RedisServer redis = cleanup.add(RedisServer.start());
         String channel = channel();
-        List<SyncFailure> failuresA = new CopyOnWriteArrayList<>();
-        List<SyncFailure> failuresB = new CopyOnWriteArrayList<>();
-        TyrusHubNode a = closeLater(TyrusHubNode.start(hub(redis.url(), channel, failuresA)));
-        TyrusHubNode b = closeLater(TyrusHubNode.start(hub(redis.url(), channel, failuresB)));
-        NavigableSet<Integer> localA = collect(closeLater(TckClient.connect(a.uri("/room", "t"))));
-        NavigableSet<Integer> remoteB = collect(closeLater(TckClient.connect(b.uri("/room", "t"))));
-        Await.until(TIMEOUT, "both sessions subscribed",
-                () -> a.hub().counters().sessions() == 1 && b.hub().counters().sessions() == 1);
-        awaitRelay(a.hub(), b.hub(), TIMEOUT);
-
         // a steady stream from server code on hub A, one message every 2 ms
-        AtomicInteger published = new AtomicInteger();
-        AtomicReference<Throwable> thrown = new AtomicReference<>();
-        Thread publisher = new Thread(() -> {
-            while (!Thread.currentThread().isInterrupted()) {
-                try {
-                    a.hub().publish("t", "m" + published.get());
-                    published.incrementAndGet();
-                    Thread.sleep(2);
-                } catch (InterruptedException e) {
-                    return;
-                } catch (Throwable t) {
-                    thrown.compareAndSet(null, t);
-                }
-            }
-        }, "test-publisher");
-        publisher.start();
+        FailoverStream stream = cleanup.add(new FailoverStream());
+        List<SyncFailure> failuresA = stream.failuresA;
+        List<SyncFailure> failuresB = stream.failuresB;
+        stream.start(RedisAdapter.url(redis.url(), channel), RedisAdapter.url(redis.url(), channel));
         try {
-            Await.until(TIMEOUT, "the stream to reach hub B", () -> remoteB.size() >= 50);
-
-            int killedAt = published.get();
+            int killedAt = stream.published();
             redis.kill();
             Await.until(TIMEOUT, "both hubs to report the outage as SUBSCRIBE",
                     () -> count(failuresA, SyncStage.SUBSCRIBE) > 0 && count(failuresB, SyncStage.SUBSCRIBE) > 0);
-            Await.until(TIMEOUT, "the stream to go on while Redis is down", () -> published.get() > killedAt + 300);
+            Await.until(TIMEOUT, "the stream to go on while Redis is down", () -> stream.published() > killedAt + 300);
 
-            int restartedAt = published.get();
+            int restartedAt = stream.published();
             redis.restart();
-            long restarted = System.nanoTime();
-            Await.until(Duration.ofSeconds(8), "cross-instance delivery to resume after the restart",
-                    () -> !remoteB.isEmpty() && remoteB.last() > restartedAt);
-            long resumedMs = (System.nanoTime() - restarted) / 1_000_000;
+            long resumedMs = stream.awaitResumed(restartedAt, System.nanoTime(), Duration.ofSeconds(8));
             assertTrue(resumedMs < 6_000, "relay resumed only after " + resumedMs + " ms");
         } finally {
-            publisher.interrupt();
-            publisher.join(5_000);
+            stream.stopPublishing();
         }
-        int total = published.get();
-        Await.until(TIMEOUT, "every message (" + total + ") delivered locally on hub A",
-                () -> localA.size() == total);
-        assertEquals(total - 1, localA.last());
-        assertNull(thrown.get(), "publish threw: " + thrown.get());
+        stream.checkEveryMessageDeliveredOnA();
         assertEquals(1, count(failuresA, SyncStage.SUBSCRIBE), "one outage, reported once: " + failuresA);
         assertEquals(1, count(failuresB, SyncStage.SUBSCRIBE), "one outage, reported once: " + failuresB);
         assertTrue(failuresA.stream().filter(f -> f.stage() == SyncStage.SUBSCRIBE)
                 .allMatch(f -> f.cause() instanceof SyncBackplaneUnavailableException), failuresA.toString());
-        assertEquals(0, count(failuresA, SyncStage.DELIVERY), failuresA.toString());
     }
 
     @Test
     void redisNotRunningAtStartThenAppearing() throws Exception {
-        RedisServer redis = closeLater(RedisServer.notStarted(TyrusHubNode.freePort()));
+        RedisServer redis = cleanup.add(RedisServer.notStarted(TyrusHubNode.freePort()));
         String channel = channel();
         List<SyncFailure> failuresA = new CopyOnWriteArrayList<>();
         SyncHub a = hub(redis.url(), channel, failuresA);
@@ -189,20 +110,20 @@ class RedisFaultTest {
         assertEquals(1, a.counters().published(), "local publishing works without Redis");
 
         redis.restart();
-        awaitRelay(a, b, TIMEOUT);
-        awaitRelay(b, a, TIMEOUT);
+        Relays.await(a, b, TIMEOUT);
+        Relays.await(b, a, TIMEOUT);
     }
 
     @Test
     void clientKillTypePubsubIsSurvived() throws Exception {
-        RedisServer redis = closeLater(RedisServer.start());
+        RedisServer redis = cleanup.add(RedisServer.start());
         String channel = channel();
         List<SyncFailure> failuresA = new CopyOnWriteArrayList<>();
         List<SyncFailure> failuresB = new CopyOnWriteArrayList<>();
         SyncHub a = hub(redis.url(), channel, failuresA);
         SyncHub b = hub(redis.url(), channel, failuresB);
-        awaitRelay(a, b, TIMEOUT);
-        awaitRelay(b, a, TIMEOUT);
+        Relays.await(a, b, TIMEOUT);
+        Relays.await(b, a, TIMEOUT);
 
         try (Jedis admin = new Jedis("127.0.0.1", redis.port())) {
             long killed = admin.clientKill(ClientKillParams.clientKillParams().type(ClientType.PUBSUB));
@@ -210,23 +131,23 @@ class RedisFaultTest {
         }
         Await.until(TIMEOUT, "the dropped subscriptions to be reported as SUBSCRIBE",
                 () -> count(failuresA, SyncStage.SUBSCRIBE) > 0 && count(failuresB, SyncStage.SUBSCRIBE) > 0);
-        awaitRelay(a, b, TIMEOUT);
-        awaitRelay(b, a, TIMEOUT);
+        Relays.await(a, b, TIMEOUT);
+        Relays.await(b, a, TIMEOUT);
         Await.until(TIMEOUT, "both subscriptions re-made", () -> clientNames(redis)
                 .containsAll(Set.of("synchub-sub-" + tag(a), "synchub-sub-" + tag(b))));
     }
 
     @Test
     void aForeignFrameIsDroppedAndCounted() throws Exception {
-        RedisServer redis = closeLater(RedisServer.start());
+        RedisServer redis = cleanup.add(RedisServer.start());
         String channel = channel();
         List<SyncFailure> failuresB = new CopyOnWriteArrayList<>();
         SyncHub a = hub(redis.url(), channel, new CopyOnWriteArrayList<>());
-        TyrusHubNode nodeB = closeLater(TyrusHubNode.start(hub(redis.url(), channel, failuresB)));
+        TyrusHubNode nodeB = cleanup.add(TyrusHubNode.start(hub(redis.url(), channel, failuresB)));
         SyncHub b = nodeB.hub();
-        TckClient onB = closeLater(TckClient.connect(nodeB.uri("/room", "t")));
+        TckClient onB = cleanup.add(TckClient.connect(nodeB.uri("/room", "t")));
         Await.until(TIMEOUT, "the session subscribed", () -> b.counters().sessions() == 1);
-        awaitRelay(a, b, TIMEOUT);
+        Relays.await(a, b, TIMEOUT);
         try (Jedis foreign = new Jedis("127.0.0.1", redis.port())) {
             foreign.publish(channel, "hello, I am not an envelope");
             foreign.publish(channel, "{\"id\":\"x\",\"msg\":{\"namespace\":\"\",\"topic\":\"t\"}}");
@@ -237,17 +158,17 @@ class RedisFaultTest {
         Await.until(TIMEOUT, "two malformed frames counted", () -> b.counters().malformed() == 2);
         assertTrue(count(failuresB, SyncStage.DELIVERY) >= 1, "malformed frames are reported as DELIVERY");
         assertEquals(0, count(failuresB, SyncStage.SUBSCRIBE), "a bad frame must not drop the subscription");
-        awaitRelay(a, b, TIMEOUT);
+        Relays.await(a, b, TIMEOUT);
     }
 
     @Test
     void closeLeavesNoThreadsAndNoConnections() throws Exception {
-        RedisServer redis = closeLater(RedisServer.start());
+        RedisServer redis = cleanup.add(RedisServer.start());
         String channel = channel();
         SyncHub a = hub(redis.url(), channel, new CopyOnWriteArrayList<>());
         SyncHub b = hub(redis.url(), channel, new CopyOnWriteArrayList<>());
-        awaitRelay(a, b, TIMEOUT);
-        awaitRelay(b, a, TIMEOUT);
+        Relays.await(a, b, TIMEOUT);
+        Relays.await(b, a, TIMEOUT);
         String tag = tag(a);
         assertTrue(clientNames(redis).containsAll(Set.of("synchub-sub-" + tag, "synchub-pub-" + tag)),
                 clientNames(redis).toString());

@@ -1,18 +1,19 @@
 package org.synchub.driver.redis;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.synchub.SyncFailure;
 import org.synchub.SyncHub;
 import org.synchub.SyncStage;
 import org.synchub.core.SyncHubBuilder;
 import org.synchub.tck.Await;
+import org.synchub.tck.Cleanup;
 import org.synchub.testing.RedisServer;
+import org.synchub.testing.Relays;
 import redis.clients.jedis.Jedis;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -29,36 +30,18 @@ class RedisHostileFrameTest {
     private static final Duration TIMEOUT = Duration.ofSeconds(15);
     private static final String HANGING_FRAME = "{\"id\":\"x\",\"msg\":[";
 
+    @RegisterExtension
+    final Cleanup cleanup = new Cleanup();
     private RedisServer redis;
-    private final List<AutoCloseable> cleanup = new ArrayList<>();
 
     @BeforeEach
     void startRedis() throws Exception {
-        redis = RedisServer.start();
-        cleanup.add(redis);
-    }
-
-    @AfterEach
-    void cleanUp() throws Exception {
-        for (int i = cleanup.size() - 1; i >= 0; i--) {
-            cleanup.get(i).close();
-        }
+        redis = cleanup.add(RedisServer.start());
     }
 
     private SyncHub hub(String channel, List<SyncFailure> failures) {
-        SyncHub hub = SyncHubBuilder.create().adapter(RedisAdapter.url(redis.url(), channel))
-                .onFailure(failures::add).build();
-        cleanup.add(hub);
-        return hub;
-    }
-
-    /** Publishes until {@code to} has received one more relay: both subscriptions are live. */
-    private static void awaitRelay(SyncHub from, SyncHub to) {
-        long before = to.counters().received();
-        Await.until(TIMEOUT, "a relay to arrive", () -> {
-            from.publish("probe", "p");
-            return to.counters().received() > before;
-        });
+        return cleanup.add(SyncHubBuilder.create().adapter(RedisAdapter.url(redis.url(), channel))
+                .onFailure(failures::add).build());
     }
 
     @Test
@@ -67,8 +50,8 @@ class RedisHostileFrameTest {
         List<SyncFailure> failuresB = new CopyOnWriteArrayList<>();
         SyncHub a = hub(channel, new CopyOnWriteArrayList<>());
         SyncHub b = hub(channel, failuresB);
-        awaitRelay(a, b);
-        awaitRelay(b, a);
+        Relays.await(a, b, TIMEOUT);
+        Relays.await(b, a, TIMEOUT);
         long receivedBefore = b.counters().received();
         try (Jedis foreign = new Jedis("127.0.0.1", redis.port())) {
             assertEquals(2, foreign.publish(channel, HANGING_FRAME), "both hubs subscribed");

@@ -1,7 +1,7 @@
 package org.synchub.driver.redis;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.synchub.SyncMessage;
 import org.synchub.SyncMessageTooLargeException;
 import org.synchub.SyncOverflowException;
@@ -9,6 +9,7 @@ import org.synchub.SyncStage;
 import org.synchub.internal.PublishPump;
 import org.synchub.spi.SyncDriver;
 import org.synchub.tck.Await;
+import org.synchub.tck.Cleanup;
 import org.synchub.tck.RecordingContext;
 import org.synchub.testing.RedisServer;
 import org.synchub.testing.TyrusHubNode;
@@ -29,14 +30,8 @@ class RedisRelayQueueTest {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(15);
 
-    private final List<AutoCloseable> cleanup = new ArrayList<>();
-
-    @AfterEach
-    void cleanUp() throws Exception {
-        for (int i = cleanup.size() - 1; i >= 0; i--) {
-            cleanup.get(i).close();
-        }
-    }
+    @RegisterExtension
+    final Cleanup cleanup = new Cleanup();
 
     private RedisDriver driver(String url, RecordingContext context, List<SyncMessage> received) {
         SyncDriver driver = RedisAdapter.url(url, "q-" + UUID.randomUUID().toString().substring(0, 8))
