@@ -36,7 +36,7 @@ final class E2eProfile {
         int payload = Integer.getInteger("profile.payload", 100);
         int seconds = Integer.getInteger("profile.seconds", 15);
         run.setUp(false);
-        E2eRun.Cluster cluster = run.clusters.get(E2eRun.SYNCHUB);
+        E2eRun.Cluster cluster = run.clusters.get(run.synchub);
         run.note(run.generator.call(String.join(" ", "CONNECT", cluster.group(), "" + n, "/chat/bench",
                 cluster.url(0), cluster.url(1)), "OK", 180_000));
         double rate;
