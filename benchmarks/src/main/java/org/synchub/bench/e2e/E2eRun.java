@@ -617,7 +617,7 @@ public final class E2eRun {
         }
         Step step = new Step(cluster.name(), n, payload, rate, result);
         steps.add(step);
-        System.out.printf(Locale.ROOT, "  %-7s n=%-4d %5dB pub %9.1f/s -> %9.0f deliveries/s  p50 %7.2f  p99 %8.2f"
+        System.out.printf(Locale.ROOT, "  %-17s n=%-4d %5dB pub %9.1f/s -> %9.0f deliveries/s  p50 %7.2f  p99 %8.2f"
                         + "  max %8.2f ms  lost %d closed %s  cpu %.2f cores %.1f us/delivery  %s%n", cluster.name(),
                 n, payload, rate, step.delivered(), step.p50Ms(), step.p99Ms(), step.maxMs(), step.lost(),
                 result.get("closed"), step.serverCores(), step.serverCpuMicrosPerDelivery(),

@@ -39,7 +39,8 @@ public abstract class AppServer implements AutoCloseable {
     /** The WAR's context root. */
     public static final String CONTEXT = "/chat/";
 
-    static final Duration START_TIMEOUT = Duration.ofSeconds(300);
+    /** How long a server may take to start: 300 s, or {@code -Dsynchub.example.startSeconds=N} (a busy machine). */
+    static final Duration START_TIMEOUT = Duration.ofSeconds(Long.getLong("synchub.example.startSeconds", 300));
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     protected final String name;
