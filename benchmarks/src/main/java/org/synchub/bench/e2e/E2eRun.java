@@ -210,10 +210,7 @@ public final class E2eRun {
         String redisUrl = "redis://127.0.0.1:" + redisPort;
         List<String> serverJvm = new ArrayList<>(List.of("-Xms256m", "-Xmx1g", "-XX:+UseG1GC",
                 "-Djava.util.logging.config.file=" + root.resolve(".ci/test-logging.properties")));
-        String extra = System.getProperty("e2e.serverJvmArgs", "");
-        if (!extra.isBlank()) {
-            serverJvm.addAll(List.of(extra.trim().split("\\s+")));
-        }
+        serverJvm.addAll(serverJvmExtra());
         boolean withRaw = withCrossws && Boolean.parseBoolean(System.getProperty("e2e.raw", "true"));
         if (container == Container.TYRUS) {
             int sa = freePort();
@@ -277,10 +274,7 @@ public final class E2eRun {
             }
         }
         List<String> jvm = new ArrayList<>(List.of("-Xms256m", "-Xmx1g", "-XX:+UseG1GC"));
-        String extra = System.getProperty("e2e.serverJvmArgs", "");
-        if (!extra.isBlank()) {
-            jvm.addAll(List.of(extra.trim().split("\\s+")));
-        }
+        jvm.addAll(serverJvmExtra());
         ContainerServer s1 = container("synchub-a", war, jvm, redisUrl, "bench-synchub");
         ContainerServer s2 = container("synchub-b", war, jvm, redisUrl, "bench-synchub");
         ContainerServer r1 = withRaw ? container("raw-a", rawWar, jvm, redisUrl, "bench-raw") : null;
@@ -296,6 +290,12 @@ public final class E2eRun {
         if (withRaw) {
             clusters.put(raw, new Cluster(raw, "R", "bench-raw", r1, r2, r1.wsBase(), r2.wsBase()));
         }
+    }
+
+    /** {@code -De2e.serverJvmArgs}: JVM options added to every server JVM's (Tyrus and container alike). */
+    static List<String> serverJvmExtra() {
+        String extra = System.getProperty("e2e.serverJvmArgs", "");
+        return extra.isBlank() ? List.of() : List.of(extra.trim().split("\\s+"));
     }
 
     ContainerServer container(String name, Path war, List<String> jvm, String redisUrl, String channel) {
