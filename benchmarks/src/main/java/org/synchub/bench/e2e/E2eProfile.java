@@ -36,7 +36,7 @@ final class E2eProfile {
         int payload = Integer.getInteger("profile.payload", 100);
         int seconds = Integer.getInteger("profile.seconds", 15);
         run.setUp(false);
-        E2eRun.Cluster cluster = run.clusters.get(E2eRun.SYNCHUB);
+        E2eRun.Cluster cluster = run.clusters.get(run.synchub);
         run.note(run.generator.call(String.join(" ", "CONNECT", cluster.group(), "" + n, "/chat/bench",
                 cluster.url(0), cluster.url(1)), "OK", 180_000));
         double rate;
@@ -54,7 +54,7 @@ final class E2eProfile {
             }
             rate = pass > 0 ? pass : rate;
         }
-        Path jfr = run.logs.resolve("synchub-a.jfr").toAbsolutePath();
+        Path jfr = run.logs.resolve("synchub-a" + run.container.suffix() + ".jfr").toAbsolutePath();
         Files.deleteIfExists(jfr);
         String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
         long pid = cluster.a().pid();
@@ -66,7 +66,7 @@ final class E2eProfile {
         exec(jcmd, "" + pid, "JFR.stop", "name=e2e");
         run.note("profiled at " + rate + " publishes/s: " + line);
         String summary = summarise(jfr, n, payload, rate, line);
-        Path out = run.results.resolve("e2e-profile.md");
+        Path out = run.results.resolve("e2e-profile" + run.container.suffix() + ".md");
         Files.writeString(out, summary);
         System.out.println(summary);
         System.out.println("[e2e] wrote " + out + " (recording: " + jfr + ")");

@@ -28,7 +28,7 @@ final class E2eReport {
 
     E2eReport(E2eRun run) {
         this.run = run;
-        this.suffix = run.quick ? "-quick" : "";
+        this.suffix = run.container.suffix() + (run.quick ? "-quick" : "");
     }
 
     void write() throws IOException {
@@ -85,10 +85,11 @@ final class E2eReport {
 
     private String markdown(String png, String csv) {
         StringBuilder out = new StringBuilder();
-        out.append("# End-to-end: SyncHub vs crossws on one Redis").append(run.quick ? " (quick mode)" : "")
-                .append("\n\n");
+        out.append("# End-to-end: SyncHub vs crossws on one Redis").append(run.container.title())
+                .append(run.quick ? " (quick mode)" : "").append("\n\n");
         out.append("Started ").append(run.startedAt).append(". Command: `mvn -q -pl benchmarks -am package exec:java "
-                + "-DskipTests -Dbench=E2e").append(run.quick ? " -Dquick=true" : "").append("`.\n\n");
+                + "-DskipTests -Dbench=E2e").append(run.quick ? " -Dquick=true" : "").append(run.container.flag())
+                .append("`.\n\n");
         out.append("Saturation = the highest publish rate tried at which p99 publish→receive latency stayed under ")
                 .append((int) E2eRun.P99_LIMIT_MS).append(" ms and every message reached every subscriber. "
                         + "Deliveries/s = publish rate × subscribers (each message goes to every subscriber, "
@@ -98,7 +99,7 @@ final class E2eReport {
                 + "| crossws deliveries/s | crossws p99 ms | SyncHub / crossws |\n");
         out.append("|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (Config config : configs()) {
-            var s = saturation(E2eRun.SYNCHUB, config);
+            var s = saturation(run.synchub, config);
             var c = saturation(E2eRun.CROSSWS, config);
             out.append(String.format(Locale.ROOT, "| %d | %s | %s | %s | %s | %s | %s | %s | %s |%n",
                     config.subscribers(), bytes(config.payload()),
@@ -109,14 +110,14 @@ final class E2eReport {
                     s.isPresent() && c.isPresent() ? String.format(Locale.ROOT, "%.2f×", s.get().rate() / c.get().rate())
                             : "–"));
         }
-        if (run.clusters.containsKey(E2eRun.RAW)) {
-            out.append("\nBaseline in the same run, the same hooks written straight on Tyrus and Jedis with no hub "
-                    + "(`RawChatServer`: no send queues or bounds, fire-and-forget sends):\n\n"
+        if (run.clusters.containsKey(run.raw)) {
+            out.append("\nBaseline in the same run, the same hooks written straight on " + run.container.label()
+                    + " and Jedis with no hub (`RawRelay`: no send queues or bounds, fire-and-forget sends):\n\n"
                     + "| subscribers | payload | raw pub/s | raw deliveries/s | raw p99 ms | SyncHub / raw |\n"
                     + "|---:|---:|---:|---:|---:|---:|\n");
             for (Config config : configs()) {
-                var s = saturation(E2eRun.SYNCHUB, config);
-                var r = saturation(E2eRun.RAW, config);
+                var s = saturation(run.synchub, config);
+                var r = saturation(run.raw, config);
                 out.append(String.format(Locale.ROOT, "| %d | %s | %s | %s | %s | %s |%n", config.subscribers(),
                         bytes(config.payload()), r.map(x -> fmt(x.rate())).orElse("< lowest"),
                         r.map(x -> fmt(x.delivered())).orElse("–"), r.map(x -> fmt2(x.p99Ms())).orElse("–"),
@@ -131,7 +132,7 @@ final class E2eReport {
                 + "crossws p50 / p99 / max ms | SyncHub server CPU µs/delivery | crossws server CPU µs/delivery |\n"
                 + "|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (Config config : configs()) {
-            List<E2eRun.Step> synchub = steps(E2eRun.SYNCHUB, config);
+            List<E2eRun.Step> synchub = steps(run.synchub, config);
             List<E2eRun.Step> crossws = steps(E2eRun.CROSSWS, config);
             E2eRun.Step bestS = null;
             E2eRun.Step bestC = null;
@@ -207,10 +208,10 @@ final class E2eReport {
             chart.getStyler().setXAxisLogarithmic(true);
             chart.getStyler().setYAxisLogarithmic(true);
             chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNW);
-            addSeries(chart, E2eRun.SYNCHUB, config, new Color(0x1f77b4), true);
+            addSeries(chart, run.synchub, config, new Color(0x1f77b4), true);
             addSeries(chart, E2eRun.CROSSWS, config, new Color(0xd62728), true);
-            addSeries(chart, E2eRun.RAW, config, new Color(0xa0a0a0), false);
-            double[] xs = steps(E2eRun.SYNCHUB, config).stream().mapToDouble(s -> s.rate() * s.subscribers())
+            addSeries(chart, run.raw, config, new Color(0xa0a0a0), false);
+            double[] xs = steps(run.synchub, config).stream().mapToDouble(s -> s.rate() * s.subscribers())
                     .toArray();
             if (xs.length > 0) {
                 double lo = java.util.Arrays.stream(xs).min().orElse(1);

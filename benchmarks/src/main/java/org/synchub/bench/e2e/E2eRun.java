@@ -1,5 +1,8 @@
 package org.synchub.bench.e2e;
 
+import org.synchub.example.servers.AppServer;
+import org.synchub.example.servers.PayaraMicroServer;
+import org.synchub.example.servers.WildFlyServer;
 import org.synchub.testing.RedisServer;
 import redis.clients.jedis.Jedis;
 
@@ -26,6 +29,10 @@ import java.util.concurrent.TimeUnit;
  * <p>A third cluster, {@link RawChatServer} (the same hooks written straight on Tyrus and Jedis, no hub), is swept
  * alongside as the baseline that shows what the hub itself costs ({@code -De2e.raw=false} leaves it out).
  *
+ * <p>{@code -De2e.container=wildfly} or {@code payara} runs the SyncHub and raw clusters on two WildFly or two Payara
+ * Micro instances each instead (bench-war's WARs at {@code /bench}, see {@link ContainerServer}); crossws is the same,
+ * and the results files get the container's name as a suffix.
+ *
  * <p>System properties: {@code quick=true} (a 2–3 minute subset), {@code profile=true} (JFR on the SyncHub servers
  * at saturation instead of the comparison), {@code e2e.subscribers}, {@code e2e.payloads} (comma lists) to override
  * the sweep, {@code e2e.nice}, {@code e2e.serverJvmArgs}.
@@ -33,15 +40,65 @@ import java.util.concurrent.TimeUnit;
 public final class E2eRun {
 
     static final double P99_LIMIT_MS = 50;
-    static final String SYNCHUB = "SyncHub";
     static final String CROSSWS = "crossws";
-    static final String RAW = "raw Tyrus+Jedis";
+
+    /** Where the SyncHub and raw clusters run ({@code -De2e.container}). */
+    enum Container {
+        TYRUS("Tyrus"), WILDFLY("WildFly"), PAYARA("Payara Micro");
+
+        final String label;
+
+        Container(String label) {
+            this.label = label;
+        }
+
+        static Container of(String value) {
+            for (Container c : values()) {
+                if (c.name().equalsIgnoreCase(value.trim())) {
+                    return c;
+                }
+            }
+            throw new IllegalArgumentException("e2e.container is '" + value + "': use tyrus (the default: Tyrus "
+                    + "standalone servers), wildfly or payara");
+        }
+
+        String label() {
+            return label;
+        }
+
+        String synchubName() {
+            return this == TYRUS ? "SyncHub" : "SyncHub/" + label;
+        }
+
+        String rawName() {
+            return "raw " + (this == PAYARA ? "Payara" : label) + "+Jedis";
+        }
+
+        /** Results file name suffix: none for Tyrus (today's files), else {@code -wildfly} / {@code -payara}. */
+        String suffix() {
+            return this == TYRUS ? "" : "-" + name().toLowerCase(Locale.ROOT);
+        }
+
+        String title() {
+            return this == TYRUS ? "" : " — SyncHub on " + label;
+        }
+
+        String flag() {
+            return this == TYRUS ? "" : " -De2e.container=" + name().toLowerCase(Locale.ROOT);
+        }
+    }
 
     final boolean quick = Boolean.getBoolean("quick");
+    final Container container = Container.of(System.getProperty("e2e.container", "tyrus"));
+    /** The SyncHub cluster's name in the results ("SyncHub", "SyncHub/WildFly", ...). */
+    final String synchub = container.synchubName();
+    /** The raw baseline cluster's name in the results ("raw Tyrus+Jedis", "raw WildFly+Jedis", ...). */
+    final String raw = container.rawName();
     final Path root;
     final Path results;
     final Path logs;
     final List<Proc> procs = new ArrayList<>();
+    final List<ContainerServer> containers = new ArrayList<>();
     final Map<String, Cluster> clusters = new LinkedHashMap<>();
     RedisServer redis;
     int redisPort;
@@ -92,10 +149,15 @@ public final class E2eRun {
         }
     }
 
-    /** Two server processes of one kind; group = the generator's group name for it. */
-    record Cluster(String name, String group, String channel, Proc a, Proc b, int portA, int portB) {
+    /** Two server processes of one kind; group = the generator's group name for it; urls = WebSocket base URLs. */
+    record Cluster(String name, String group, String channel, E2eServer a, E2eServer b, String urlA, String urlB) {
         String url(int i) {
-            return "ws://127.0.0.1:" + (i == 0 ? portA : portB);
+            return i == 0 ? urlA : urlB;
+        }
+
+        static Cluster of(String name, String group, String channel, E2eServer a, E2eServer b, int portA,
+                          int portB) {
+            return new Cluster(name, group, channel, a, b, "ws://127.0.0.1:" + portA, "ws://127.0.0.1:" + portB);
         }
     }
 
@@ -149,15 +211,19 @@ public final class E2eRun {
         String redisUrl = "redis://127.0.0.1:" + redisPort;
         List<String> serverJvm = new ArrayList<>(List.of("-Xms256m", "-Xmx1g", "-XX:+UseG1GC",
                 "-Djava.util.logging.config.file=" + root.resolve(".ci/test-logging.properties")));
-        String extra = System.getProperty("e2e.serverJvmArgs", "");
-        if (!extra.isBlank()) {
-            serverJvm.addAll(List.of(extra.trim().split("\\s+")));
+        serverJvm.addAll(serverJvmExtra());
+        boolean withRaw = withCrossws && Boolean.parseBoolean(System.getProperty("e2e.raw", "true"));
+        if (container == Container.TYRUS) {
+            int sa = freePort();
+            int sb = freePort();
+            Proc s1 = start("synchub-a", Proc.java(serverJvm, SyncHubChatServer.class, "" + sa, redisUrl,
+                    "bench-synchub"));
+            Proc s2 = start("synchub-b", Proc.java(serverJvm, SyncHubChatServer.class, "" + sb, redisUrl,
+                    "bench-synchub"));
+            clusters.put(synchub, Cluster.of(synchub, "S", "bench-synchub", s1, s2, sa, sb));
+        } else {
+            startContainers(redisUrl, withRaw);
         }
-        int sa = freePort();
-        int sb = freePort();
-        Proc s1 = start("synchub-a", Proc.java(serverJvm, SyncHubChatServer.class, "" + sa, redisUrl, "bench-synchub"));
-        Proc s2 = start("synchub-b", Proc.java(serverJvm, SyncHubChatServer.class, "" + sb, redisUrl, "bench-synchub"));
-        clusters.put(SYNCHUB, new Cluster(SYNCHUB, "S", "bench-synchub", s1, s2, sa, sb));
         if (withCrossws) {
             int ca = freePort();
             int cb = freePort();
@@ -166,18 +232,21 @@ public final class E2eRun {
                     "" + ca, redisUrl, "bench-crossws"));
             Proc c2 = start("crossws-b", List.of("node", "--expose-gc", crossws.resolve("server.mjs").toString(),
                     "" + cb, redisUrl, "bench-crossws"));
-            clusters.put(CROSSWS, new Cluster(CROSSWS, "C", "bench-crossws", c1, c2, ca, cb));
+            clusters.put(CROSSWS, Cluster.of(CROSSWS, "C", "bench-crossws", c1, c2, ca, cb));
         }
-        if (withCrossws && Boolean.parseBoolean(System.getProperty("e2e.raw", "true"))) {
+        if (withRaw && container == Container.TYRUS) {
             int ra = freePort();
             int rb = freePort();
             Proc r1 = start("raw-a", Proc.java(serverJvm, RawChatServer.class, "" + ra, redisUrl, "bench-raw"));
             Proc r2 = start("raw-b", Proc.java(serverJvm, RawChatServer.class, "" + rb, redisUrl, "bench-raw"));
-            clusters.put(RAW, new Cluster(RAW, "R", "bench-raw", r1, r2, ra, rb));
+            clusters.put(raw, Cluster.of(raw, "R", "bench-raw", r1, r2, ra, rb));
         }
         for (Cluster cluster : clusters.values()) {
-            cluster.a().expect("READY", 60_000);
-            cluster.b().expect("READY", 60_000);
+            for (E2eServer server : List.of(cluster.a(), cluster.b())) {
+                if (server instanceof Proc proc) {
+                    proc.expect("READY", 60_000);
+                }
+            }
             awaitRedisSubscribers(cluster.channel(), 2);
         }
         List<String> generatorJvm = new ArrayList<>(List.of("-Xms512m", "-Xmx2g", "-XX:+UseG1GC"));
@@ -188,6 +257,60 @@ public final class E2eRun {
         generator = start("generator", Proc.java(generatorJvm, LoadGenerator.class));
         generator.expect("READY", 60_000);
         note("servers up: " + String.join(", ", clusters.keySet()) + "; redis-server " + redisPort);
+    }
+
+    /**
+     * The container mode's SyncHub (and raw) clusters: two WildFly or Payara Micro instances each, started in
+     * parallel, each with one of bench-war's WARs at {@code /bench}, configured by system properties; ready once
+     * {@code GET /bench/stats} answers (at most 300 s, else a {@code ServerStartException} with the log's path).
+     */
+    void startContainers(String redisUrl, boolean withRaw) throws Exception {
+        Path war = root.resolve("bench-war/target/bench-synchub.war");
+        Path rawWar = root.resolve("bench-war/target/bench-synchub-raw.war");
+        for (Path file : List.of(war, rawWar)) {
+            if (!Files.isRegularFile(file)) {
+                throw new IllegalStateException(file + " is missing: run through Maven from the checkout's root, "
+                        + "mvn -q -pl benchmarks -am package exec:java -DskipTests -Dbench=E2e -De2e.container="
+                        + container.name().toLowerCase(Locale.ROOT) + " (bench-war builds the WARs)");
+            }
+        }
+        List<String> jvm = new ArrayList<>(List.of("-Xms256m", "-Xmx1g", "-XX:+UseG1GC"));
+        jvm.addAll(serverJvmExtra());
+        ContainerServer s1 = container("synchub-a", war, jvm, redisUrl, "bench-synchub");
+        ContainerServer s2 = container("synchub-b", war, jvm, redisUrl, "bench-synchub");
+        ContainerServer r1 = withRaw ? container("raw-a", rawWar, jvm, redisUrl, "bench-raw") : null;
+        ContainerServer r2 = withRaw ? container("raw-b", rawWar, jvm, redisUrl, "bench-raw") : null;
+        long t0 = System.nanoTime();
+        AppServer.startAll(containers.stream().map(c -> c.server).toArray(AppServer[]::new));
+        for (ContainerServer c : containers) {
+            c.started();
+        }
+        note(String.format(Locale.ROOT, "%d %s instances deployed in %.0f s (logs: %s)", containers.size(),
+                container.label(), (System.nanoTime() - t0) / 1e9, logs.resolve("servers")));
+        clusters.put(synchub, new Cluster(synchub, "S", "bench-synchub", s1, s2, s1.wsBase(), s2.wsBase()));
+        if (withRaw) {
+            clusters.put(raw, new Cluster(raw, "R", "bench-raw", r1, r2, r1.wsBase(), r2.wsBase()));
+        }
+    }
+
+    /** {@code -De2e.serverJvmArgs}: JVM options added to every server JVM's (Tyrus and container alike). */
+    static List<String> serverJvmExtra() {
+        String extra = System.getProperty("e2e.serverJvmArgs", "");
+        return extra.isBlank() ? List.of() : List.of(extra.trim().split("\\s+"));
+    }
+
+    ContainerServer container(String name, Path war, List<String> jvm, String redisUrl, String channel) {
+        Path dir = logs.resolve("servers").resolve(name);
+        AppServer server = container == Container.WILDFLY ? WildFlyServer.create(name, dir)
+                : PayaraMicroServer.create(name, dir);
+        List<String> options = new ArrayList<>(jvm);
+        options.addAll(List.of("-Dsynchub.driver=redis", "-Dsynchub.redis.url=" + redisUrl,
+                "-Dsynchub.channel=" + channel));
+        server.deploy(war, ContainerServer.CONTEXT).jvmArgs(options)
+                .readyWhen("stats", body -> body.startsWith("MEM "));
+        ContainerServer wrapped = new ContainerServer(server);
+        containers.add(wrapped);
+        return wrapped;
     }
 
     Proc start(String name, List<String> command) throws IOException {
@@ -256,6 +379,9 @@ public final class E2eRun {
     }
 
     void shutdown() {
+        for (ContainerServer server : containers) {
+            server.close();
+        }
         for (Proc proc : procs) {
             try {
                 proc.close();
@@ -335,7 +461,7 @@ public final class E2eRun {
     void memory() throws Exception {
         int n = 1000;
         for (Cluster cluster : clusters.values()) {
-            if (cluster.name().equals(RAW)) {
+            if (cluster.name().equals(raw)) {
                 continue;
             }
             long[] base = mem(cluster);
@@ -346,7 +472,7 @@ public final class E2eRun {
             generator.call("CLOSE M", "OK", 60_000);
             awaitSessions(cluster, 0);
             String hubShare = "";
-            if (cluster.name().equals(SYNCHUB)) {
+            if (cluster.name().equals(synchub)) {
                 generator.call(String.join(" ", "CONNECT", "M", "" + n, "/idle/x", cluster.url(0), cluster.url(1),
                         "idle"), "OK", 180_000);
                 awaitSessions(cluster, n);
@@ -366,9 +492,9 @@ public final class E2eRun {
     /** RSS and heap (after GC) summed over both servers of a cluster; [2] = sessions. */
     long[] mem(Cluster cluster) throws Exception {
         long[] sum = new long[3];
-        for (Proc proc : List.of(cluster.a(), cluster.b())) {
-            String[] f = proc.call("MEM", "MEM", 60_000).split(" ");
-            long rss = Proc.rssBytes(proc.pid());
+        for (E2eServer server : List.of(cluster.a(), cluster.b())) {
+            String[] f = server.memLine().split(" ");
+            long rss = Proc.rssBytes(server.pid());
             sum[0] += rss > 0 ? rss : Long.parseLong(f[1]);
             sum[1] += Long.parseLong(f[2]);
             sum[2] += Long.parseLong(f[3]);
@@ -387,8 +513,8 @@ public final class E2eRun {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (true) {
             long sessions = 0;
-            for (Proc proc : List.of(cluster.a(), cluster.b())) {
-                sessions += Long.parseLong(proc.call("MEM", "MEM", 60_000).split(" ")[3]);
+            for (E2eServer server : List.of(cluster.a(), cluster.b())) {
+                sessions += server.sessions();
             }
             if (sessions == n) {
                 return;
@@ -492,7 +618,7 @@ public final class E2eRun {
         }
         Step step = new Step(cluster.name(), n, payload, rate, result);
         steps.add(step);
-        System.out.printf(Locale.ROOT, "  %-7s n=%-4d %5dB pub %9.1f/s -> %9.0f deliveries/s  p50 %7.2f  p99 %8.2f"
+        System.out.printf(Locale.ROOT, "  %-17s n=%-4d %5dB pub %9.1f/s -> %9.0f deliveries/s  p50 %7.2f  p99 %8.2f"
                         + "  max %8.2f ms  lost %d closed %s  cpu %.2f cores %.1f us/delivery  %s%n", cluster.name(),
                 n, payload, rate, step.delivered(), step.p50Ms(), step.p99Ms(), step.maxMs(), step.lost(),
                 result.get("closed"), step.serverCores(), step.serverCpuMicrosPerDelivery(),

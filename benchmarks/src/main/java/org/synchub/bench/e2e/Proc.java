@@ -23,7 +23,7 @@ import java.util.concurrent.TimeUnit;
  * lines, stderr copied to a log file. Also the helpers to start a child JVM on this benchmark's class path and to
  * read a process's resident set size. Not thread-safe (one driver thread).
  */
-final class Proc implements AutoCloseable {
+final class Proc implements E2eServer {
 
     final String name;
     final Process process;
@@ -124,8 +124,19 @@ final class Proc implements AutoCloseable {
         return expect(replyPrefix, timeoutMs);
     }
 
-    long pid() {
+    @Override
+    public long pid() {
         return process.pid();
+    }
+
+    @Override
+    public String memLine() throws Exception {
+        return call("MEM", "MEM", 60_000);
+    }
+
+    @Override
+    public long sessions() throws Exception {
+        return Long.parseLong(memLine().split(" ")[3]);
     }
 
     /** VmRSS of {@code pid} in bytes, from /proc/&lt;pid&gt;/status; -1 where there is no /proc. */

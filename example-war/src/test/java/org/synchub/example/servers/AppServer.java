@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 
 /**
  * One application server process (WildFly or Payara Micro) running the chat WAR on 127.0.0.1, started by a test or
@@ -28,13 +29,18 @@ import java.util.concurrent.TimeUnit;
  * MicroProfile Config maps them ({@code SYNCHUB_DRIVER}, {@code SYNCHUB_CHANNEL}, {@code CHAT_INSTANCE}...);
  * {@code SYNCHUB_*} and {@code CHAT_*} variables of the calling environment are not passed on. The server's
  * console output goes to {@code console.log} in its own work directory.
+ *
+ * <p>By default the server runs the chat WAR at {@value #CONTEXT} and is ready when the chat page answers; the
+ * end-to-end benchmark deploys its own WAR instead ({@link #deploy}), with its own JVM options ({@link #jvmArgs}) and
+ * readiness probe ({@link #readyWhen}).
  */
 public abstract class AppServer implements AutoCloseable {
 
     /** The WAR's context root. */
     public static final String CONTEXT = "/chat/";
 
-    static final Duration START_TIMEOUT = Duration.ofSeconds(300);
+    /** How long a server may take to start: 300 s, or {@code -Dsynchub.example.startSeconds=N} (a busy machine). */
+    static final Duration START_TIMEOUT = Duration.ofSeconds(Long.getLong("synchub.example.startSeconds", 300));
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     protected final String name;
@@ -50,6 +56,15 @@ public abstract class AppServer implements AutoCloseable {
     /** The HTTP port to use if it is free (0: any free port). */
     protected int preferredPort;
     private boolean hooked;
+    /** The WAR to deploy, or null for the chat WAR ({@code synchub.example.war}). */
+    private Path war;
+    /** The WAR's context root, without slashes. */
+    protected String context = CONTEXT.replace("/", "");
+    /** JVM options of the server JVM (heap, system properties), or empty for the launcher's defaults. */
+    protected final List<String> jvmArgs = new ArrayList<>();
+    /** Readiness: the path (under the context root) to GET and the test of its body (200 needed as well). */
+    private String readyPath = "";
+    private Predicate<String> readyBody = body -> body.contains("SyncHub chat");
 
     protected AppServer(String name, Path dir) {
         this.name = name;
@@ -66,6 +81,66 @@ public abstract class AppServer implements AutoCloseable {
     public AppServer env(Map<String, String> variables) {
         env.putAll(variables);
         return this;
+    }
+
+    /**
+     * Deploys {@code war} at {@code /context} instead of the chat WAR (before {@link #start()}).
+     *
+     * @param war     the WAR file
+     * @param context its context root, without slashes
+     * @return this server
+     */
+    public AppServer deploy(Path war, String context) {
+        if (!Files.isRegularFile(war)) {
+            throw new IllegalArgumentException(name + ": no WAR at " + war);
+        }
+        this.war = war;
+        this.context = context;
+        return this;
+    }
+
+    /**
+     * Runs the server JVM with these options instead of the launcher's default heap settings (before
+     * {@link #start()}); {@code -Dkey=value} options become system properties that MicroProfile Config reads.
+     *
+     * @param options JVM options
+     * @return this server
+     */
+    public AppServer jvmArgs(List<String> options) {
+        jvmArgs.addAll(options);
+        return this;
+    }
+
+    /**
+     * The server is ready once {@code GET /<context>/<path>} answers 200 with a body that passes {@code body}
+     * (default: the chat page).
+     *
+     * @param path the path under the context root, without a leading slash
+     * @param body the test of the answer's body
+     * @return this server
+     */
+    public AppServer readyWhen(String path, Predicate<String> body) {
+        this.readyPath = path;
+        this.readyBody = body;
+        return this;
+    }
+
+    /** The WAR to deploy: the one given to {@link #deploy}, else the chat WAR. */
+    protected Path war() {
+        return war != null ? war : required("synchub.example.war");
+    }
+
+    /**
+     * The server's JVM (for its CPU time and memory): the started process itself unless a script starts it.
+     *
+     * @return the running JVM's process
+     * @throws IllegalStateException if the server is not running
+     */
+    public synchronized ProcessHandle serverJvm() {
+        if (process == null) {
+            throw new IllegalStateException(name + " is not running");
+        }
+        return process.toHandle();
     }
 
     /** Uses {@code port} for HTTP if it is free when the server starts, another free port otherwise. */
@@ -218,14 +293,14 @@ public abstract class AppServer implements AutoCloseable {
         return process != null && process.isAlive();
     }
 
-    /** {@code http://127.0.0.1:port/chat/}: the chat page. */
+    /** {@code http://127.0.0.1:port/chat/}: the chat page (the WAR's context root). */
     public URI baseUri() {
-        return URI.create("http://127.0.0.1:" + httpPort + CONTEXT);
+        return URI.create("http://127.0.0.1:" + httpPort + "/" + context + "/");
     }
 
     /** The WebSocket URI of {@code room}, with the user's {@code name}. */
     public URI chatUri(String room, String user) {
-        return URI.create("ws://127.0.0.1:" + httpPort + CONTEXT + "chat/"
+        return URI.create("ws://127.0.0.1:" + httpPort + "/" + context + "/chat/"
                 + URLEncoder.encode(room, StandardCharsets.UTF_8).replace("+", "%20")
                 + "?name=" + URLEncoder.encode(user, StandardCharsets.UTF_8));
     }
@@ -292,14 +367,15 @@ public abstract class AppServer implements AutoCloseable {
                 throw new IllegalStateException(name + " stopped: another server failed to start");
             }
             if (deploymentFailed()) {
-                throw failure("failed to deploy the chat WAR");
+                throw failure("failed to deploy " + war().getFileName());
             }
+            URI probe = baseUri().resolve(readyPath);
             try {
-                HttpResponse<String> page = get(baseUri());
-                if (page.statusCode() == 200 && page.body().contains("SyncHub chat")) {
+                HttpResponse<String> page = get(probe);
+                if (page.statusCode() == 200 && readyBody.test(page.body())) {
                     return;
                 }
-                last = "GET " + baseUri() + " answered " + page.statusCode();
+                last = "GET " + probe + " answered " + page.statusCode();
             } catch (IOException e) {
                 last = e.toString();
             } catch (InterruptedException e) {

@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -24,7 +25,18 @@ public final class PayaraMicroServer extends AppServer {
 
     /** An instance named {@code name} (its work directory is {@code <work>/<name>}); call {@link #start()}. */
     public static PayaraMicroServer create(String name) {
-        return new PayaraMicroServer(name, required("synchub.example.payara"), workDir().resolve(name));
+        return create(name, workDir().resolve(name));
+    }
+
+    /**
+     * An instance named {@code name} working in {@code dir} (deleted and laid anew on start); call {@link #start()}.
+     *
+     * @param name the instance's name
+     * @param dir  its work directory
+     * @return the instance, not started
+     */
+    public static PayaraMicroServer create(String name, Path dir) {
+        return new PayaraMicroServer(name, required("synchub.example.payara"), dir);
     }
 
     /** Payara Micro logs a failed {@code --deploy} and may go on running without the application. */
@@ -52,7 +64,7 @@ public final class PayaraMicroServer extends AppServer {
 
     @Override
     protected List<String> command() throws IOException {
-        Path war = required("synchub.example.war");
+        Path war = war();
         WildFlyServer.deleteTree(dir);
         Files.createDirectories(dir.resolve("runtime"));
         Path preboot = dir.resolve("preboot.asadmin");
@@ -60,11 +72,15 @@ public final class PayaraMicroServer extends AppServer {
                 + ".network-listener.http-listener.address=127.0.0.1\n");
         httpPort = preferredPort > 0 && isFree(preferredPort) ? preferredPort : freePort();
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        return List.of(java, "-Xmx512m", "-jar", jar.toString(), "--unpackdir", dir.resolve("runtime").toString(),
+        List<String> command = new ArrayList<>();
+        command.add(java);
+        command.addAll(jvmArgs.isEmpty() ? List.of("-Xmx512m") : jvmArgs);
+        command.addAll(List.of("-jar", jar.toString(), "--unpackdir", dir.resolve("runtime").toString(),
                 "--nocluster", "--disablephonehome",
                 "--port", String.valueOf(httpPort),
                 "--prebootcommandfile", preboot.toString(),
                 "--rootdir", dir.resolve("root").toString(),
-                "--deploy", war.toString(), "--contextroot", "chat");
+                "--deploy", war.toString(), "--contextroot", context));
+        return command;
     }
 }

@@ -35,7 +35,18 @@ public final class WildFlyServer extends AppServer {
 
     /** An instance named {@code name} (its work directory is {@code <work>/<name>}); call {@link #start()}. */
     public static WildFlyServer create(String name) {
-        return new WildFlyServer(name, required("synchub.example.wildfly"), workDir().resolve(name));
+        return create(name, workDir().resolve(name));
+    }
+
+    /**
+     * An instance named {@code name} working in {@code dir} (deleted and laid anew on start); call {@link #start()}.
+     *
+     * @param name the instance's name
+     * @param dir  its work directory
+     * @return the instance, not started
+     */
+    public static WildFlyServer create(String name, Path dir) {
+        return new WildFlyServer(name, required("synchub.example.wildfly"), dir);
     }
 
     /**
@@ -61,11 +72,16 @@ public final class WildFlyServer extends AppServer {
 
     @Override
     protected List<String> command() throws IOException {
-        Path war = required("synchub.example.war");
+        Path war = war();
         deleteTree(dir);
         copyTree(home.resolve("standalone/configuration"), dir.resolve("configuration"));
         Files.createDirectories(dir.resolve("deployments"));
-        Files.copy(war, dir.resolve("deployments").resolve("chat.war"), StandardCopyOption.REPLACE_EXISTING);
+        Files.copy(war, dir.resolve("deployments").resolve(context + ".war"), StandardCopyOption.REPLACE_EXISTING);
+        if (!jvmArgs.isEmpty()) {
+            // replaces standalone.conf's default JAVA_OPTS (heap and these three), so they are repeated here
+            env.put("JAVA_OPTS", String.join(" ", jvmArgs) + " -Djava.net.preferIPv4Stack=true"
+                    + " -Djboss.modules.system.pkgs=org.jboss.byteman -Djava.awt.headless=true");
+        }
         offset = freeOffset();
         httpPort = HTTP + offset;
         List<String> command = new ArrayList<>();
@@ -82,10 +98,10 @@ public final class WildFlyServer extends AppServer {
         return command;
     }
 
-    /** WildFly's deployment scanner marks a failed deployment with {@code deployments/chat.war.failed}. */
+    /** WildFly's deployment scanner marks a failed deployment with {@code deployments/<context>.war.failed}. */
     @Override
     protected boolean deploymentFailed() {
-        return Files.exists(dir.resolve("deployments").resolve("chat.war.failed"));
+        return Files.exists(dir.resolve("deployments").resolve(context + ".war.failed"));
     }
 
     /** The management port ({@code jboss-cli --controller=127.0.0.1:port}). */
@@ -93,9 +109,9 @@ public final class WildFlyServer extends AppServer {
         return 9990 + offset;
     }
 
-    /** Undeploys the chat WAR through the management CLI and waits for the CLI to finish. */
+    /** Undeploys the WAR through the management CLI and waits for the CLI to finish. */
     public void undeploy() throws IOException, InterruptedException {
-        cli("undeploy chat.war");
+        cli("undeploy " + context + ".war");
     }
 
     /** Runs one jboss-cli command against this instance; fails with the CLI's output if it does not succeed. */
@@ -109,7 +125,8 @@ public final class WildFlyServer extends AppServer {
         return Commands.jcmd(serverJvm().pid(), "Thread.print");
     }
 
-    /** The server JVM's process (the java child of standalone.sh). */
+    /** The server JVM's process (the java child of standalone.sh, not the script's shell). */
+    @Override
     public synchronized ProcessHandle serverJvm() {
         if (process == null) {
             throw new IllegalStateException(name + " is not running");
