@@ -494,13 +494,19 @@ public final class E2eRun {
         long drain = quick ? 2000 : 3000;
         long cpuBefore = Proc.cpuMillis(cluster.a().pid()) + Proc.cpuMillis(cluster.b().pid());
         long generatorBefore = Proc.cpuMillis(generator.pid());
+        long waitBefore = Proc.runQueueWaitMillis(cluster.a().pid()) + Proc.runQueueWaitMillis(cluster.b().pid());
+        long generatorWaitBefore = Proc.runQueueWaitMillis(generator.pid());
         long wallBefore = System.nanoTime();
         String line = generator.call(String.format(Locale.ROOT, "RUN %s %.3f %d %d %d %d", cluster.group(), rate,
                 payload, warmup, measure, drain), "RESULT", 120_000);
         long wallMs = (System.nanoTime() - wallBefore) / 1_000_000;
         long cpuMs = Proc.cpuMillis(cluster.a().pid()) + Proc.cpuMillis(cluster.b().pid()) - cpuBefore;
         long generatorMs = Proc.cpuMillis(generator.pid()) - generatorBefore;
-        line += " server_cpu_ms=" + cpuMs + " generator_cpu_ms=" + generatorMs + " wall_ms=" + wallMs;
+        long waitMs = Proc.runQueueWaitMillis(cluster.a().pid()) + Proc.runQueueWaitMillis(cluster.b().pid())
+                - waitBefore;
+        long generatorWaitMs = Proc.runQueueWaitMillis(generator.pid()) - generatorWaitBefore;
+        line += " server_cpu_ms=" + cpuMs + " generator_cpu_ms=" + generatorMs + " wall_ms=" + wallMs
+                + " server_runq_wait_ms=" + waitMs + " generator_runq_wait_ms=" + generatorWaitMs;
         Map<String, String> result = new LinkedHashMap<>();
         for (String field : line.substring("RESULT ".length()).split(" ")) {
             int eq = field.indexOf('=');
@@ -510,10 +516,11 @@ public final class E2eRun {
         steps.add(step);
         System.out.printf(Locale.ROOT, "  %-7s n=%-4d %5dB pub %9.1f/s -> %9.0f deliveries/s  p50 %7.2f  p99 %8.2f"
                         + "  max %8.2f ms  lost %d closed %s  servers %.2f cores %.1f us/delivery  generator %.2f cores"
-                        + " %.1f us/delivery  load %s  %s%n", cluster.name(),
+                        + " %.1f us/delivery  run-queue wait %.2f / %.2f threads  load %s  %s%n", cluster.name(),
                 n, payload, rate, step.delivered(), step.p50Ms(), step.p99Ms(), step.maxMs(), step.lost(),
                 result.get("closed"), step.serverCores(), step.serverCpuMicrosPerDelivery(), step.generatorCores(),
-                step.generatorCpuMicrosPerDelivery(), loadAverage().split(" ")[0], step.passed() ? "ok" : "FAIL");
+                step.generatorCpuMicrosPerDelivery(), waitMs / (double) wallMs, generatorWaitMs / (double) wallMs,
+                loadAverage().split(" ")[0], step.passed() ? "ok" : "FAIL");
         return step;
     }
 
