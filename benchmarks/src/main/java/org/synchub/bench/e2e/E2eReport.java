@@ -46,16 +46,18 @@ final class E2eReport {
     private String csv() {
         StringBuilder out = new StringBuilder("cluster,subscribers,payload,publish_rate,offered_deliveries_per_s,"
                 + "delivered_per_s,p50_ms,p99_ms,max_ms,sent,expected,received,lost,closed,publisher_lag_max_ms,"
-                + "server_cpu_ms,generator_cpu_ms,wall_ms,server_cpu_us_per_delivery,ok\n");
+                + "server_cpu_ms,generator_cpu_ms,wall_ms,server_cpu_us_per_delivery,generator_cpu_us_per_delivery,"
+                + "server_runq_wait_ms,generator_runq_wait_ms,ok\n");
         for (E2eRun.Step s : run.steps) {
             out.append(String.format(Locale.ROOT,
-                    "%s,%d,%d,%.1f,%.0f,%.0f,%.3f,%.3f,%.3f,%s,%s,%s,%d,%s,%.3f,%s,%s,%s,%.2f,%s%n",
+                    "%s,%d,%d,%.1f,%.0f,%.0f,%.3f,%.3f,%.3f,%s,%s,%s,%d,%s,%.3f,%s,%s,%s,%.2f,%.2f,%s,%s,%s%n",
                     s.cluster(), s.subscribers(), s.payload(), s.rate(), s.rate() * s.subscribers(), s.delivered(),
                     s.p50Ms(), s.p99Ms(), s.maxMs(), s.result().get("sent"), s.result().get("expected"),
                     s.result().get("received"), s.lost(), s.result().get("closed"),
                     Long.parseLong(s.result().get("publisher_lag_max_us")) / 1000.0, s.result().get("server_cpu_ms"),
                     s.result().get("generator_cpu_ms"), s.result().get("wall_ms"), s.serverCpuMicrosPerDelivery(),
-                    s.passed()));
+                    s.generatorCpuMicrosPerDelivery(), s.result().getOrDefault("server_runq_wait_ms", ""),
+                    s.result().getOrDefault("generator_runq_wait_ms", ""), s.passed()));
         }
         return out.toString();
     }
@@ -127,10 +129,12 @@ final class E2eReport {
         }
         out.append("\n## Latency at the highest rate both sustain\n\n");
         out.append("Server CPU = user + system time of both server processes over the step (from /proc), per message "
-                + "received by a subscriber: less sensitive to a busy machine than latency.\n\n");
+                + "received by a subscriber: less sensitive to a busy machine than latency. Generator CPU = the same for "
+                + "the load generator JVM (the clients' side of every delivery), in the same step.\n\n");
         out.append("| subscribers | payload | pub/s | deliveries/s | SyncHub p50 / p99 / max ms | "
-                + "crossws p50 / p99 / max ms | SyncHub server CPU µs/delivery | crossws server CPU µs/delivery |\n"
-                + "|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+                + "crossws p50 / p99 / max ms | SyncHub server CPU µs/delivery | crossws server CPU µs/delivery "
+                + "| generator CPU µs/delivery (SyncHub / crossws step) |\n"
+                + "|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (Config config : configs()) {
             List<E2eRun.Step> synchub = steps(run.synchub, config);
             List<E2eRun.Step> crossws = steps(E2eRun.CROSSWS, config);
@@ -146,13 +150,14 @@ final class E2eReport {
             }
             if (bestS != null) {
                 out.append(String.format(Locale.ROOT,
-                        "| %d | %s | %s | %s | %s / %s / %s | %s / %s / %s | %.1f | %.1f |%n",
+                        "| %d | %s | %s | %s | %s / %s / %s | %s / %s / %s | %.1f | %.1f | %.1f / %.1f |%n",
                         config.subscribers(), bytes(config.payload()), fmt(bestS.rate()),
                         fmt(bestS.rate() * config.subscribers()), fmt2(bestS.p50Ms()), fmt2(bestS.p99Ms()),
                         fmt2(bestS.maxMs()), fmt2(bestC.p50Ms()), fmt2(bestC.p99Ms()), fmt2(bestC.maxMs()),
-                        bestS.serverCpuMicrosPerDelivery(), bestC.serverCpuMicrosPerDelivery()));
+                        bestS.serverCpuMicrosPerDelivery(), bestC.serverCpuMicrosPerDelivery(),
+                        bestS.generatorCpuMicrosPerDelivery(), bestC.generatorCpuMicrosPerDelivery()));
             } else {
-                out.append(String.format(Locale.ROOT, "| %d | %s | – | – | – | – | – | – |%n", config.subscribers(),
+                out.append(String.format(Locale.ROOT, "| %d | %s | – | – | – | – | – | – | – |%n", config.subscribers(),
                         bytes(config.payload())));
             }
         }
@@ -167,16 +172,18 @@ final class E2eReport {
                 + "(`/chat/idle`) minus sessions on an endpoint that never touches the hub (`/idle/x`).\n");
         out.append("\n## Every step\n\n![latency vs rate](").append(png).append(")\n\nRaw figures: `").append(csv)
                 .append("`.\n\n| cluster | subscribers | payload | pub/s | delivered/s | p50 ms | p99 ms | max ms "
-                        + "| lost | server CPU, cores | server CPU µs/delivery | ok |\n"
-                        + "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
+                        + "| lost | server CPU, cores | server CPU µs/delivery | generator CPU, cores "
+                        + "| generator CPU µs/delivery | ok |\n"
+                        + "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
         for (Config config : configs()) {
             for (String cluster : run.clusters.keySet()) {
                 for (E2eRun.Step s : steps(cluster, config)) {
                     out.append(String.format(Locale.ROOT,
-                            "| %s | %d | %s | %s | %s | %s | %s | %s | %d | %.2f | %.1f | %s |%n",
+                            "| %s | %d | %s | %s | %s | %s | %s | %s | %d | %.2f | %.1f | %.2f | %.1f | %s |%n",
                             cluster, s.subscribers(), bytes(s.payload()), fmt(s.rate()), fmt(s.delivered()),
                             fmt2(s.p50Ms()), fmt2(s.p99Ms()), fmt2(s.maxMs()), s.lost(), s.serverCores(),
-                            s.serverCpuMicrosPerDelivery(), s.passed() ? "yes" : "no"));
+                            s.serverCpuMicrosPerDelivery(), s.generatorCores(), s.generatorCpuMicrosPerDelivery(),
+                            s.passed() ? "yes" : "no"));
                 }
             }
         }

@@ -143,6 +143,23 @@ public final class E2eRun {
             return received == 0 ? Double.NaN : Long.parseLong(result.get("server_cpu_ms")) * 1000.0 / received;
         }
 
+        /**
+         * CPU time of the load generator process (all its threads: publishers, client selectors, GC) over the whole
+         * step, per message received by a subscriber: the other side of every delivery, to be read beside
+         * {@link #serverCpuMicrosPerDelivery()}; NaN for results without the figure.
+         */
+        double generatorCpuMicrosPerDelivery() {
+            long received = Long.parseLong(result.get("received"));
+            String ms = result.get("generator_cpu_ms");
+            return received == 0 || ms == null ? Double.NaN : Long.parseLong(ms) * 1000.0 / received;
+        }
+
+        /** The load generator's CPU use over the step, in cores. */
+        double generatorCores() {
+            String ms = result.get("generator_cpu_ms");
+            return ms == null ? Double.NaN : Long.parseLong(ms) / (double) Long.parseLong(result.get("wall_ms"));
+        }
+
         /** Both servers' CPU use over the step, in cores (1.0 = one core busy all the time). */
         double serverCores() {
             return Long.parseLong(result.get("server_cpu_ms")) / (double) Long.parseLong(result.get("wall_ms"));
@@ -604,13 +621,19 @@ public final class E2eRun {
         long drain = quick ? 2000 : 3000;
         long cpuBefore = Proc.cpuMillis(cluster.a().pid()) + Proc.cpuMillis(cluster.b().pid());
         long generatorBefore = Proc.cpuMillis(generator.pid());
+        long waitBefore = Proc.runQueueWaitMillis(cluster.a().pid()) + Proc.runQueueWaitMillis(cluster.b().pid());
+        long generatorWaitBefore = Proc.runQueueWaitMillis(generator.pid());
         long wallBefore = System.nanoTime();
         String line = generator.call(String.format(Locale.ROOT, "RUN %s %.3f %d %d %d %d", cluster.group(), rate,
                 payload, warmup, measure, drain), "RESULT", 120_000);
         long wallMs = (System.nanoTime() - wallBefore) / 1_000_000;
         long cpuMs = Proc.cpuMillis(cluster.a().pid()) + Proc.cpuMillis(cluster.b().pid()) - cpuBefore;
         long generatorMs = Proc.cpuMillis(generator.pid()) - generatorBefore;
-        line += " server_cpu_ms=" + cpuMs + " generator_cpu_ms=" + generatorMs + " wall_ms=" + wallMs;
+        long waitMs = Proc.runQueueWaitMillis(cluster.a().pid()) + Proc.runQueueWaitMillis(cluster.b().pid())
+                - waitBefore;
+        long generatorWaitMs = Proc.runQueueWaitMillis(generator.pid()) - generatorWaitBefore;
+        line += " server_cpu_ms=" + cpuMs + " generator_cpu_ms=" + generatorMs + " wall_ms=" + wallMs
+                + " server_runq_wait_ms=" + waitMs + " generator_runq_wait_ms=" + generatorWaitMs;
         Map<String, String> result = new LinkedHashMap<>();
         for (String field : line.substring("RESULT ".length()).split(" ")) {
             int eq = field.indexOf('=');
@@ -619,10 +642,12 @@ public final class E2eRun {
         Step step = new Step(cluster.name(), n, payload, rate, result);
         steps.add(step);
         System.out.printf(Locale.ROOT, "  %-17s n=%-4d %5dB pub %9.1f/s -> %9.0f deliveries/s  p50 %7.2f  p99 %8.2f"
-                        + "  max %8.2f ms  lost %d closed %s  cpu %.2f cores %.1f us/delivery  %s%n", cluster.name(),
+                        + "  max %8.2f ms  lost %d closed %s  servers %.2f cores %.1f us/delivery  generator %.2f cores"
+                        + " %.1f us/delivery  run-queue wait %.2f / %.2f threads  load %s  %s%n", cluster.name(),
                 n, payload, rate, step.delivered(), step.p50Ms(), step.p99Ms(), step.maxMs(), step.lost(),
-                result.get("closed"), step.serverCores(), step.serverCpuMicrosPerDelivery(),
-                step.passed() ? "ok" : "FAIL");
+                result.get("closed"), step.serverCores(), step.serverCpuMicrosPerDelivery(), step.generatorCores(),
+                step.generatorCpuMicrosPerDelivery(), waitMs / (double) wallMs, generatorWaitMs / (double) wallMs,
+                loadAverage().split(" ")[0], step.passed() ? "ok" : "FAIL");
         return step;
     }
 

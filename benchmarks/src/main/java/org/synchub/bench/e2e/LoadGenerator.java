@@ -58,6 +58,13 @@ public final class LoadGenerator {
      */
     private final HttpClient[] http = clients(Integer.getInteger("gen.clients", 2),
             Boolean.parseBoolean(System.getProperty("gen.direct", "true")));
+    /**
+     * Subscribers read through {@link NioSubscribers} ({@code -Dgen.subscribers=nio}, the default) or through the JDK
+     * clients above ({@code jdk}: the generator before issue 11's investigation, whose read stalls at 1,000 × 4 KiB
+     * it measured as server latency; kept to reproduce them). Publishers always use the JDK clients.
+     */
+    private final NioSubscribers nio = "jdk".equals(System.getProperty("gen.subscribers", "nio")) ? null
+            : nioSubscribers(Integer.getInteger("gen.readers", 2));
     private int nextClient;
     private final Map<String, Group> groups = new HashMap<>();
     private final AtomicInteger runIds = new AtomicInteger(1);
@@ -74,6 +81,14 @@ public final class LoadGenerator {
                     .connectTimeout(Duration.ofSeconds(10)).build();
         }
         return clients;
+    }
+
+    private static NioSubscribers nioSubscribers(int readers) {
+        try {
+            return new NioSubscribers(readers);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("cannot open the subscribers' selectors", e);
+        }
     }
 
     private void serve() throws Exception {
@@ -334,14 +349,18 @@ public final class LoadGenerator {
         }
     }
 
-    /** One WebSocket connection (JDK client). Unbounded demand: every frame is handed over at once. */
-    final class Client implements WebSocket.Listener {
+    /**
+     * One WebSocket connection: a publisher or (with {@code -Dgen.subscribers=jdk}) a subscriber on a JDK client, with
+     * unbounded demand (every frame is handed over at once), else a subscriber on {@link NioSubscribers}.
+     */
+    final class Client implements WebSocket.Listener, NioSubscribers.Receiver {
         final Group group;
         final URI uri;
         final boolean subscriber;
         volatile boolean open;
         volatile int probeSeen;
         private volatile WebSocket ws;
+        private volatile NioSubscribers.Connection raw;
         private final StringBuilder partial = new StringBuilder();
 
         private final HttpClient client = http[nextClient++ % http.length];
@@ -352,8 +371,28 @@ public final class LoadGenerator {
             this.subscriber = subscriber;
         }
 
-        CompletableFuture<WebSocket> connect() {
+        CompletableFuture<?> connect() {
+            if (subscriber && nio != null) {
+                // open before the reader may report a close, so that a quick close is not overwritten
+                open = true;
+                return nio.connect(uri, this).whenComplete((connection, e) -> {
+                    raw = connection;
+                    if (e != null) {
+                        open = false;
+                    }
+                });
+            }
             return client.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(30)).buildAsync(uri, this);
+        }
+
+        @Override
+        public void onText(CharSequence text) {
+            handle(text, System.nanoTime());
+        }
+
+        @Override
+        public void onClosed() {
+            open = false;
         }
 
         /** Sends one text frame and waits until the client has written it (one send in flight per socket). */
@@ -431,9 +470,13 @@ public final class LoadGenerator {
 
         void close() {
             WebSocket socket = ws;
+            NioSubscribers.Connection connection = raw;
             open = false;
             if (socket != null) {
                 socket.abort();
+            }
+            if (connection != null) {
+                connection.abort();
             }
         }
     }
