@@ -124,10 +124,6 @@ public final class RedisAdapter implements SyncAdapter {
             throw new SyncConfigurationException(BUCKETS_KEY, "must be a number of buckets from 1 to "
                     + TopicRouting.MAX_BUCKETS + ", was " + buckets);
         }
-        if (source.sharded()) {
-            throw new SyncConfigurationException(ROUTING_KEY, "=topic is not available with Redis Cluster "
-                    + "(redis-cluster://) yet; use " + ROUTING_KEY + "=classic there");
-        }
         return new RedisAdapter(source, channel, buckets);
     }
 
@@ -300,6 +296,9 @@ public final class RedisAdapter implements SyncAdapter {
 
     @Override
     public SyncDriver open(SyncDriverContext context) {
+        if (buckets > 0 && source instanceof ClusterSource cluster) {
+            return new ShardedTopicDriver(cluster, channel, context, buckets);
+        }
         return new RedisDriver(source, channel, context, buckets);
     }
 

@@ -60,7 +60,7 @@ final class FailoverStream implements AutoCloseable {
                 () -> nodeA.hub().counters().sessions() == 1 && nodeB.hub().counters().sessions() == 1);
         long before = nodeB.hub().counters().received();
         Await.until(timeout, "a first relay from A to B", () -> {
-            nodeA.hub().publish("probe", "p");
+            nodeA.hub().publish("t", "p"); // on the stream's topic, which hub B has interest in
             return nodeB.hub().counters().received() > before;
         });
         AtomicInteger published = new AtomicInteger();

@@ -1,0 +1,205 @@
+package org.synchub.driver.redis;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.synchub.SyncMessage;
+import org.synchub.spi.SyncAdapter;
+import org.synchub.spi.SyncDriver;
+import org.synchub.tck.Await;
+import org.synchub.tck.DriverNode;
+import org.synchub.tck.RecordingContext;
+import org.synchub.tck.SyncDriverTck;
+import org.synchub.testing.RedisClusterSet;
+import org.synchub.testing.RedisServer;
+import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.Protocol;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Topic routing ({@code synchub.redis.routing=topic}) on a real 3-primary / 3-replica Redis Cluster with sharded
+ * pub/sub: the driver TCK, interest (an instance without interest in a topic receives none of its frames, bucket
+ * channels spread over several nodes), kill -9 of the primary owning a subscribed bucket mid-stream, and a live
+ * migration of that bucket's slot. Skipped, with the reason, where redis-server 7 is not available.
+ */
+class RedisClusterTopicTest {
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(10);
+    private static final int BUCKETS = 16;
+    /** Every topic the TCK publishes on: a TCK node has interest in all of them. */
+    private static final List<String> TCK_TOPICS = List.of(DriverNode.PROBE_TOPIC, "t", "marker", "__link", "all",
+            "b", "other", "q\"uote\\back", "room-1", "tøpic ✓");
+
+    private static RedisClusterSet shared;
+    private final List<AutoCloseable> cleanup = new ArrayList<>();
+
+    @BeforeAll
+    static void startCluster() throws Exception {
+        String why = RedisClusterSet.unsupported();
+        Assumptions.assumeTrue(why == null, "Redis Cluster tests skipped: " + why);
+        shared = RedisClusterSet.start();
+    }
+
+    @AfterAll
+    static void stopCluster() {
+        if (shared != null) {
+            shared.close();
+        }
+    }
+
+    @AfterEach
+    void closeAll() throws Exception {
+        for (int i = cleanup.size() - 1; i >= 0; i--) {
+            cleanup.get(i).close();
+        }
+        cleanup.clear();
+    }
+
+    private static RedisAdapter topic(RedisClusterSet cluster, String channel) {
+        return RedisAdapter.url(cluster.url(), channel).withTopicRouting(BUCKETS);
+    }
+
+    private static String bucketChannel(String channel, String topic) {
+        return channel + ":" + TopicRouting.bucket(topic, BUCKETS);
+    }
+
+    /** The driver conformance suite in cluster + topic mode; each node has interest in the TCK's topics. */
+    @Nested
+    class Tck extends SyncDriverTck {
+        @Override
+        protected SyncAdapter adapter(String channel) {
+            RedisAdapter adapter = topic(shared, channel);
+            return context -> {
+                SyncDriver driver = adapter.open(context);
+                TCK_TOPICS.forEach(t -> driver.interest(t, true));
+                return driver;
+            };
+        }
+
+        @Override
+        protected boolean injectRaw(String channel, String frame) {
+            // on the bucket channel of topic "t", as another instance publishing on "t" would
+            String bucket = bucketChannel(channel, "t");
+            try (Jedis jedis = new Jedis("127.0.0.1", shared.ownerOf(bucket).port())) {
+                jedis.sendCommand(Protocol.Command.SPUBLISH, bucket, frame);
+            }
+            return true;
+        }
+    }
+
+    private ShardedTopicDriver driver(String channel, List<SyncMessage> received) {
+        ShardedTopicDriver driver = (ShardedTopicDriver) topic(shared, channel).open(new RecordingContext());
+        cleanup.add(driver::close);
+        driver.subscribe(received::add);
+        return driver;
+    }
+
+    private static long shardSubscribers(String channel) {
+        try (Jedis owner = new Jedis("127.0.0.1", shared.ownerOf(channel).port())) {
+            List<?> reply = (List<?>) owner.sendCommand(Protocol.Command.PUBSUB, "SHARDNUMSUB", channel);
+            return (Long) reply.get(1);
+        }
+    }
+
+    @Test
+    void anInstanceWithoutInterestReceivesNoneOfATopicsFramesAndBucketsSpreadOverNodes() throws Exception {
+        String channel = "ctopic-" + UUID.randomUUID().toString().substring(0, 8);
+        // B's topics: one per bucket channel owner, so that B subscribes on every primary; and an uninterested one
+        Map<Integer, String> byOwner = new HashMap<>();
+        String other = null;
+        for (int i = 0; byOwner.size() < 3 || other == null; i++) {
+            String t = "room-" + i;
+            int port = shared.ownerOf(bucketChannel(channel, t)).port();
+            if (!byOwner.containsKey(port)) {
+                byOwner.put(port, t);
+            } else if (other == null && !byOwner.containsValue(t) && byOwner.values().stream()
+                    .noneMatch(x -> TopicRouting.bucket(x, BUCKETS) == TopicRouting.bucket(t, BUCKETS))) {
+                other = t;
+            }
+        }
+        String uninterested = other;
+        List<String> interesting = new ArrayList<>(byOwner.values());
+        assertTrue(interesting.stream().noneMatch(t -> TopicRouting.bucket(t, BUCKETS)
+                == TopicRouting.bucket(uninterested, BUCKETS)), "test setup: distinct buckets");
+
+        List<SyncMessage> atA = new CopyOnWriteArrayList<>();
+        List<SyncMessage> atB = new CopyOnWriteArrayList<>();
+        ShardedTopicDriver a = driver(channel, atA);
+        ShardedTopicDriver b = driver(channel, atB);
+        interesting.forEach(t -> b.interest(t, true));
+        Await.until(TIMEOUT, "B's bucket subscriptions on their owners", () -> interesting.stream()
+                .allMatch(t -> shardSubscribers(bucketChannel(channel, t)) == 1));
+        assertEquals(0, shardSubscribers(bucketChannel(channel, uninterested)), "nobody listens to that bucket");
+        Set<Integer> ports = new HashSet<>();
+        b.subscriptions().subscribed().keySet().forEach(n -> ports.add(n.getPort()));
+        assertEquals(3, ports.size(), "B subscribes on every primary that owns one of its buckets: "
+                + b.subscriptions().subscribed());
+
+        for (int i = 0; i < 100; i++) {
+            a.publish(SyncMessage.text("/chat", uninterested, "not for B " + i));
+        }
+        for (String t : interesting) {
+            a.publish(SyncMessage.text("/chat", t, "for B on " + t));
+        }
+        Await.until(TIMEOUT, "B's messages", () -> atB.size() >= interesting.size());
+        Set<String> got = new HashSet<>();
+        atB.forEach(m -> got.add(m.text()));
+        Set<String> expected = new HashSet<>();
+        interesting.forEach(t -> expected.add("for B on " + t));
+        assertEquals(expected, got, "B received frames of a topic it has no interest in");
+        assertTrue(atA.isEmpty(), "A has no interest: " + atA);
+        Set<Integer> published = new HashSet<>();
+        a.publisher().nodes().forEach(n -> published.add(n.getPort()));
+        assertEquals(3, published.size(), "A published to each bucket's owner: " + published);
+
+        // losing interest unsubscribes, and a node left without wanted channels is closed
+        interesting.forEach(t -> b.interest(t, false));
+        Await.until(TIMEOUT, "B's bucket subscriptions gone", () -> interesting.stream()
+                .allMatch(t -> shardSubscribers(bucketChannel(channel, t)) == 0));
+        Await.until(TIMEOUT, "only the base channel's node kept", () -> b.subscriptions().subscribed().size() == 1);
+        HostAndPort baseOwner = b.subscriptions().subscribed().keySet().iterator().next();
+        assertEquals(shared.ownerOf(channel).port(), baseOwner.getPort());
+    }
+
+    @Test
+    void killMinus9ThePrimaryOwningASubscribedBucketMidStreamAndDeliveryResumes() throws Exception {
+        try (RedisClusterSet cluster = RedisClusterSet.start(); FailoverStream stream = new FailoverStream()) {
+            String channel = "ckill-" + UUID.randomUUID().toString().substring(0, 8);
+            RedisServer owner = cluster.ownerOf(bucketChannel(channel, "t"));
+            long ms = stream.run(topic(cluster, channel), topic(cluster, channel), owner::kill,
+                    Duration.ofSeconds(20));
+            assertNotEquals(owner.port(), cluster.ownerOf(bucketChannel(channel, "t")).port(), "a replica took over");
+            System.out.println("[cluster topic] kill -9 of the bucket's primary -> delivery resumed after " + ms
+                    + " ms");
+        }
+    }
+
+    @Test
+    void migratingASubscribedBucketsSlotLosesNothingLasting() throws Exception {
+        try (FailoverStream stream = new FailoverStream()) {
+            String channel = "cmigrate-" + UUID.randomUUID().toString().substring(0, 8);
+            String bucket = bucketChannel(channel, "t");
+            // sooner than the health check (5 s): the server's sunsubscribe is what moves the subscription
+            long ms = stream.run(topic(shared, channel), topic(shared, channel),
+                    () -> RedisClusterTest.migrate(shared, bucket), Duration.ofMillis(4_000));
+            System.out.println("[cluster topic] bucket slot migration -> delivery resumed after " + ms + " ms");
+        }
+    }
+}
