@@ -70,7 +70,15 @@ import java.util.concurrent.atomic.AtomicInteger;
  * channel), and an instance subscribes to a bucket only while a local session is subscribed to a topic in it, so
  * instances no longer receive and parse the traffic of topics they do not serve. The hub's self-probes stay on the
  * channel itself. Every instance must use the same number of buckets. Topic routing needs the hub to tell the
- * driver which topics have local subscribers, and is not available with Redis Cluster yet.
+ * driver which topics have local subscribers ({@code SyncDriver.interest}). With Redis Cluster, each bucket channel
+ * is a shard channel in its own hash slot, so the buckets spread over the shards: a message is {@code SPUBLISH}ed to
+ * the primary that owns its bucket's slot (one publisher connection per node, a batch split per node; a
+ * {@code MOVED}/{@code ASK} reply or an unreachable node refreshes the slot map and resends once what was not
+ * published), and an instance {@code SSUBSCRIBE}s each wanted bucket on its owner (one subscriber connection per node
+ * owning a wanted bucket or the base channel, closed when it owns none). A message then crosses only the shard that
+ * owns its bucket and reaches only interested instances. A lost node, a server {@code sunsubscribe} (slot migration)
+ * or an owner change seen by the 5 s health check is repaired with backoff on the new owner, reported once per outage
+ * as {@code SUBSCRIBE} (source {@code redis-shards}), without touching the other nodes' subscriptions.
  *
  * <p>Guarantees: {@code publish} never blocks and never throws (a full queue drops the message and reports stage
  * {@code PUBLISH}). Relay is at-most-once: messages published while Redis is unreachable (or during a failover) are
@@ -112,12 +120,12 @@ public final class RedisAdapter implements SyncAdapter {
      * This adapter in topic-interest routing mode ({@value #ROUTING_KEY}{@code =topic}): each message goes to the
      * bucket channel {@code <channel>:<crc32(utf8(topic)) mod buckets>} and an instance subscribes to a bucket only
      * while it has local interest in a topic of it. Not wire-compatible with crossws (which uses the single channel):
-     * a fleet that mixes crossws servers must stay in the classic mode. Not available with Redis Cluster yet.
+     * a fleet that mixes crossws servers must stay in the classic mode. With a Redis Cluster source the bucket
+     * channels are shard channels, each on the primary that owns its slot (see the class description).
      *
      * @param buckets the number of buckets, 1 to 16384 (every instance of the fleet must use the same number)
      * @return a new adapter
-     * @throws SyncConfigurationException naming {@value #BUCKETS_KEY} when {@code buckets} is out of range, or
-     *                                    {@value #ROUTING_KEY} with a cluster source
+     * @throws SyncConfigurationException naming {@value #BUCKETS_KEY} when {@code buckets} is out of range
      */
     public RedisAdapter withTopicRouting(int buckets) {
         if (buckets < 1 || buckets > TopicRouting.MAX_BUCKETS) {

@@ -129,6 +129,7 @@ final class ShardSubscriptions {
         try {
             boolean refresh = true;
             long delay = MIN_DELAY_MS;
+            long checked = System.nanoTime();
             while (!stopping.getAsBoolean()) {
                 Throwable problem;
                 try {
@@ -153,7 +154,8 @@ final class ShardSubscriptions {
                 long wait = problem != null ? jitter(delay) : RedisDriver.PING_INTERVAL_MS;
                 delay = problem != null ? Math.min(MAX_DELAY_MS, delay * 2) : MIN_DELAY_MS;
                 Event event = events.poll(wait, TimeUnit.MILLISECONDS);
-                if (event == null) {
+                if (System.nanoTime() - checked > TimeUnit.MILLISECONDS.toNanos(RedisDriver.PING_INTERVAL_MS)) {
+                    checked = System.nanoTime();
                     refresh = true; // the health check: has a slot moved?
                 }
                 for (; event != null; event = events.poll()) {
@@ -183,7 +185,7 @@ final class ShardSubscriptions {
     /** @return whether the event calls for reading the slot map again */
     private boolean handle(Event event, Runnable connected) {
         Node node = event.node;
-        if (node == null || nodes.get(node.address) != node) {
+        if (node == null || nodes.get(node.address) != node || stopping.getAsBoolean()) {
             return false; // a wake-up, or news of a connection already left
         }
         if (event.ended != null) {
