@@ -196,8 +196,9 @@ class RedisClusterTopicTest {
         try (FailoverStream stream = new FailoverStream()) {
             String channel = "cmigrate-" + UUID.randomUUID().toString().substring(0, 8);
             String bucket = bucketChannel(channel, "t");
-            // sooner than the health check (5 s): the server's sunsubscribe is what moves the subscription
-            long ms = stream.run(topic(shared, channel), topic(shared, channel),
+            // from the end of the migration, and sooner than the 5 s health check: the server's sunsubscribe is
+            // what moves the subscription
+            long ms = stream.fromOutageEnd().run(topic(shared, channel), topic(shared, channel),
                     () -> RedisClusterTest.migrate(shared, bucket), Duration.ofMillis(4_000));
             System.out.println("[cluster topic] bucket slot migration -> delivery resumed after " + ms + " ms");
         }
