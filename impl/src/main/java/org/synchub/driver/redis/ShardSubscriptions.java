@@ -3,9 +3,7 @@ package org.synchub.driver.redis;
 import org.synchub.SyncBackplaneUnavailableException;
 import org.synchub.SyncStage;
 import org.synchub.internal.Inbound;
-import org.synchub.internal.Resources;
 import org.synchub.spi.SyncDriverContext;
-import redis.clients.jedis.BinaryJedisShardedPubSub;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.exceptions.JedisDataException;
@@ -61,7 +59,7 @@ final class ShardSubscriptions {
     private static final long JOIN_MS = 2_000;
 
     /** What wakes the loop thread. */
-    private record Event(Node node, String unsubscribed, Throwable ended) {
+    private record Event(ShardConnection node, String unsubscribed, Throwable ended) {
     }
 
     private static final Event WAKE = new Event(null, null, null);
@@ -76,11 +74,35 @@ final class ShardSubscriptions {
     private final BooleanSupplier stopping;
     private final LinkedBlockingQueue<Event> events = new LinkedBlockingQueue<>();
     /** The session's node connections by address: written by the loop thread, closed by {@link #unblock} too. */
-    private final Map<HostAndPort, Node> nodes = new ConcurrentHashMap<>();
+    private final Map<HostAndPort, ShardConnection> nodes = new ConcurrentHashMap<>();
     /** Serialises frames from the reader threads into the fan-in (which wants one caller at a time). */
     private final Object fanIn = new Object();
     /** Loop thread: the base channel is confirmed on its owner now / was once in this session / an outage is open. */
     private volatile boolean baseLive;
+    /** The reader threads' events, queued for the loop thread; frames go to the fan-in one at a time. */
+    private final ShardConnection.Listener listener = new ShardConnection.Listener() {
+        @Override
+        public void confirmed(ShardConnection connection) {
+            events.offer(new Event(connection, null, null));
+        }
+
+        @Override
+        public void unsubscribed(ShardConnection connection, String channel) {
+            events.offer(new Event(connection, channel, null));
+        }
+
+        @Override
+        public void ended(ShardConnection connection, Throwable cause) {
+            events.offer(new Event(connection, null, cause));
+        }
+
+        @Override
+        public void frame(byte[] frame) {
+            synchronized (fanIn) {
+                inbound.frame(frame);
+            }
+        }
+    };
     private boolean sessionLive;
     private boolean failing;
 
@@ -104,7 +126,7 @@ final class ShardSubscriptions {
     /** Any thread, at close: wakes the loop and closes the node sockets, so that the session returns. */
     void unblock() {
         events.offer(WAKE);
-        nodes.values().forEach(n -> closeQuietly(n.jedis));
+        nodes.values().forEach(ShardConnection::close);
     }
 
     /** @return the nodes with a subscriber connection now, and the channels sent on each (tests) */
@@ -163,10 +185,10 @@ final class ShardSubscriptions {
                 }
             }
         } finally {
-            List<Node> all = new ArrayList<>(nodes.values());
+            List<ShardConnection> all = new ArrayList<>(nodes.values());
             nodes.clear();
-            all.forEach(n -> closeQuietly(n.jedis));
-            all.forEach(n -> Resources.join(n.reader, JOIN_MS));
+            all.forEach(ShardConnection::close);
+            all.forEach(n -> n.join(JOIN_MS));
         }
     }
 
@@ -184,13 +206,13 @@ final class ShardSubscriptions {
 
     /** @return whether the event calls for reading the slot map again */
     private boolean handle(Event event, Runnable connected) {
-        Node node = event.node;
+        ShardConnection node = event.node;
         if (node == null || nodes.get(node.address) != node || stopping.getAsBoolean()) {
             return false; // a wake-up, or news of a connection already left
         }
         if (event.ended != null) {
             nodes.remove(node.address);
-            closeQuietly(node.jedis);
+            node.close();
             if (node.sent.contains(base)) {
                 baseLive = false;
             }
@@ -200,8 +222,7 @@ final class ShardSubscriptions {
         if (event.unsubscribed != null) {
             return node.sent.remove(event.unsubscribed); // still wanted there: the server unsubscribed it
         }
-        if (node.baseConfirmed) {
-            node.baseConfirmed = false;
+        if (node.takeBaseConfirmed()) {
             baseLive = true;
             sessionLive = true;
             connected.run();
@@ -230,14 +251,14 @@ final class ShardSubscriptions {
             byOwner.computeIfAbsent(slots.owner(channel.getBytes(StandardCharsets.UTF_8)), k -> new ArrayList<>())
                     .add(channel);
         }
-        for (Node node : new ArrayList<>(nodes.values())) {
+        for (ShardConnection node : new ArrayList<>(nodes.values())) {
             List<String> here = byOwner.getOrDefault(node.address, List.of());
             if (here.isEmpty()) {
                 nodes.remove(node.address);
-                closeQuietly(node.jedis); // owns no wanted channel any more
+                node.close(); // owns no wanted channel any more
                 continue;
             }
-            if (!node.ready) {
+            if (!node.ready()) {
                 continue; // its first SSUBSCRIBE is in flight; the confirmation brings the loop back
             }
             List<String> drop = new ArrayList<>();
@@ -254,17 +275,10 @@ final class ShardSubscriptions {
             }
             try {
                 // subscribe first: a connection whose count of channels reaches 0 ends Jedis's read loop
-                // one channel per command: a command's shard channels must all be in one slot (else CROSSSLOT)
-                for (String channel : add) {
-                    node.sent.add(channel);
-                    node.pubsub.ssubscribe(channel.getBytes(StandardCharsets.UTF_8));
-                }
-                for (String channel : drop) {
-                    node.sent.remove(channel);
-                    node.pubsub.sunsubscribe(channel.getBytes(StandardCharsets.UTF_8));
-                }
+                add.forEach(node::subscribe);
+                drop.forEach(node::unsubscribe);
             } catch (RuntimeException broken) {
-                closeQuietly(node.jedis); // its reader ends and reports it
+                node.close(); // its reader ends and reports it
             }
         }
         Throwable first = null;
@@ -292,62 +306,9 @@ final class ShardSubscriptions {
             closeQuietly(jedis);
             throw e;
         }
-        Node node = new Node(address, jedis);
-        node.sent.add(channels.get(0)); // the others once it is confirmed (one channel per command)
-        byte[] initial = channels.get(0).getBytes(StandardCharsets.UTF_8);
-        node.reader = context.newThread("synchub-redis-shard-" + tag + "-" + address.getPort(), () -> {
-            Throwable ended = null;
-            try {
-                node.pubsub.proceed(jedis.getConnection(), initial);
-            } catch (Throwable t) {
-                ended = t;
-            }
-            events.offer(new Event(node, null, ended != null ? ended
-                    : new IllegalStateException("the node unsubscribed every channel of this connection")));
-        });
+        ShardConnection node = new ShardConnection(context, "synchub-redis-shard-" + tag + "-" + address.getPort(),
+                address, jedis, base, channels.get(0), listener); // the others once it is confirmed
         nodes.put(address, node);
-        node.reader.start();
-    }
-
-    /** One node's subscriber connection. {@link #sent} and {@link #ready} are the loop thread's. */
-    private final class Node {
-        final HostAndPort address;
-        final Jedis jedis;
-        final Set<String> sent = ConcurrentHashMap.newKeySet();
-        final BinaryJedisShardedPubSub pubsub;
-        Thread reader;
-        volatile boolean ready;
-        volatile boolean baseConfirmed;
-
-        Node(HostAndPort address, Jedis jedis) {
-            this.address = address;
-            this.jedis = jedis;
-            this.pubsub = new BinaryJedisShardedPubSub() {
-                @Override
-                public void onSSubscribe(byte[] channel, int count) {
-                    boolean first = !ready;
-                    ready = true;
-                    if (new String(channel, StandardCharsets.UTF_8).equals(base)) {
-                        baseConfirmed = true;
-                        first = true;
-                    }
-                    if (first) {
-                        events.offer(new Event(Node.this, null, null));
-                    }
-                }
-
-                @Override
-                public void onSUnsubscribe(byte[] channel, int count) {
-                    events.offer(new Event(Node.this, new String(channel, StandardCharsets.UTF_8), null));
-                }
-
-                @Override
-                public void onSMessage(byte[] channel, byte[] frame) {
-                    synchronized (fanIn) {
-                        inbound.frame(frame);
-                    }
-                }
-            };
-        }
+        node.start();
     }
 }

@@ -177,8 +177,10 @@ class RedisTopicRoutingTest {
         Await.until(TIMEOUT, "the end marker" + context,
                 () -> atB.stream().anyMatch(m -> m.topic().equals("end")));
         for (SyncMessage m : atB) {
-            if (!m.topic().equals("end")) {
-                assertTrue(expected.get(TopicRouting.bucket(m.topic(), BUCKETS)),
+            // a message still in A's relay queue when B subscribed the end marker's bucket may come through it
+            int bucket = TopicRouting.bucket(m.topic(), BUCKETS);
+            if (!m.topic().equals("end") && bucket != TopicRouting.bucket("end", BUCKETS)) {
+                assertTrue(expected.get(bucket),
                         "received " + m.topic() + " from a bucket without interest" + context);
             }
         }
