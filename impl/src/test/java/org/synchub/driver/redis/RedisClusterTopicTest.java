@@ -104,8 +104,12 @@ class RedisClusterTopicTest {
         }
     }
 
+    private final Map<ShardedTopicDriver, RecordingContext> contexts = new HashMap<>();
+
     private ShardedTopicDriver driver(String channel, List<SyncMessage> received) {
-        ShardedTopicDriver driver = (ShardedTopicDriver) topic(shared, channel).open(new RecordingContext());
+        RecordingContext context = new RecordingContext();
+        ShardedTopicDriver driver = (ShardedTopicDriver) topic(shared, channel).open(context);
+        contexts.put(driver, context);
         cleanup.add(driver::close);
         driver.subscribe(received::add);
         return driver;
@@ -176,6 +180,31 @@ class RedisClusterTopicTest {
         Await.until(TIMEOUT, "only the base channel's node kept", () -> b.subscriptions().subscribed().size() == 1);
         HostAndPort baseOwner = b.subscriptions().subscribed().keySet().iterator().next();
         assertEquals(shared.ownerOf(channel).port(), baseOwner.getPort());
+
+        // close leaves no connection behind on any node
+        List<String> names = new ArrayList<>();
+        for (ShardedTopicDriver d : List.of(a, b)) {
+            String tag = contexts.get(d).instanceId().substring(0, 8);
+            names.add("name=synchub-sub-" + tag);
+            names.add("name=synchub-pub-" + tag);
+        }
+        assertTrue(listed(names), "the drivers' connections are named");
+        a.close();
+        b.close();
+        Await.until(TIMEOUT, "no connection of the closed drivers on any node", () -> !listed(names));
+    }
+
+    /** @return whether a node of the shared cluster lists a client named as one of {@code names} says */
+    private static boolean listed(List<String> names) {
+        for (HostAndPort node : shared.addresses()) {
+            try (Jedis admin = new Jedis(node)) {
+                String clients = admin.clientList();
+                if (names.stream().anyMatch(clients::contains)) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     @Test
