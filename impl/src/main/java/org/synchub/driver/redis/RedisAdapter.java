@@ -40,7 +40,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@code SUBSCRIBE} connection, read by a driver thread, and a publisher connection, written by another driver thread
  * that pipelines whatever is queued. Connections are made from a URL, or derived from the configuration (host, port,
  * database, credentials, TLS) of a Jedis client the application already has; the application's client is never
- * borrowed from for long, and never closed.
+ * borrowed from for long, and never closed. (Topic routing on Redis Cluster opens one {@code synchub-sub-<id>}
+ * connection, with its own reader thread, and one {@code synchub-pub-<id>} connection per node it uses.)
  *
  * <h2>Modes and keys</h2>
  * <table>
@@ -225,7 +226,8 @@ public final class RedisAdapter implements SyncAdapter {
      * An adapter for Redis Cluster with sharded pub/sub ({@code SSUBSCRIBE}/{@code SPUBLISH}, Redis 7 or later),
      * with connections made like those of {@code cluster} (its credentials, TLS, timeouts), to the nodes it knows
      * ({@link JedisCluster#getClusterNodes()}, read on every connect). The cluster is never closed by SyncHub and
-     * nothing is borrowed from it for long: the driver's two connections are its own.
+     * nothing is borrowed from it for long: the driver's connections (two, or with {@link #withTopicRouting} one
+     * subscriber and one publisher per node used) are its own.
      *
      * @param cluster the application's cluster client; not closed
      * @param channel the channel (a shard channel: the whole channel lives in one hash slot)
