@@ -81,6 +81,20 @@ public interface SyncDriver extends AutoCloseable {
     }
 
     /**
+     * The sequence stream of relayed messages on {@code topic}. A hub numbers the envelopes it relays 1, 2, 3… in each
+     * stream, and a receiving hub checks each sender's numbers per stream for gaps (lost messages). A driver that
+     * delivers each instance only part of the traffic (topic-interest routing) returns the part {@code topic} belongs
+     * to, a number above 0 computed the same way on every instance, so that a receiver never takes the numbers of the
+     * parts it does not subscribe to for losses. Must be fast, must not block or throw. Default: 0, one stream.
+     *
+     * @param topic the topic of a relayed message
+     * @return 0 for the single stream, else the stream's number (&gt; 0)
+     */
+    default int sequenceStream(String topic) {
+        return 0;
+    }
+
+    /**
      * Drops the current backplane subscription and makes it again (the self-probe found it silent). Non-blocking;
      * the default does nothing.
      */

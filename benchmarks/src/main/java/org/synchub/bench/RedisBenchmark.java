@@ -109,7 +109,7 @@ public final class RedisBenchmark {
         return "bench-" + (++channels);
     }
 
-    private static String payload(long stamp) {
+    static String payload(long stamp) {
         StringBuilder s = new StringBuilder(SIZE).append(stamp).append(';');
         while (s.length() < SIZE) {
             s.append('x');
@@ -160,7 +160,7 @@ public final class RedisBenchmark {
         }
     }
 
-    private static void awaitCount(LongSupplier counter, long target, String what) throws InterruptedException {
+    static void awaitCount(LongSupplier counter, long target, String what) throws InterruptedException {
         long last = counter.getAsLong();
         long lastChange = System.nanoTime();
         while (counter.getAsLong() < target) {

@@ -65,7 +65,9 @@ final class DefaultSyncHub implements SyncHub {
     private final BackplaneMonitor monitor;
     private final GapTracker gapTracker = new GapTracker();
     private final Consumer<SyncResync> resyncSink;
+    /** The envelope numbers of sequence stream 0 ({@link SyncDriver#sequenceStream}); other streams' below. */
     private final AtomicLong sequence = new AtomicLong();
+    private final Map<Integer, AtomicLong> streamSequences = new ConcurrentHashMap<>();
     private final AtomicLong lastOversizedResync = new AtomicLong(System.nanoTime() - 2_000_000_000L);
 
     private final LongAdder published = new LongAdder();
@@ -299,6 +301,7 @@ final class DefaultSyncHub implements SyncHub {
                 SyncDriver current = driver;
                 if (current != null) {
                     try {
+                        gapTracker.forgetStream(current.sequenceStream(t));
                         current.interest(t, now == 1);
                     } catch (RuntimeException e) {
                         failures.failure(SyncStage.SUBSCRIBE, DRIVER, e);
@@ -739,7 +742,9 @@ final class DefaultSyncHub implements SyncHub {
             if (BackplaneMonitor.isProbe(message)) {
                 return EnvelopeCodec.encodeProbe(instanceId, BackplaneMonitor.probeNumber(message));
             }
-            return EnvelopeCodec.encode(instanceId, message, sequence.incrementAndGet());
+            int stream = driver.sequenceStream(message.topic());
+            AtomicLong numbers = stream == 0 ? sequence : streamSequences.computeIfAbsent(stream, k -> new AtomicLong());
+            return EnvelopeCodec.encode(instanceId, message, numbers.incrementAndGet());
         }
 
         @Override
@@ -797,7 +802,8 @@ final class DefaultSyncHub implements SyncHub {
                 return null; // another instance's probe, or an own echo written differently
             }
             if (envelope.seq() >= 0) {
-                gapTracker.observe(envelope.id(), envelope.seq(), System.nanoTime());
+                gapTracker.observe(envelope.id(), driver.sequenceStream(envelope.message().topic()), envelope.seq(),
+                        System.nanoTime());
             }
             return envelope.message();
         }

@@ -15,6 +15,11 @@ import java.util.concurrent.TimeUnit;
  * A sender's restart is not a gap: a restarted hub has a new instance id, so its numbers are tracked afresh. A sender
  * not heard from for ten minutes is forgotten, and at most {@value #MAX_SENDERS} senders are tracked.
  *
+ * <p>Numbers are per sequence stream ({@link org.synchub.spi.SyncDriver#sequenceStream}): with topic-interest
+ * routing a receiver hears only the streams of the buckets it subscribes to, and checks each on its own. When this
+ * instance starts or stops listening to a stream, {@link #forgetStream} drops what it knew of it, so that the numbers
+ * sent while it did not listen are never counted as lost.
+ *
  * <p>{@link #observe} is called by driver threads, {@link #confirm} by the watchdog; both are thread-safe.
  */
 final class GapTracker {
@@ -31,27 +36,40 @@ final class GapTracker {
 
     private final Map<String, Sender> senders = new ConcurrentHashMap<>();
 
-    /** What is known of one sender's numbering. Guarded by itself. */
+    /** What is known of one sender's numbering in one stream. Guarded by itself. */
     private static final class Sender {
+        final String id;
+        final int stream;
         long highest;
         long lastHeard;
         /** missing number → when it was found missing. */
         final TreeMap<Long, Long> missing = new TreeMap<>();
         long lostAtOnce;
         long lostAtOnceSince;
+
+        Sender(String id, int stream) {
+            this.id = id;
+            this.stream = stream;
+        }
     }
 
-    /** Notes envelope {@code seq} from {@code sender}, received at {@code now}. */
+    /** Notes envelope {@code seq} from {@code sender} in the single stream 0, received at {@code now}. */
     void observe(String sender, long seq, long now) {
+        observe(sender, 0, seq, now);
+    }
+
+    /** Notes envelope {@code seq} of {@code stream} from {@code sender}, received at {@code now}. */
+    void observe(String sender, int stream, long seq, long now) {
         if (seq < 0) {
             return;
         }
-        Sender s = senders.get(sender);
+        String key = stream == 0 ? sender : sender + '#' + stream;
+        Sender s = senders.get(key);
         if (s == null) {
             if (senders.size() >= MAX_SENDERS) {
                 return; // too many senders to track: no gap detection for new ones until old ones are forgotten
             }
-            s = senders.computeIfAbsent(sender, k -> new Sender());
+            s = senders.computeIfAbsent(key, k -> new Sender(sender, stream));
         }
         synchronized (s) {
             s.lastHeard = now;
@@ -80,6 +98,16 @@ final class GapTracker {
         }
     }
 
+    /**
+     * Forgets every sender's numbering in {@code stream} (above 0): this instance starts or stops listening to it, so
+     * the next number heard there is a new baseline. Missing numbers not yet confirmed are dropped with it.
+     */
+    void forgetStream(int stream) {
+        if (stream > 0) {
+            senders.values().removeIf(s -> s.stream == stream);
+        }
+    }
+
     /** The losses that are certain at {@code now}: numbers missing for longer than the grace period. */
     List<Loss> confirm(long now) {
         List<Loss> losses = new ArrayList<>();
@@ -99,7 +127,7 @@ final class GapTracker {
                     }
                 }
                 if (lost > 0) {
-                    losses.add(new Loss(entry.getKey(), lost, since));
+                    losses.add(new Loss(s.id, lost, since));
                 }
                 if (now - s.lastHeard > FORGET_NANOS && s.missing.isEmpty()) {
                     it.remove();

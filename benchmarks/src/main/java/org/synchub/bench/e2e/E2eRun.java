@@ -125,7 +125,8 @@ public final class E2eRun {
 
     // ------------------------------------------------------------------ setup
 
-    static Path projectRoot() {
+    /** @return the SyncHub checkout this runs in (found upwards from the working directory) */
+    public static Path projectRoot() {
         for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
             if (Files.isRegularFile(dir.resolve("benchmarks/crossws/package.json"))) {
                 return dir;
@@ -504,7 +505,8 @@ public final class E2eRun {
         loadNotes.add(line);
     }
 
-    static String loadAverage() {
+    /** @return the 1, 5 and 15 minute load averages from {@code /proc/loadavg}, or {@code n/a} */
+    public static String loadAverage() {
         try {
             String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split(" ");
             return f[0] + " " + f[1] + " " + f[2];

@@ -140,6 +140,15 @@ final class RedisDriver extends TextEnvelopeDriver<RedisDriver.Frame> {
         routing.interest(topic, present);
     }
 
+    /**
+     * In topic routing, a topic's bucket (plus one) is its sequence stream: an instance hears only the buckets it
+     * subscribes to, so envelopes are numbered per bucket and checked per bucket. One stream (0) in the classic mode.
+     */
+    @Override
+    public int sequenceStream(String topic) {
+        return routing == null || topic == null ? 0 : 1 + routing.bucketOf(topic);
+    }
+
     /** @return the routing state in topic mode, else null (tests) */
     TopicRouting routing() {
         return routing;

@@ -80,6 +80,15 @@ final class ShardedTopicDriver extends TextEnvelopeDriver<RedisDriver.Frame> {
         subscriptions.interestChanged();
     }
 
+    /**
+     * A topic's bucket (plus one) is its sequence stream, as in {@link RedisDriver#sequenceStream}: an instance hears
+     * only the buckets it subscribes to, so envelopes are numbered and checked per bucket.
+     */
+    @Override
+    public int sequenceStream(String topic) {
+        return topic == null ? 0 : 1 + routing.bucketOf(topic);
+    }
+
     /** @return the routing state (tests) */
     TopicRouting routing() {
         return routing;

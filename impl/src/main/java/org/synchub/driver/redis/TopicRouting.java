@@ -71,6 +71,11 @@ final class TopicRouting {
         return (int) (crc.getValue() % buckets);
     }
 
+    /** @return the bucket of {@code topic} under this routing's number of buckets */
+    int bucketOf(String topic) {
+        return bucket(topic, buckets);
+    }
+
     /** @return the channel name a message on {@code topic} is published to, as bytes */
     byte[] channelFor(String topic) {
         return bucketChannels[bucket(topic, buckets)];

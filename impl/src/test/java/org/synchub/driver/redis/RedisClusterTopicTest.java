@@ -6,15 +6,20 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import org.synchub.SyncFailure;
+import org.synchub.SyncHub;
 import org.synchub.SyncMessage;
+import org.synchub.core.SyncHubBuilder;
 import org.synchub.spi.SyncAdapter;
 import org.synchub.spi.SyncDriver;
 import org.synchub.tck.Await;
 import org.synchub.tck.DriverNode;
 import org.synchub.tck.RecordingContext;
 import org.synchub.tck.SyncDriverTck;
+import org.synchub.tck.TckClient;
 import org.synchub.testing.RedisClusterSet;
 import org.synchub.testing.RedisServer;
+import org.synchub.testing.TyrusHubNode;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.Protocol;
@@ -25,6 +30,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -205,6 +211,46 @@ class RedisClusterTopicTest {
             }
         }
         return false;
+    }
+
+    /** A hub configured by keys only, as an application would: {@code redis-cluster://} and topic routing. */
+    private SyncHub hub(String channel, List<SyncFailure> failures) {
+        Map<String, String> config = Map.of(SyncHubBuilder.DRIVER, "redis", SyncHubBuilder.CHANNEL, channel,
+                RedisAdapter.URL_KEY, shared.url(), RedisAdapter.ROUTING_KEY, "topic",
+                RedisAdapter.BUCKETS_KEY, String.valueOf(BUCKETS));
+        SyncHub hub = SyncHubBuilder.create().configure(key -> Optional.ofNullable(config.get(key)))
+                .onFailure(failures::add).build();
+        cleanup.add(hub);
+        return hub;
+    }
+
+    @Test
+    void numbersSentInUnsubscribedBucketsAreNeverCountedAsLost() throws Exception {
+        String channel = "cgaps-" + UUID.randomUUID().toString().substring(0, 8);
+        List<SyncFailure> failuresB = new CopyOnWriteArrayList<>();
+        SyncHub a = hub(channel, new CopyOnWriteArrayList<>());
+        SyncHub b = hub(channel, failuresB);
+        TyrusHubNode nodeB = TyrusHubNode.start(b);
+        cleanup.add(nodeB);
+        TckClient client = TckClient.connect(nodeB.uri("/chat", "heard"));
+        cleanup.add(client::abort);
+        Await.until(TIMEOUT, "b's bucket live", () -> {
+            a.publish("heard", "warm-up");
+            return b.counters().received() > 0;
+        });
+        long before = b.counters().received();
+        int heard = 0;
+        for (int i = 0; i < 400; i++) {
+            String topic = i % 40 == 0 ? "heard" : "elsewhere-" + i;
+            if (TopicRouting.bucket(topic, BUCKETS) == TopicRouting.bucket("heard", BUCKETS)) {
+                heard++;
+            }
+            a.publish(topic, "m" + i);
+        }
+        long expected = before + heard;
+        Await.until(TIMEOUT, "b to receive every message of its bucket", () -> b.counters().received() >= expected);
+        assertEquals(expected, b.counters().received(), "b heard only its bucket");
+        assertEquals(0, b.counters().gaps(), "numbers of other buckets taken for losses: " + failuresB);
     }
 
     @Test
