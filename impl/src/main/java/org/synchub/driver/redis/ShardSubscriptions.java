@@ -43,11 +43,12 @@ import static org.synchub.internal.Resources.closeQuietly;
  * a subscribe) makes the loop read the slot map and subscribe the channel again on its owner (subscribing twice is
  * harmless).
  *
- * <p><b>Failure.</b> A session that cannot subscribe the base channel at all throws (the reconnect loop reports it as
- * {@code SUBSCRIBE} and retries with backoff). Once live, a lost node or an owner that cannot be reached is repaired in
- * the session, with backoff from 100 ms to 1 s, while the other nodes' subscriptions stay up; it is reported once per
- * outage as {@code SUBSCRIBE} with the source {@value #SOURCE}, and marked recovered when every wanted channel is
- * subscribed again. When the session ends, every node connection is closed and every reader thread joined.
+ * <p><b>Failure.</b> A failure before the base channel was first confirmed ends the session by throwing (the reconnect
+ * loop reports it as {@code SUBSCRIBE} and starts a new session with backoff). Once live, a lost node or an owner that
+ * cannot be reached is repaired in the session, with backoff from 100 ms to 1 s, while the other nodes' subscriptions
+ * stay up; it is reported once per outage as {@code SUBSCRIBE} with the source {@value #SOURCE}, and marked recovered
+ * once every wanted channel has been sent to its owner and the base channel is confirmed. When the session ends,
+ * every node connection is closed and every reader thread joined.
  */
 final class ShardSubscriptions {
 
