@@ -8,9 +8,12 @@ import redis.clients.jedis.util.JedisClusterCRC16;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * Connections to the Redis Cluster node that owns a channel's hash slot ({@code CLUSTER KEYSLOT} of the channel
@@ -26,6 +29,9 @@ final class ClusterSource implements ConnectionSource {
     interface NodeConnector {
         Connection connect(HostAndPort node) throws Exception;
     }
+
+    /** The number of hash slots of a Redis Cluster. */
+    static final int SLOTS = 16_384;
 
     private final List<HostAndPort> seeds;
     private final Set<HostAndPort> seen = new LinkedHashSet<>();
@@ -70,6 +76,33 @@ final class ClusterSource implements ConnectionSource {
      */
     HostAndPort owner(String channel) {
         int slot = JedisClusterCRC16.getSlot(channel.getBytes(StandardCharsets.UTF_8));
+        return ask(table -> table[slot] != null, "named the owner of slot " + slot + " (channel '" + channel + "')")
+                [slot];
+    }
+
+    /**
+     * The primary of every hash slot, from one {@code CLUSTER SLOTS} answer of the first node that answers (seeds
+     * first, then the nodes seen since). Blocks on the network.
+     *
+     * @return 16384 addresses, indexed by slot; null where no primary serves the slot
+     * @throws SyncBackplaneUnavailableException when no node answers with at least one served slot
+     */
+    HostAndPort[] slotOwners() {
+        return ask(table -> Arrays.stream(table).anyMatch(Objects::nonNull), "knew any slot owner");
+    }
+
+    /**
+     * A new connection to the cluster node {@code node} (the driver owns and closes it).
+     *
+     * @param node a node, such as one of {@link #slotOwners()}
+     * @return the connection, which knows its address
+     * @throws Exception when the node cannot be reached
+     */
+    AddressedJedis open(HostAndPort node) throws Exception {
+        return new AddressedJedis(connector.connect(node), node);
+    }
+
+    private HostAndPort[] ask(Predicate<HostAndPort[]> good, String what) {
         List<HostAndPort> candidates = new ArrayList<>(seeds);
         synchronized (seen) {
             for (HostAndPort node : seen) {
@@ -81,31 +114,31 @@ final class ClusterSource implements ConnectionSource {
         StringBuilder why = new StringBuilder();
         for (HostAndPort node : candidates) {
             try (Connection connection = connector.connect(node); Jedis jedis = new Jedis(connection)) {
-                HostAndPort owner = null;
+                HostAndPort[] table = new HostAndPort[SLOTS];
                 for (Object range : jedis.clusterSlots()) {
                     List<?> entry = (List<?>) range;
-                    long start = (Long) entry.get(0);
-                    long end = (Long) entry.get(1);
+                    int start = ((Long) entry.get(0)).intValue();
+                    int end = ((Long) entry.get(1)).intValue();
                     for (int i = 2; i < entry.size(); i++) {
                         HostAndPort address = address((List<?>) entry.get(i), node);
                         synchronized (seen) {
                             seen.add(address);
                         }
-                        if (i == 2 && slot >= start && slot <= end) {
-                            owner = address;
+                        if (i == 2) {
+                            Arrays.fill(table, start, end + 1, address);
                         }
                     }
                 }
-                if (owner != null) {
-                    return owner;
+                if (good.test(table)) {
+                    return table;
                 }
-                why.append("; ").append(node).append(" knows no owner of slot ").append(slot);
+                why.append("; ").append(node).append(" did not");
             } catch (Exception e) {
                 why.append("; ").append(node).append(": ").append(e.getMessage());
             }
         }
-        throw new SyncBackplaneUnavailableException("no Redis Cluster node of " + candidates + " named the owner of "
-                + "slot " + slot + " (channel '" + channel + "')" + why, null);
+        throw new SyncBackplaneUnavailableException("no Redis Cluster node of " + candidates + " " + what + why,
+                null);
     }
 
     private static HostAndPort address(List<?> node, HostAndPort askedNode) {

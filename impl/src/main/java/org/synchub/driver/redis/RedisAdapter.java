@@ -40,7 +40,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@code SUBSCRIBE} connection, read by a driver thread, and a publisher connection, written by another driver thread
  * that pipelines whatever is queued. Connections are made from a URL, or derived from the configuration (host, port,
  * database, credentials, TLS) of a Jedis client the application already has; the application's client is never
- * borrowed from for long, and never closed.
+ * borrowed from for long, and never closed. (Topic routing on Redis Cluster opens one {@code synchub-sub-<id>}
+ * connection, with its own reader thread, and one {@code synchub-pub-<id>} connection per node it uses.)
  *
  * <h2>Modes and keys</h2>
  * <table>
@@ -70,7 +71,15 @@ import java.util.concurrent.atomic.AtomicInteger;
  * channel), and an instance subscribes to a bucket only while a local session is subscribed to a topic in it, so
  * instances no longer receive and parse the traffic of topics they do not serve. The hub's self-probes stay on the
  * channel itself. Every instance must use the same number of buckets. Topic routing needs the hub to tell the
- * driver which topics have local subscribers, and is not available with Redis Cluster yet.
+ * driver which topics have local subscribers ({@code SyncDriver.interest}). With Redis Cluster, each bucket channel
+ * is a shard channel in its own hash slot, so the buckets spread over the shards: a message is {@code SPUBLISH}ed to
+ * the primary that owns its bucket's slot (one publisher connection per node, a batch split per node; a
+ * {@code MOVED}/{@code ASK} reply or an unreachable node refreshes the slot map and resends once what was not
+ * published), and an instance {@code SSUBSCRIBE}s each wanted bucket on its owner (one subscriber connection per node
+ * owning a wanted bucket or the base channel, closed when it owns none). A message then crosses only the shard that
+ * owns its bucket and reaches only interested instances. A lost node, a server {@code sunsubscribe} (slot migration)
+ * or an owner change seen by the 5 s health check is repaired with backoff on the new owner, reported once per outage
+ * as {@code SUBSCRIBE} (source {@code redis-shards}), without touching the other nodes' subscriptions.
  *
  * <p>Guarantees: {@code publish} never blocks and never throws (a full queue drops the message and reports stage
  * {@code PUBLISH}). Relay is at-most-once: messages published while Redis is unreachable (or during a failover) are
@@ -112,21 +121,17 @@ public final class RedisAdapter implements SyncAdapter {
      * This adapter in topic-interest routing mode ({@value #ROUTING_KEY}{@code =topic}): each message goes to the
      * bucket channel {@code <channel>:<crc32(utf8(topic)) mod buckets>} and an instance subscribes to a bucket only
      * while it has local interest in a topic of it. Not wire-compatible with crossws (which uses the single channel):
-     * a fleet that mixes crossws servers must stay in the classic mode. Not available with Redis Cluster yet.
+     * a fleet that mixes crossws servers must stay in the classic mode. With a Redis Cluster source the bucket
+     * channels are shard channels, each on the primary that owns its slot (see the class description).
      *
      * @param buckets the number of buckets, 1 to 16384 (every instance of the fleet must use the same number)
      * @return a new adapter
-     * @throws SyncConfigurationException naming {@value #BUCKETS_KEY} when {@code buckets} is out of range, or
-     *                                    {@value #ROUTING_KEY} with a cluster source
+     * @throws SyncConfigurationException naming {@value #BUCKETS_KEY} when {@code buckets} is out of range
      */
     public RedisAdapter withTopicRouting(int buckets) {
         if (buckets < 1 || buckets > TopicRouting.MAX_BUCKETS) {
             throw new SyncConfigurationException(BUCKETS_KEY, "must be a number of buckets from 1 to "
                     + TopicRouting.MAX_BUCKETS + ", was " + buckets);
-        }
-        if (source.sharded()) {
-            throw new SyncConfigurationException(ROUTING_KEY, "=topic is not available with Redis Cluster "
-                    + "(redis-cluster://) yet; use " + ROUTING_KEY + "=classic there");
         }
         return new RedisAdapter(source, channel, buckets);
     }
@@ -221,7 +226,8 @@ public final class RedisAdapter implements SyncAdapter {
      * An adapter for Redis Cluster with sharded pub/sub ({@code SSUBSCRIBE}/{@code SPUBLISH}, Redis 7 or later),
      * with connections made like those of {@code cluster} (its credentials, TLS, timeouts), to the nodes it knows
      * ({@link JedisCluster#getClusterNodes()}, read on every connect). The cluster is never closed by SyncHub and
-     * nothing is borrowed from it for long: the driver's two connections are its own.
+     * nothing is borrowed from it for long: the driver's connections (two, or with {@link #withTopicRouting} one
+     * subscriber and one publisher per node used) are its own.
      *
      * @param cluster the application's cluster client; not closed
      * @param channel the channel (a shard channel: the whole channel lives in one hash slot)
@@ -300,6 +306,9 @@ public final class RedisAdapter implements SyncAdapter {
 
     @Override
     public SyncDriver open(SyncDriverContext context) {
+        if (buckets > 0 && source instanceof ClusterSource cluster) {
+            return new ShardedTopicDriver(cluster, channel, context, buckets);
+        }
         return new RedisDriver(source, channel, context, buckets);
     }
 

@@ -100,9 +100,23 @@ final class RedisDriver extends TextEnvelopeDriver<RedisDriver.Frame> {
 
     @Override
     protected Frame encode(SyncMessage message) {
+        return frame(context, message, routing, channelBytes);
+    }
+
+    /**
+     * The frame relaying {@code message}: to its topic's bucket channel in topic routing, else (and for the hub's
+     * own control messages, such as self-probes) to the base channel.
+     *
+     * @param context the hub's context (encodes)
+     * @param message the message
+     * @param routing the topic routing, or null in the classic mode
+     * @param base    the base channel's bytes
+     * @return the frame
+     */
+    static Frame frame(SyncDriverContext context, SyncMessage message, TopicRouting routing, byte[] base) {
         byte[] payload = context.encode(message).getBytes(StandardCharsets.UTF_8);
         if (routing == null || message.namespace().startsWith(CONTROL_NAMESPACE_PREFIX)) {
-            return new Frame(channelBytes, payload);
+            return new Frame(base, payload);
         }
         return new Frame(routing.channelFor(message.topic()), payload);
     }

@@ -82,7 +82,22 @@
  * times to a cluster of N instances.</li>
  * <li>Jedis reads a whole bulk reply into memory before handing it over: {@code synchub.frame.max-bytes} bounds
  * decoding and fan-out, not that read.</li>
- * <li>Sharded pub/sub ({@code SSUBSCRIBE}, Redis 7) is not used, to stay compatible with crossws.</li>
+ * <li>Sharded pub/sub ({@code SSUBSCRIBE}/{@code SPUBLISH}, Redis 7) is used only with a
+ * {@code redis-cluster://} URL (or {@link org.synchub.driver.redis.RedisAdapter#cluster}); crossws uses classic
+ * pub/sub on one server.</li>
+ * </ul>
+ *
+ * <h2>Modes and topic routing</h2>
+ * <ul>
+ * <li>{@code synchub.redis.url} may also be {@code redis-sentinel://...} (a Sentinel-managed primary) or
+ * {@code redis-cluster://...} (Redis Cluster 7+, sharded pub/sub): see {@link org.synchub.driver.redis.RedisAdapter}.
+ * </li>
+ * <li>{@code synchub.redis.routing=topic} (with {@code synchub.redis.buckets}, default 64) sends each message to
+ * the bucket channel {@code <channel>:<crc32(utf8(topic)) mod buckets>} and subscribes an instance only to the
+ * buckets of topics its sessions want. On Redis Cluster each bucket channel is subscribed and published on the
+ * primary owning its slot (one subscriber and one publisher connection per such node), so a message crosses only
+ * that shard and reaches only interested instances; the driver follows failovers, lost nodes and slot
+ * migrations.</li>
  * </ul>
  *
  * @see org.synchub.driver.redis.RedisAdapter

@@ -80,13 +80,13 @@ class RedisClusterTest {
         try (FailoverStream stream = new FailoverStream()) {
             String channel = "migrate-" + UUID.randomUUID().toString().substring(0, 8);
             long ms = stream.run(RedisAdapter.url(shared.url(), channel), RedisAdapter.url(shared.url(), channel),
-                    () -> migrate(channel), Duration.ofSeconds(10));
+                    () -> migrate(shared, channel), Duration.ofSeconds(10));
             System.out.println("[cluster] slot migration -> delivery resumed after " + ms + " ms");
         }
     }
 
     /** Moves {@code channel}'s slot (no keys in it) to another primary with CLUSTER SETSLOT, as resharding does. */
-    private static void migrate(String channel) throws InterruptedException {
+    static void migrate(RedisClusterSet shared, String channel) throws InterruptedException {
         int slot = redis.clients.jedis.util.JedisClusterCRC16.getSlot(channel);
         RedisServer source = shared.ownerOf(channel);
         RedisServer target = shared.primaries().stream().filter(p -> p.port() != source.port()).findFirst()

@@ -1,0 +1,291 @@
+package org.synchub.driver.redis;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.synchub.SyncFailure;
+import org.synchub.SyncHub;
+import org.synchub.SyncMessage;
+import org.synchub.core.SyncHubBuilder;
+import org.synchub.spi.EnvelopeCodec;
+import org.synchub.spi.SyncAdapter;
+import org.synchub.spi.SyncDriver;
+import org.synchub.tck.Await;
+import org.synchub.tck.DriverNode;
+import org.synchub.tck.RecordingContext;
+import org.synchub.tck.SyncDriverTck;
+import org.synchub.tck.TckClient;
+import org.synchub.testing.RedisClusterSet;
+import org.synchub.testing.RedisServer;
+import org.synchub.testing.TyrusHubNode;
+import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.Protocol;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Topic routing ({@code synchub.redis.routing=topic}) on a real 3-primary / 3-replica Redis Cluster with sharded
+ * pub/sub: the driver TCK, interest (an instance without interest in a topic receives none of its frames, bucket
+ * channels spread over several nodes), kill -9 of the primary owning a subscribed bucket mid-stream, and a live
+ * migration of that bucket's slot. Skipped, with the reason, where redis-server 7 is not available.
+ */
+class RedisClusterTopicTest {
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(10);
+    private static final int BUCKETS = 16;
+    /** Every topic the TCK publishes on: a TCK node has interest in all of them. */
+    private static final List<String> TCK_TOPICS = List.of(DriverNode.PROBE_TOPIC, "t", "marker", "__link", "all",
+            "b", "other", "q\"uote\\back", "room-1", "tøpic ✓");
+
+    private static RedisClusterSet shared;
+    private final List<AutoCloseable> cleanup = new ArrayList<>();
+
+    @BeforeAll
+    static void startCluster() throws Exception {
+        String why = RedisClusterSet.unsupported();
+        Assumptions.assumeTrue(why == null, "Redis Cluster tests skipped: " + why);
+        shared = RedisClusterSet.start();
+    }
+
+    @AfterAll
+    static void stopCluster() {
+        if (shared != null) {
+            shared.close();
+        }
+    }
+
+    @AfterEach
+    void closeAll() throws Exception {
+        for (int i = cleanup.size() - 1; i >= 0; i--) {
+            cleanup.get(i).close();
+        }
+        cleanup.clear();
+    }
+
+    private static RedisAdapter topic(RedisClusterSet cluster, String channel) {
+        return RedisAdapter.url(cluster.url(), channel).withTopicRouting(BUCKETS);
+    }
+
+    private static String bucketChannel(String channel, String topic) {
+        return channel + ":" + TopicRouting.bucket(topic, BUCKETS);
+    }
+
+    /** The driver conformance suite in cluster + topic mode; each node has interest in the TCK's topics. */
+    @Nested
+    class Tck extends SyncDriverTck {
+        @Override
+        protected SyncAdapter adapter(String channel) {
+            RedisAdapter adapter = topic(shared, channel);
+            return context -> {
+                SyncDriver driver = adapter.open(context);
+                TCK_TOPICS.forEach(t -> driver.interest(t, true));
+                return driver;
+            };
+        }
+
+        @Override
+        protected boolean injectRaw(String channel, String frame) {
+            // on the bucket channel of topic "t", as another instance publishing on "t" would
+            String bucket = bucketChannel(channel, "t");
+            try (Jedis jedis = new Jedis("127.0.0.1", shared.ownerOf(bucket).port())) {
+                jedis.sendCommand(Protocol.Command.SPUBLISH, bucket, frame);
+            }
+            return true;
+        }
+    }
+
+    private final Map<ShardedTopicDriver, RecordingContext> contexts = new HashMap<>();
+
+    private ShardedTopicDriver driver(String channel, List<SyncMessage> received) {
+        RecordingContext context = new RecordingContext();
+        ShardedTopicDriver driver = (ShardedTopicDriver) topic(shared, channel).open(context);
+        contexts.put(driver, context);
+        cleanup.add(driver::close);
+        driver.subscribe(received::add);
+        return driver;
+    }
+
+    private static long shardSubscribers(String channel) {
+        try (Jedis owner = new Jedis("127.0.0.1", shared.ownerOf(channel).port())) {
+            List<?> reply = (List<?>) owner.sendCommand(Protocol.Command.PUBSUB, "SHARDNUMSUB", channel);
+            return (Long) reply.get(1);
+        }
+    }
+
+    @Test
+    void anInstanceWithoutInterestReceivesNoneOfATopicsFramesAndBucketsSpreadOverNodes() throws Exception {
+        String channel = "ctopic-" + UUID.randomUUID().toString().substring(0, 8);
+        // B's topics: one per bucket channel owner, so that B subscribes on every primary; and an uninterested one
+        Map<Integer, String> byOwner = new HashMap<>();
+        String other = null;
+        for (int i = 0; byOwner.size() < 3 || other == null; i++) {
+            String t = "room-" + i;
+            int port = shared.ownerOf(bucketChannel(channel, t)).port();
+            if (!byOwner.containsKey(port)) {
+                byOwner.put(port, t);
+            } else if (other == null && !byOwner.containsValue(t) && byOwner.values().stream()
+                    .noneMatch(x -> TopicRouting.bucket(x, BUCKETS) == TopicRouting.bucket(t, BUCKETS))) {
+                other = t;
+            }
+        }
+        String uninterested = other;
+        List<String> interesting = new ArrayList<>(byOwner.values());
+        assertTrue(interesting.stream().noneMatch(t -> TopicRouting.bucket(t, BUCKETS)
+                == TopicRouting.bucket(uninterested, BUCKETS)), "test setup: distinct buckets");
+
+        List<SyncMessage> atA = new CopyOnWriteArrayList<>();
+        List<SyncMessage> atB = new CopyOnWriteArrayList<>();
+        ShardedTopicDriver a = driver(channel, atA);
+        ShardedTopicDriver b = driver(channel, atB);
+        interesting.forEach(t -> b.interest(t, true));
+        Await.until(TIMEOUT, "B's bucket subscriptions on their owners", () -> interesting.stream()
+                .allMatch(t -> shardSubscribers(bucketChannel(channel, t)) == 1));
+        assertEquals(0, shardSubscribers(bucketChannel(channel, uninterested)), "nobody listens to that bucket");
+        Set<Integer> ports = new HashSet<>();
+        b.subscriptions().subscribed().keySet().forEach(n -> ports.add(n.getPort()));
+        assertEquals(3, ports.size(), "B subscribes on every primary that owns one of its buckets: "
+                + b.subscriptions().subscribed());
+
+        for (int i = 0; i < 100; i++) {
+            a.publish(SyncMessage.text("/chat", uninterested, "not for B " + i));
+        }
+        for (String t : interesting) {
+            a.publish(SyncMessage.text("/chat", t, "for B on " + t));
+        }
+        Await.until(TIMEOUT, "B's messages", () -> atB.size() >= interesting.size());
+        Set<String> got = new HashSet<>();
+        atB.forEach(m -> got.add(m.text()));
+        Set<String> expected = new HashSet<>();
+        interesting.forEach(t -> expected.add("for B on " + t));
+        assertEquals(expected, got, "B received frames of a topic it has no interest in");
+        assertTrue(atA.isEmpty(), "A has no interest: " + atA);
+        Set<Integer> published = new HashSet<>();
+        a.publisher().nodes().forEach(n -> published.add(n.getPort()));
+        assertEquals(3, published.size(), "A published to each bucket's owner: " + published);
+
+        // losing interest unsubscribes, and a node left without wanted channels is closed
+        interesting.forEach(t -> b.interest(t, false));
+        Await.until(TIMEOUT, "B's bucket subscriptions gone", () -> interesting.stream()
+                .allMatch(t -> shardSubscribers(bucketChannel(channel, t)) == 0));
+        Await.until(TIMEOUT, "only the base channel's node kept", () -> b.subscriptions().subscribed().size() == 1);
+        HostAndPort baseOwner = b.subscriptions().subscribed().keySet().iterator().next();
+        assertEquals(shared.ownerOf(channel).port(), baseOwner.getPort());
+
+        // close leaves no connection behind on any node
+        List<String> names = new ArrayList<>();
+        for (ShardedTopicDriver d : List.of(a, b)) {
+            String tag = contexts.get(d).instanceId().substring(0, 8);
+            names.add("name=synchub-sub-" + tag);
+            names.add("name=synchub-pub-" + tag);
+        }
+        assertTrue(listed(names), "the drivers' connections are named");
+        a.close();
+        b.close();
+        Await.until(TIMEOUT, "no connection of the closed drivers on any node", () -> !listed(names));
+    }
+
+    /** @return whether a node of the shared cluster lists a client named as one of {@code names} says */
+    private static boolean listed(List<String> names) {
+        for (HostAndPort node : shared.addresses()) {
+            try (Jedis admin = new Jedis(node)) {
+                String clients = admin.clientList();
+                if (names.stream().anyMatch(clients::contains)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /** A hub configured by keys only, as an application would: {@code redis-cluster://} and topic routing. */
+    private SyncHub hub(String channel, List<SyncFailure> failures) {
+        Map<String, String> config = Map.of(SyncHubBuilder.DRIVER, "redis", SyncHubBuilder.CHANNEL, channel,
+                RedisAdapter.URL_KEY, shared.url(), RedisAdapter.ROUTING_KEY, "topic",
+                RedisAdapter.BUCKETS_KEY, String.valueOf(BUCKETS));
+        SyncHub hub = SyncHubBuilder.create().configure(key -> Optional.ofNullable(config.get(key)))
+                .onFailure(failures::add).build();
+        cleanup.add(hub);
+        return hub;
+    }
+
+    @Test
+    void numbersSentInUnsubscribedBucketsAreNeverCountedAsLost() throws Exception {
+        String channel = "cgaps-" + UUID.randomUUID().toString().substring(0, 8);
+        List<SyncFailure> failuresB = new CopyOnWriteArrayList<>();
+        SyncHub a = hub(channel, new CopyOnWriteArrayList<>());
+        SyncHub b = hub(channel, failuresB);
+        TyrusHubNode nodeB = TyrusHubNode.start(b);
+        cleanup.add(nodeB);
+        TckClient client = TckClient.connect(nodeB.uri("/chat", "heard"));
+        cleanup.add(client::abort);
+        Await.until(TIMEOUT, "b's bucket live", () -> {
+            a.publish("heard", "warm-up");
+            return b.counters().received() > 0;
+        });
+        long before = b.counters().received();
+        int heard = 0;
+        for (int i = 0; i < 400; i++) {
+            String topic = i % 40 == 0 ? "heard" : "elsewhere-" + i;
+            if (TopicRouting.bucket(topic, BUCKETS) == TopicRouting.bucket("heard", BUCKETS)) {
+                heard++;
+            }
+            a.publish(topic, "m" + i);
+        }
+        long expected = before + heard;
+        Await.until(TIMEOUT, "b to receive every message of its bucket", () -> b.counters().received() >= expected);
+        // positive control: a foreign sender skips 3 numbers in b's bucket; those, and only those, are lost
+        String bucket = bucketChannel(channel, "heard");
+        String foreign = UUID.randomUUID().toString();
+        try (Jedis raw = new Jedis("127.0.0.1", shared.ownerOf(bucket).port())) {
+            for (long seq : new long[] {1, 2, 6, 7}) {
+                raw.sendCommand(Protocol.Command.SPUBLISH, bucket,
+                        EnvelopeCodec.encode(foreign, SyncMessage.text("/chat", "heard", "f"), seq));
+            }
+        }
+        Await.until(TIMEOUT, "the foreign sender's gap confirmed", () -> b.counters().gaps() >= 3);
+        assertEquals(3, b.counters().gaps(), "numbers of other buckets taken for losses: " + failuresB);
+    }
+
+    @Test
+    void killMinus9ThePrimaryOwningASubscribedBucketMidStreamAndDeliveryResumes() throws Exception {
+        try (RedisClusterSet cluster = RedisClusterSet.start(); FailoverStream stream = new FailoverStream()) {
+            String channel = "ckill-" + UUID.randomUUID().toString().substring(0, 8);
+            RedisServer owner = cluster.ownerOf(bucketChannel(channel, "t"));
+            long ms = stream.run(topic(cluster, channel), topic(cluster, channel), owner::kill,
+                    Duration.ofSeconds(20));
+            assertNotEquals(owner.port(), cluster.ownerOf(bucketChannel(channel, "t")).port(), "a replica took over");
+            System.out.println("[cluster topic] kill -9 of the bucket's primary -> delivery resumed after " + ms
+                    + " ms");
+        }
+    }
+
+    @Test
+    void migratingASubscribedBucketsSlotLosesNothingLasting() throws Exception {
+        try (FailoverStream stream = new FailoverStream()) {
+            String channel = "cmigrate-" + UUID.randomUUID().toString().substring(0, 8);
+            String bucket = bucketChannel(channel, "t");
+            // from the end of the migration, and sooner than the 5 s health check: the server's sunsubscribe is
+            // what moves the subscription
+            long ms = stream.fromOutageEnd().run(topic(shared, channel), topic(shared, channel),
+                    () -> RedisClusterTest.migrate(shared, bucket), Duration.ofMillis(4_000));
+            System.out.println("[cluster topic] bucket slot migration -> delivery resumed after " + ms + " ms");
+        }
+    }
+}
