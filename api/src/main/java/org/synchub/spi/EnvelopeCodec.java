@@ -8,8 +8,11 @@ import jakarta.json.stream.JsonParser.Event;
 import jakarta.json.stream.JsonParserFactory;
 import org.synchub.SyncMessage;
 
+import java.io.Reader;
 import java.io.StringReader;
-import java.io.StringWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.Map;
 import java.util.Optional;
@@ -49,7 +52,7 @@ public final class EnvelopeCodec {
      * @return the JSON text, byte for byte as crossws writes it
      */
     public static String encode(String id, SyncMessage message) {
-        return write(id, message, -1);
+        return write(id, message, -1).text();
     }
 
     /**
@@ -67,7 +70,25 @@ public final class EnvelopeCodec {
         if (seq < 0) {
             throw new IllegalArgumentException("seq must be >= 0: " + seq);
         }
-        return write(id, message, seq);
+        return write(id, message, seq).text();
+    }
+
+    /**
+     * {@link #encode(String, SyncMessage, long)} as UTF-8 bytes, for a backplane that sends bytes: the same bytes as
+     * {@code encode(id, message, seq).getBytes(UTF_8)}, without making the text first.
+     *
+     * @param id      the sending hub instance's id
+     * @param message the message to carry
+     * @param seq     a number to make the envelope distinct, at least 0; or -1 for none (then the bytes of
+     *                {@link #encode(String, SyncMessage)})
+     * @return the JSON text's UTF-8 bytes
+     * @throws IllegalArgumentException if {@code seq} is below -1
+     */
+    public static byte[] encodeUtf8(String id, SyncMessage message, long seq) {
+        if (seq < -1) {
+            throw new IllegalArgumentException("seq must be >= 0, or -1 for none: " + seq);
+        }
+        return write(id, message, seq).utf8();
     }
 
     /**
@@ -84,11 +105,11 @@ public final class EnvelopeCodec {
         if (probe < 0) {
             throw new IllegalArgumentException("probe must be >= 0: " + probe);
         }
-        StringWriter out = new StringWriter(64 + id.length());
+        Chars out = new Chars(64 + id.length());
         try (JsonGenerator json = WRITERS.createGenerator(out)) {
             json.writeStartObject().write("id", id).write("probe", probe).writeEnd();
         }
-        return out.toString();
+        return out.text();
     }
 
     /**
@@ -104,10 +125,10 @@ public final class EnvelopeCodec {
         return probe.substring(0, probe.length() - "0}".length());
     }
 
-    private static String write(String id, SyncMessage message, long seq) {
+    private static Chars write(String id, SyncMessage message, long seq) {
         String data = message.isBinary() ? Base64.getEncoder().encodeToString(message.bytes()) : message.text();
-        StringWriter out = new StringWriter(80 + id.length() + message.namespace().length()
-                + message.topic().length() + data.length());
+        Chars out = new Chars(80 + id.length() + message.namespace().length() + message.topic().length()
+                + data.length());
         try (JsonGenerator json = WRITERS.createGenerator(out)) {
             json.writeStartObject()
                     .write("id", id)
@@ -122,7 +143,71 @@ public final class EnvelopeCodec {
             }
             json.writeEnd();
         }
-        return out.toString();
+        return out;
+    }
+
+    /**
+     * What the generator writes into: an unsynchronized char buffer (a {@link java.io.StringWriter} is a synchronized
+     * {@code StringBuffer}, and its text would be copied once more on the way to bytes). One per envelope.
+     */
+    private static final class Chars extends Writer {
+        private char[] chars;
+        private int length;
+
+        Chars(int capacity) {
+            chars = new char[capacity];
+        }
+
+        private void ensure(int more) {
+            if (length + more > chars.length) {
+                chars = Arrays.copyOf(chars, Math.max(length + more, chars.length * 2));
+            }
+        }
+
+        @Override
+        public void write(char[] source, int offset, int count) {
+            ensure(count);
+            System.arraycopy(source, offset, chars, length, count);
+            length += count;
+        }
+
+        @Override
+        public void write(String source, int offset, int count) {
+            ensure(count);
+            source.getChars(offset, offset + count, chars, length);
+            length += count;
+        }
+
+        @Override
+        public void write(int c) {
+            ensure(1);
+            chars[length++] = (char) c;
+        }
+
+        @Override
+        public void flush() {
+        }
+
+        @Override
+        public void close() {
+        }
+
+        String text() {
+            return new String(chars, 0, length);
+        }
+
+        /** The UTF-8 bytes of {@link #text()}: ASCII directly, anything else through the JDK's encoder. */
+        byte[] utf8() {
+            byte[] bytes = new byte[length];
+            for (int i = 0; i < length; i++) {
+                char c = chars[i];
+                if (c >= 0x80) {
+                    return text().getBytes(StandardCharsets.UTF_8);
+                }
+                bytes[i] = (byte) c;
+            }
+            return bytes;
+        }
     }
 
     /**
@@ -168,6 +253,65 @@ public final class EnvelopeCodec {
         } catch (RuntimeException malformed) {
             // JsonException/JsonParsingException, NoSuchElementException, NumberFormatException, Malformed...
             return Optional.empty();
+        }
+    }
+
+    /**
+     * The envelope in {@code utf8}, a frame received as UTF-8 bytes: the same result as
+     * {@code decode(new String(utf8, UTF_8), maxBytes)}, without making that text first when the frame is ASCII (an
+     * envelope's usual case). A frame of more than {@code maxBytes} bytes is empty. Same guarantees as
+     * {@link #decode(String, int)}.
+     *
+     * @param utf8     a frame as received from a backplane; may be null (not kept, not changed)
+     * @param maxBytes the longest frame, in bytes, to parse
+     * @return the envelope, or empty when {@code utf8} is not one
+     */
+    public static Optional<Envelope> decodeUtf8(byte[] utf8, int maxBytes) {
+        if (utf8 == null || utf8.length > maxBytes) {
+            return Optional.empty();
+        }
+        Reader in = Ascii.isAscii(utf8) ? new Ascii(utf8) : new StringReader(new String(utf8, StandardCharsets.UTF_8));
+        try (JsonParser json = READERS.createParser(in)) {
+            return Optional.ofNullable(envelope(json));
+        } catch (RuntimeException malformed) {
+            return Optional.empty();
+        }
+    }
+
+    /** An unsynchronized reader of ASCII bytes (each byte is its char), for {@link #decodeUtf8}. */
+    private static final class Ascii extends Reader {
+        private final byte[] bytes;
+        private int next;
+
+        Ascii(byte[] bytes) {
+            super(bytes);
+            this.bytes = bytes;
+        }
+
+        static boolean isAscii(byte[] bytes) {
+            for (byte b : bytes) {
+                if (b < 0) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        @Override
+        public int read(char[] into, int offset, int count) {
+            int n = Math.min(count, bytes.length - next);
+            if (n <= 0) {
+                return count == 0 ? 0 : -1;
+            }
+            for (int i = 0; i < n; i++) {
+                into[offset + i] = (char) bytes[next + i];
+            }
+            next += n;
+            return n;
+        }
+
+        @Override
+        public void close() {
         }
     }
 

@@ -21,6 +21,8 @@ import org.synchub.spi.SyncDriverContext;
 import org.synchub.spi.SyncDriverContext.LoopWatch;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -743,6 +745,14 @@ final class DefaultSyncHub implements SyncHub {
         }
 
         @Override
+        public byte[] encodeUtf8(SyncMessage message) {
+            if (BackplaneMonitor.isProbe(message)) {
+                return encode(message).getBytes(StandardCharsets.UTF_8);
+            }
+            return EnvelopeCodec.encodeUtf8(instanceId, message, sequence.incrementAndGet());
+        }
+
+        @Override
         public void tooLarge(String why) {
             malformed(why);
             long now = System.nanoTime();
@@ -778,6 +788,10 @@ final class DefaultSyncHub implements SyncHub {
         /** How this instance's own probes begin. */
         private final String ownProbePrefix = EnvelopeCodec.probePrefix(instanceId);
 
+        /** {@link #ownPrefix} and {@link #ownProbePrefix} in UTF-8, to recognise echoes before making any text. */
+        private final byte[] ownPrefixBytes = ownPrefix.getBytes(StandardCharsets.UTF_8);
+        private final byte[] ownProbePrefixBytes = ownProbePrefix.getBytes(StandardCharsets.UTF_8);
+
         @Override
         public SyncMessage decode(String frame) {
             if (frame != null && frame.startsWith(ownPrefix)) {
@@ -788,11 +802,40 @@ final class DefaultSyncHub implements SyncHub {
             }
             var decoded = EnvelopeCodec.decode(frame, maxFrameBytes);
             if (decoded.isEmpty()) {
-                malformed("not a SyncHub/crossws envelope: "
-                        + (frame == null ? "null" : frame.length() > 120 ? frame.substring(0, 120) + "…" : frame));
+                notAnEnvelope(frame);
                 return null;
             }
-            Envelope envelope = decoded.get();
+            return accepted(decoded.get());
+        }
+
+        /** As {@link #decode(String)}, from the frame's UTF-8 bytes: an echo is dropped on its first bytes. */
+        @Override
+        public SyncMessage decode(byte[] frame) {
+            if (frame != null && startsWith(frame, ownPrefixBytes)) {
+                if (startsWith(frame, ownProbePrefixBytes)) {
+                    ownProbe(new String(frame, StandardCharsets.UTF_8));
+                }
+                return null;
+            }
+            var decoded = EnvelopeCodec.decodeUtf8(frame, maxFrameBytes);
+            if (decoded.isEmpty()) {
+                notAnEnvelope(frame == null ? null : new String(frame, StandardCharsets.UTF_8));
+                return null;
+            }
+            return accepted(decoded.get());
+        }
+
+        private static boolean startsWith(byte[] frame, byte[] prefix) {
+            return frame.length >= prefix.length
+                    && Arrays.equals(frame, 0, prefix.length, prefix, 0, prefix.length);
+        }
+
+        private void notAnEnvelope(String frame) {
+            malformed("not a SyncHub/crossws envelope: "
+                    + (frame == null ? "null" : frame.length() > 120 ? frame.substring(0, 120) + "…" : frame));
+        }
+
+        private SyncMessage accepted(Envelope envelope) {
             if (envelope.isProbe() || envelope.id().equals(instanceId)) {
                 return null; // another instance's probe, or an own echo written differently
             }

@@ -344,7 +344,10 @@ final class Subscriber implements FastSend.Done {
                 hub.sendFailed(this, failure);
             }
         } finally {
-            pump();
+            // An offer racing this one either sees sending false (and pumps itself) or queued before this check.
+            if (!queue.isEmpty()) {
+                pump();
+            }
         }
     }
 
