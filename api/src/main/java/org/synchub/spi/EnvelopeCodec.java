@@ -9,9 +9,7 @@ import jakarta.json.stream.JsonParserFactory;
 import org.synchub.SyncMessage;
 
 import java.io.StringReader;
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
+import java.io.StringWriter;
 import java.util.Base64;
 import java.util.Map;
 import java.util.Optional;
@@ -51,7 +49,7 @@ public final class EnvelopeCodec {
      * @return the JSON text, byte for byte as crossws writes it
      */
     public static String encode(String id, SyncMessage message) {
-        return write(id, message, -1).text();
+        return write(id, message, -1);
     }
 
     /**
@@ -69,25 +67,7 @@ public final class EnvelopeCodec {
         if (seq < 0) {
             throw new IllegalArgumentException("seq must be >= 0: " + seq);
         }
-        return write(id, message, seq).text();
-    }
-
-    /**
-     * {@link #encode(String, SyncMessage, long)} as UTF-8 bytes, for a backplane that sends bytes: the same bytes as
-     * {@code encode(id, message, seq).getBytes(UTF_8)}, without making the text first.
-     *
-     * @param id      the sending hub instance's id
-     * @param message the message to carry
-     * @param seq     a number to make the envelope distinct, at least 0; or -1 for none (then the bytes of
-     *                {@link #encode(String, SyncMessage)})
-     * @return the JSON text's UTF-8 bytes
-     * @throws IllegalArgumentException if {@code seq} is below -1
-     */
-    public static byte[] encodeUtf8(String id, SyncMessage message, long seq) {
-        if (seq < -1) {
-            throw new IllegalArgumentException("seq must be >= 0, or -1 for none: " + seq);
-        }
-        return write(id, message, seq).utf8();
+        return write(id, message, seq);
     }
 
     /**
@@ -104,11 +84,11 @@ public final class EnvelopeCodec {
         if (probe < 0) {
             throw new IllegalArgumentException("probe must be >= 0: " + probe);
         }
-        Chars out = new Chars(64 + id.length());
+        StringWriter out = new StringWriter(64 + id.length());
         try (JsonGenerator json = WRITERS.createGenerator(out)) {
             json.writeStartObject().write("id", id).write("probe", probe).writeEnd();
         }
-        return out.text();
+        return out.toString();
     }
 
     /**
@@ -124,10 +104,10 @@ public final class EnvelopeCodec {
         return probe.substring(0, probe.length() - "0}".length());
     }
 
-    private static Chars write(String id, SyncMessage message, long seq) {
+    private static String write(String id, SyncMessage message, long seq) {
         String data = message.isBinary() ? Base64.getEncoder().encodeToString(message.bytes()) : message.text();
-        Chars out = new Chars(80 + id.length() + message.namespace().length() + message.topic().length()
-                + data.length());
+        StringWriter out = new StringWriter(80 + id.length() + message.namespace().length()
+                + message.topic().length() + data.length());
         try (JsonGenerator json = WRITERS.createGenerator(out)) {
             json.writeStartObject()
                     .write("id", id)
@@ -142,71 +122,7 @@ public final class EnvelopeCodec {
             }
             json.writeEnd();
         }
-        return out;
-    }
-
-    /**
-     * What the generator writes into: an unsynchronized char buffer (a {@link java.io.StringWriter} is a synchronized
-     * {@code StringBuffer}, and its text would be copied once more on the way to bytes). One per envelope.
-     */
-    private static final class Chars extends Writer {
-        private char[] chars;
-        private int length;
-
-        Chars(int capacity) {
-            chars = new char[capacity];
-        }
-
-        private void ensure(int more) {
-            if (length + more > chars.length) {
-                chars = Arrays.copyOf(chars, Math.max(length + more, chars.length * 2));
-            }
-        }
-
-        @Override
-        public void write(char[] source, int offset, int count) {
-            ensure(count);
-            System.arraycopy(source, offset, chars, length, count);
-            length += count;
-        }
-
-        @Override
-        public void write(String source, int offset, int count) {
-            ensure(count);
-            source.getChars(offset, offset + count, chars, length);
-            length += count;
-        }
-
-        @Override
-        public void write(int c) {
-            ensure(1);
-            chars[length++] = (char) c;
-        }
-
-        @Override
-        public void flush() {
-        }
-
-        @Override
-        public void close() {
-        }
-
-        String text() {
-            return new String(chars, 0, length);
-        }
-
-        /** The UTF-8 bytes of {@link #text()}: ASCII directly, anything else through the JDK's encoder. */
-        byte[] utf8() {
-            byte[] bytes = new byte[length];
-            for (int i = 0; i < length; i++) {
-                char c = chars[i];
-                if (c >= 0x80) {
-                    return text().getBytes(StandardCharsets.UTF_8);
-                }
-                bytes[i] = (byte) c;
-            }
-            return bytes;
-        }
+        return out.toString();
     }
 
     /**
@@ -253,24 +169,6 @@ public final class EnvelopeCodec {
             // JsonException/JsonParsingException, NoSuchElementException, NumberFormatException, Malformed...
             return Optional.empty();
         }
-    }
-
-    /**
-     * The envelope in {@code utf8}, a frame received as UTF-8 bytes: the same result as
-     * {@code decode(new String(utf8, UTF_8), maxBytes)}, except that a frame of more than {@code maxBytes} bytes is
-     * rejected before any text is made. Same guarantees as {@link #decode(String, int)}. (Parsing from the bytes
-     * through a reader of its own measured slower with Parsson than the JDK's decoding into a String, whose ASCII
-     * path is vectorised, followed by a {@link StringReader}.)
-     *
-     * @param utf8     a frame as received from a backplane; may be null (not kept, not changed)
-     * @param maxBytes the longest frame, in bytes, to parse
-     * @return the envelope, or empty when {@code utf8} is not one
-     */
-    public static Optional<Envelope> decodeUtf8(byte[] utf8, int maxBytes) {
-        if (utf8 == null || utf8.length > maxBytes) {
-            return Optional.empty();
-        }
-        return decode(new String(utf8, StandardCharsets.UTF_8), maxBytes);
     }
 
     /*

@@ -69,20 +69,9 @@ public interface SyncDriverContext {
     }
 
     /**
-     * {@link #encode} as UTF-8 bytes, for a driver that sends bytes; by default the bytes of {@link #encode}'s text.
-     * The hub's own implementation writes the bytes without making the text first.
-     *
-     * @param message the message to relay
-     * @return the envelope's UTF-8 bytes (the caller's to keep)
-     */
-    default byte[] encodeUtf8(SyncMessage message) {
-        return encode(message).getBytes(StandardCharsets.UTF_8);
-    }
-
-    /**
      * {@link #decode(String)} for a frame received as UTF-8 bytes; by default it decodes the text of the bytes. The
-     * hub's own implementation recognises its own echoes from their first bytes and parses ASCII frames without
-     * making their text first. Never throws.
+     * hub's own implementation recognises its own echoes from their first bytes, without making their text. Never
+     * throws.
      *
      * @param frame the frame's bytes, as received (not kept, not changed)
      * @return the message, or null when there is nothing to deliver

@@ -22,6 +22,7 @@ import org.synchub.spi.SyncDriverContext.LoopWatch;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.Objects;
@@ -356,7 +357,7 @@ final class DefaultSyncHub implements SyncHub {
             Subscriber subscriber = stateOf(session);
             SyncMessage message = bytes == null ? SyncMessage.text(subscriber.namespace, "", text)
                     : SyncMessage.binary(subscriber.namespace, "", bytes);
-            offer(subscriber, new Outgoing(message));
+            offer(subscriber, new Outgoing(message), null);
         } catch (IllegalArgumentException | NullPointerException misuse) {
             throw misuse;
         } catch (Throwable e) {
@@ -488,7 +489,7 @@ final class DefaultSyncHub implements SyncHub {
         try {
             for (Subscriber subscriber : members) {
                 if (subscriber.session != sender) {
-                    offer(subscriber, message);
+                    offer(subscriber, message, scope);
                 }
             }
             if (scope != null) {
@@ -499,14 +500,17 @@ final class DefaultSyncHub implements SyncHub {
         }
     }
 
-    /** Puts one copy on the subscriber's send queue, handling a closed session and a full queue. */
-    private void offer(Subscriber subscriber, Outgoing message) {
+    /**
+     * Puts one copy on the subscriber's send queue, handling a closed session and a full queue; its pump goes to
+     * {@code scope}, the caller's open pump scope, or (null: an outer scope is open) to the thread's scope.
+     */
+    private void offer(Subscriber subscriber, Outgoing message, ArrayDeque<Subscriber> scope) {
         try {
             if (!subscriber.session.isOpen()) {
                 retire(subscriber);
                 return;
             }
-            switch (subscriber.offer(message, maxQueuedSize)) {
+            switch (subscriber.offer(message, maxQueuedSize, scope)) {
                 case QUEUED -> delivered.increment();
                 case FULL -> overflowed(subscriber);
                 case GONE -> { }
@@ -745,14 +749,6 @@ final class DefaultSyncHub implements SyncHub {
         }
 
         @Override
-        public byte[] encodeUtf8(SyncMessage message) {
-            if (BackplaneMonitor.isProbe(message)) {
-                return encode(message).getBytes(StandardCharsets.UTF_8);
-            }
-            return EnvelopeCodec.encodeUtf8(instanceId, message, sequence.incrementAndGet());
-        }
-
-        @Override
         public void tooLarge(String why) {
             malformed(why);
             long now = System.nanoTime();
@@ -802,13 +798,22 @@ final class DefaultSyncHub implements SyncHub {
             }
             var decoded = EnvelopeCodec.decode(frame, maxFrameBytes);
             if (decoded.isEmpty()) {
-                notAnEnvelope(frame);
+                malformed("not a SyncHub/crossws envelope: "
+                        + (frame == null ? "null" : frame.length() > 120 ? frame.substring(0, 120) + "…" : frame));
                 return null;
             }
-            return accepted(decoded.get());
+            Envelope envelope = decoded.get();
+            if (envelope.isProbe() || envelope.id().equals(instanceId)) {
+                return null; // another instance's probe, or an own echo written differently
+            }
+            if (envelope.seq() >= 0) {
+                gapTracker.observe(envelope.id(), envelope.seq(), System.nanoTime());
+            }
+            return envelope.message();
         }
 
-        /** As {@link #decode(String)}, from the frame's UTF-8 bytes: an echo is dropped on its first bytes. */
+        /** As {@link #decode(String)}, from the frame's UTF-8 bytes: an echo is dropped on its first bytes, without
+         * making its text (every frame this hub relays comes back to it through Redis). */
         @Override
         public SyncMessage decode(byte[] frame) {
             if (frame != null && startsWith(frame, ownPrefixBytes)) {
@@ -817,32 +822,12 @@ final class DefaultSyncHub implements SyncHub {
                 }
                 return null;
             }
-            var decoded = EnvelopeCodec.decodeUtf8(frame, maxFrameBytes);
-            if (decoded.isEmpty()) {
-                notAnEnvelope(frame == null ? null : new String(frame, StandardCharsets.UTF_8));
-                return null;
-            }
-            return accepted(decoded.get());
+            return decode(frame == null ? null : new String(frame, StandardCharsets.UTF_8));
         }
 
         private static boolean startsWith(byte[] frame, byte[] prefix) {
             return frame.length >= prefix.length
                     && Arrays.equals(frame, 0, prefix.length, prefix, 0, prefix.length);
-        }
-
-        private void notAnEnvelope(String frame) {
-            malformed("not a SyncHub/crossws envelope: "
-                    + (frame == null ? "null" : frame.length() > 120 ? frame.substring(0, 120) + "…" : frame));
-        }
-
-        private SyncMessage accepted(Envelope envelope) {
-            if (envelope.isProbe() || envelope.id().equals(instanceId)) {
-                return null; // another instance's probe, or an own echo written differently
-            }
-            if (envelope.seq() >= 0) {
-                gapTracker.observe(envelope.id(), envelope.seq(), System.nanoTime());
-            }
-            return envelope.message();
         }
 
         private void ownProbe(String frame) {

@@ -100,7 +100,7 @@ final class RedisDriver extends TextEnvelopeDriver<RedisDriver.Frame> {
 
     @Override
     protected Frame encode(SyncMessage message) {
-        byte[] payload = context.encodeUtf8(message);
+        byte[] payload = context.encode(message).getBytes(StandardCharsets.UTF_8);
         if (routing == null || message.namespace().startsWith(CONTROL_NAMESPACE_PREFIX)) {
             return new Frame(channelBytes, payload);
         }
