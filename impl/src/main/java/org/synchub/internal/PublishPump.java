@@ -291,7 +291,7 @@ public final class PublishPump<T> {
         queuedBytes.set(0);
     }
 
-    /** @return messages waiting to be sent (not counting the batch being sent) */
+    /** @return messages waiting to be sent (not counting the batch being sent); counts the queue, for tests */
     public int backlog() {
         return queue.size();
     }
