@@ -3,6 +3,7 @@ package org.synchub.spi;
 import org.synchub.SyncMessage;
 import org.synchub.SyncStage;
 
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ThreadFactory;
 
 /**
@@ -65,6 +66,18 @@ public interface SyncDriverContext {
      */
     default String encode(SyncMessage message) {
         return EnvelopeCodec.encode(instanceId(), message);
+    }
+
+    /**
+     * {@link #decode(String)} for a frame received as UTF-8 bytes; by default it decodes the text of the bytes. The
+     * hub's own implementation recognises its own echoes from their first bytes, without making their text. Never
+     * throws.
+     *
+     * @param frame the frame's bytes, as received (not kept, not changed)
+     * @return the message, or null when there is nothing to deliver
+     */
+    default SyncMessage decode(byte[] frame) {
+        return decode(frame == null ? null : new String(frame, StandardCharsets.UTF_8));
     }
 
     /**

@@ -12,6 +12,9 @@ import redis.clients.jedis.Jedis;
 import redis.clients.jedis.JedisPubSub;
 import redis.clients.jedis.Pipeline;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
+import java.lang.management.ThreadMXBean;
 import java.util.Arrays;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -66,6 +69,8 @@ public final class RedisBenchmark {
             double relay = 0;
             double[] ratios = new double[ROUNDS];
             double[] fairRatios = new double[ROUNDS];
+            double[] hubCpu = new double[ROUNDS];
+            double[] publisherCpu = new double[ROUNDS];
             for (int round = 1; round <= ROUNDS; round++) {
                 double s = rawSync(SYNC_MESSAGES);
                 double p = rawPipelined(PIPELINED_MESSAGES);
@@ -73,9 +78,12 @@ public final class RedisBenchmark {
                 double r = relay(PIPELINED_MESSAGES);
                 ratios[round - 1] = r / p;
                 fairRatios[round - 1] = r / f;
+                hubCpu[round - 1] = lastRelayHubCpuMicros;
+                publisherCpu[round - 1] = lastRelayPublisherCpuMicros;
                 System.out.printf("round %d: raw sync %,.0f msg/s | raw pipelined %,.0f msg/s | raw pipelined, 2 "
-                        + "subscribers %,.0f msg/s | relay %,.0f msg/s | relay/pipelined %.2fx | relay/fair %.2fx%n",
-                        round, s, p, f, r, r / p, r / f);
+                        + "subscribers %,.0f msg/s | relay %,.0f msg/s | relay/pipelined %.2fx | relay/fair %.2fx"
+                        + " | relay CPU per message: hub threads %.2f µs, publishing thread %.2f µs%n",
+                        round, s, p, f, r, r / p, r / f, lastRelayHubCpuMicros, lastRelayPublisherCpuMicros);
                 sync = Math.max(sync, s);
                 pipelined = Math.max(pipelined, p);
                 fair = Math.max(fair, f);
@@ -95,6 +103,11 @@ public final class RedisBenchmark {
             System.out.printf("  relay / raw pipelined = %.2fx (best vs best), %.2fx (median of per-round ratios)"
                     + "   relay / raw one-at-a-time = %.2fx%n",
                     relay / pipelined, ratios[ROUNDS / 2], relay / sync);
+            Arrays.sort(hubCpu);
+            Arrays.sort(publisherCpu);
+            System.out.printf("  relay CPU per message (median of rounds; less sensitive to a loaded machine than the"
+                    + " rates): hubs' driver threads %.2f µs, publishing thread %.2f µs%n",
+                    hubCpu[ROUNDS / 2], publisherCpu[ROUNDS / 2]);
 
             System.out.println();
             System.out.println("latency at " + RATE + " msg/s for " + LATENCY_SECONDS + " s (after 1 s warm-up)");
@@ -242,6 +255,8 @@ public final class RedisBenchmark {
             }
             Thread.sleep(100); // let in-flight probes land before counting
             long base = b.counters().received();
+            long hubCpu = hubThreadsCpuNanos();
+            long publisherCpu = THREADS.getCurrentThreadCpuTime();
             long start = System.nanoTime();
             for (int i = 0; i < n; i++) {
                 a.publish("bench", payload);
@@ -253,6 +268,8 @@ public final class RedisBenchmark {
             }
             awaitCount(() -> b.counters().received() - base, n, "relay");
             double rate = n / ((System.nanoTime() - start) / 1e9);
+            lastRelayHubCpuMicros = (hubThreadsCpuNanos() - hubCpu) / 1e3 / n;
+            lastRelayPublisherCpuMicros = (THREADS.getCurrentThreadCpuTime() - publisherCpu) / 1e3 / n;
             SyncCounters c = a.counters();
             if (c.publishFailures() > 0 || failures.get() > 0) {
                 System.err.println("  relay had publish failures: " + c);
@@ -262,6 +279,24 @@ public final class RedisBenchmark {
             a.close();
             b.close();
         }
+    }
+
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+    /** CPU of both hubs' own threads (listeners, relay pumps) per message in the last relay run, in µs. */
+    static double lastRelayHubCpuMicros;
+    /** CPU of the publishing thread (publish calls, envelope encoding, the in-flight window's waits) per message. */
+    static double lastRelayPublisherCpuMicros;
+
+    /** CPU time so far of every live thread named {@code synchub-*} (the hubs' driver threads). */
+    private static long hubThreadsCpuNanos() {
+        long total = 0;
+        for (ThreadInfo info : THREADS.getThreadInfo(THREADS.getAllThreadIds())) {
+            if (info != null && info.getThreadName().startsWith("synchub-")) {
+                long cpu = THREADS.getThreadCpuTime(info.getThreadId());
+                total += Math.max(0, cpu);
+            }
+        }
+        return total;
     }
 
     /** Paces {@code publish} at {@link #RATE}; returns the latencies recorded after the warm-up second. */

@@ -21,6 +21,9 @@ import org.synchub.spi.SyncDriverContext;
 import org.synchub.spi.SyncDriverContext.LoopWatch;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -357,7 +360,7 @@ final class DefaultSyncHub implements SyncHub {
             Subscriber subscriber = stateOf(session);
             SyncMessage message = bytes == null ? SyncMessage.text(subscriber.namespace, "", text)
                     : SyncMessage.binary(subscriber.namespace, "", bytes);
-            offer(subscriber, new Outgoing(message));
+            offer(subscriber, new Outgoing(message), null);
         } catch (IllegalArgumentException | NullPointerException misuse) {
             throw misuse;
         } catch (Throwable e) {
@@ -489,7 +492,7 @@ final class DefaultSyncHub implements SyncHub {
         try {
             for (Subscriber subscriber : members) {
                 if (subscriber.session != sender) {
-                    offer(subscriber, message);
+                    offer(subscriber, message, scope);
                 }
             }
             if (scope != null) {
@@ -500,14 +503,17 @@ final class DefaultSyncHub implements SyncHub {
         }
     }
 
-    /** Puts one copy on the subscriber's send queue, handling a closed session and a full queue. */
-    private void offer(Subscriber subscriber, Outgoing message) {
+    /**
+     * Puts one copy on the subscriber's send queue, handling a closed session and a full queue; its pump goes to
+     * {@code scope}, the caller's open pump scope, or (null: an outer scope is open) to the thread's scope.
+     */
+    private void offer(Subscriber subscriber, Outgoing message, ArrayDeque<Subscriber> scope) {
         try {
             if (!subscriber.session.isOpen()) {
                 retire(subscriber);
                 return;
             }
-            switch (subscriber.offer(message, maxQueuedSize)) {
+            switch (subscriber.offer(message, maxQueuedSize, scope)) {
                 case QUEUED -> delivered.increment();
                 case FULL -> overflowed(subscriber);
                 case GONE -> { }
@@ -783,6 +789,10 @@ final class DefaultSyncHub implements SyncHub {
         /** How this instance's own probes begin. */
         private final String ownProbePrefix = EnvelopeCodec.probePrefix(instanceId);
 
+        /** {@link #ownPrefix} and {@link #ownProbePrefix} in UTF-8, to recognise echoes before making any text. */
+        private final byte[] ownPrefixBytes = ownPrefix.getBytes(StandardCharsets.UTF_8);
+        private final byte[] ownProbePrefixBytes = ownProbePrefix.getBytes(StandardCharsets.UTF_8);
+
         @Override
         public SyncMessage decode(String frame) {
             if (frame != null && frame.startsWith(ownPrefix)) {
@@ -806,6 +816,24 @@ final class DefaultSyncHub implements SyncHub {
                         System.nanoTime());
             }
             return envelope.message();
+        }
+
+        /** As {@link #decode(String)}, from the frame's UTF-8 bytes: an echo is dropped on its first bytes, without
+         * making its text (every frame this hub relays comes back to it through Redis). */
+        @Override
+        public SyncMessage decode(byte[] frame) {
+            if (frame != null && startsWith(frame, ownPrefixBytes)) {
+                if (startsWith(frame, ownProbePrefixBytes)) {
+                    ownProbe(new String(frame, StandardCharsets.UTF_8));
+                }
+                return null;
+            }
+            return decode(frame == null ? null : new String(frame, StandardCharsets.UTF_8));
+        }
+
+        private static boolean startsWith(byte[] frame, byte[] prefix) {
+            return frame.length >= prefix.length
+                    && Arrays.equals(frame, 0, prefix.length, prefix, 0, prefix.length);
         }
 
         private void ownProbe(String frame) {

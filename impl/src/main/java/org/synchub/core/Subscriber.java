@@ -144,6 +144,14 @@ final class Subscriber implements FastSend.Done {
      * session is closing or retired.
      */
     Offer offer(Outgoing message, long maxBytes) {
+        return offer(message, maxBytes, null);
+    }
+
+    /**
+     * {@link #offer(Outgoing, long)}, with the caller's open pump scope (from {@link #openScope}) when it has one:
+     * the pump is then queued there directly, without looking the scope up per recipient.
+     */
+    Offer offer(Outgoing message, long maxBytes, ArrayDeque<Subscriber> scope) {
         long size = message.weight;
         long after = queuedBytes.addAndGet(size);
         if (after < 0) {
@@ -155,7 +163,11 @@ final class Subscriber implements FastSend.Done {
             return Offer.FULL;
         }
         queue.add(message);
-        pump();
+        if (scope != null) {
+            scope.add(this);
+        } else {
+            pump();
+        }
         return Offer.QUEUED;
     }
 
@@ -344,7 +356,10 @@ final class Subscriber implements FastSend.Done {
                 hub.sendFailed(this, failure);
             }
         } finally {
-            pump();
+            // An offer racing this one either sees sending false (and pumps itself) or queued before this check.
+            if (!queue.isEmpty()) {
+                pump();
+            }
         }
     }
 

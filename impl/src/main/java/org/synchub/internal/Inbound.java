@@ -5,7 +5,6 @@ import org.synchub.SyncStage;
 import org.synchub.spi.SyncDriverContext;
 import org.synchub.spi.SyncDriverContext.LoopWatch;
 
-import java.nio.charset.StandardCharsets;
 import java.util.function.Consumer;
 
 /**
@@ -93,7 +92,8 @@ public final class Inbound {
     }
 
     /**
-     * Checks, decodes (as UTF-8) and hands on one frame received as bytes.
+     * Checks, decodes (as UTF-8, through {@link SyncDriverContext#decode(byte[])}) and hands on one frame received
+     * as bytes.
      *
      * @param frame the frame's bytes (not kept)
      */
@@ -107,7 +107,7 @@ public final class Inbound {
                 tooLarge(frame.length);
                 return;
             }
-            decoded(context.decode(new String(frame, StandardCharsets.UTF_8)));
+            decoded(context.decode(frame));
         } catch (Throwable t) {
             report(t);
         } finally {

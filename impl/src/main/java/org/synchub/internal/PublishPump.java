@@ -8,8 +8,8 @@ import org.synchub.spi.SyncDriverContext;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -71,7 +71,10 @@ public final class PublishPump<T> {
     }
 
     private final SyncDriverContext context;
-    private final BlockingQueue<Entry<T>> queue = new LinkedBlockingQueue<>();
+    /** Lock-free: an offer is one CAS, and wakes the pump thread only when it has parked on an empty queue. */
+    private final Queue<Entry<T>> queue = new ConcurrentLinkedQueue<>();
+    /** Set by the pump thread before it parks on an empty queue (then rechecks the queue); read by offers. */
+    private volatile boolean idle;
     private final AtomicLong queuedBytes = new AtomicLong();
     private final AtomicLong wakeups = new AtomicLong();
     private final long maxBytes;
@@ -141,6 +144,9 @@ public final class PublishPump<T> {
                 }
             } while (!queuedBytes.compareAndSet(current, current + size));
             queue.add(new Entry<>(item, size));
+            if (idle) {
+                LockSupport.unpark(thread);
+            }
             return true;
         } catch (Throwable t) {
             report(SyncStage.PUBLISH, "driver", t);
@@ -169,17 +175,17 @@ public final class PublishPump<T> {
         List<T> batch = new ArrayList<>(Math.min(maxBatch, 1024));
         long backoff = INITIAL_DELAY_MS;
         while (!closed) {
-            Entry<T> first;
-            try {
-                first = queue.poll(200, TimeUnit.MILLISECONDS);
-            } catch (InterruptedException e) {
-                return;
-            }
+            Entry<T> first = queue.poll();
             if (first == null) {
+                if (!awaitItem()) {
+                    return;
+                }
                 continue;
             }
             entries.add(first);
-            queue.drainTo(entries, maxBatch - 1);
+            for (Entry<T> more; entries.size() < maxBatch && (more = queue.poll()) != null; ) {
+                entries.add(more);
+            }
             long bytes = 0;
             for (Entry<T> entry : entries) {
                 batch.add(entry.item());
@@ -211,6 +217,25 @@ public final class PublishPump<T> {
             }
             backoff = wakeups.get() != wakeupsBefore ? INITIAL_DELAY_MS : Math.min(MAX_DELAY_MS, backoff * 2);
         }
+    }
+
+    /**
+     * Parks until an offer may have queued something (or 200 ms pass, or close): the idle flag is set before the
+     * queue is checked again, and an offer reads it after queueing, so an item is never left waiting for the next
+     * timeout.
+     *
+     * @return false when the pump should end (interrupted)
+     */
+    private boolean awaitItem() {
+        idle = true;
+        try {
+            if (queue.isEmpty() && !closed) {
+                LockSupport.parkNanos(this, TimeUnit.MILLISECONDS.toNanos(200));
+            }
+        } finally {
+            idle = false;
+        }
+        return !Thread.currentThread().isInterrupted();
     }
 
     private void succeeded(int sent) {
@@ -266,7 +291,7 @@ public final class PublishPump<T> {
         queuedBytes.set(0);
     }
 
-    /** @return messages waiting to be sent (not counting the batch being sent) */
+    /** @return messages waiting to be sent (not counting the batch being sent); counts the queue, for tests */
     public int backlog() {
         return queue.size();
     }

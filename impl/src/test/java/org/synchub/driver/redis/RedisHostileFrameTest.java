@@ -67,4 +67,35 @@ class RedisHostileFrameTest {
         Await.until(TIMEOUT, "the hostile frame reported as DELIVERY",
                 () -> failuresB.stream().anyMatch(f -> f.stage() == SyncStage.DELIVERY));
     }
+
+    /**
+     * The hub drops a frame that begins with its own id unread (it is its own echo, recognised on the frame's bytes)
+     * without counting it as malformed, even when the rest is not JSON; the same frame with another id is decoded
+     * and delivered, one with a non-ASCII id too. A malformed frame of another instance comes last: once it is
+     * counted, b's listener has handled every frame before it.
+     */
+    @Test
+    void framesWithTheHubsOwnIdAreDroppedAndOthersArrive() {
+        String channel = "echo-" + UUID.randomUUID().toString().substring(0, 8);
+        List<SyncFailure> failuresB = new CopyOnWriteArrayList<>();
+        SyncHub a = hub(channel, new CopyOnWriteArrayList<>());
+        SyncHub b = hub(channel, failuresB);
+        String msg = ",\"msg\":{\"namespace\":\"\",\"topic\":\"t\",\"binary\":false,\"data\":\"é\"}}";
+        String ownEcho = "{\"id\":\"" + b.instanceId() + "\"" + msg;
+        try (Jedis foreign = new Jedis("127.0.0.1", redis.port())) {
+            // nothing is published through a, so nothing of a's is in flight: b counts only what follows
+            Await.until(TIMEOUT, "both hubs subscribed", () -> foreign.publish(channel, ownEcho) == 2);
+            long before = b.counters().received();
+            foreign.publish(channel, ownEcho);
+            foreign.publish(channel, "{\"id\":\"" + b.instanceId() + "\",not json");
+            foreign.publish(channel, "{\"id\":\"ünïcödé-" + b.instanceId() + "\"" + msg);
+            foreign.publish(channel, "{\"id\":\"" + a.instanceId() + "\"" + msg);
+            foreign.publish(channel, ownEcho);
+            foreign.publish(channel, "{\"id\":\"last\",\"msg\":1}"); // another instance's, malformed
+            // b's listener handles the channel in order: once the last frame is counted, every frame before it is
+            Await.until(TIMEOUT, "the last frame to be counted as malformed", () -> b.counters().malformed() == 1);
+            assertEquals(before + 2, b.counters().received(), "only the two envelopes of other ids are delivered");
+        }
+        assertEquals(1, b.counters().malformed(), "own echoes are not malformed frames: " + failuresB);
+    }
 }
