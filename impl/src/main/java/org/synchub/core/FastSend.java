@@ -42,6 +42,25 @@ interface FastSend {
         }
     }
 
+    /**
+     * A fast path that can have several messages in flight on the connection: given a backlog in one call, it starts
+     * them all, in order, and the container may write their frames together (Undertow queues frames on the channel and
+     * writes what is queued in one gathering write), instead of one write and one flush per message.
+     */
+    interface Many extends FastSend {
+        /**
+         * Starts writing {@code messages[0..count)}, in order, each as its own frame. Never throws: every outcome ends
+         * in exactly one {@code done.sendDone(weight, ...)}, once all are written or when the first fails (the rest
+         * are then not started, or their outcome is ignored).
+         *
+         * @param messages the messages, in send order (not kept after the call returns)
+         * @param count    how many of {@code messages} to write, at least 1
+         * @param weight   passed back to {@code done} unchanged
+         * @param done     told once
+         */
+        void writeAll(Outgoing[] messages, int count, long weight, Done done);
+    }
+
     /** Told when a write finished. */
     interface Done {
         /**

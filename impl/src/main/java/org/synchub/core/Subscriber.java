@@ -277,7 +277,12 @@ final class Subscriber implements FastSend.Done {
             return;
         }
         if (!(path instanceof FastSend.Frames frames)) {
-            path.write(first, first.weight, this);
+            Outgoing next = path instanceof FastSend.Many ? queue.peek() : null;
+            if (next != null) {
+                sendMany((FastSend.Many) path, first, frame.remaining(), next);
+            } else {
+                path.write(first, first.weight, this);
+            }
             return;
         }
         Outgoing next = queue.peek();
@@ -326,6 +331,40 @@ final class Subscriber implements FastSend.Done {
             batch.put(frames[i]);
         }
         path.writeFrames(batch.flip(), weight, this);
+    }
+
+    /**
+     * A backlog on a path that takes several messages in flight: what is queued, in order, up to a batch's size, in
+     * one call (one completion for all).
+     */
+    private void sendMany(FastSend.Many path, Outgoing first, int firstBytes, Outgoing next) {
+        Outgoing[] batch = new Outgoing[MAX_BATCH];
+        batch[0] = first;
+        int count = 1;
+        long weight = first.weight;
+        long bytes = firstBytes;
+        while (count < MAX_BATCH && next != null) {
+            ByteBuffer more = next.frame();
+            if (more == null || bytes + more.remaining() > MAX_BATCH_BYTES) {
+                break;
+            }
+            Outgoing taken = queue.poll();
+            if (taken == null) {
+                break; // drained meanwhile (the session is being retired)
+            }
+            weight += taken.weight;
+            if (taken != next) {
+                next = queue.peek();
+                continue; // drained meanwhile: what we got is dropped with the rest (its weight is released)
+            }
+            batch[count++] = taken;
+            bytes += more.remaining();
+            next = queue.peek();
+        }
+        if (count > 1) {
+            BATCHED_WRITES.increment();
+        }
+        path.writeAll(batch, count, weight, this);
     }
 
     private void sendPortable(Outgoing outgoing) {

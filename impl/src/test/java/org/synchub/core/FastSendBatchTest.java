@@ -5,6 +5,9 @@ import org.synchub.SyncFailure;
 import org.synchub.driver.jvm.JvmAdapter;
 import org.synchub.tck.Await;
 import org.synchub.testing.TyrusHubNode;
+import org.synchub.testing.UndertowHubNode;
+import org.synchub.tck.HubNode;
+import org.synchub.SyncHub;
 
 import java.io.BufferedInputStream;
 import java.io.DataInputStream;
@@ -23,7 +26,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * A backlog on Tyrus's fast path is written several frames per write, in order: a real WebSocket client (a plain
+ * A backlog on Tyrus's and Undertow's fast paths is written several frames per write, in order: a real WebSocket client (a plain
  * socket speaking RFC 6455, so that it can stop reading) lets the server's socket buffer fill while the hub
  * publishes, then reads everything; every message must arrive whole, once, in order, and some writes must have
  * carried more than one message.
@@ -31,11 +34,25 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class FastSendBatchTest {
 
     @Test
-    void aBacklogIsWrittenInBatchesInOrder() throws Exception {
+    void aBacklogIsWrittenInBatchesInOrderOnTyrus() throws Exception {
+        backlogInBatchesInOrder(TyrusHubNode::start);
+    }
+
+    /** Undertow takes a backlog as several frames in flight at once ({@code FastSend.Many}). */
+    @Test
+    void aBacklogIsWrittenInBatchesInOrderOnUndertow() throws Exception {
+        backlogInBatchesInOrder(UndertowHubNode::start);
+    }
+
+    private interface NodeStarter {
+        HubNode start(SyncHub hub) throws Exception;
+    }
+
+    private void backlogInBatchesInOrder(NodeStarter server) throws Exception {
         List<SyncFailure> failures = new CopyOnWriteArrayList<>();
         DefaultSyncHub hub = (DefaultSyncHub) SyncHubBuilder.create().adapter(JvmAdapter.channel("batch"))
                 .maxQueuedBytes(256L << 20).onFailure(failures::add).build();
-        TyrusHubNode node = TyrusHubNode.start(hub);
+        HubNode node = server.start(hub);
         URI uri = node.uri("/ns", "t");
         try (Socket socket = new Socket("127.0.0.1", uri.getPort())) {
             handshake(socket, uri);
