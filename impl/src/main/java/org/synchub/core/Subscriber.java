@@ -290,54 +290,18 @@ final class Subscriber implements FastSend.Done {
             frames.writeFrames(frame, first.weight, this);
             return;
         }
-        sendBatch(frames, frame, first.weight, next);
+        sendBatch(frames, first, frame, next);
     }
 
-    /** A backlog on a raw-frame path: what is queued (whole frames, in order) in one write, up to a batch's size. */
-    private void sendBatch(FastSend.Frames path, ByteBuffer frame, long firstWeight, Outgoing next) {
-        ByteBuffer[] frames = null;
-        int count = 1;
-        long weight = firstWeight;
-        int bytes = frame.remaining();
-        while (count < MAX_BATCH && next != null) {
-            ByteBuffer more = next.frame();
-            if (more == null || bytes + (long) more.remaining() > MAX_BATCH_BYTES) {
-                break;
-            }
-            Outgoing taken = queue.poll();
-            if (taken == null) {
-                break; // drained meanwhile (the session is being retired)
-            }
-            weight += taken.weight;
-            if (taken != next) {
-                next = queue.peek();
-                continue; // drained meanwhile: what we got is dropped with the rest (its weight is released)
-            }
-            if (frames == null) {
-                frames = new ByteBuffer[MAX_BATCH];
-                frames[0] = frame;
-            }
-            frames[count++] = more;
-            bytes += more.remaining();
-            next = queue.peek();
-        }
-        if (frames == null) {
-            path.writeFrames(frame, weight, this);
-            return;
-        }
-        BATCHED_WRITES.increment();
-        ByteBuffer batch = ByteBuffer.allocate(bytes);
-        for (int i = 0; i < count; i++) {
-            batch.put(frames[i]);
-        }
-        path.writeFrames(batch.flip(), weight, this);
+    /** What one write takes from the queue: the first message and those queued behind it, in order. */
+    private record Backlog(Outgoing[] messages, int count, long weight, long bytes) {
     }
 
     /**
-     * A backlog on a path that takes several messages in flight: what is queued, in order, up to a batch's size, in
-     * one call (one completion for all).
+     * Takes what is queued behind {@code first} (whole messages, in order) up to a batch's size. Its weight also
+     * counts messages drained meanwhile by a retirement, which are dropped with the batch. Holds {@code sending}.
      */
-    private void sendMany(FastSend.Many path, Outgoing first, int firstBytes, Outgoing next) {
+    private Backlog takeBacklog(Outgoing first, int firstBytes, Outgoing next) {
         Outgoing[] batch = new Outgoing[MAX_BATCH];
         batch[0] = first;
         int count = 1;
@@ -364,7 +328,31 @@ final class Subscriber implements FastSend.Done {
         if (count > 1) {
             BATCHED_WRITES.increment();
         }
-        path.writeAll(batch, count, weight, this);
+        return new Backlog(batch, count, weight, bytes);
+    }
+
+    /** A backlog on a raw-frame path: what is queued (whole frames, in order) in one write, up to a batch's size. */
+    private void sendBatch(FastSend.Frames path, Outgoing first, ByteBuffer frame, Outgoing next) {
+        Backlog backlog = takeBacklog(first, frame.remaining(), next);
+        if (backlog.count() == 1) {
+            path.writeFrames(frame, backlog.weight(), this);
+            return;
+        }
+        ByteBuffer batch = ByteBuffer.allocate((int) backlog.bytes());
+        batch.put(frame);
+        for (int i = 1; i < backlog.count(); i++) {
+            batch.put(backlog.messages()[i].frame());
+        }
+        path.writeFrames(batch.flip(), backlog.weight(), this);
+    }
+
+    /**
+     * A backlog on a path that takes several messages in flight: what is queued, in order, up to a batch's size, in
+     * one call (one completion for all).
+     */
+    private void sendMany(FastSend.Many path, Outgoing first, int firstBytes, Outgoing next) {
+        Backlog backlog = takeBacklog(first, firstBytes, next);
+        path.writeAll(backlog.messages(), backlog.count(), backlog.weight(), this);
     }
 
     private void sendPortable(Outgoing outgoing) {
