@@ -42,6 +42,19 @@ public final class RedisClusterSet implements AutoCloseable {
     }
 
     /**
+     * For a test class's {@code @BeforeAll}: {@link #start()}, or skips the class (a JUnit assumption naming what is
+     * missing) where {@link #unsupported()} says the machine cannot run it.
+     *
+     * @return the started cluster
+     * @throws Exception if it cannot be started although the binaries are there
+     */
+    public static RedisClusterSet startOrSkip() throws Exception {
+        String why = unsupported();
+        org.junit.jupiter.api.Assumptions.assumeTrue(why == null, "Redis Cluster tests skipped: " + why);
+        return start();
+    }
+
+    /**
      * Starts the six nodes, creates the cluster and waits until every node reports {@code cluster_state:ok}.
      *
      * @return the running cluster

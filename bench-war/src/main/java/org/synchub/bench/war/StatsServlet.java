@@ -7,8 +7,6 @@ import jakarta.servlet.http.HttpServletResponse;
 
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -26,33 +24,9 @@ public class StatsServlet extends HttpServlet {
 
     @Override
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        long heap = Boolean.parseBoolean(request.getParameter("gc")) ? heapAfterGc()
+        long heap = Boolean.parseBoolean(request.getParameter("gc")) ? MemoryStats.heapAfterGc()
                 : ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
         response.setContentType("text/plain");
-        response.getWriter().print("MEM " + rssBytes() + " " + heap + " " + SESSIONS.get());
-    }
-
-    private static long heapAfterGc() {
-        var memory = ManagementFactory.getMemoryMXBean();
-        long used = Long.MAX_VALUE;
-        for (int i = 0; i < 4; i++) {
-            System.gc();
-            used = Math.min(used, memory.getHeapMemoryUsage().getUsed());
-        }
-        return used;
-    }
-
-    /** VmRSS of this process from /proc/self/status, -1 without /proc. */
-    private static long rssBytes() {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-                if (line.startsWith("VmRSS:")) {
-                    return Long.parseLong(line.substring(6).trim().split("\\s+")[0]) * 1024;
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            return -1;
-        }
-        return -1;
+        response.getWriter().print("MEM " + MemoryStats.rssBytes() + " " + heap + " " + SESSIONS.get());
     }
 }

@@ -1,5 +1,6 @@
 package org.synchub.bench.e2e;
 
+import org.synchub.bench.war.MemoryStats;
 import org.synchub.example.servers.AppServer;
 import org.synchub.example.servers.PayaraMicroServer;
 import org.synchub.example.servers.WildFlyServer;
@@ -511,7 +512,7 @@ public final class E2eRun {
         long[] sum = new long[3];
         for (E2eServer server : List.of(cluster.a(), cluster.b())) {
             String[] f = server.memLine().split(" ");
-            long rss = Proc.rssBytes(server.pid());
+            long rss = MemoryStats.rssBytes(server.pid());
             sum[0] += rss > 0 ? rss : Long.parseLong(f[1]);
             sum[1] += Long.parseLong(f[2]);
             sum[2] += Long.parseLong(f[3]);

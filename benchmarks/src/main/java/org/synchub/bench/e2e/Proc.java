@@ -139,21 +139,6 @@ final class Proc implements E2eServer {
         return Long.parseLong(memLine().split(" ")[3]);
     }
 
-    /** VmRSS of {@code pid} in bytes, from /proc/&lt;pid&gt;/status; -1 where there is no /proc. */
-    static long rssBytes(long pid) {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
-                if (line.startsWith("VmRSS:")) {
-                    String[] parts = line.substring(6).trim().split("\\s+");
-                    return Long.parseLong(parts[0]) * 1024;
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            return -1;
-        }
-        return -1;
-    }
-
     /** User + system CPU time of {@code pid} so far, in milliseconds, from /proc/&lt;pid&gt;/stat; -1 without /proc. */
     static long cpuMillis(long pid) {
         try {

@@ -7,12 +7,12 @@ import jakarta.websocket.MessageHandler;
 import jakarta.websocket.Session;
 import jakarta.websocket.server.ServerEndpointConfig;
 import org.glassfish.tyrus.spi.ServerContainer;
+import org.synchub.bench.war.MemoryStats;
 import org.synchub.bench.war.RawRelay;
 import org.synchub.testing.LoopbackTyrus;
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
-import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 
@@ -51,10 +51,8 @@ public final class RawChatServer {
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
         for (String line; (line = in.readLine()) != null; ) {
             if (line.trim().equals("MEM")) {
-                var memory = ManagementFactory.getMemoryMXBean();
-                System.gc();
-                System.out.println("MEM " + Proc.rssBytes(ProcessHandle.current().pid()) + " "
-                        + memory.getHeapMemoryUsage().getUsed() + " " + relay.sessions());
+                System.out.println("MEM " + MemoryStats.rssBytes() + " " + MemoryStats.heapAfterGc() + " "
+                        + relay.sessions());
                 System.out.flush();
             } else if (line.trim().equals("STOP")) {
                 break;

@@ -9,11 +9,11 @@ import jakarta.websocket.server.ServerEndpointConfig;
 import org.glassfish.tyrus.spi.ServerContainer;
 import org.synchub.testing.LoopbackTyrus;
 import org.synchub.SyncHub;
+import org.synchub.bench.war.MemoryStats;
 import org.synchub.core.SyncHubBuilder;
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
-import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Optional;
@@ -68,7 +68,7 @@ public final class SyncHubChatServer {
         for (String line; (line = in.readLine()) != null; ) {
             switch (line.trim()) {
                 case "MEM" -> {
-                    System.out.println("MEM " + Proc.rssBytes(ProcessHandle.current().pid()) + " " + heapAfterGc()
+                    System.out.println("MEM " + MemoryStats.rssBytes() + " " + MemoryStats.heapAfterGc()
                             + " " + SESSIONS.get());
                     System.out.flush();
                 }
@@ -83,16 +83,6 @@ public final class SyncHubChatServer {
         hub.close();
         server.stop();
         System.exit(0);
-    }
-
-    private static long heapAfterGc() {
-        var memory = ManagementFactory.getMemoryMXBean();
-        long used = Long.MAX_VALUE;
-        for (int i = 0; i < 4; i++) {
-            System.gc();
-            used = Math.min(used, memory.getHeapMemoryUsage().getUsed());
-        }
-        return used;
     }
 
     private static ServerEndpointConfig endpoint(String path, Endpoint instance) {

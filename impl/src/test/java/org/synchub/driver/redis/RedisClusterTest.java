@@ -1,7 +1,6 @@
 package org.synchub.driver.redis;
 
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -33,9 +32,7 @@ class RedisClusterTest {
 
     @BeforeAll
     static void startCluster() throws Exception {
-        String why = RedisClusterSet.unsupported();
-        Assumptions.assumeTrue(why == null, "Redis Cluster tests skipped: " + why);
-        shared = RedisClusterSet.start();
+        shared = RedisClusterSet.startOrSkip();
     }
 
     @AfterAll

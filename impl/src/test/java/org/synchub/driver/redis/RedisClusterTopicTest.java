@@ -1,11 +1,11 @@
 package org.synchub.driver.redis;
 
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.synchub.tck.Cleanup;
 import org.synchub.SyncFailure;
 import org.synchub.SyncHub;
 import org.synchub.SyncMessage;
@@ -55,13 +55,12 @@ class RedisClusterTopicTest {
             "b", "other", "q\"uote\\back", "room-1", "tøpic ✓");
 
     private static RedisClusterSet shared;
-    private final List<AutoCloseable> cleanup = new ArrayList<>();
+    @RegisterExtension
+    final Cleanup cleanup = new Cleanup();
 
     @BeforeAll
     static void startCluster() throws Exception {
-        String why = RedisClusterSet.unsupported();
-        Assumptions.assumeTrue(why == null, "Redis Cluster tests skipped: " + why);
-        shared = RedisClusterSet.start();
+        shared = RedisClusterSet.startOrSkip();
     }
 
     @AfterAll
@@ -69,14 +68,6 @@ class RedisClusterTopicTest {
         if (shared != null) {
             shared.close();
         }
-    }
-
-    @AfterEach
-    void closeAll() throws Exception {
-        for (int i = cleanup.size() - 1; i >= 0; i--) {
-            cleanup.get(i).close();
-        }
-        cleanup.clear();
     }
 
     private static RedisAdapter topic(RedisClusterSet cluster, String channel) {

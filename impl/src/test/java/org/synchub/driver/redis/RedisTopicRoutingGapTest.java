@@ -1,7 +1,8 @@
 package org.synchub.driver.redis;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.synchub.tck.Cleanup;
 import org.synchub.SyncFailure;
 import org.synchub.SyncHub;
 import org.synchub.SyncMessage;
@@ -15,7 +16,6 @@ import org.synchub.testing.TyrusHubNode;
 import redis.clients.jedis.Jedis;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -36,14 +36,8 @@ class RedisTopicRoutingGapTest {
     private static final Duration TIMEOUT = Duration.ofSeconds(20);
     private static final int BUCKETS = 16;
 
-    private final List<AutoCloseable> cleanup = new ArrayList<>();
-
-    @AfterEach
-    void cleanUp() throws Exception {
-        for (int i = cleanup.size() - 1; i >= 0; i--) {
-            cleanup.get(i).close();
-        }
-    }
+    @RegisterExtension
+    final Cleanup cleanup = new Cleanup();
 
     private SyncHub hub(RedisServer redis, String channel, List<SyncFailure> failures) {
         Map<String, String> config = Map.of(SyncHubBuilder.DRIVER, "redis", SyncHubBuilder.CHANNEL, channel,
@@ -55,7 +49,7 @@ class RedisTopicRoutingGapTest {
         return hub;
     }
 
-    /** A topic of {@code bucket}, other than those in {@code not}. */
+    /** The first topic {@code prefix0}, {@code prefix1}… that falls in {@code bucket}. */
     private static String topicIn(int bucket, String prefix) {
         for (int i = 0; ; i++) {
             String topic = prefix + i;
