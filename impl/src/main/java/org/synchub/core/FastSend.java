@@ -8,9 +8,10 @@ import java.nio.ByteBuffer;
  * {@link SendPaths}; sessions of a container without one use the portable {@code getAsyncRemote()} path.
  *
  * <p>Contract: the hub calls at most one write at a time per session (the next one only after
- * {@link Done#sendDone} for the previous), so an implementation may reuse its completion state. Messages written by
- * successive calls reach the peer in call order, after anything the session sent before. The hub only passes
- * messages whose {@link Outgoing#frame()} is not null.
+ * {@link Done#sendDone} for the previous; a {@link Pipelined} path relaxes this), so an implementation may reuse its
+ * completion state. Messages written by successive calls reach the peer in call order, after anything the session
+ * sent before. The hub only passes messages whose {@link Outgoing#frame()} is not null (except to a
+ * {@link Pipelined} path).
  */
 interface FastSend {
 
@@ -43,22 +44,20 @@ interface FastSend {
     }
 
     /**
-     * A fast path that can have several messages in flight on the connection: given a backlog in one call, it starts
-     * them all, in order, and the container may write their frames together (Undertow queues frames on the channel and
-     * writes what is queued in one gathering write), instead of one write and one flush per message.
+     * A fast path that takes several messages in flight on the connection, each completing on its own: the hub starts
+     * a session's queued messages one after another without waiting for the earlier ones to be written (up to a
+     * window), so that the container can write the frames queued meanwhile together. Undertow queues each started
+     * frame on the session's channel and its I/O thread writes everything queued in one gathering write, which is
+     * what makes an application's fire-and-forget sends cheap there; waiting for each completion instead costs one
+     * write, one flush and two I/O-thread tasks per message.
+     *
+     * <p>Contract, in place of {@link FastSend}'s one-at-a-time rule: calls for one session never overlap (the hub
+     * starts them from one thread at a time), but a call may come before the earlier messages completed. Messages
+     * reach the peer in call order. Each call ends in exactly one {@code done.sendDone(weight, ...)} of its own. The
+     * hub may pass any message, also one whose {@link Outgoing#frame()} is null (the path sends its text as the
+     * container's own async remote would).
      */
-    interface Many extends FastSend {
-        /**
-         * Starts writing {@code messages[0..count)}, in order, each as its own frame. Never throws: every outcome ends
-         * in exactly one {@code done.sendDone(weight, ...)}, once all are written or when the first fails (the rest
-         * are then not started, or their outcome is ignored).
-         *
-         * @param messages the messages, in send order (not kept after the call returns)
-         * @param count    how many of {@code messages} to write, at least 1
-         * @param weight   passed back to {@code done} unchanged
-         * @param done     told once
-         */
-        void writeAll(Outgoing[] messages, int count, long weight, Done done);
+    interface Pipelined extends FastSend {
     }
 
     /** Told when a write finished. */

@@ -5,6 +5,8 @@ import jakarta.websocket.SendResult;
 import jakarta.websocket.Session;
 import org.synchub.SyncMessage;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.HashSet;
@@ -29,8 +31,10 @@ import java.util.concurrent.atomic.LongAdder;
  * <h2>Send queue</h2>
  * At most one asynchronous send is in flight: one message on the portable path ({@code getAsyncRemote()}), or, on a
  * container's {@link FastSend}, what was queued (up to {@link #MAX_BATCH} messages and {@link #MAX_BATCH_BYTES}
- * bytes) written as pre-framed bytes in one call, in queue order. Any thread may pump the queue (the fan-out's
- * workers do); the {@code sending} flag lets one at a time send. The queue is bounded by the bytes it holds, in
+ * bytes) written as pre-framed bytes in one call, in queue order. A {@link FastSend.Pipelined} path (Undertow) is the
+ * exception: up to {@link #MAX_IN_FLIGHT} messages are started, in queue order, without waiting for the earlier ones,
+ * and each completes on its own. Any thread may pump the queue (the fan-out's workers do); the {@code sending} flag
+ * lets one thread at a time start sends. The queue is bounded by the bytes it holds, in
  * flight included ({@link SyncMessage#size()}: UTF-8 bytes for text); once retired, the bound is poisoned so that no
  * offer can slip in after the retirement.
  */
@@ -63,16 +67,37 @@ final class Subscriber implements FastSend.Done {
     /** At most this many queued messages, and this many bytes, go in one write on a fast path. */
     static final int MAX_BATCH = 32;
     static final int MAX_BATCH_BYTES = 64 * 1024;
-    /** Writes of more than one message, over all sessions (for tests and diagnostics). */
+    /** At most this many messages in flight per session on a {@link FastSend.Pipelined} path. */
+    static final int MAX_IN_FLIGHT = 32;
+    /**
+     * Writes of more than one message, and pipelined sends started while others of the session were in flight, over
+     * all sessions (for tests and diagnostics).
+     */
     static final LongAdder BATCHED_WRITES = new LongAdder();
 
     private final ConcurrentLinkedQueue<Outgoing> queue = new ConcurrentLinkedQueue<>();
     private final AtomicLong queuedBytes = new AtomicLong();
     private final AtomicBoolean sending = new AtomicBoolean();
+    /** Messages started and not yet completed on a pipelined path (through {@link #IN_FLIGHT}). */
+    @SuppressWarnings("unused")
+    private volatile int inFlight;
+    private static final VarHandle IN_FLIGHT;
+
+    static {
+        try {
+            IN_FLIGHT = MethodHandles.lookup().findVarHandle(Subscriber.class, "inFlight", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
     /** Whether a DELIVERY incident of this session may be open (so a successful send must close it). */
     volatile boolean failing;
-    /** The session's {@link FastSend}, or {@link #PORTABLE}; null until the first send. Only the sending thread. */
-    private Object fast;
+    /**
+     * The session's {@link FastSend}, or {@link #PORTABLE}; null until the first send. Written by the sending thread
+     * only, read by completions too.
+     */
+    private volatile Object fast;
 
     Subscriber(DefaultSyncHub hub, Session session, String namespace) {
         this.hub = hub;
@@ -231,18 +256,47 @@ final class Subscriber implements FastSend.Done {
         closeScope(scope);
     }
 
-    /** Starts the next send unless one is in flight (or nothing is queued). */
+    /** Starts the next send unless one is in flight (or nothing is queued); on a pipelined path, fills the window. */
     private void sendNext() {
         while (sending.compareAndSet(false, true)) {
+            FastSend path;
+            try {
+                path = fastSend();
+            } catch (RuntimeException | Error e) {
+                path = null; // no usable fast path: the portable one
+            }
+            if (path instanceof FastSend.Pipelined pipelined) {
+                startPipelined(pipelined);
+                sending.set(false);
+                // A completion racing this either pumps after the flag is down or freed the window before this check.
+                if (queue.isEmpty() || (int) IN_FLIGHT.getVolatile(this) >= MAX_IN_FLIGHT) {
+                    return;
+                }
+                continue;
+            }
             Outgoing message = queue.poll();
             if (message != null) {
-                send(message);
+                send(message, path);
                 return;
             }
             sending.set(false);
             if (queue.isEmpty()) {
                 return;
             }
+        }
+    }
+
+    /** Starts queued messages, in order, until the window is full or the queue empty. Holds {@code sending}. */
+    private void startPipelined(FastSend.Pipelined path) {
+        while ((int) IN_FLIGHT.getVolatile(this) < MAX_IN_FLIGHT) {
+            Outgoing message = queue.poll();
+            if (message == null) {
+                return;
+            }
+            if ((int) IN_FLIGHT.getAndAdd(this, 1) > 0) {
+                BATCHED_WRITES.increment();
+            }
+            path.write(message, message.weight, this);
         }
     }
 
@@ -261,12 +315,13 @@ final class Subscriber implements FastSend.Done {
         return path == PORTABLE ? null : (FastSend) path;
     }
 
-    /** Sends {@code first}, with whatever queued behind it fits in one write on a fast path. Holds {@code sending}. */
-    private void send(Outgoing first) {
-        FastSend path;
+    /**
+     * Sends {@code first} on {@code path} (null: the portable one), with whatever queued behind it fits in one write
+     * on a raw-frame path. Holds {@code sending}.
+     */
+    private void send(Outgoing first, FastSend path) {
         ByteBuffer frame;
         try {
-            path = fastSend();
             frame = path == null ? null : first.frame();
         } catch (RuntimeException | Error e) {
             sendDone(first.weight, e);
@@ -277,12 +332,7 @@ final class Subscriber implements FastSend.Done {
             return;
         }
         if (!(path instanceof FastSend.Frames frames)) {
-            Outgoing next = path instanceof FastSend.Many ? queue.peek() : null;
-            if (next != null) {
-                sendMany((FastSend.Many) path, first, frame.remaining(), next);
-            } else {
-                path.write(first, first.weight, this);
-            }
+            path.write(first, first.weight, this);
             return;
         }
         Outgoing next = queue.peek();
@@ -346,15 +396,6 @@ final class Subscriber implements FastSend.Done {
         path.writeFrames(batch.flip(), backlog.weight(), this);
     }
 
-    /**
-     * A backlog on a path that takes several messages in flight: what is queued, in order, up to a batch's size, in
-     * one call (one completion for all).
-     */
-    private void sendMany(FastSend.Many path, Outgoing first, int firstBytes, Outgoing next) {
-        Backlog backlog = takeBacklog(first, firstBytes, next);
-        path.writeAll(backlog.messages(), backlog.count(), backlog.weight(), this);
-    }
-
     private void sendPortable(Outgoing outgoing) {
         PortableCompletion done = new PortableCompletion(outgoing.weight);
         SyncMessage message = outgoing.message;
@@ -369,11 +410,18 @@ final class Subscriber implements FastSend.Done {
         }
     }
 
-    /** Ends one send (of one message, or of a batch on a fast path): releases its bytes, reports, pumps on. */
+    /**
+     * Ends one send (of one message, or of a batch on a raw-frame path, or of one pipelined message): releases its
+     * bytes, reports, pumps on.
+     */
     @Override
     public void sendDone(long weight, Throwable failure) {
         queuedBytes.addAndGet(-weight);
-        sending.set(false);
+        if (fast instanceof FastSend.Pipelined) {
+            IN_FLIGHT.getAndAdd(this, -1);
+        } else {
+            sending.set(false);
+        }
         try {
             if (failure == null) {
                 if (failing) {
