@@ -47,17 +47,18 @@ final class E2eReport {
         StringBuilder out = new StringBuilder("cluster,subscribers,payload,publish_rate,offered_deliveries_per_s,"
                 + "delivered_per_s,p50_ms,p99_ms,max_ms,sent,expected,received,lost,closed,publisher_lag_max_ms,"
                 + "server_cpu_ms,generator_cpu_ms,wall_ms,server_cpu_us_per_delivery,generator_cpu_us_per_delivery,"
-                + "server_runq_wait_ms,generator_runq_wait_ms,ok\n");
+                + "server_runq_wait_ms,generator_runq_wait_ms,ok,server_writes_per_delivery\n");
         for (E2eRun.Step s : run.steps) {
             out.append(String.format(Locale.ROOT,
-                    "%s,%d,%d,%.1f,%.0f,%.0f,%.3f,%.3f,%.3f,%s,%s,%s,%d,%s,%.3f,%s,%s,%s,%.2f,%.2f,%s,%s,%s%n",
+                    "%s,%d,%d,%.1f,%.0f,%.0f,%.3f,%.3f,%.3f,%s,%s,%s,%d,%s,%.3f,%s,%s,%s,%.2f,%.2f,%s,%s,%s,%.3f%n",
                     s.cluster(), s.subscribers(), s.payload(), s.rate(), s.rate() * s.subscribers(), s.delivered(),
                     s.p50Ms(), s.p99Ms(), s.maxMs(), s.result().get("sent"), s.result().get("expected"),
                     s.result().get("received"), s.lost(), s.result().get("closed"),
                     Long.parseLong(s.result().get("publisher_lag_max_us")) / 1000.0, s.result().get("server_cpu_ms"),
                     s.result().get("generator_cpu_ms"), s.result().get("wall_ms"), s.serverCpuMicrosPerDelivery(),
                     s.generatorCpuMicrosPerDelivery(), s.result().getOrDefault("server_runq_wait_ms", ""),
-                    s.result().getOrDefault("generator_runq_wait_ms", ""), s.passed()));
+                    s.result().getOrDefault("generator_runq_wait_ms", ""), s.passed(),
+                    s.serverWritesPerDelivery()));
         }
         return out.toString();
     }

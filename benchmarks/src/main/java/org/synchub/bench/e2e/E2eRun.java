@@ -155,6 +155,17 @@ public final class E2eRun {
             return received == 0 || ms == null ? Double.NaN : Long.parseLong(ms) * 1000.0 / received;
         }
 
+        /**
+         * Write-family system calls of both server processes over the step (see {@link Proc#writeSyscalls}), per
+         * message received by a subscriber: below 1 when servers write several frames per call; NaN without the figure.
+         */
+        double serverWritesPerDelivery() {
+            long received = Long.parseLong(result.get("received"));
+            String writes = result.get("server_write_syscalls");
+            return received == 0 || writes == null || writes.startsWith("-") ? Double.NaN
+                    : Long.parseLong(writes) / (double) received;
+        }
+
         /** The load generator's CPU use over the step, in cores. */
         double generatorCores() {
             String ms = result.get("generator_cpu_ms");
@@ -624,6 +635,7 @@ public final class E2eRun {
         long generatorBefore = Proc.cpuMillis(generator.pid());
         long waitBefore = Proc.runQueueWaitMillis(cluster.a().pid()) + Proc.runQueueWaitMillis(cluster.b().pid());
         long generatorWaitBefore = Proc.runQueueWaitMillis(generator.pid());
+        long writesBefore = Proc.writeSyscalls(cluster.a().pid()) + Proc.writeSyscalls(cluster.b().pid());
         long wallBefore = System.nanoTime();
         String line = generator.call(String.format(Locale.ROOT, "RUN %s %.3f %d %d %d %d", cluster.group(), rate,
                 payload, warmup, measure, drain), "RESULT", 120_000);
@@ -633,8 +645,10 @@ public final class E2eRun {
         long waitMs = Proc.runQueueWaitMillis(cluster.a().pid()) + Proc.runQueueWaitMillis(cluster.b().pid())
                 - waitBefore;
         long generatorWaitMs = Proc.runQueueWaitMillis(generator.pid()) - generatorWaitBefore;
+        long writes = Proc.writeSyscalls(cluster.a().pid()) + Proc.writeSyscalls(cluster.b().pid()) - writesBefore;
         line += " server_cpu_ms=" + cpuMs + " generator_cpu_ms=" + generatorMs + " wall_ms=" + wallMs
-                + " server_runq_wait_ms=" + waitMs + " generator_runq_wait_ms=" + generatorWaitMs;
+                + " server_runq_wait_ms=" + waitMs + " generator_runq_wait_ms=" + generatorWaitMs
+                + " server_write_syscalls=" + writes;
         Map<String, String> result = new LinkedHashMap<>();
         for (String field : line.substring("RESULT ".length()).split(" ")) {
             int eq = field.indexOf('=');
@@ -644,10 +658,11 @@ public final class E2eRun {
         steps.add(step);
         System.out.printf(Locale.ROOT, "  %-17s n=%-4d %5dB pub %9.1f/s -> %9.0f deliveries/s  p50 %7.2f  p99 %8.2f"
                         + "  max %8.2f ms  lost %d closed %s  servers %.2f cores %.1f us/delivery  generator %.2f cores"
-                        + " %.1f us/delivery  run-queue wait %.2f / %.2f threads  load %s  %s%n", cluster.name(),
+                        + " %.1f us/delivery  server writes %.2f/delivery  run-queue wait %.2f / %.2f threads  load %s  %s%n",
+                cluster.name(),
                 n, payload, rate, step.delivered(), step.p50Ms(), step.p99Ms(), step.maxMs(), step.lost(),
                 result.get("closed"), step.serverCores(), step.serverCpuMicrosPerDelivery(), step.generatorCores(),
-                step.generatorCpuMicrosPerDelivery(), waitMs / (double) wallMs, generatorWaitMs / (double) wallMs,
+                step.generatorCpuMicrosPerDelivery(), step.serverWritesPerDelivery(), waitMs / (double) wallMs, generatorWaitMs / (double) wallMs,
                 loadAverage().split(" ")[0], step.passed() ? "ok" : "FAIL");
         return step;
     }
