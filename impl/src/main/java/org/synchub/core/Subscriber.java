@@ -93,11 +93,10 @@ final class Subscriber implements FastSend.Done {
 
     /** Whether a DELIVERY incident of this session may be open (so a successful send must close it). */
     volatile boolean failing;
-    /**
-     * The session's {@link FastSend}, or {@link #PORTABLE}; null until the first send. Written by the sending thread
-     * only, read by completions too.
-     */
-    private volatile Object fast;
+    /** The session's {@link FastSend}, or {@link #PORTABLE}; null until the first send. Only the sending thread. */
+    private Object fast;
+    /** Completes the pipelined sends; made on the first one. Only the sending thread. */
+    private PipelineDone pipelineDone;
 
     Subscriber(DefaultSyncHub hub, Session session, String namespace) {
         this.hub = hub;
@@ -288,6 +287,11 @@ final class Subscriber implements FastSend.Done {
 
     /** Starts queued messages, in order, until the window is full or the queue empty. Holds {@code sending}. */
     private void startPipelined(FastSend.Pipelined path) {
+        PipelineDone done = pipelineDone;
+        if (done == null) {
+            done = new PipelineDone();
+            pipelineDone = done;
+        }
         while ((int) IN_FLIGHT.getVolatile(this) < MAX_IN_FLIGHT) {
             Outgoing message = queue.poll();
             if (message == null) {
@@ -296,7 +300,7 @@ final class Subscriber implements FastSend.Done {
             if ((int) IN_FLIGHT.getAndAdd(this, 1) > 0) {
                 BATCHED_WRITES.increment();
             }
-            path.write(message, message.weight, this);
+            path.write(message, message.weight, done);
         }
     }
 
@@ -411,17 +415,27 @@ final class Subscriber implements FastSend.Done {
     }
 
     /**
-     * Ends one send (of one message, or of a batch on a raw-frame path, or of one pipelined message): releases its
-     * bytes, reports, pumps on.
+     * Ends one send (of one message, or of a batch on a raw-frame path): releases its bytes, reports, pumps on.
+     * Pipelined sends end in {@link PipelineDone} instead.
      */
     @Override
     public void sendDone(long weight, Throwable failure) {
         queuedBytes.addAndGet(-weight);
-        if (fast instanceof FastSend.Pipelined) {
-            IN_FLIGHT.getAndAdd(this, -1);
-        } else {
-            sending.set(false);
+        sending.set(false);
+        reportAndPump(failure);
+    }
+
+    /** Ends one pipelined send: releases its bytes and its place in the window, reports, pumps on. */
+    private final class PipelineDone implements FastSend.Done {
+        @Override
+        public void sendDone(long weight, Throwable failure) {
+            queuedBytes.addAndGet(-weight);
+            IN_FLIGHT.getAndAdd(Subscriber.this, -1);
+            reportAndPump(failure);
         }
+    }
+
+    private void reportAndPump(Throwable failure) {
         try {
             if (failure == null) {
                 if (failing) {
