@@ -1,12 +1,13 @@
 package org.synchub.core;
 
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.synchub.SyncFailure;
 import org.synchub.SyncHub;
 import org.synchub.driver.jvm.JvmAdapter;
 import org.synchub.tck.Await;
+import org.synchub.tck.Cleanup;
 import org.synchub.tck.HubNode;
 import org.synchub.tck.TckClient;
 import org.synchub.testing.TyrusHubNode;
@@ -46,14 +47,8 @@ class FastSendStressTest {
         }
     }
 
-    private final List<AutoCloseable> resources = new ArrayList<>();
-
-    @AfterEach
-    void closeAll() throws Exception {
-        for (int i = resources.size() - 1; i >= 0; i--) {
-            resources.get(i).close();
-        }
-    }
+    @RegisterExtension
+    final Cleanup cleanup = new Cleanup();
 
     @ParameterizedTest
     @EnumSource(Container.class)
@@ -64,14 +59,11 @@ class FastSendStressTest {
                 .adapter(JvmAdapter.channel("fast-stress-" + System.nanoTime()))
                 .maxQueuedBytes(512L << 20) // nothing may be dropped: this test is about order and accounting
                 .onFailure(failures::add).build();
-        resources.add(hub);
-        HubNode node = container.start(hub);
-        resources.add(node);
+        cleanup.add(hub);
+        HubNode node = cleanup.add(container.start(hub));
         List<TckClient> clients = new ArrayList<>();
         for (int i = 0; i < CLIENTS; i++) {
-            TckClient client = TckClient.subscribed(node, "/ns", "t", WAIT);
-            resources.add(client);
-            clients.add(client);
+            clients.add(cleanup.add(TckClient.subscribed(node, "/ns", "t", WAIT)));
         }
         long pipelinedBefore = Subscriber.BATCHED_WRITES.sum();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
