@@ -79,9 +79,6 @@ class FastSendStressTest {
                     int pad = random.nextInt(1_000) == 0 ? 70_000 : random.nextInt(20) == 0 ? 3_000 : random.nextInt(120);
                     hub.publish("t", publisher + ":" + seq + ":" + "x".repeat(pad));
                     seq++;
-                    if (random.nextInt(500) == 0) {
-                        Thread.onSpinWait();
-                    }
                 }
                 published[publisher] = seq;
             }, "publisher-" + p);

@@ -1,14 +1,11 @@
 package org.synchub.bench.e2e;
 
-import jakarta.websocket.CloseReason;
 import jakarta.websocket.Endpoint;
-import jakarta.websocket.EndpointConfig;
-import jakarta.websocket.MessageHandler;
-import jakarta.websocket.Session;
 import jakarta.websocket.server.ServerEndpointConfig;
 import org.glassfish.tyrus.spi.ServerContainer;
 import org.synchub.bench.war.MemoryStats;
 import org.synchub.bench.war.RawRelay;
+import org.synchub.bench.war.RawRelayEndpoint;
 import org.synchub.testing.LoopbackTyrus;
 
 import java.io.BufferedReader;
@@ -37,8 +34,8 @@ public final class RawChatServer {
         // zero-delay no-op task each time, waking its timer thread once per message sent. A negative default skips
         // that (-Dbench.tyrus.maxIdleTimeout=0 restores Tyrus's default). Applies to the SyncHub and raw servers.
         server.setDefaultMaxSessionIdleTimeout(Long.getLong("bench.tyrus.maxIdleTimeout", -1));
-        Endpoint chat = new Chat(relay);
-        server.addEndpoint(ServerEndpointConfig.Builder.create(Chat.class, "/chat/{room}")
+        Endpoint chat = new RawRelayEndpoint(relay);
+        server.addEndpoint(ServerEndpointConfig.Builder.create(RawRelayEndpoint.class, "/chat/{room}")
                 .configurator(new ServerEndpointConfig.Configurator() {
                     @Override
                     public <T> T getEndpointInstance(Class<T> type) {
@@ -61,27 +58,5 @@ public final class RawChatServer {
         relay.close();
         server.stop();
         System.exit(0);
-    }
-
-    /** Join on open, relay on message, leave on close. */
-    public static final class Chat extends Endpoint {
-        private final RawRelay relay;
-
-        public Chat(RawRelay relay) {
-            this.relay = relay;
-        }
-
-        @Override
-        public void onOpen(Session session, EndpointConfig config) {
-            String room = session.getPathParameters().get("room");
-            relay.join(session, room);
-            session.addMessageHandler(String.class,
-                    (MessageHandler.Whole<String>) text -> relay.relay(session, room, text));
-        }
-
-        @Override
-        public void onClose(Session session, CloseReason reason) {
-            relay.leave(session, session.getPathParameters().get("room"));
-        }
     }
 }
