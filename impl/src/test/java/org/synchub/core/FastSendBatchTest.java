@@ -38,7 +38,7 @@ class FastSendBatchTest {
         backlogInBatchesInOrder(TyrusHubNode::start);
     }
 
-    /** Undertow takes a backlog as several frames in flight at once ({@code FastSend.Many}). */
+    /** Undertow has several frames of a backlog in flight at once ({@code FastSend.Pipelined}). */
     @Test
     void aBacklogIsWrittenInBatchesInOrderOnUndertow() throws Exception {
         backlogInBatchesInOrder(UndertowHubNode::start);
