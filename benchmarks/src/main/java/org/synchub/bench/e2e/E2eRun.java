@@ -633,8 +633,8 @@ public final class E2eRun {
         long drain = quick ? 2000 : 3000;
         long cpuBefore = Proc.cpuMillis(cluster.a().pid()) + Proc.cpuMillis(cluster.b().pid());
         long generatorBefore = Proc.cpuMillis(generator.pid());
-        long waitBefore = Proc.runQueueWaitMillis(cluster.a().pid()) + Proc.runQueueWaitMillis(cluster.b().pid());
-        long generatorWaitBefore = Proc.runQueueWaitMillis(generator.pid());
+        RunQueueWait waitBefore = RunQueueWait.of(cluster.a().pid(), cluster.b().pid());
+        RunQueueWait generatorWaitBefore = RunQueueWait.of(generator.pid());
         long writesBefore = Proc.writeSyscalls(cluster.a().pid()) + Proc.writeSyscalls(cluster.b().pid());
         long wallBefore = System.nanoTime();
         String line = generator.call(String.format(Locale.ROOT, "RUN %s %.3f %d %d %d %d", cluster.group(), rate,
@@ -642,9 +642,8 @@ public final class E2eRun {
         long wallMs = (System.nanoTime() - wallBefore) / 1_000_000;
         long cpuMs = Proc.cpuMillis(cluster.a().pid()) + Proc.cpuMillis(cluster.b().pid()) - cpuBefore;
         long generatorMs = Proc.cpuMillis(generator.pid()) - generatorBefore;
-        long waitMs = Proc.runQueueWaitMillis(cluster.a().pid()) + Proc.runQueueWaitMillis(cluster.b().pid())
-                - waitBefore;
-        long generatorWaitMs = Proc.runQueueWaitMillis(generator.pid()) - generatorWaitBefore;
+        long waitMs = RunQueueWait.of(cluster.a().pid(), cluster.b().pid()).millisSince(waitBefore);
+        long generatorWaitMs = RunQueueWait.of(generator.pid()).millisSince(generatorWaitBefore);
         long writes = Proc.writeSyscalls(cluster.a().pid()) + Proc.writeSyscalls(cluster.b().pid()) - writesBefore;
         line += " server_cpu_ms=" + cpuMs + " generator_cpu_ms=" + generatorMs + " wall_ms=" + wallMs
                 + " server_runq_wait_ms=" + waitMs + " generator_runq_wait_ms=" + generatorWaitMs
