@@ -11,8 +11,9 @@ import java.util.Set;
  * hub relays it through a backplane driver to every other instance on the same channel, which hands it to its own
  * subscribers. In a Jakarta EE application, inject it ({@code @Inject SyncHub hub}: the impl jar's CDI extension
  * produces an {@code @ApplicationScoped} hub configured by MicroProfile Config, see {@code org.synchub.cdi}); in plain
- * Java, build one with {@code org.synchub.core.SyncHubBuilder}. The drivers and their configuration keys are
- * described in the packages {@code org.synchub.driver.redis}, {@code .pgsql}, {@code .host} and {@code .jvm}.
+ * Java, build one with {@code org.synchub.core.SyncHubBuilder}. The drivers are described in the packages
+ * {@code org.synchub.driver.redis}, {@code .pgsql}, {@code .host} and {@code .jvm}; every configuration key, with its
+ * default, in {@code docs/configuration.md} in the source tree.
  *
  * <pre>
  * &#64;ServerEndpoint("/chat/{room}")
@@ -35,32 +36,47 @@ import java.util.Set;
  * the wire): any other value makes {@code subscribe}, {@code publish} and {@code send} with that session throw
  * {@link IllegalArgumentException}.
  *
- * <h2>Delivery guarantees</h2>
+ * <h2>Guarantees</h2>
+ * This is the one statement of what SyncHub promises; the README summarises it and the driver packages
+ * ({@code org.synchub.driver.redis}, {@code .pgsql}, {@code .host}, {@code .jvm}) add only what is particular to each
+ * backplane.
  * <ul>
- * <li>Local delivery happens inside the publish call, whatever the backplane's state: each recipient's copy is put
- * on that session's ordered send queue before {@code publish} returns.</li>
- * <li>Each open session has exactly one ordered send queue, whatever its subscriptions do: messages to it are sent
- * in the order they were queued, never concurrently. Send to a subscribed session with {@link #send(Session, String)},
- * never with its own remote, which would race the hub's sends.</li>
- * <li>Each session's queue is bounded in bytes ({@code synchub.queue.max-bytes}, default 1 MiB, messages in flight
- * included); a session that falls behind is closed with 1013 (try again later) or has its newest messages dropped
- * ({@code synchub.queue.overflow}); the other sessions are not slowed down.</li>
- * <li>Relay to other instances is best effort: at most once, unordered across instances (in order per sending
- * instance while its connection stays up), no replay and no buffering across a backplane outage.</li>
- * <li>A sender never receives its own publish, neither locally nor back from the backplane. A publish from server
+ * <li><b>Local delivery is immediate.</b> Each local recipient's copy is on that session's send queue before
+ * {@code publish} returns, whatever the backplane's state.</li>
+ * <li><b>Relay is best effort.</b> The message is queued for the backplane and reaches every other instance on the
+ * channel that is subscribed at the time, which delivers it to its own subscribers. Nothing is replayed or buffered
+ * across a backplane outage: what is published here meanwhile reaches only local subscribers, and what other
+ * instances publish meanwhile is lost for this instance.</li>
+ * <li><b>At most once per session.</b> A publish reaches each subscribed session at most once, here and on every
+ * other instance, however its subscriptions change meanwhile.</li>
+ * <li><b>A sender never gets its own publish back</b>, neither locally nor from the backplane. A publish from server
  * code has no sender.</li>
+ * <li><b>Order.</b> Each open session has exactly one send queue, whatever its subscriptions: messages to it are
+ * sent in the order they were queued, never concurrently (send to it with {@link #send(Session, String)}, never with
+ * its own remote, which would race the hub's sends). Messages one instance publishes reach a session in the order
+ * that instance published them, while the connections to the backplane stay up; there is no order between messages
+ * from different instances. One exception: with Redis Cluster and topic routing ({@code redis-cluster://} with
+ * {@code synchub.redis.routing=topic}) the order holds per topic only, see {@code org.synchub.driver.redis}.</li>
+ * <li><b>Memory is bounded, and what happens at each bound is defined.</b> Each session's send queue is bounded in
+ * bytes ({@code synchub.queue.max-bytes}, messages in flight included): a session over it is closed with 1013 (try
+ * again later) or has its newest messages dropped ({@code synchub.queue.overflow}), and the other sessions are not
+ * slowed down. The relay queue is bounded ({@code synchub.relay.max-bytes}): a publish that does not fit is still
+ * delivered locally, not relayed, and reported as {@link SyncStage#PUBLISH}. A frame from the backplane over
+ * {@code synchub.frame.max-bytes} is dropped unread, counted as malformed and signalled as a resync.</li>
+ * <li><b>Loss is signalled.</b> Whenever the hub knows or suspects that messages from other instances were lost (an
+ * outage ended, a subscription that was connected but silent was re-made, a sender's sequence numbers skipped, an
+ * oversized frame was dropped) it signals a {@link SyncResync} (a CDI event, or the builder's {@code onResync}
+ * callback; logged when nobody listens): reload the state the clients show from the system of record. Where the
+ * backplane hands an instance its own frames, the hub sends itself a probe through it every few seconds
+ * ({@code synchub.probe.interval-ms}) to notice a subscription that is connected but silent.</li>
+ * <li><b>Outages never reach the caller.</b> The driver reports an outage once as a {@link SyncFailure} with stage
+ * {@link SyncStage#SUBSCRIBE}, reconnects by itself with bounded backoff and subscribes again, until the hub is
+ * closed.</li>
+ * <li><b>Publishing on commit.</b> {@link #publishOnCommit(SyncMessage) publishOnCommit} publishes only once the
+ * calling thread's JTA transaction has committed, nothing anywhere after a rollback, and at once without a
+ * transaction; "after commit" is not "atomically with the commit" (a JVM that dies in between loses it).</li>
  * </ul>
- *
- * <h2>Outages, lost messages and resync</h2>
- * A backplane outage never affects local delivery and never reaches the caller: the driver reports it once as a
- * {@link SyncFailure} with stage {@link SyncStage#SUBSCRIBE}, reconnects by itself with bounded backoff and
- * subscribes again, until the hub is closed. What other instances publish meanwhile is lost for this instance, and
- * what is published here meanwhile reaches only local subscribers. Whenever the hub knows or suspects that messages
- * from other instances were lost (an outage ended, a silent subscription was re-made, a sender's sequence numbers
- * skipped, an oversized frame was dropped) it signals a {@link SyncResync} (a CDI event, or the builder's
- * {@code onResync} callback; logged when nobody listens): reload the state the clients show from the system of
- * record. Where the driver can, the hub sends itself a probe through the backplane every few seconds
- * ({@code synchub.probe.interval-ms}, default 5000) to notice a subscription that is connected but silent.
+ * The keys named here, with their defaults, are listed in {@code docs/configuration.md} in the source tree.
  *
  * <h2>Health</h2>
  * {@link #health()} says whether the relay works now ({@link SyncHealth#ready()}) and whether the hub can still

@@ -9,7 +9,8 @@
  * produces one {@code @ApplicationScoped} hub per application, starts it when the application starts (a wrong
  * setting fails the deployment, naming the key) and closes it when the application stops. It is configured with
  * MicroProfile Config ({@code META-INF/microprofile-config.properties}, system properties, or environment variables
- * such as {@code SYNCHUB_DRIVER}); an application-produced {@link org.synchub.spi.SyncAdapter} bean takes precedence
+ * such as {@code SYNCHUB_DRIVER}; every key is listed in {@code docs/configuration.md} in the source tree); an
+ * application-produced {@link org.synchub.spi.SyncAdapter} bean takes precedence
  * over the {@code synchub.driver} key. See {@code org.synchub.cdi}.</li>
  * <li><b>Plain Java</b>: {@code SyncHubBuilder.create().adapter(...).build()}, see {@code org.synchub.core}, which
  * also lists the jars needed at run time.</li>
@@ -36,24 +37,10 @@
  * property {@link org.synchub.SyncHub#NAMESPACE_PROPERTY} overrides it, and {@link org.synchub.SyncNamespace.Configurator}
  * sets it from the raw handshake for containers that decode escapes in the session's URI.
  *
- * <h2>Delivery guarantees, in five lines</h2>
- * <ol>
- * <li>Local subscribers get a publish at once, inside the call, whatever the backplane's state.</li>
- * <li>Each session gets its messages in order, one send at a time, through a queue bounded in bytes; a session that
- * cannot keep up is closed with 1013 or has messages dropped, never slowing the others.</li>
- * <li>Relay to other instances is at most once, unordered across instances, with no replay and no buffering across
- * an outage.</li>
- * <li>A sender never receives its own publish.</li>
- * <li>Nothing throws because of the backplane or a session: failures are {@link org.synchub.SyncFailure} events,
- * counted in {@link org.synchub.SyncCounters}.</li>
- * </ol>
- *
- * <h2>Outages, lost messages and resync</h2>
- * Drivers reconnect by themselves (100 ms doubling to 1 s, with jitter) and report an outage once, as
- * {@link org.synchub.SyncStage#SUBSCRIBE}. Whenever messages from other instances may have been lost (an outage, a
- * silent subscription, a gap in a sender's sequence numbers, an oversized frame) the hub signals a
- * {@link org.synchub.SyncResync}: observe it ({@code void on(@Observes SyncResync r)}, or the builder's
- * {@code onResync}) and have the affected clients reload what they show from the system of record.
+ * <h2>Guarantees</h2>
+ * What the hub promises (local and relayed delivery, at most once per session, order, bounds and overflow, loss
+ * signalled as a {@link org.synchub.SyncResync}, publishing on commit) is stated once, in the description of
+ * {@link org.synchub.SyncHub}.
  *
  * <h2>Health and metrics</h2>
  * {@link org.synchub.SyncHub#health()} ({@link org.synchub.SyncHealth}): ready when the relay works now, live unless
@@ -71,7 +58,7 @@
  * <h2>Drivers</h2>
  * The backplane is chosen with {@code synchub.driver}: {@code redis} (Redis pub/sub), {@code pgsql} (PostgreSQL
  * LISTEN/NOTIFY), {@code host} (Unix domain sockets between JVMs on one machine) or {@code jvm} (in one JVM). Each
- * driver package of the impl jar ({@code org.synchub.driver.*}) documents its keys, guarantees, failure behaviour and
- * limits; {@link org.synchub.spi} is how to write another.
+ * driver package of the impl jar ({@code org.synchub.driver.*}) documents what is particular to its backplane:
+ * failure behaviour and limits; {@link org.synchub.spi} is how to write another.
  */
 package org.synchub;

@@ -57,7 +57,7 @@ import java.util.zip.CRC32;
  * </ol>
  *
  * Topic routing on a cluster is refused with a {@link SyncConfigurationException} on builds that lack it: the row then
- * says "not available on this build". Writes {@code benchmarks/results/redis-scale.md} and {@code .csv}.
+ * says "not available on this build". Writes {@code benchmarks/results/<UTC date>/redis-scale.md} and {@code .csv}.
  *
  * <p>Run: {@code mvn -q -pl benchmarks -am package exec:java -DskipTests -Dbench=RedisScale}; options
  * {@code -Dbench.topics, -Dbench.publishers, -Dbench.receivers, -Dbench.messages, -Dbench.instances,
@@ -138,7 +138,7 @@ public final class RedisScaleBenchmark {
                 + "\n\n" + footer + "\n";
         System.out.println();
         System.out.print(report);
-        Path results = E2eRun.projectRoot().resolve("benchmarks/results");
+        Path results = E2eRun.resultsDirectory(E2eRun.projectRoot());
         Files.createDirectories(results);
         Files.writeString(results.resolve("redis-scale.md"), "```\n" + report + "```\n");
         Files.writeString(results.resolve("redis-scale.csv"), String.join("\n", csv) + "\n");

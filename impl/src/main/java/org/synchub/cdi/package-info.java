@@ -24,10 +24,10 @@
  * <ul>
  * <li>Driver: the application's own {@link org.synchub.spi.SyncAdapter} bean if there is exactly one enabled
  * (alternatives, {@code @Priority} and beans.xml selection work as usual; two enabled adapters fail the deployment),
- * otherwise the driver named by {@code synchub.driver}, configured by its keys (see the driver packages).</li>
+ * otherwise the driver named by {@code synchub.driver}, configured by its keys.</li>
  * <li>Keys: MicroProfile Config when the application has it; otherwise system properties, then environment
- * variables named as MicroProfile Config maps them ({@code synchub.redis.url} is {@code SYNCHUB_REDIS_URL}). The
- * hub's own keys are listed in {@code org.synchub.core}.</li>
+ * variables named as MicroProfile Config maps them ({@code synchub.redis.url} is {@code SYNCHUB_REDIS_URL}). Every
+ * key, the hub's and the drivers', is listed in {@code docs/configuration.md} in the source tree.</li>
  * <li>Threads: the container's {@code java:comp/DefaultManagedThreadFactory} when it has one, else daemon
  * threads.</li>
  * <li>Failures and resync signals are fired as {@link org.synchub.SyncFailure} and {@link org.synchub.SyncResync}

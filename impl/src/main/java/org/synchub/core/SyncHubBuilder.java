@@ -28,35 +28,11 @@ import java.util.function.Function;
  *         .build();
  * </pre>
  *
- * <h2>Configuration keys</h2> read by {@link #configure}:
- * <table>
- * <caption>keys</caption>
- * <tr><th>key</th><th>meaning</th><th>default</th></tr>
- * <tr><td>{@value #DRIVER}</td><td>driver name: {@code jvm}, {@code host}, {@code redis}, {@code pgsql} or a
- * third-party {@link SyncDriverProvider}'s</td><td>required (unless an adapter is given)</td></tr>
- * <tr><td>{@value #CHANNEL}</td><td>the channel that scopes the cluster (read by the driver)</td><td>required</td></tr>
- * <tr><td>{@value #QUEUE_MAX_BYTES}</td><td>bound of each session's send queue, in bytes (UTF-8 bytes for
- * text), messages in flight included</td><td>1048576</td></tr>
- * <tr><td>{@value #QUEUE_OVERFLOW}</td><td>{@code close} (code 1013) or {@code drop} (drop newest) when a session's
- * queue is full</td><td>{@code close}</td></tr>
- * <tr><td>{@value #FRAME_MAX_BYTES}</td><td>largest frame accepted from the backplane, in bytes (1024 to
- * 2<sup>31</sup>-9); a larger one is dropped unread, counted as malformed and signalled as a
- * {@link SyncResync}</td><td>1048576</td></tr>
- * <tr><td>{@value #RELAY_MAX_BYTES}</td><td>bound of the driver's relay (outbound) queue, in bytes (at least
- * 65536); a publish that does not fit is not relayed and is reported as {@code PUBLISH}</td><td>33554432</td></tr>
- * <tr><td>{@value #SEND_PORTABLE}</td><td>{@code true} forces the portable send path (no container fast path)
- * </td><td>{@code false}</td></tr>
- * <tr><td>{@value #FANOUT_THREADS}</td><td>threads sharing one large fan-out (1: all on the publisher's thread)
- * </td><td>the cores, at most 8</td></tr>
- * <tr><td>{@value #FANOUT_INLINE_BELOW}</td><td>fan-outs to fewer sessions stay on the publisher's thread</td>
- * <td>64</td></tr>
- * <tr><td>{@value #PROBE_INTERVAL_MS}</td><td>how often the hub sends itself a probe through the backplane, in
- * milliseconds (0 = off, else 100 to 3600000); only drivers whose backplane echoes (redis, pgsql) can be
- * probed</td><td>{@value #DEFAULT_PROBE_INTERVAL_MS}</td></tr>
- * </table>
- * Driver keys ({@code synchub.redis.url}, {@code synchub.pgsql.*}, {@code synchub.host.*}) are read by the driver's
- * provider; see the driver packages. Every wrong value throws {@link SyncConfigurationException} naming its key, from
- * the setter or from {@link #configure}, never later.
+ * <h2>Configuration keys</h2>
+ * {@link #configure} reads the hub's keys (the constants below) and, when no adapter was set, the keys of the driver
+ * named by {@value #DRIVER}, through that driver's provider. Every key, its meaning and default are listed in one
+ * place, {@code docs/configuration.md} in the source tree; each hub key also has a setter here. Every wrong value
+ * throws {@link SyncConfigurationException} naming its key, from the setter or from {@link #configure}, never later.
  *
  * <h2>What plain Java needs at run time</h2>
  * {@code synchub-api}, {@code synchub-impl}, the Jakarta WebSocket API with a container (Tyrus, Undertow, Jetty,
@@ -78,14 +54,13 @@ public final class SyncHubBuilder {
     public static final String FRAME_MAX_BYTES = "synchub.frame.max-bytes";
     /** Key of the bound of the driver's relay queue, in bytes; see {@link #relayMaxBytes(long)}. */
     public static final String RELAY_MAX_BYTES = "synchub.relay.max-bytes";
-    /** Key of the self-probe interval, in milliseconds; see {@link #probeIntervalMillis(long)}. */
     /** Key: {@code true} forces the portable (container-neutral) send path; default {@code false}. */
     public static final String SEND_PORTABLE = "synchub.send.portable";
     /** Key: threads that share one large fan-out, the publisher's included; default the cores, at most 8. */
     public static final String FANOUT_THREADS = "synchub.fanout.threads";
     /** Key: fan-outs to fewer sessions than this stay on the publisher's thread; default 64. */
     public static final String FANOUT_INLINE_BELOW = "synchub.fanout.inline-below";
-    /** Key: how often the hub sends a self-probe through its backplane, in milliseconds; 0 turns it off. */
+    /** Key of the self-probe interval, in milliseconds, 0 = off; see {@link #probeIntervalMillis(long)}. */
     public static final String PROBE_INTERVAL_MS = "synchub.probe.interval-ms";
 
     /** Default self-probe interval: 5 s. */

@@ -25,30 +25,10 @@
  *
  * <h2>Configuration keys</h2>
  * Read by {@link org.synchub.core.SyncHubBuilder#configure} from any {@code key -> Optional<String>} function (the
- * CDI layer passes MicroProfile Config); each also has a setter.
- * <table>
- * <caption>hub keys</caption>
- * <tr><th>key</th><th>meaning</th><th>default</th></tr>
- * <tr><td>{@code synchub.driver}</td><td>{@code jvm}, {@code host}, {@code redis}, {@code pgsql}, or a third-party
- * {@link org.synchub.spi.SyncDriverProvider}'s name</td><td>required unless an adapter is given</td></tr>
- * <tr><td>{@code synchub.channel}</td><td>the channel that scopes the cluster; read by every driver</td>
- * <td>required</td></tr>
- * <tr><td>{@code synchub.queue.max-bytes}</td><td>bound of each session's send queue (UTF-8 bytes for text),
- * messages in flight included</td><td>1048576</td></tr>
- * <tr><td>{@code synchub.queue.overflow}</td><td>{@code close}: close a session that falls behind with 1013 (try
- * again later); {@code drop}: drop its newest messages ({@link org.synchub.core.OverflowPolicy})</td>
- * <td>{@code close}</td></tr>
- * <tr><td>{@code synchub.frame.max-bytes}</td><td>largest frame accepted from the backplane; larger ones are dropped
- * unread, counted as malformed and signalled as a resync</td><td>1048576</td></tr>
- * <tr><td>{@code synchub.relay.max-bytes}</td><td>bound of the driver's relay queue; a publish that does not fit is
- * not relayed (reported as {@code PUBLISH}, source {@code relay-queue})</td><td>33554432</td></tr>
- * <tr><td>{@code synchub.probe.interval-ms}</td><td>self-probe interval (0 = off); redis and pgsql only</td>
- * <td>5000</td></tr>
- * </table>
- * Driver keys are in the driver packages. A missing or wrong value throws
- * {@link org.synchub.SyncConfigurationException} from {@code configure} or the setter, its message starting with
- * the key, e.g. {@code synchub.channel: is not set; every driver needs the channel that scopes the cluster, e.g.
- * synchub.channel=chat}.
+ * CDI layer passes MicroProfile Config); each hub key also has a setter. The keys of the hub and of every driver,
+ * with meaning and default, are listed in one place: {@code docs/configuration.md} in the source tree. A missing or
+ * wrong value throws {@link org.synchub.SyncConfigurationException} from {@code configure} or the setter, its message
+ * starting with the key.
  *
  * <h2>Threads</h2>
  * A hub runs a watchdog thread (self-probes, pruning closed sessions, noticing a driver loop that died or is stuck

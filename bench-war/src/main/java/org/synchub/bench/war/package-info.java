@@ -1,5 +1,5 @@
 /**
- * The container WARs of the end-to-end benchmark (see BENCHMARKS.md, "Container mode"): the SyncHub chat endpoint,
+ * The container WARs of the end-to-end benchmark (see BENCHMARKS.md, "Commands" and "Method"): the SyncHub chat endpoint,
  * the raw Jedis baseline ({@link org.synchub.bench.war.RawRelay}), an idle endpoint and a stats servlet.
  */
 package org.synchub.bench.war;

@@ -19,7 +19,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * {@code -Dprofile=true}: runs the SyncHub cluster alone at (or near) its saturation rate with JFR recording on
  * server A, then summarises the execution samples (top leaf frames, top SyncHub frames inclusive) and allocation
- * samples into {@code benchmarks/results/e2e-profile.md}. {@code -Dprofile.subscribers} (100),
+ * samples into {@code benchmarks/results/<UTC date>/e2e-profile.md}. {@code -Dprofile.subscribers} (100),
  * {@code -Dprofile.payload} (100), {@code -Dprofile.rate} (found by a short sweep when absent),
  * {@code -Dprofile.seconds} (15).
  */

@@ -25,7 +25,7 @@ import java.util.concurrent.TimeUnit;
  * Orchestrates the end-to-end comparison: a private Redis, a SyncHub cluster (two Tyrus JVMs, redis driver), a
  * crossws cluster (two Node.js processes, crossws's redis sync driver over ioredis) on the same Redis, one load
  * generator JVM; idle-session memory, then for each subscriber count and payload an interleaved rate sweep of both
- * clusters; writes the table, the raw CSV and the plot under {@code benchmarks/results/}.
+ * clusters; writes the table, the raw CSV and the plot under {@code benchmarks/results/<UTC date>/}.
  *
  * <p>A third cluster, {@link RawChatServer} (the same hooks written straight on Tyrus and Jedis, no hub), is swept
  * alongside as the baseline that shows what the hub itself costs ({@code -De2e.raw=false} leaves it out).
@@ -192,7 +192,7 @@ public final class E2eRun {
 
     E2eRun() {
         this.root = projectRoot();
-        this.results = root.resolve("benchmarks/results");
+        this.results = resultsDirectory(root);
         this.logs = root.resolve("benchmarks/target/e2e-logs");
     }
 
@@ -217,6 +217,17 @@ public final class E2eRun {
     // ------------------------------------------------------------------ setup
 
     /** @return the SyncHub checkout this runs in (found upwards from the working directory) */
+    /**
+     * Where a run's results go: {@code benchmarks/results/<UTC date>/} of the checkout, so that each day's runs stay
+     * apart from the others (BENCHMARKS.md links the current ones).
+     *
+     * @param root the checkout's root, see {@link #projectRoot()}
+     * @return the directory for today's results (not created here)
+     */
+    public static Path resultsDirectory(Path root) {
+        return root.resolve("benchmarks/results").resolve(java.time.LocalDate.now(java.time.ZoneOffset.UTC).toString());
+    }
+
     public static Path projectRoot() {
         for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
             if (Files.isRegularFile(dir.resolve("benchmarks/crossws/package.json"))) {
@@ -633,8 +644,8 @@ public final class E2eRun {
         long drain = quick ? 2000 : 3000;
         long cpuBefore = Proc.cpuMillis(cluster.a().pid()) + Proc.cpuMillis(cluster.b().pid());
         long generatorBefore = Proc.cpuMillis(generator.pid());
-        long waitBefore = Proc.runQueueWaitMillis(cluster.a().pid()) + Proc.runQueueWaitMillis(cluster.b().pid());
-        long generatorWaitBefore = Proc.runQueueWaitMillis(generator.pid());
+        RunQueueWait waitBefore = RunQueueWait.of(cluster.a().pid(), cluster.b().pid());
+        RunQueueWait generatorWaitBefore = RunQueueWait.of(generator.pid());
         long writesBefore = Proc.writeSyscalls(cluster.a().pid()) + Proc.writeSyscalls(cluster.b().pid());
         long wallBefore = System.nanoTime();
         String line = generator.call(String.format(Locale.ROOT, "RUN %s %.3f %d %d %d %d", cluster.group(), rate,
@@ -642,9 +653,8 @@ public final class E2eRun {
         long wallMs = (System.nanoTime() - wallBefore) / 1_000_000;
         long cpuMs = Proc.cpuMillis(cluster.a().pid()) + Proc.cpuMillis(cluster.b().pid()) - cpuBefore;
         long generatorMs = Proc.cpuMillis(generator.pid()) - generatorBefore;
-        long waitMs = Proc.runQueueWaitMillis(cluster.a().pid()) + Proc.runQueueWaitMillis(cluster.b().pid())
-                - waitBefore;
-        long generatorWaitMs = Proc.runQueueWaitMillis(generator.pid()) - generatorWaitBefore;
+        long waitMs = RunQueueWait.of(cluster.a().pid(), cluster.b().pid()).millisSince(waitBefore);
+        long generatorWaitMs = RunQueueWait.of(generator.pid()).millisSince(generatorWaitBefore);
         long writes = Proc.writeSyscalls(cluster.a().pid()) + Proc.writeSyscalls(cluster.b().pid()) - writesBefore;
         line += " server_cpu_ms=" + cpuMs + " generator_cpu_ms=" + generatorMs + " wall_ms=" + wallMs
                 + " server_runq_wait_ms=" + waitMs + " generator_runq_wait_ms=" + generatorWaitMs

@@ -29,7 +29,7 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Why not the JDK's {@code java.net.http.WebSocket}: with 1,000 sockets each receiving 4 KiB frames in bursts, the
  * JDK client leaves megabytes unread in its sockets' receive queues while its selector threads sit in
- * {@code epoll_wait} (BENCHMARKS.md, "Issue 11: the load generator"), so it measured its own read stalls as server
+ * {@code epoll_wait} (benchmarks/results/2026-11-29/README.md, "Issue 11: the load generator"), so it measured its own read stalls as server
  * latency. This reader keeps read interest on every socket at all times and parses frames straight from the socket
  * buffer, at a fraction of the JDK client's CPU per message.
  *

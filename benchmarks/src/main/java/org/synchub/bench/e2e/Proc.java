@@ -153,30 +153,6 @@ final class Proc implements E2eServer {
     }
 
     /**
-     * Time the live threads of {@code pid} have spent runnable but waiting for a core, so far, in milliseconds: the
-     * sum of the second field of /proc/&lt;pid&gt;/task/&lt;tid&gt;/schedstat (threads that have ended drop out);
-     * -1 without /proc or schedstats. On a machine with more runnable threads than cores this is where a step's
-     * "missing" time goes: a process that uses little CPU may still have been starved of it.
-     */
-    static long runQueueWaitMillis(long pid) {
-        Path tasks = Path.of("/proc", Long.toString(pid), "task");
-        long nanos = 0;
-        try (var dirs = Files.list(tasks)) {
-            for (Path task : (Iterable<Path>) dirs::iterator) {
-                try {
-                    String[] f = Files.readString(task.resolve("schedstat")).trim().split(" ");
-                    nanos += Long.parseLong(f[1]);
-                } catch (IOException e) {
-                    // the thread ended meanwhile
-                }
-            }
-            return nanos / 1_000_000;
-        } catch (IOException | RuntimeException e) {
-            return -1;
-        }
-    }
-
-    /**
      * Write-family system calls {@code pid} has made so far ({@code syscw} in /proc/&lt;pid&gt;/io: write, writev and
      * the like; socket writes through {@code send}/{@code sendmsg} are not among them); -1 without /proc. Per
      * delivery, it shows how many frames a server writes per system call, independently of how busy the machine is.

@@ -15,20 +15,11 @@
  * it.
  *
  * <h2>Configuration</h2>
- * <table>
- * <caption>keys</caption>
- * <tr><th>key</th><th>meaning</th><th>default</th></tr>
- * <tr><td>{@code synchub.driver}</td><td>{@code host}</td><td>required</td></tr>
- * <tr><td>{@code synchub.channel}</td><td>the channel; any string, mapped to a safe subdirectory name (kept as is when
- * it is short lower-case {@code [a-z0-9._-]}, otherwise a readable prefix, {@code ~} and a hash)</td>
- * <td>required</td></tr>
- * <tr><td>{@code synchub.host.dir}</td><td>the directory in which channels meet; the same on every instance</td>
- * <td>{@code <java.io.tmpdir>/synchub-<user>}</td></tr>
- * <tr><td>{@code synchub.host.max-frame-bytes}</td><td>largest envelope accepted or sent, in bytes (at least 256);
- * use one value on every instance</td><td>the hub's {@code synchub.frame.max-bytes}, 1048576</td></tr>
- * <tr><td>{@code synchub.host.peer-buffer-bytes}</td><td>bytes that may wait for one slow peer before messages to
- * it are dropped (at least max-frame + 4)</td><td>4194304, or one largest frame + 4 if more</td></tr>
- * </table>
+ * {@code synchub.driver=host}, {@code synchub.channel} (any string, mapped to a safe subdirectory name: kept as is
+ * when it is short lower-case {@code [a-z0-9._-]}, otherwise a readable prefix, {@code ~} and a hash),
+ * {@code synchub.host.dir} (the same on every instance), {@code synchub.host.max-frame-bytes} (one value on every
+ * instance) and {@code synchub.host.peer-buffer-bytes}: their meaning and defaults are listed with every other key in
+ * {@code docs/configuration.md} in the source tree.
  * Mistakes fail when the hub is built, with a {@link org.synchub.SyncConfigurationException} naming the key: a
  * missing channel, a number out of range, a directory that is not a directory, cannot be created, is a symbolic
  * link or is owned by another user, and a socket path longer than the OS allows ({@code sun_path}: 107 bytes on
@@ -45,12 +36,12 @@
  * </pre>
  *
  * <h2>Delivery</h2>
+ * The guarantees are those of {@link org.synchub.SyncHub}; what is particular to this backplane:
  * <ul>
- * <li>Best effort, at most once, like every driver: no replay and no buffering for an instance that is not
- * connected. Publishes made before two instances have found each other (the first moments after a start) are not
+ * <li>No buffering for an instance that is not connected. Publishes made before two instances have found each other (the first moments after a start) are not
  * relayed between them; local subscribers always get them.</li>
- * <li>Order: each pair of instances uses one stream per direction, so messages from one instance reach another in
- * publish order; there is no order across senders.</li>
+ * <li>Order: each pair of instances uses one stream per direction, which is what keeps one instance's messages
+ * in publish order at another.</li>
  * <li>{@code publish} only queues (the relay queue, bounded by {@code synchub.relay.max-bytes}, drained in batches by
  * one publishing thread) and never throws. A message whose envelope is larger than the frame limit is not relayed
  * and is reported as {@code PUBLISH}.</li>
@@ -69,7 +60,10 @@
  * skipped, never deleted. A peer that cannot be connected to is retried with backoff (100 ms to 2 s) and reported
  * from the source {@code peer:<socket file>}.</li>
  * </ul>
- * The host backplane does not echo, so the hub's self-probe does not run on it.
+ * Self-probe: the mesh never hands an instance its own frames, so the hub's probe is sent over a connection to the
+ * instance's own socket file and read back through its listening socket; a probe that does not come back (the socket
+ * file no longer leads to this instance, or the mesh thread no longer reads) makes the driver listen again on a new
+ * socket.
  *
  * <p>Threads: two per hub instance, from the hub's thread factory (the container's {@code ManagedThreadFactory} in
  * Jakarta EE): {@code synchub-host-mesh-*} (accept, read, connect, write, scan; restarted with backoff by the shared

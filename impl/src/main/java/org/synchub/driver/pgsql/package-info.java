@@ -6,20 +6,12 @@
  * visible to the application, because the listener connection is unwrapped to {@code org.postgresql.PGConnection}.
  *
  * <h2>Configuration</h2>
- * <table>
- * <caption>keys</caption>
- * <tr><th>key</th><th>meaning</th><th>default</th></tr>
- * <tr><td>{@code synchub.driver}</td><td>{@code pgsql}</td><td>required</td></tr>
- * <tr><td>{@code synchub.channel}</td><td>the NOTIFY channel, verbatim (case and quotes kept); at most 63 bytes of
- * UTF-8, no NUL</td><td>required</td></tr>
- * <tr><td>{@code synchub.pgsql.datasource}</td><td>JNDI name of a {@code javax.sql.DataSource}, e.g.
- * {@code java:app/jdbc/chat} (looked up once, at startup, with {@code InitialContext})</td><td>one of datasource and
- * url is required</td></tr>
- * <tr><td>{@code synchub.pgsql.url}</td><td>instead of a DataSource: {@code jdbc:postgresql://host:5432/database}</td>
- * <td>see above</td></tr>
- * <tr><td>{@code synchub.pgsql.user}, {@code synchub.pgsql.password}</td><td>credentials for the URL (the URL's own
- * parameters work too); the password is masked in every message</td><td>none</td></tr>
- * </table>
+ * {@code synchub.driver=pgsql}, {@code synchub.channel} (the NOTIFY channel, verbatim: case and quotes kept; at
+ * most 63 bytes of UTF-8, no NUL), and a database: {@code synchub.pgsql.datasource} (the JNDI name of a
+ * {@code javax.sql.DataSource}, looked up once at startup) or {@code synchub.pgsql.url} with
+ * {@code synchub.pgsql.user} and {@code synchub.pgsql.password}; the {@code synchub.pgsql.offload*} keys govern
+ * messages over the NOTIFY limit. Their meaning and defaults are listed with every other key in
+ * {@code docs/configuration.md} in the source tree.
  * Set exactly one of {@code synchub.pgsql.datasource} and {@code synchub.pgsql.url}. Every mistake fails at startup
  * with a {@link org.synchub.SyncConfigurationException} naming the key: a missing or empty channel, a channel over
  * 63 bytes, neither or both of datasource and url, a URL that is not {@code jdbc:postgresql:}, a JNDI name that
@@ -75,10 +67,10 @@
  * {@code pgsql()} instance on the same database and channel interoperates.
  *
  * <h2>Delivery during outages</h2>
+ * The guarantees are those of {@link org.synchub.SyncHub}; how this driver keeps them:
  * <ul>
- * <li>Local subscribers always get a publish at once, whatever the database's state.</li>
- * <li>Relay is best effort, at most once, with no replay: messages published while the database is unreachable are
- * not relayed, and a batch that fails is lost (reported as {@code PUBLISH}, once per incident).</li>
+ * <li>Messages published while the database is unreachable are not relayed, and a batch that fails is lost
+ * (reported as {@code PUBLISH}, once per incident).</li>
  * <li>If the listener connection dies (server restart, {@code pg_terminate_backend}, network cut) the outage is
  * reported once as {@code SUBSCRIBE}, and the driver reconnects with bounded backoff (100 ms doubling to 1 s, with
  * jitter) and {@code LISTEN}s again, until the hub is closed; notifications sent while no listener was connected are
@@ -91,11 +83,14 @@
  * <ul>
  * <li>Channel: at most 63 bytes of UTF-8 (PostgreSQL's identifier limit), not empty, no NUL; checked at startup.</li>
  * <li>Payload: PostgreSQL rejects a NOTIFY payload of 8000 bytes or more (default build). SyncHub checks the UTF-8
- * size of the whole envelope (JSON, base64 for binary data, the {@code seq} field) before queueing it: an envelope of
- * 8000 bytes or more is not sent and is reported as {@code PUBLISH} ({@link org.synchub.SyncMessageTooLargeException},
- * giving its size and the limit); local subscribers still get it. In practice that is text of up to about 7,850 ASCII
- * characters (less with non-ASCII text or characters JSON must escape) or about 5,900 bytes of binary data. The check
- * assumes a UTF-8 (or SQL_ASCII) database.</li>
+ * size of the whole envelope (JSON, base64 for binary data, the {@code seq} field) before queueing it. An envelope of
+ * 8000 bytes or more is stored in a table and only a reference is notified (offloading, on by default; receivers
+ * fetch it on their listener connection; crossws peers do not see offloaded messages); with
+ * {@code synchub.pgsql.offload=false} it is not sent and is reported as {@code PUBLISH}
+ * ({@link org.synchub.SyncMessageTooLargeException}, giving its size and the limit), local subscribers still getting
+ * it. Without offloading that is text of up to about 7,850 ASCII characters or about 5,900 bytes of binary data.
+ * The check assumes a UTF-8 (or SQL_ASCII) database. Offloading in detail: {@code docs/pgsql.md} in the source
+ * tree.</li>
  * <li>PostgreSQL's notification queue (8 GB by default) fills up only if a listener stops reading while its session
  * stays open; the driver reads continuously.</li>
  * </ul>

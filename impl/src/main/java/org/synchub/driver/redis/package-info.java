@@ -9,18 +9,11 @@
  * provider loads without Jedis and fails only when {@code redis} is selected.
  *
  * <h2>Configuration</h2>
- * <table>
- * <caption>keys</caption>
- * <tr><th>key</th><th>meaning</th><th>default</th></tr>
- * <tr><td>{@code synchub.driver}</td><td>{@code redis}</td><td>required</td></tr>
- * <tr><td>{@code synchub.channel}</td><td>the Redis pub/sub channel, verbatim</td><td>required</td></tr>
- * <tr><td>{@code synchub.redis.url}</td><td>{@code redis://[[user]:password@]host[:port][/db]}, or
- * {@code rediss://...} for TLS (checked against the JVM's default trust store); user and password are
- * percent-decoded ({@code redis://:p%40ss@host} is the password {@code p@ss})</td><td>required; port 6379,
- * database 0</td></tr>
- * </table>
- * The hub's keys ({@code synchub.frame.max-bytes}, {@code synchub.relay.max-bytes}, {@code synchub.probe.interval-ms}
- * ...) apply too, see {@code org.synchub.core}. Startup fails with a {@link org.synchub.SyncConfigurationException}
+ * {@code synchub.driver=redis}, {@code synchub.channel} (the Redis pub/sub channel, verbatim) and
+ * {@code synchub.redis.url} (one server, Sentinel or Redis Cluster), with {@code synchub.redis.routing} and
+ * {@code synchub.redis.buckets} for topic routing: their meaning and defaults are listed with every other key in
+ * {@code docs/configuration.md} in the source tree.
+ * The hub's keys apply too. Startup fails with a {@link org.synchub.SyncConfigurationException}
  * naming the key when the URL is missing, is not a {@code redis://}/{@code rediss://} URL with a host and a numeric
  * database (the password is masked in the message), when the channel is missing, or when Jedis is not on the class
  * path (the message says to add {@code redis.clients:jedis}).
@@ -45,9 +38,8 @@
  * {@code PUBLISH} reaches every node of a cluster.
  *
  * <h2>Delivery, also during outages</h2>
+ * The guarantees are those of {@link org.synchub.SyncHub}; how this driver keeps them:
  * <ul>
- * <li>Local delivery does not depend on Redis: the publishing instance's sessions get the message before it is
- * relayed, whether Redis is up or down.</li>
  * <li>{@code publish} never blocks and never throws. Each envelope goes into the relay queue, bounded by
  * {@code synchub.relay.max-bytes} (32 MiB); one driver thread sends everything waiting as one pipelined batch of up
  * to 1,024 {@code PUBLISH} commands. A message that does not fit is dropped and reported as {@code PUBLISH}
