@@ -78,7 +78,6 @@ public final class SyncHubBuilder {
     public static final String FRAME_MAX_BYTES = "synchub.frame.max-bytes";
     /** Key of the bound of the driver's relay queue, in bytes; see {@link #relayMaxBytes(long)}. */
     public static final String RELAY_MAX_BYTES = "synchub.relay.max-bytes";
-    /** Key of the self-probe interval, in milliseconds; see {@link #probeIntervalMillis(long)}. */
     /** Key: {@code true} forces the portable (container-neutral) send path; default {@code false}. */
     public static final String SEND_PORTABLE = "synchub.send.portable";
     /** Key: threads that share one large fan-out, the publisher's included; default the cores, at most 8. */
@@ -104,10 +103,14 @@ public final class SyncHubBuilder {
     long stallNanos = Watchdog.DEFAULT_STALL_NANOS;
     long probeIntervalNanos = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(DEFAULT_PROBE_INTERVAL_MS);
     Consumer<SyncResync> resyncSink;
-    /** Null: from the system property {@value #SEND_PORTABLE}, read when the hub is built. */
+    /** Null: not configured (false). */
     Boolean portableSend;
+    /** Not positive: not configured (the cores, at most 8). */
     int fanOutThreads = -1;
+    /** Not positive: not configured (64). */
     int fanOutInlineBelow = -1;
+    /** Whether {@link #configure} read the keys; if not, {@link #build()} reads the send keys from system properties. */
+    private boolean configured;
 
     private SyncHubBuilder() {
     }
@@ -255,9 +258,27 @@ public final class SyncHubBuilder {
      */
     public SyncHubBuilder configure(Function<String, Optional<String>> config) {
         Settings settings = new Settings(config);
+        configured = true;
         maxQueuedBytes(settings.longValue(QUEUE_MAX_BYTES, maxQueuedBytes));
         maxFrameBytes(settings.longValue(FRAME_MAX_BYTES, maxFrameBytes));
         relayMaxBytes(settings.longValue(RELAY_MAX_BYTES, relayMaxBytes));
+        readSendKeys(settings);
+        probeIntervalMillis(settings.longValue(PROBE_INTERVAL_MS,
+                java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(probeIntervalNanos)));
+        settings.optional(QUEUE_OVERFLOW).ifPresent(value -> overflow(switch (value.trim().toLowerCase(Locale.ROOT)) {
+            case "close" -> OverflowPolicy.CLOSE;
+            case "drop", "drop-newest" -> OverflowPolicy.DROP_NEWEST;
+            default -> throw new SyncConfigurationException(QUEUE_OVERFLOW,
+                    "unknown policy '" + value + "': use 'close' or 'drop'");
+        }));
+        if (adapter == null) {
+            adapter(provider(settings.required(DRIVER, "set it to jvm, host, redis or pgsql")).adapter(config));
+        }
+        return this;
+    }
+
+    /** Reads {@value #SEND_PORTABLE}, {@value #FANOUT_THREADS} and {@value #FANOUT_INLINE_BELOW} where set. */
+    private void readSendKeys(Settings settings) {
         settings.optional(SEND_PORTABLE).ifPresent(value -> portableSend = switch (value.toLowerCase(Locale.ROOT)) {
             case "true" -> true;
             case "false" -> false;
@@ -275,19 +296,36 @@ public final class SyncHubBuilder {
                 throw new SyncConfigurationException(FANOUT_INLINE_BELOW, "must be at least 1, was " + fanOutInlineBelow);
             }
         }
-        probeIntervalMillis(settings.longValue(PROBE_INTERVAL_MS,
-                java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(probeIntervalNanos)));
-        settings.optional(QUEUE_OVERFLOW).ifPresent(value -> overflow(switch (value.trim().toLowerCase(Locale.ROOT)) {
-            case "close" -> OverflowPolicy.CLOSE;
-            case "drop", "drop-newest" -> OverflowPolicy.DROP_NEWEST;
-            default -> throw new SyncConfigurationException(QUEUE_OVERFLOW,
-                    "unknown policy '" + value + "': use 'close' or 'drop'");
-        }));
-        if (adapter == null) {
-            adapter(provider(settings.required(DRIVER, "set it to jvm, host, redis or pgsql")).adapter(config));
-        }
-        return this;
     }
+
+    /**
+     * The settings of a hub built now: the setters' values and the keys read by {@link #configure}; without
+     * {@code configure}, the send keys ({@value #SEND_PORTABLE}, {@value #FANOUT_THREADS},
+     * {@value #FANOUT_INLINE_BELOW}) through the same lookup over system properties.
+     */
+    HubSettings settings() {
+        Boolean portable = portableSend;
+        int threads = fanOutThreads;
+        int inlineBelow = fanOutInlineBelow;
+        try {
+            if (!configured) {
+                readSendKeys(new Settings(key -> Optional.ofNullable(System.getProperty(key))));
+            }
+            return new HubSettings(maxQueuedBytes, overflow, maxFrameBytes, relayMaxBytes, stallNanos,
+                    probeIntervalNanos, Boolean.TRUE.equals(portableSend),
+                    fanOutThreads > 0 ? fanOutThreads : Math.min(8, Runtime.getRuntime().availableProcessors()),
+                    fanOutInlineBelow > 0 ? fanOutInlineBelow : 64, CLOSE_THREADS, CLOSE_ALL_NANOS);
+        } finally {
+            portableSend = portable; // read afresh by each build
+            fanOutThreads = threads;
+            fanOutInlineBelow = inlineBelow;
+        }
+    }
+
+    /** Threads that close sessions at a time. */
+    private static final int CLOSE_THREADS = 4;
+    /** How long close() waits for its sessions to close. */
+    private static final long CLOSE_ALL_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
 
     /** The driver provider registered under {@code name}. */
     static SyncDriverProvider provider(String name) {
@@ -311,7 +349,8 @@ public final class SyncHubBuilder {
      * A new hub: creates its driver and starts it listening.
      *
      * @return the hub, running
-     * @throws SyncConfigurationException when no driver was chosen
+     * @throws SyncConfigurationException when no driver was chosen, or (without {@link #configure}) a send key set as a
+     *         system property has a wrong value
      * @throws org.synchub.SyncException when a library SyncHub needs at run time is missing (the message names the
      *         artifact to add)
      */
@@ -321,7 +360,7 @@ public final class SyncHubBuilder {
             throw new SyncConfigurationException(DRIVER,
                     "no driver: call adapter(...) or configure(...) with synchub.driver set");
         }
-        return new DefaultSyncHub(this);
+        return new DefaultSyncHub(settings(), adapter, threadFactory, failureSink, resyncSink);
     }
 
     private static Thread daemonThread(Runnable task) {

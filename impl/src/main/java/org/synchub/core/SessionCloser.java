@@ -1,0 +1,148 @@
+package org.synchub.core;
+
+import jakarta.websocket.CloseReason;
+import jakarta.websocket.Session;
+
+import java.io.IOException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiFunction;
+import java.util.function.Consumer;
+
+/**
+ * Closes sessions on a small, bounded set of threads, never on the caller's: closing can block (a close frame
+ * written behind the backlog of a client that does not read, or an application's own {@code onClose} run inside
+ * {@code session.close()}), and slow sessions can come by the hundred.
+ *
+ * <p>Threads come from the hub's thread factory, at most {@code threads} at a time, started when closes are queued
+ * and ended after a second without work. {@link #closeAll} waits a bounded time for what it queued; what is not
+ * closed by then is closed in the background. When the factory refuses a thread, the refusal is reported; the close
+ * waits for a thread that can start, or, in {@link #closeAll}, runs on the caller's thread within its time bound.
+ * Thread-safe.
+ */
+final class SessionCloser {
+
+    private static final System.Logger LOG = System.getLogger("org.synchub");
+    private static final long IDLE_NANOS = TimeUnit.SECONDS.toNanos(1);
+
+    private record Close(Session session, CloseReason reason) {
+    }
+
+    private final int threads;
+    private final BiFunction<String, Runnable, Thread> newThread;
+    private final Consumer<Throwable> failure;
+    private final LinkedBlockingQueue<Close> queue = new LinkedBlockingQueue<>();
+    private final AtomicInteger workers = new AtomicInteger();
+    /** Closes queued and not finished. */
+    private final AtomicInteger pending = new AtomicInteger();
+    private final AtomicInteger names = new AtomicInteger();
+
+    /**
+     * @param threads   at most this many closing threads at a time
+     * @param newThread makes a named thread (the hub's thread factory)
+     * @param failure   told when a thread cannot be made
+     */
+    SessionCloser(int threads, BiFunction<String, Runnable, Thread> newThread, Consumer<Throwable> failure) {
+        this.threads = threads;
+        this.newThread = newThread;
+        this.failure = failure;
+    }
+
+    /** Closes {@code session} with {@code reason} soon, on a closing thread; never blocks. */
+    void close(Session session, CloseReason reason) {
+        pending.incrementAndGet();
+        queue.add(new Close(session, reason));
+        startWorker();
+    }
+
+    /**
+     * Closes every session of {@code sessions}, waiting at most {@code timeoutNanos} in all.
+     *
+     * @return whether all of them were closed in time
+     */
+    boolean closeAll(Iterable<Session> sessions, CloseReason reason, long timeoutNanos) {
+        long deadline = System.nanoTime() + timeoutNanos;
+        for (Session session : sessions) {
+            close(session, reason);
+        }
+        synchronized (pending) {
+            while (pending.get() > 0) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    LOG.log(System.Logger.Level.WARNING, "SyncHub: " + pending.get() + " session(s) not closed within "
+                            + TimeUnit.NANOSECONDS.toMillis(timeoutNanos) + " ms; they are closed in the background");
+                    return false;
+                }
+                if (workers.get() == 0) {
+                    break; // no thread could start: close on this one, within the bound
+                }
+                try {
+                    TimeUnit.NANOSECONDS.timedWait(pending, Math.min(left, TimeUnit.MILLISECONDS.toNanos(100)));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return false;
+                }
+            }
+        }
+        for (Close next; System.nanoTime() < deadline && (next = queue.poll()) != null; ) {
+            run(next);
+        }
+        return pending.get() == 0;
+    }
+
+    private void startWorker() {
+        while (true) {
+            int now = workers.get();
+            if (now >= threads || queue.isEmpty()) {
+                return;
+            }
+            if (workers.compareAndSet(now, now + 1)) {
+                break;
+            }
+        }
+        try {
+            newThread.apply("synchub-close-" + names.incrementAndGet(), this::work).start();
+        } catch (RuntimeException | Error refused) {
+            workers.decrementAndGet();
+            failure.accept(refused);
+        }
+    }
+
+    private void work() {
+        while (true) {
+            Close next;
+            try {
+                next = queue.poll(IDLE_NANOS, TimeUnit.NANOSECONDS);
+            } catch (InterruptedException e) {
+                next = null;
+            }
+            if (next != null) {
+                run(next);
+                continue;
+            }
+            workers.decrementAndGet();
+            if (queue.isEmpty()) {
+                return;
+            }
+            startWorker(); // queued while this one was leaving
+            return;
+        }
+    }
+
+    private void run(Close close) {
+        try {
+            if (close.session().isOpen()) {
+                close.session().close(close.reason());
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.log(System.Logger.Level.DEBUG, "closing session " + close.session().getId(), e);
+        } finally {
+            if (pending.decrementAndGet() == 0) {
+                synchronized (pending) {
+                    pending.notifyAll();
+                }
+            }
+        }
+    }
+}
