@@ -22,7 +22,6 @@ import org.synchub.spi.SyncDriverContext.LoopWatch;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -60,7 +59,7 @@ final class DefaultSyncHub implements SyncHub {
     private final Watchdog watchdog;
     private final BackplaneMonitor monitor;
     private final GapTracker gapTracker = new GapTracker();
-    private final Consumer<SyncResync> resyncSink;
+    private final ResyncSignals resyncs;
     /** The envelope numbers of sequence stream 0 ({@link SyncDriver#sequenceStream}); other streams' below. */
     private final AtomicLong sequence = new AtomicLong();
     private final Map<Integer, AtomicLong> streamSequences = new ConcurrentHashMap<>();
@@ -74,7 +73,6 @@ final class DefaultSyncHub implements SyncHub {
     private final FanOutWorkers fanOutWorkers;
     private final SessionCloser closer;
     private final Delivery delivery;
-    private final long closeAllNanos;
     private final TransactionalPublisher onCommit;
     private final SendPaths sendPaths;
     private final HubSettings settings;
@@ -84,10 +82,9 @@ final class DefaultSyncHub implements SyncHub {
         this.settings = settings;
         this.maxFrameBytes = settings.maxFrameBytes();
         this.relayMaxBytes = settings.relayMaxBytes();
-        this.closeAllNanos = settings.closeAllNanos();
         this.threadFactory = threadFactory;
         this.failures = new FailureReporter(instanceId, failureSink);
-        this.resyncSink = resyncSink;
+        this.resyncs = new ResyncSignals(instanceId, resyncSink);
         this.onCommit = new TransactionalPublisher(t -> failures.failure(SyncStage.PUBLISH, "on-commit", t));
         this.sendPaths = new SendPaths(settings.portableSend());
         this.index = new TopicIndex(this::interest);
@@ -129,19 +126,7 @@ final class DefaultSyncHub implements SyncHub {
 
     /** Hands a resync signal to the application's callback (or CDI event), or logs it. */
     private void resyncSink(SyncResync resync) {
-        Consumer<SyncResync> sink = resyncSink;
-        if (sink == null) {
-            LOG.log(System.Logger.Level.WARNING, "SyncHub " + instanceId + ": messages from other instances may have "
-                    + "been lost (" + resync.reason() + ", " + resync.from() + " to " + resync.to()
-                    + (resync.sender() != null ? ", from " + resync.sender() : "") + "); observe SyncResync to "
-                    + "reload state");
-            return;
-        }
-        try {
-            sink.accept(resync);
-        } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.WARNING, "SyncResync observer threw while handling " + resync, e);
-        }
+        resyncs.accept(resync);
     }
 
     private SyncDriver openDriver(SyncAdapter adapter) {
@@ -311,20 +296,13 @@ final class DefaultSyncHub implements SyncHub {
 
     @Override
     public SyncCounters counters() {
-        long subscriptionCount = 0;
-        long largestQueue = 0;
-        for (Subscriber subscriber : subscriptions.all()) {
-            subscriptionCount += subscriber.membership.topicCountHint();
-            largestQueue = Math.max(largestQueue, subscriber.queue.queuedBytes());
-        }
         long relayQueue;
         try {
             relayQueue = driver.queuedBytes();
         } catch (RuntimeException e) {
             relayQueue = 0;
         }
-        SyncCounters.Builder out = counters.snapshot().sessions(subscriptions.subscribedSessions())
-                .subscriptions(subscriptionCount).relayQueueBytes(relayQueue).largestSessionQueueBytes(largestQueue)
+        SyncCounters.Builder out = subscriptions.measure(counters.snapshot()).relayQueueBytes(relayQueue)
                 .probes(monitor.probes.sum(), monitor.probeNanos.sum(), monitor.probeFailures.sum());
         for (SyncStage stage : SyncStage.values()) {
             out.failures(stage, failures.count(stage));
@@ -345,13 +323,8 @@ final class DefaultSyncHub implements SyncHub {
         }
         watchdog.close(2_000);
         fanOutWorkers.close();
-        java.util.List<Session> open = new java.util.ArrayList<>();
-        for (Subscriber subscriber : subscriptions.all()) {
-            subscriptions.retire(subscriber);
-            open.add(subscriber.session);
-        }
-        subscriptions.clear();
-        closer.closeAll(open, new CloseReason(CloseCodes.GOING_AWAY, "server shutting down"), closeAllNanos);
+        closer.closeAll(subscriptions.retireAll(), new CloseReason(CloseCodes.GOING_AWAY, "server shutting down"),
+                settings.closeAllNanos());
         try {
             driver.close();
         } catch (RuntimeException e) {
@@ -375,14 +348,7 @@ final class DefaultSyncHub implements SyncHub {
 
     /** What the hub holds now: the one view tests and diagnostics have inside it. */
     HubSnapshot snapshot() {
-        Map<Session, HubSnapshot.SessionState> states = new HashMap<>();
-        for (Subscriber s : subscriptions.all()) {
-            synchronized (s) {
-                states.put(s.session, new HubSnapshot.SessionState(s.session.isOpen(), s.membership.phase(),
-                        s.membership.snapshot(), s.queue.queuedBytes(), s.queue.usesFastSend()));
-            }
-        }
-        return new HubSnapshot(Map.copyOf(states), subscriptions.subscribedSessions(), index.entryCount(),
+        return new HubSnapshot(subscriptions.states(), subscriptions.subscribedSessions(), index.entryCount(),
                 index.namespaceCount(), fanOutWorkers.handedOff(), counters.batchedWrites.sum(),
                 watchdog.deadCause(), watchdog.stalled(), settings);
     }

@@ -4,7 +4,11 @@ import jakarta.websocket.Session;
 import org.synchub.SyncHub;
 import org.synchub.SyncNamespace;
 
-import java.util.Collection;
+import org.synchub.SyncCounters;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -188,14 +192,42 @@ final class Subscriptions {
         return subscribed.get();
     }
 
-    /** Every subscriber the hub holds (a weakly consistent view). */
-    Collection<Subscriber> all() {
-        return sessions.values();
+    /** Adds the gauges of the sessions held now: subscribed sessions, subscriptions, the largest send queue. */
+    SyncCounters.Builder measure(SyncCounters.Builder out) {
+        long subscriptions = 0;
+        long largestQueue = 0;
+        for (Subscriber subscriber : sessions.values()) {
+            subscriptions += subscriber.membership.topicCountHint();
+            largestQueue = Math.max(largestQueue, subscriber.queue.queuedBytes());
+        }
+        return out.sessions(subscribed.get()).subscriptions(subscriptions).largestSessionQueueBytes(largestQueue);
     }
 
-    /** Forgets every session (the hub is closed). */
-    void clear() {
+    /** Each session held now, with its state (for {@link HubSnapshot}). */
+    Map<Session, HubSnapshot.SessionState> states() {
+        Map<Session, HubSnapshot.SessionState> states = new HashMap<>();
+        for (Subscriber s : sessions.values()) {
+            synchronized (s) {
+                states.put(s.session, new HubSnapshot.SessionState(s.session.isOpen(), s.membership.phase(),
+                        s.membership.snapshot(), s.queue.queuedBytes(), s.queue.usesFastSend()));
+            }
+        }
+        return Map.copyOf(states);
+    }
+
+    /**
+     * Retires every session and forgets them all (the hub is closing).
+     *
+     * @return the sessions, for the caller to close
+     */
+    List<Session> retireAll() {
+        List<Session> all = new ArrayList<>();
+        for (Subscriber subscriber : sessions.values()) {
+            retire(subscriber);
+            all.add(subscriber.session);
+        }
         sessions.clear();
         index.clear();
+        return all;
     }
 }
