@@ -51,9 +51,13 @@ final class SessionCloser {
 
     /** Closes {@code session} with {@code reason} soon, on a closing thread; never blocks. */
     void close(Session session, CloseReason reason) {
+        enqueue(session, reason);
+        startWorker();
+    }
+
+    private void enqueue(Session session, CloseReason reason) {
         pending.incrementAndGet();
         queue.add(new Close(session, reason));
-        startWorker();
     }
 
     /**
@@ -64,7 +68,10 @@ final class SessionCloser {
     boolean closeAll(Iterable<Session> sessions, CloseReason reason, long timeoutNanos) {
         long deadline = System.nanoTime() + timeoutNanos;
         for (Session session : sessions) {
-            close(session, reason);
+            enqueue(session, reason);
+        }
+        for (int i = 0; i < threads; i++) {
+            startWorker();
         }
         synchronized (pending) {
             while (pending.get() > 0) {
@@ -135,7 +142,7 @@ final class SessionCloser {
             if (close.session().isOpen()) {
                 close.session().close(close.reason());
             }
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException | LinkageError e) {
             LOG.log(System.Logger.Level.DEBUG, "closing session " + close.session().getId(), e);
         } finally {
             if (pending.decrementAndGet() == 0) {

@@ -56,7 +56,10 @@ import java.util.function.Function;
  * </table>
  * Driver keys ({@code synchub.redis.url}, {@code synchub.pgsql.*}, {@code synchub.host.*}) are read by the driver's
  * provider; see the driver packages. Every wrong value throws {@link SyncConfigurationException} naming its key, from
- * the setter or from {@link #configure}, never later.
+ * the setter or from {@link #configure}, never later. Without {@link #configure}, {@link #build()} reads
+ * {@value #SEND_PORTABLE}, {@value #FANOUT_THREADS} and {@value #FANOUT_INLINE_BELOW} from system properties through
+ * the same lookup, and fails the same way. The values are read once, into the hub's settings: nothing below the
+ * builder reads configuration.
  *
  * <h2>What plain Java needs at run time</h2>
  * {@code synchub-api}, {@code synchub-impl}, the Jakarta WebSocket API with a container (Tyrus, Undertow, Jetty,
