@@ -91,7 +91,7 @@ final class DefaultSyncHub implements SyncHub {
         this.subscriptions = new Subscriptions(index, this::newSubscriber, this::retired);
         this.fanOutWorkers = new FanOutWorkers(settings.fanOutThreads(), settings.fanOutInlineBelow(),
                 this::newThread, e -> failures.failure(SyncStage.DELIVERY, FAN_OUT, e));
-        this.closer = new SessionCloser(settings.closeThreads(), this::newThread,
+        this.closer = new SessionCloser(settings.closeThreads(), settings.closeTimeoutNanos(), this::newThread,
                 e -> failures.failure(SyncStage.DELIVERY, "close", e));
         this.delivery = new Delivery(index, subscriptions, counters, failures, fanOutWorkers, closer,
                 settings.maxQueuedBytes(), settings.overflow());
@@ -110,9 +110,11 @@ final class DefaultSyncHub implements SyncHub {
         }
     }
 
-    /** The watchdog's periodic work (about once a second): the self-probe, and losses found by the gap tracker. */
+    /** The watchdog's periodic work (about once a second): the self-probe, losses found by the gap tracker, and
+     * closes that block. */
     private void tick(long now) {
         monitor.tick(now);
+        closer.reportStuck(now);
         for (GapTracker.Loss loss : gapTracker.confirm(now)) {
             counters.gaps.add(loss.messages());
             failures.failure(SyncStage.DELIVERY, GAPS, new SyncException(loss.messages() + " message(s) from instance "

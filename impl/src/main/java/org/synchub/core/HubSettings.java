@@ -17,8 +17,10 @@ package org.synchub.core;
  *                           ({@value SyncHubBuilder#FANOUT_INLINE_BELOW})
  * @param closeThreads       threads that close sessions (slow ones, and all of them on close)
  * @param closeAllNanos      how long {@code close()} waits for its sessions to close
+ * @param closeTimeoutNanos  a session's close that blocks longer is reported
  */
 record HubSettings(long maxQueuedBytes, OverflowPolicy overflow, int maxFrameBytes, long relayMaxBytes,
                    long stallNanos, long probeIntervalNanos, boolean portableSend, int fanOutThreads,
-                   int fanOutInlineBelow, int closeThreads, long closeAllNanos) {
+                   int fanOutInlineBelow, int closeThreads, long closeAllNanos,
+                   long closeTimeoutNanos) {
 }

@@ -3,7 +3,11 @@ package org.synchub.core;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.Session;
 
+import org.synchub.SyncException;
+
 import java.io.IOException;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -17,19 +21,33 @@ import java.util.function.Consumer;
  *
  * <p>Threads come from the hub's thread factory, at most {@code threads} at a time, started when closes are queued
  * and ended after a second without work. {@link #closeAll} waits a bounded time for what it queued; what is not
- * closed by then is closed in the background. When the factory refuses a thread, the refusal is reported; the close
- * waits for a thread that can start, or, in {@link #closeAll}, runs on the caller's thread within its time bound.
- * Thread-safe.
+ * closed by then is closed in the background. A close that blocks longer than the close timeout is reported once
+ * ({@link #reportStuck}, from the hub's watchdog): it holds one of the threads, which Java cannot take back from it.
+ * When the factory refuses a thread, the refusal is reported; the close waits for a thread that can start, or, in
+ * {@link #closeAll}, runs on the caller's thread within its time bound. Thread-safe.
  */
 final class SessionCloser {
 
     private static final System.Logger LOG = System.getLogger("org.synchub");
     private static final long IDLE_NANOS = TimeUnit.SECONDS.toNanos(1);
 
-    private record Close(Session session, CloseReason reason) {
+    /** One close, and since when it runs (0 while queued). */
+    private static final class Close {
+        final Session session;
+        final CloseReason reason;
+        volatile long since;
+        volatile boolean reported;
+
+        Close(Session session, CloseReason reason) {
+            this.session = session;
+            this.reason = reason;
+        }
     }
 
     private final int threads;
+    private final long timeoutNanos;
+    /** The closes running now. */
+    private final Set<Close> running = ConcurrentHashMap.newKeySet();
     private final BiFunction<String, Runnable, Thread> newThread;
     private final Consumer<Throwable> failure;
     private final LinkedBlockingQueue<Close> queue = new LinkedBlockingQueue<>();
@@ -39,12 +57,15 @@ final class SessionCloser {
     private final AtomicInteger names = new AtomicInteger();
 
     /**
-     * @param threads   at most this many closing threads at a time
-     * @param newThread makes a named thread (the hub's thread factory)
-     * @param failure   told when a thread cannot be made
+     * @param threads      at most this many closing threads at a time
+     * @param timeoutNanos a close that takes longer is reported
+     * @param newThread    makes a named thread (the hub's thread factory)
+     * @param failure      told when a thread cannot be made, and of each close that blocks past the timeout
      */
-    SessionCloser(int threads, BiFunction<String, Runnable, Thread> newThread, Consumer<Throwable> failure) {
+    SessionCloser(int threads, long timeoutNanos, BiFunction<String, Runnable, Thread> newThread,
+                  Consumer<Throwable> failure) {
         this.threads = threads;
+        this.timeoutNanos = timeoutNanos;
         this.newThread = newThread;
         this.failure = failure;
     }
@@ -137,14 +158,29 @@ final class SessionCloser {
         }
     }
 
+    /** Reports, once each, the closes that have been running longer than the close timeout. */
+    void reportStuck(long now) {
+        for (Close close : running) {
+            if (!close.reported && now - close.since > timeoutNanos) {
+                close.reported = true;
+                failure.accept(new SyncException("closing session " + close.session.getId() + " has blocked for "
+                        + "more than " + TimeUnit.NANOSECONDS.toMillis(timeoutNanos) + " ms; it holds one of the "
+                        + threads + " threads that close sessions until the container ends it"));
+            }
+        }
+    }
+
     private void run(Close close) {
+        close.since = System.nanoTime();
+        running.add(close);
         try {
-            if (close.session().isOpen()) {
-                close.session().close(close.reason());
+            if (close.session.isOpen()) {
+                close.session.close(close.reason);
             }
         } catch (IOException | RuntimeException | LinkageError e) {
-            LOG.log(System.Logger.Level.DEBUG, "closing session " + close.session().getId(), e);
+            LOG.log(System.Logger.Level.DEBUG, "closing session " + close.session.getId(), e);
         } finally {
+            running.remove(close);
             if (pending.decrementAndGet() == 0) {
                 synchronized (pending) {
                     pending.notifyAll();

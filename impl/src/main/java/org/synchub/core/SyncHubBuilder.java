@@ -112,6 +112,8 @@ public final class SyncHubBuilder {
     int fanOutThreads = -1;
     /** Not positive: not configured (64). */
     int fanOutInlineBelow = -1;
+    /** A session's close that blocks longer is reported (package-private: tests shorten it). */
+    long closeTimeoutNanos = java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
     /** Whether {@link #configure} read the keys; if not, {@link #build()} reads the send keys from system properties. */
     private boolean configured;
 
@@ -317,7 +319,8 @@ public final class SyncHubBuilder {
             return new HubSettings(maxQueuedBytes, overflow, maxFrameBytes, relayMaxBytes, stallNanos,
                     probeIntervalNanos, Boolean.TRUE.equals(portableSend),
                     fanOutThreads > 0 ? fanOutThreads : Math.min(8, Runtime.getRuntime().availableProcessors()),
-                    fanOutInlineBelow > 0 ? fanOutInlineBelow : 64, CLOSE_THREADS, CLOSE_ALL_NANOS);
+                    fanOutInlineBelow > 0 ? fanOutInlineBelow : 64, CLOSE_THREADS, CLOSE_ALL_NANOS,
+                    closeTimeoutNanos);
         } finally {
             portableSend = portable; // read afresh by each build
             fanOutThreads = threads;

@@ -61,6 +61,14 @@ class HubDefectsTest {
 
         @Override
         public void onClose(Session session, jakarta.websocket.CloseReason reason) {
+            java.util.concurrent.CountDownLatch latch = closeLatch;
+            if (latch != null) {
+                try {
+                    latch.await(60, TimeUnit.SECONDS); // the application's close handling, stuck until released
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
             long millis = closeMillis;
             if (millis > 0) {
                 // the application's own slow close handling (a database write, say)
@@ -71,6 +79,8 @@ class HubDefectsTest {
 
     /** How long the application's onClose takes. */
     private volatile long closeMillis;
+    /** When set, the application's onClose waits for it. */
+    private volatile java.util.concurrent.CountDownLatch closeLatch;
 
     @BeforeEach
     void startServer() throws Exception {
@@ -221,6 +231,30 @@ class HubDefectsTest {
         long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
         assertTrue(millis < 10_000, "close() took " + millis + " ms for " + stuck + " sessions");
         Await.until(TIMEOUT, "every session closed in the end", () -> sessions.stream().noneMatch(Session::isOpen));
+    }
+
+    /** Defect 3: a close that blocks past the close timeout is reported, naming the session. */
+    @Test
+    void aCloseThatBlocksPastTheTimeoutIsReported() throws Exception {
+        SyncHubBuilder builder = SyncHubBuilder.create().adapter(JvmAdapter.channel("defects-" + System.nanoTime()))
+                .onFailure(failures::add).maxQueuedBytes(65536);
+        builder.closeTimeoutNanos = TimeUnit.MILLISECONDS.toNanos(200);
+        SyncHub hub = builder.build();
+        resources.add(hub);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        closeLatch = release;
+        client(true);
+        Session slow = session();
+        hub.subscribe(slow, "t");
+        try {
+            publishUntil(hub, "the slow session overflowed", () -> hub.counters().sessions() == 0);
+            Await.until(TIMEOUT, "the blocked close reported", () -> failures.stream().anyMatch(f ->
+                    f.stage() == SyncStage.DELIVERY && f.cause().getMessage().contains("closing session "
+                            + slow.getId() + " has blocked")));
+        } finally {
+            release.countDown();
+        }
+        Await.until(TIMEOUT, "the session closed once its onClose returned", () -> !slow.isOpen());
     }
 
     /** Defect 7: publishOnCommit from a sender whose session closed sends nothing. */
