@@ -204,6 +204,7 @@ class HubDefectsTest {
         Await.until(TIMEOUT, "every slow session closed",
                 () -> sessions.stream().noneMatch(Session::isOpen));
         int closers = factory.made.get() - threadsBefore;
+        System.out.println("[defect 3] " + closers + " threads closed " + slow + " slow sessions");
         assertTrue(closers <= 4, closers + " threads were made to close " + slow + " slow sessions");
         assertEquals(slow, failures.stream().filter(f -> f.stage() == SyncStage.DELIVERY
                 && f.cause() instanceof org.synchub.SyncOverflowException).count(), failures::toString);
@@ -229,6 +230,7 @@ class HubDefectsTest {
         long start = System.nanoTime();
         hub.close();
         long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        System.out.println("[defect 4] close() took " + millis + " ms for " + stuck + " sessions");
         assertTrue(millis < 10_000, "close() took " + millis + " ms for " + stuck + " sessions");
         Await.until(TIMEOUT, "every session closed in the end", () -> sessions.stream().noneMatch(Session::isOpen));
     }
