@@ -15,14 +15,10 @@ import java.util.function.Consumer;
  *
  * <p>Fan-outs to fewer than {@link #inlineBelow} sessions stay on the caller's thread. Worker threads come from the
  * hub's thread factory (the container's managed one in Jakarta EE), are started on the first large fan-out, and end
- * on {@link #close()}. Thread-safe.
+ * on {@link #close()}. Local delivery never depends on a thread being creatable: when the factory refuses a worker,
+ * that partition is sent on the caller's thread (after its own) and the refusal is reported. Thread-safe.
  */
 final class FanOutWorkers {
-
-    /** System property: threads that send a large fan-out, the caller's included (default: cores, at most 8). */
-    static final String THREADS_PROPERTY = "synchub.fanout.threads";
-    /** System property: fan-outs to fewer sessions than this are sent on the caller's thread (default 64). */
-    static final String INLINE_PROPERTY = "synchub.fanout.inline-below";
 
     private static final Subscriber[] STOP = new Subscriber[0];
 
@@ -44,7 +40,7 @@ final class FanOutWorkers {
     FanOutWorkers(int partitions, int inlineBelow, BiFunction<String, Runnable, Thread> threads,
                   Consumer<Throwable> failure) {
         if (partitions < 1) {
-            throw new IllegalArgumentException(THREADS_PROPERTY + " must be at least 1, not " + partitions);
+            throw new IllegalArgumentException("fan-out threads must be at least 1, not " + partitions);
         }
         this.partitions = partitions;
         this.inlineBelow = Math.max(1, inlineBelow);
@@ -53,34 +49,12 @@ final class FanOutWorkers {
         this.workers = new Worker[partitions - 1];
     }
 
-    /** The configured values where set (positive), else {@value #THREADS_PROPERTY} and {@value #INLINE_PROPERTY}
-     * as system properties, else the defaults. */
-    static FanOutWorkers fromSystemProperties(int configuredThreads, int configuredInlineBelow,
-                                              BiFunction<String, Runnable, Thread> threads,
-                                              Consumer<Throwable> failure) {
-        int cores = Math.min(8, Runtime.getRuntime().availableProcessors());
-        return new FanOutWorkers(configuredThreads > 0 ? configuredThreads : intProperty(THREADS_PROPERTY, cores),
-                configuredInlineBelow > 0 ? configuredInlineBelow : intProperty(INLINE_PROPERTY, 64), threads,
-                failure);
-    }
-
-    private static int intProperty(String key, int fallback) {
-        String value = System.getProperty(key);
-        if (value == null || value.isBlank()) {
-            return fallback;
-        }
-        try {
-            return Integer.parseInt(value.trim());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(key + " must be a whole number, not \"" + value + "\"", e);
-        }
-    }
-
     /**
-     * Hands the pumps queued in {@code scope} to the partitions when there are enough of them: the caller's
-     * partition stays in {@code scope} (the caller runs it when it closes the scope), the others go to the workers.
+     * Hands the recipients in {@code scope} to the partitions when there are enough of them: the caller's partition
+     * (and any whose worker cannot start) stays in {@code scope} for the caller to pump, the others go to the
+     * workers.
      *
-     * @param scope the caller's open pump scope, holding the recipients of one fan-out
+     * @param scope the recipients of one fan-out, their copies already queued
      */
     void spread(ArrayDeque<Subscriber> scope) {
         int n = scope.size();
@@ -107,10 +81,21 @@ final class FanOutWorkers {
             }
         }
         for (int p = 1; p < partitions; p++) {
-            if (parts[p].length > 0) {
-                worker(p - 1).queue.add(parts[p]);
-                handedOff.increment();
+            if (parts[p].length == 0) {
+                continue;
             }
+            Worker w;
+            try {
+                w = worker(p - 1);
+            } catch (RuntimeException | Error refused) {
+                for (Subscriber s : parts[p]) {
+                    scope.add(s); // sent on the caller's thread, after its own partition
+                }
+                failure.accept(refused);
+                continue;
+            }
+            w.queue.add(parts[p]);
+            handedOff.increment();
         }
     }
 
@@ -125,7 +110,11 @@ final class FanOutWorkers {
                 w = workers[i];
                 if (w == null) {
                     w = new Worker();
-                    threads.apply("synchub-fanout-" + (i + 1), w).start();
+                    Thread thread = threads.apply("synchub-fanout-" + (i + 1), w);
+                    if (thread == null) {
+                        throw new IllegalStateException("the thread factory made no fan-out thread");
+                    }
+                    thread.start();
                     workers[i] = w;
                 }
             }
@@ -169,10 +158,12 @@ final class FanOutWorkers {
                 if (batch == STOP) {
                     return;
                 }
-                try {
-                    Subscriber.pumpAll(batch, 0, batch.length);
-                } catch (Throwable e) {
-                    failure.accept(e);
+                for (Subscriber subscriber : batch) {
+                    try {
+                        subscriber.queue.pump();
+                    } catch (Throwable e) {
+                        failure.accept(e);
+                    }
                 }
             }
         }

@@ -12,15 +12,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <p>A fast path is looked up by class name and loaded only when the session is one of that container's (its class
  * references the container's classes, which other containers do not have). When anything about it does not fit (the
  * container's internals differ, a module forbids the access, an extension such as permessage-deflate is negotiated
- * on the session), the session gets the portable path: never an error. {@code -Dsynchub.send.portable=true} forces
- * the portable path for every session of hubs built afterwards.
+ * on the session), the session gets the portable path: never an error. The setting {@code synchub.send.portable}
+ * (read by {@link SyncHubBuilder}) forces the portable path for every session.
  *
  * <p>Thread-safe, stateless per session.
  */
 final class SendPaths {
-
-    /** System property: {@code true} forces the portable send path (default false). */
-    static final String PORTABLE_PROPERTY = "synchub.send.portable";
 
     private static final System.Logger LOG = System.getLogger("org.synchub");
     private static final String TYRUS_SESSION = "org.glassfish.tyrus.core.TyrusSession";
@@ -33,11 +30,6 @@ final class SendPaths {
         this.portableOnly = portableOnly;
     }
 
-    /** @return the choice configured by {@value #PORTABLE_PROPERTY} now */
-    static SendPaths fromSystemProperties() {
-        return new SendPaths(Boolean.parseBoolean(System.getProperty(PORTABLE_PROPERTY, "false").trim()));
-    }
-
     /** @return whether every session uses the portable path */
     boolean portableOnly() {
         return portableOnly;
@@ -45,19 +37,18 @@ final class SendPaths {
 
     /**
      * @param session an open session
-     * @return the session's fast path, or null for the portable one
+     * @return the session's fast path, or its {@link PortableSend}
      */
     FastSend forSession(Session session) {
         if (portableOnly) {
-            return null;
+            return new PortableSend(session);
         }
         Class<?> type = session.getClass();
         try {
-            if (isA(type, TYRUS_SESSION)) {
-                return TyrusFastSend.of(session);
-            }
-            if (isA(type, UNDERTOW_SESSION)) {
-                return UndertowFastSend.of(session);
+            FastSend fast = isA(type, TYRUS_SESSION) ? TyrusFastSend.of(session)
+                    : isA(type, UNDERTOW_SESSION) ? UndertowFastSend.of(session) : null;
+            if (fast != null) {
+                return fast;
             }
         } catch (LinkageError | RuntimeException e) {
             if (WARNED.compareAndSet(false, true)) {
@@ -65,7 +56,7 @@ final class SendPaths {
                         + "usable here (" + e + "); sending through getAsyncRemote()");
             }
         }
-        return null;
+        return new PortableSend(session);
     }
 
     private static boolean isA(Class<?> type, String name) {

@@ -33,6 +33,9 @@ import java.util.function.Function;
  * named by {@value #DRIVER}, through that driver's provider. Every key, its meaning and default are listed in one
  * place, {@code docs/configuration.md} in the source tree; each hub key also has a setter here. Every wrong value
  * throws {@link SyncConfigurationException} naming its key, from the setter or from {@link #configure}, never later.
+ * Without {@link #configure}, {@link #build()} reads {@value #SEND_PORTABLE}, {@value #FANOUT_THREADS} and
+ * {@value #FANOUT_INLINE_BELOW} from system properties through the same lookup, and fails the same way. The values
+ * are read once, into the hub's settings: nothing below the builder reads configuration.
  *
  * <h2>What plain Java needs at run time</h2>
  * {@code synchub-api}, {@code synchub-impl}, the Jakarta WebSocket API with a container (Tyrus, Undertow, Jetty,
@@ -79,10 +82,16 @@ public final class SyncHubBuilder {
     long stallNanos = Watchdog.DEFAULT_STALL_NANOS;
     long probeIntervalNanos = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(DEFAULT_PROBE_INTERVAL_MS);
     Consumer<SyncResync> resyncSink;
-    /** Null: from the system property {@value #SEND_PORTABLE}, read when the hub is built. */
+    /** Null: not configured (false). */
     Boolean portableSend;
+    /** Not positive: not configured (the cores, at most 8). */
     int fanOutThreads = -1;
+    /** Not positive: not configured (64). */
     int fanOutInlineBelow = -1;
+    /** A session's close that blocks longer is reported (package-private: tests shorten it). */
+    long closeTimeoutNanos = java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+    /** Whether {@link #configure} read the keys; if not, {@link #build()} reads the send keys from system properties. */
+    private boolean configured;
 
     private SyncHubBuilder() {
     }
@@ -230,9 +239,27 @@ public final class SyncHubBuilder {
      */
     public SyncHubBuilder configure(Function<String, Optional<String>> config) {
         Settings settings = new Settings(config);
+        configured = true;
         maxQueuedBytes(settings.longValue(QUEUE_MAX_BYTES, maxQueuedBytes));
         maxFrameBytes(settings.longValue(FRAME_MAX_BYTES, maxFrameBytes));
         relayMaxBytes(settings.longValue(RELAY_MAX_BYTES, relayMaxBytes));
+        readSendKeys(settings);
+        probeIntervalMillis(settings.longValue(PROBE_INTERVAL_MS,
+                java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(probeIntervalNanos)));
+        settings.optional(QUEUE_OVERFLOW).ifPresent(value -> overflow(switch (value.trim().toLowerCase(Locale.ROOT)) {
+            case "close" -> OverflowPolicy.CLOSE;
+            case "drop", "drop-newest" -> OverflowPolicy.DROP_NEWEST;
+            default -> throw new SyncConfigurationException(QUEUE_OVERFLOW,
+                    "unknown policy '" + value + "': use 'close' or 'drop'");
+        }));
+        if (adapter == null) {
+            adapter(provider(settings.required(DRIVER, "set it to jvm, host, redis or pgsql")).adapter(config));
+        }
+        return this;
+    }
+
+    /** Reads {@value #SEND_PORTABLE}, {@value #FANOUT_THREADS} and {@value #FANOUT_INLINE_BELOW} where set. */
+    private void readSendKeys(Settings settings) {
         settings.optional(SEND_PORTABLE).ifPresent(value -> portableSend = switch (value.toLowerCase(Locale.ROOT)) {
             case "true" -> true;
             case "false" -> false;
@@ -250,19 +277,37 @@ public final class SyncHubBuilder {
                 throw new SyncConfigurationException(FANOUT_INLINE_BELOW, "must be at least 1, was " + fanOutInlineBelow);
             }
         }
-        probeIntervalMillis(settings.longValue(PROBE_INTERVAL_MS,
-                java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(probeIntervalNanos)));
-        settings.optional(QUEUE_OVERFLOW).ifPresent(value -> overflow(switch (value.trim().toLowerCase(Locale.ROOT)) {
-            case "close" -> OverflowPolicy.CLOSE;
-            case "drop", "drop-newest" -> OverflowPolicy.DROP_NEWEST;
-            default -> throw new SyncConfigurationException(QUEUE_OVERFLOW,
-                    "unknown policy '" + value + "': use 'close' or 'drop'");
-        }));
-        if (adapter == null) {
-            adapter(provider(settings.required(DRIVER, "set it to jvm, host, redis or pgsql")).adapter(config));
-        }
-        return this;
     }
+
+    /**
+     * The settings of a hub built now: the setters' values and the keys read by {@link #configure}; without
+     * {@code configure}, the send keys ({@value #SEND_PORTABLE}, {@value #FANOUT_THREADS},
+     * {@value #FANOUT_INLINE_BELOW}) through the same lookup over system properties.
+     */
+    HubSettings settings() {
+        Boolean portable = portableSend;
+        int threads = fanOutThreads;
+        int inlineBelow = fanOutInlineBelow;
+        try {
+            if (!configured) {
+                readSendKeys(new Settings(key -> Optional.ofNullable(System.getProperty(key))));
+            }
+            return new HubSettings(maxQueuedBytes, overflow, maxFrameBytes, relayMaxBytes, stallNanos,
+                    probeIntervalNanos, Boolean.TRUE.equals(portableSend),
+                    fanOutThreads > 0 ? fanOutThreads : Math.min(8, Runtime.getRuntime().availableProcessors()),
+                    fanOutInlineBelow > 0 ? fanOutInlineBelow : 64, CLOSE_THREADS, CLOSE_ALL_NANOS,
+                    closeTimeoutNanos);
+        } finally {
+            portableSend = portable; // read afresh by each build
+            fanOutThreads = threads;
+            fanOutInlineBelow = inlineBelow;
+        }
+    }
+
+    /** Threads that close sessions at a time. */
+    private static final int CLOSE_THREADS = 4;
+    /** How long close() waits for its sessions to close. */
+    private static final long CLOSE_ALL_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
 
     /** The driver provider registered under {@code name}. */
     static SyncDriverProvider provider(String name) {
@@ -286,7 +331,8 @@ public final class SyncHubBuilder {
      * A new hub: creates its driver and starts it listening.
      *
      * @return the hub, running
-     * @throws SyncConfigurationException when no driver was chosen
+     * @throws SyncConfigurationException when no driver was chosen, or (without {@link #configure}) a send key set as a
+     *         system property has a wrong value
      * @throws org.synchub.SyncException when a library SyncHub needs at run time is missing (the message names the
      *         artifact to add)
      */
@@ -296,7 +342,7 @@ public final class SyncHubBuilder {
             throw new SyncConfigurationException(DRIVER,
                     "no driver: call adapter(...) or configure(...) with synchub.driver set");
         }
-        return new DefaultSyncHub(this);
+        return new DefaultSyncHub(settings(), adapter, threadFactory, failureSink, resyncSink);
     }
 
     private static Thread daemonThread(Runnable task) {

@@ -7,7 +7,6 @@ import jakarta.transaction.TransactionSynchronizationRegistry;
 import javax.naming.InitialContext;
 import javax.naming.NamingException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 /**
@@ -22,10 +21,15 @@ import java.util.function.Consumer;
  * this thread) the publish runs at once, inside the call. A registry that refuses the registration (the transaction
  * is already completing) also means at once.
  *
- * <p>Thread-safe. The JNDI lookup is made once per instance when it succeeds; after a failure it is tried again at
- * most once per second (so plain Java pays one failed lookup per second, not per call). The publish action itself
- * must not throw (the hub's publish never does); anything it throws in {@code afterCompletion} is passed to
- * {@code failed}, never to the transaction manager.
+ * <p>Thread-safe. The JNDI lookup is made once per instance when it succeeds; after a failure it is tried again on
+ * the same thread at most once per second (so plain Java pays one failed lookup per thread and second, not per
+ * call). A failure is remembered for the thread that saw it only: a container thread without {@code java:comp}
+ * (one the application started) does not stop the lookup on the container's request threads, whose transactions
+ * keep their meaning. When the registry cannot tell the transaction's status (it throws), the failure goes to
+ * {@code failed} and the publish is registered anyway: it runs at commit, or at once when there is no transaction to
+ * register with; nothing is thrown to the caller. The publish action itself must not throw (the hub's publish never
+ * does); anything it throws in {@code afterCompletion} is passed to {@code failed}, never to the transaction
+ * manager.
  */
 public final class TransactionalPublisher {
 
@@ -37,7 +41,8 @@ public final class TransactionalPublisher {
 
     private final Consumer<Throwable> failed;
     private volatile Object registry;
-    private final AtomicLong lastFailedLookup = new AtomicLong(System.nanoTime() - RETRY_NANOS);
+    /** When this thread's last lookup failed (per thread: java:comp is a property of the thread in a container). */
+    private final ThreadLocal<long[]> lastFailedLookup = new ThreadLocal<>();
 
     /**
      * A publisher that reports what a deferred publish throws to {@code failed}.
@@ -54,7 +59,7 @@ public final class TransactionalPublisher {
         NOW,
         /** Registered: it runs if and when the transaction commits. */
         AT_COMMIT,
-        /** Dropped: the transaction is marked for rollback. */
+        /** Dropped: the transaction is marked for rollback, or the registry failed to take the publish. */
         DROPPED
     }
 
@@ -78,9 +83,9 @@ public final class TransactionalPublisher {
         if (found != null || !JTA_PRESENT) {
             return found;
         }
-        long last = lastFailedLookup.get();
+        long[] failedAt = lastFailedLookup.get();
         long now = System.nanoTime();
-        if (now - last < RETRY_NANOS) {
+        if (failedAt != null && now - failedAt[0] < RETRY_NANOS) {
             return null;
         }
         try {
@@ -92,7 +97,11 @@ public final class TransactionalPublisher {
         } catch (NamingException | RuntimeException | LinkageError absent) {
             // plain Java, or a container without JTA: publish at once
         }
-        lastFailedLookup.set(now);
+        if (failedAt == null) {
+            lastFailedLookup.set(new long[] {now});
+        } else {
+            failedAt[0] = now;
+        }
         return null;
     }
 
@@ -111,7 +120,13 @@ public final class TransactionalPublisher {
 
         static Outcome onCommit(TransactionSynchronizationRegistry registry, Runnable publish,
                                 Consumer<Throwable> failed) {
-            int status = registry.getTransactionStatus();
+            int status;
+            try {
+                status = registry.getTransactionStatus();
+            } catch (RuntimeException unknown) {
+                failed.accept(unknown);
+                status = Status.STATUS_UNKNOWN; // register anyway: the registry knows whether there is a transaction
+            }
             if (status == Status.STATUS_NO_TRANSACTION) {
                 publish.run();
                 return Outcome.NOW;
@@ -142,6 +157,9 @@ public final class TransactionalPublisher {
             } catch (IllegalStateException completing) {
                 publish.run();
                 return Outcome.NOW;
+            } catch (RuntimeException refused) {
+                failed.accept(refused); // neither committed nor known to be outside a transaction: not published
+                return Outcome.DROPPED;
             }
         }
     }

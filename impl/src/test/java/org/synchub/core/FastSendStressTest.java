@@ -65,7 +65,7 @@ class FastSendStressTest {
         for (int i = 0; i < CLIENTS; i++) {
             clients.add(cleanup.add(TckClient.subscribed(node, "/ns", "t", WAIT)));
         }
-        long pipelinedBefore = Subscriber.BATCHED_WRITES.sum();
+        long pipelinedBefore = hub.snapshot().batchedWrites();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
         int[] published = new int[PUBLISHERS];
         List<Thread> threads = new ArrayList<>();
@@ -117,7 +117,7 @@ class FastSendStressTest {
         assertEquals(CLIENTS, hub.counters().sessions());
         assertTrue(failures.isEmpty(), failures::toString);
         if (container == Container.UNDERTOW) {
-            assertTrue(Subscriber.BATCHED_WRITES.sum() > pipelinedBefore,
+            assertTrue(hub.snapshot().batchedWrites() > pipelinedBefore,
                     "some sends were started while others of the session were in flight");
         }
     }

@@ -49,7 +49,7 @@ class FastSendTest {
     private DefaultSyncHub hub(boolean portable, List<SyncFailure> failures) {
         SyncHubBuilder builder = SyncHubBuilder.create().adapter(JvmAdapter.channel("fast-" + System.nanoTime()))
                 .onFailure(failures::add);
-        return (DefaultSyncHub) (portable ? HubOverJvmDriverPortableSendTckTest.PortableSend.build(builder)
+        return (DefaultSyncHub) (portable ? HubOverJvmDriverPortableSendTckTest.PortableOnly.build(builder)
                 : builder.build());
     }
 
@@ -85,14 +85,12 @@ class FastSendTest {
             List<SyncFailure> failures = new CopyOnWriteArrayList<>();
             DefaultSyncHub hub = hub(portable, failures);
             HubNode node = node(container, hub);
-            Set<Session> sessions = ConcurrentHashMap.newKeySet();
             TckClient a = client(node, "t");
             Await.until(WAIT, "subscribed", () -> hub.counters().sessions() == 1);
             hub.publish("t", "hello");
             assertEquals("hello", a.nextText(WAIT));
-            sessions.addAll(knownSessions(hub));
-            assertEquals(1, sessions.size());
-            assertEquals(!portable, hub.usesFastSend(sessions.iterator().next()),
+            assertEquals(1, hub.snapshot().sessions().size());
+            assertEquals(!portable, hub.snapshot().sessions().values().iterator().next().fastSend(),
                     portable ? "forced portable path" : container + " fast path");
             assertTrue(failures.isEmpty(), failures::toString);
         }
@@ -148,7 +146,8 @@ class FastSendTest {
             }
         }
         assertTrue(failures.isEmpty(), failures::toString);
-        assertEquals(portable ? 0 : 3, knownSessions(hub).stream().filter(hub::usesFastSend).count());
+        assertEquals(portable ? 0 : 3, hub.snapshot().sessions().values().stream()
+                .filter(HubSnapshot.SessionState::fastSend).count());
     }
 
     /** About {@code length} UTF-8 bytes of ASCII, 2-, 3- and 4-byte characters, starting with the index. */
@@ -165,21 +164,11 @@ class FastSendTest {
 
     @Test
     void largeFanOutsSpreadOverWorkersKeepEverySessionsOrder() throws Exception {
-        String before = System.getProperty(FanOutWorkers.INLINE_PROPERTY);
-        System.setProperty(FanOutWorkers.INLINE_PROPERTY, "2");
-        System.setProperty(FanOutWorkers.THREADS_PROPERTY, "3");
-        DefaultSyncHub hub;
         List<SyncFailure> failures = new CopyOnWriteArrayList<>();
-        try {
-            hub = hub(false, failures);
-        } finally {
-            System.clearProperty(FanOutWorkers.THREADS_PROPERTY);
-            if (before == null) {
-                System.clearProperty(FanOutWorkers.INLINE_PROPERTY);
-            } else {
-                System.setProperty(FanOutWorkers.INLINE_PROPERTY, before);
-            }
-        }
+        DefaultSyncHub hub = (DefaultSyncHub) SyncHubBuilder.create()
+                .adapter(JvmAdapter.channel("fast-" + System.nanoTime())).onFailure(failures::add)
+                .configure(key -> java.util.Optional.ofNullable(java.util.Map.of(SyncHubBuilder.FANOUT_INLINE_BELOW,
+                        "2", SyncHubBuilder.FANOUT_THREADS, "3").get(key))).build();
         HubNode node = node(hub);
         List<TckClient> clients = new ArrayList<>();
         for (int i = 0; i < 12; i++) {
@@ -196,13 +185,6 @@ class FastSendTest {
             }
         }
         assertTrue(failures.isEmpty(), failures::toString);
-        assertTrue(hub.fanOutHandOffs() > 0, "sends were handed to fan-out worker threads");
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Set<Session> knownSessions(DefaultSyncHub hub) throws Exception {
-        Field field = DefaultSyncHub.class.getDeclaredField("sessions");
-        field.setAccessible(true);
-        return ((java.util.Map<Session, ?>) field.get(hub)).keySet();
+        assertTrue(hub.snapshot().fanOutHandOffs() > 0, "sends were handed to fan-out worker threads");
     }
 }

@@ -154,10 +154,10 @@ class HubConcurrencyStressTest {
             }
             List<Session> open = new ArrayList<>(serverSessions.values());
             Await.until(Duration.ofSeconds(20), "every send completed",
-                    () -> open.stream().allMatch(s -> hub.queuedBytes(s) == 0));
+                    () -> open.stream().allMatch(s -> hub.snapshot().queuedBytes(s) == 0));
             // closed sessions leave the hub through @OnClose or the sweep
             Await.until(Duration.ofSeconds(20), "closed sessions gone from the hub",
-                    () -> hub.knownSessions() <= SLOTS);
+                    () -> hub.snapshot().sessions().size() <= SLOTS);
 
             // The hub's bookkeeping equals the open sessions (a session that closed while a worker subscribed it may
             // be retired by @OnClose or by the sweep a few seconds later, so this is awaited, with a deadline).
@@ -178,7 +178,7 @@ class HubConcurrencyStressTest {
                         counts[1] += topics.size();
                     }
                 }
-                return hub.counters().sessions() == counts[0] && hub.indexedSubscriptions() == counts[1];
+                return hub.counters().sessions() == counts[0] && hub.snapshot().indexedSubscriptions() == counts[1];
             };
             try {
                 Await.until(Duration.ofSeconds(15), "the hub's counts to match the open sessions", matches);
@@ -186,7 +186,7 @@ class HubConcurrencyStressTest {
                 matches.getAsBoolean();
                 assertEquals(counts[0], hub.counters().sessions(),
                         "counters().sessions() must equal the open sessions with a subscription");
-                assertEquals(counts[1], hub.indexedSubscriptions(),
+                assertEquals(counts[1], hub.snapshot().indexedSubscriptions(),
                         "the topic index must hold exactly the open sessions' subscriptions (no stranded subscribers)");
             }
 
@@ -231,12 +231,12 @@ class HubConcurrencyStressTest {
             views.values().stream().filter(Session::isOpen).forEach(HubConcurrencyStressTest::closeQuietly);
             try {
                 Await.until(Duration.ofSeconds(20), "the hub forgot every closed session",
-                        () -> hub.knownSessions() == 0 && hub.counters().sessions() == 0
-                                && hub.indexedSubscriptions() == 0 && hub.indexedNamespaces() == 0);
+                        () -> hub.snapshot().sessions().size() == 0 && hub.counters().sessions() == 0
+                                && hub.snapshot().indexedSubscriptions() == 0 && hub.snapshot().indexedNamespaces() == 0);
             } catch (AssertionError e) {
                 long openViews = views.values().stream().filter(Session::isOpen).count();
-                throw new AssertionError(e.getMessage() + "; hub holds " + hub.knownSessions() + " ("
-                        + hub.describeSessions() + "), the container " + openViews + " open sessions", e);
+                throw new AssertionError(e.getMessage() + "; hub holds " + hub.snapshot().sessions().size() + " ("
+                        + hub.snapshot().sessions() + "), the container " + openViews + " open sessions", e);
             }
         } finally {
             for (Client client : clients) {

@@ -114,8 +114,8 @@ class HubLifecycleTest {
         assertEquals(1, hub.counters().sessions());
         hub.unsubscribe(s, "a");
         assertEquals(0, hub.counters().sessions());
-        assertEquals(0, hub.indexedSubscriptions());
-        assertEquals(0, hub.indexedNamespaces(), "an empty namespace map must be removed");
+        assertEquals(0, hub.snapshot().indexedSubscriptions());
+        assertEquals(0, hub.snapshot().indexedNamespaces(), "an empty namespace map must be removed");
     }
 
     @Test
@@ -128,11 +128,11 @@ class HubLifecycleTest {
             hub.subscribe(s, "t");
             sessions.add(s);
         }
-        assertEquals(20, hub.indexedNamespaces());
+        assertEquals(20, hub.snapshot().indexedNamespaces());
         for (Session s : sessions) {
             hub.unsubscribeAll(s);
         }
-        assertEquals(0, hub.indexedNamespaces());
+        assertEquals(0, hub.snapshot().indexedNamespaces());
         assertEquals(0, hub.counters().sessions());
     }
 
@@ -145,10 +145,10 @@ class HubLifecycleTest {
         client.close();
         Await.until(TIMEOUT, "the session closed on the server", () -> !s.isOpen());
         hub.unsubscribeAll(s); // as @OnClose does
-        assertEquals(0, hub.knownSessions());
-        assertEquals(0, hub.indexedNamespaces());
+        assertEquals(0, hub.snapshot().sessions().size());
+        assertEquals(0, hub.snapshot().indexedNamespaces());
         hub.subscribe(s, "a"); // a late subscribe of a closed session is ignored
-        assertEquals(0, hub.knownSessions());
+        assertEquals(0, hub.snapshot().sessions().size());
     }
 
     @Test
@@ -160,7 +160,7 @@ class HubLifecycleTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> hub.subscribe(s, "a"));
         assertTrue(e.getMessage().contains(SyncHub.NAMESPACE_PROPERTY), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> hub.publish(s, "a", "x"));
-        assertEquals(0, hub.knownSessions());
+        assertEquals(0, hub.snapshot().sessions().size());
     }
 
     @Test
@@ -280,9 +280,9 @@ class HubLifecycleTest {
         assertTrue(stall.cause().getMessage().contains("test-listener"), stall.cause().getMessage());
         assertTrue(List.of(stall.cause().getStackTrace()).stream()
                 .anyMatch(e -> e.getClassName().contains("CountDownLatch")), "the stuck thread's stack");
-        assertNull(hub.deadCause(), "a stall is not death");
+        assertNull(hub.snapshot().deadCause(), "a stall is not death");
         release.countDown();
-        Await.until(TIMEOUT, "the stall over", () -> !hub.stalled());
+        Await.until(TIMEOUT, "the stall over", () -> !hub.snapshot().stalled());
     }
 
     @Test
@@ -301,7 +301,7 @@ class HubLifecycleTest {
             public void close() {
             }
         }, 10_000);
-        assertNotNull(hub.deadCause());
+        assertNotNull(hub.snapshot().deadCause());
         assertTrue(failures.stream().anyMatch(f -> f.stage() == SyncStage.SUBSCRIBE
                 && f.source().equals("watchdog:test-listener")), failures.toString());
     }

@@ -10,7 +10,7 @@ class HubOverUndertowPortableSendTckTest extends SyncHubTck {
 
     @Override
     protected HubNode startNode(String channel) throws Exception {
-        return UndertowHubNode.start(HubOverJvmDriverPortableSendTckTest.PortableSend.build(
+        return UndertowHubNode.start(HubOverJvmDriverPortableSendTckTest.PortableOnly.build(
                 SyncHubBuilder.create().adapter(JvmAdapter.channel(channel))));
     }
 }

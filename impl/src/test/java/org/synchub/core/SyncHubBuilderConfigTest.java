@@ -50,7 +50,37 @@ class SyncHubBuilderConfigTest {
                 SyncHubBuilder.PROBE_INTERVAL_MS, "0", SyncHubBuilder.SEND_PORTABLE, "true",
                 SyncHubBuilder.FANOUT_THREADS, "2", SyncHubBuilder.FANOUT_INLINE_BELOW, "8").build()) {
             assertTrue(hub.health().ready(), hub.health().toString());
-            assertTrue(((DefaultSyncHub) hub).sendPaths().portableOnly());
+            HubSettings settings = ((DefaultSyncHub) hub).snapshot().settings();
+            assertTrue(settings.portableSend());
+            assertEquals(2, settings.fanOutThreads());
+            assertEquals(8, settings.fanOutInlineBelow());
+            assertEquals(65536, settings.maxQueuedBytes());
+        }
+    }
+
+    /** Without configure, the send keys come from system properties through the same lookup, checked at build(). */
+    @Test
+    void withoutConfigureTheSendKeysAreReadFromSystemPropertiesAtBuild() {
+        for (String[] wrong : new String[][] {{SyncHubBuilder.FANOUT_THREADS, "zero"},
+                {SyncHubBuilder.FANOUT_INLINE_BELOW, "0"}, {SyncHubBuilder.SEND_PORTABLE, "maybe"}}) {
+            System.setProperty(wrong[0], wrong[1]);
+            try {
+                SyncConfigurationException e = assertThrows(SyncConfigurationException.class,
+                        () -> SyncHubBuilder.create().adapter(org.synchub.driver.jvm.JvmAdapter.channel("sp")).build());
+                assertTrue(e.getMessage().startsWith(wrong[0]), e.getMessage());
+            } finally {
+                System.clearProperty(wrong[0]);
+            }
+        }
+        System.setProperty(SyncHubBuilder.FANOUT_THREADS, "3");
+        System.setProperty(SyncHubBuilder.SEND_PORTABLE, "true");
+        try (SyncHub hub = SyncHubBuilder.create().adapter(org.synchub.driver.jvm.JvmAdapter.channel("sp")).build()) {
+            HubSettings settings = ((DefaultSyncHub) hub).snapshot().settings();
+            assertEquals(3, settings.fanOutThreads());
+            assertTrue(settings.portableSend());
+        } finally {
+            System.clearProperty(SyncHubBuilder.FANOUT_THREADS);
+            System.clearProperty(SyncHubBuilder.SEND_PORTABLE);
         }
     }
 }
