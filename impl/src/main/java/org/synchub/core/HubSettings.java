@@ -23,4 +23,9 @@ record HubSettings(long maxQueuedBytes, OverflowPolicy overflow, int maxFrameByt
                    long stallNanos, long probeIntervalNanos, boolean portableSend, int fanOutThreads,
                    int fanOutInlineBelow, int closeThreads, long closeAllNanos,
                    long closeTimeoutNanos) {
+
+    /** Threads that close sessions at a time. */
+    static final int CLOSE_THREADS = 4;
+    /** How long close() waits for its sessions to close. */
+    static final long CLOSE_ALL_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
 }

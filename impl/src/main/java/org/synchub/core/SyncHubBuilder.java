@@ -12,7 +12,6 @@ import org.synchub.spi.SyncDriverProvider;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.ServiceLoader;
 import java.util.concurrent.ThreadFactory;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -253,7 +252,8 @@ public final class SyncHubBuilder {
                     "unknown policy '" + value + "': use 'close' or 'drop'");
         }));
         if (adapter == null) {
-            adapter(provider(settings.required(DRIVER, "set it to jvm, host, redis or pgsql")).adapter(config));
+            adapter(DriverProviders.named(settings.required(DRIVER, "set it to jvm, host, redis or pgsql"))
+                    .adapter(config));
         }
         return this;
     }
@@ -295,36 +295,13 @@ public final class SyncHubBuilder {
             return new HubSettings(maxQueuedBytes, overflow, maxFrameBytes, relayMaxBytes, stallNanos,
                     probeIntervalNanos, Boolean.TRUE.equals(portableSend),
                     fanOutThreads > 0 ? fanOutThreads : Math.min(8, Runtime.getRuntime().availableProcessors()),
-                    fanOutInlineBelow > 0 ? fanOutInlineBelow : 64, CLOSE_THREADS, CLOSE_ALL_NANOS,
-                    closeTimeoutNanos);
+                    fanOutInlineBelow > 0 ? fanOutInlineBelow : 64, HubSettings.CLOSE_THREADS,
+                    HubSettings.CLOSE_ALL_NANOS, closeTimeoutNanos);
         } finally {
             portableSend = portable; // read afresh by each build
             fanOutThreads = threads;
             fanOutInlineBelow = inlineBelow;
         }
-    }
-
-    /** Threads that close sessions at a time. */
-    private static final int CLOSE_THREADS = 4;
-    /** How long close() waits for its sessions to close. */
-    private static final long CLOSE_ALL_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
-
-    /** The driver provider registered under {@code name}. */
-    static SyncDriverProvider provider(String name) {
-        StringBuilder known = new StringBuilder();
-        for (ClassLoader loader : new ClassLoader[] {Thread.currentThread().getContextClassLoader(),
-                SyncHubBuilder.class.getClassLoader()}) {
-            for (SyncDriverProvider provider : ServiceLoader.load(SyncDriverProvider.class, loader)) {
-                if (provider.name().equals(name.trim())) {
-                    return provider;
-                }
-                if (known.indexOf(provider.name()) < 0) {
-                    known.append(known.length() == 0 ? "" : ", ").append(provider.name());
-                }
-            }
-        }
-        throw new SyncConfigurationException(DRIVER, "unknown driver '" + name + "'; the drivers on the class path are: "
-                + known);
     }
 
     /**
