@@ -1,17 +1,28 @@
 package org.synchub.cdi;
 
 import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.util.Nonbinding;
+import jakarta.enterprise.inject.spi.AfterBeanDiscovery;
 import jakarta.enterprise.inject.spi.AfterDeploymentValidation;
+import jakarta.enterprise.inject.spi.DeploymentException;
+import jakarta.enterprise.inject.spi.ProcessAnnotatedType;
+import jakarta.enterprise.inject.spi.WithAnnotations;
 import jakarta.enterprise.inject.spi.BeanManager;
 import jakarta.enterprise.inject.spi.BeforeBeanDiscovery;
 import jakarta.enterprise.inject.spi.Extension;
 import org.synchub.SyncConfigurationException;
 import org.synchub.SyncHub;
+import org.synchub.declarative.Broadcast;
+import org.synchub.declarative.SyncTopics;
+import org.synchub.declarative.Topic;
 import org.synchub.health.SyncHubLivenessCheck;
 import org.synchub.health.SyncHubReadinessCheck;
 import org.synchub.metrics.MicroProfileMetricsBinding;
 import org.synchub.metrics.MicrometerBinding;
 import org.synchub.telemetry.OpenTelemetryBinding;
+
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The CDI portable extension that makes {@code @Inject SyncHub} work: it adds {@link SyncHubProducer} to the
@@ -40,8 +51,18 @@ public class SyncHubExtension implements Extension {
     static final String MP_METRICS = "org.eclipse.microprofile.metrics.MetricRegistry";
     static final String OPENTELEMETRY = "io.opentelemetry.api.OpenTelemetry";
 
+    /** Problems of annotated endpoints found during discovery, reported as definition errors. */
+    private final List<String> endpointProblems = new ArrayList<>();
+
     void addProducer(@Observes BeforeBeanDiscovery event, BeanManager beanManager) {
         add(event, beanManager, SyncHubProducer.class);
+        event.configureInterceptorBinding(SyncTopics.class).methods().forEach(m -> m.add(Nonbinding.Literal.INSTANCE));
+        event.configureInterceptorBinding(Broadcast.class).methods().forEach(m -> m.add(Nonbinding.Literal.INSTANCE));
+        event.configureQualifier(Topic.class).methods().forEach(m -> m.add(Nonbinding.Literal.INSTANCE));
+        add(event, beanManager, SubscribingInterceptor.class);
+        event.addAnnotatedType(BroadcastingInterceptor.class, BroadcastingInterceptor.class.getName())
+                .add(BroadcastingInterceptor.BINDING);
+        add(event, beanManager, TopicProducer.class);
         if (loads(MP_HEALTH)) {
             add(event, beanManager, SyncHubReadinessCheck.class);
             add(event, beanManager, SyncHubLivenessCheck.class);
@@ -68,6 +89,20 @@ public class SyncHubExtension implements Extension {
             return true;
         } catch (ClassNotFoundException | LinkageError absent) {
             return false;
+        }
+    }
+
+    /** Works out each annotated endpoint's {@link EndpointPlan} at discovery, collecting its problems. */
+    void inspectEndpoint(@Observes @WithAnnotations({SyncTopics.class, Broadcast.class}) ProcessAnnotatedType<?> event) {
+        Class<?> type = event.getAnnotatedType().getJavaClass();
+        if (type != SubscribingInterceptor.class && type != BroadcastingInterceptor.class) {
+            endpointProblems.addAll(EndpointPlan.problems(type));
+        }
+    }
+
+    void reportEndpointProblems(@Observes AfterBeanDiscovery event) {
+        for (String problem : endpointProblems) {
+            event.addDefinitionError(new DeploymentException(problem));
         }
     }
 
