@@ -21,6 +21,9 @@ import org.synchub.metrics.MicroProfileMetricsBinding;
 import org.synchub.metrics.MicrometerBinding;
 import org.synchub.telemetry.OpenTelemetryBinding;
 
+import javax.naming.InitialContext;
+import javax.naming.NamingException;
+import javax.naming.NoInitialContextException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -53,6 +56,8 @@ public class SyncHubExtension implements Extension {
 
     /** Problems of annotated endpoints found during discovery, reported as definition errors. */
     private final List<String> endpointProblems = new ArrayList<>();
+    /** The valid annotated endpoint classes found during discovery. */
+    private final List<Class<?>> endpoints = new ArrayList<>();
 
     void addProducer(@Observes BeforeBeanDiscovery event, BeanManager beanManager) {
         add(event, beanManager, SyncHubProducer.class);
@@ -96,13 +101,46 @@ public class SyncHubExtension implements Extension {
     void inspectEndpoint(@Observes @WithAnnotations({SyncTopics.class, Broadcast.class}) ProcessAnnotatedType<?> event) {
         Class<?> type = event.getAnnotatedType().getJavaClass();
         if (type != SubscribingInterceptor.class && type != BroadcastingInterceptor.class) {
-            endpointProblems.addAll(EndpointPlan.problems(type));
+            List<String> problems = EndpointPlan.problems(type);
+            endpointProblems.addAll(problems);
+            if (problems.isEmpty()) {
+                endpoints.add(type);
+            }
         }
     }
 
     void reportEndpointProblems(@Observes AfterBeanDiscovery event) {
         for (String problem : endpointProblems) {
             event.addDefinitionError(new DeploymentException(problem));
+        }
+    }
+
+    /**
+     * Outside a Jakarta EE server (which creates every endpoint through CDI), Tyrus standalone does so only through
+     * a registered ComponentProvider: fail rather than let the annotations silently do nothing.
+     */
+    void checkEndpointsAreCreatedThroughCdi(@Observes AfterDeploymentValidation event) {
+        if (endpoints.isEmpty() || hasJndi() || !loads(TyrusStandaloneCheck.TYRUS)) {
+            return;
+        }
+        ClassLoader loader = Thread.currentThread().getContextClassLoader();
+        for (String problem : TyrusStandaloneCheck.endpointsCreatedWithoutCdi(endpoints,
+                loader != null ? loader : SyncHubExtension.class.getClassLoader())) {
+            event.addDeploymentProblem(new DeploymentException(problem));
+        }
+    }
+
+    /** Whether this runs in a server (JNDI answers), as opposed to Java SE (no initial context). */
+    private static boolean hasJndi() {
+        try {
+            new InitialContext().lookup("java:comp/BeanManager");
+            return true;
+        } catch (NoInitialContextException javaSe) {
+            return false;
+        } catch (NamingException serverWithoutThatName) {
+            return true;
+        } catch (LinkageError | RuntimeException noJndi) {
+            return false;
         }
     }
 

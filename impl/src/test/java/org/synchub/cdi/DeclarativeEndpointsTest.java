@@ -13,7 +13,11 @@ import org.synchub.tck.TckClient;
 import org.synchub.testing.TyrusHubNode;
 import org.synchub.testing.TyrusServer;
 
+import java.io.IOException;
+import java.net.URL;
 import java.time.Duration;
+import java.util.Collections;
+import java.util.Enumeration;
 import java.util.Map;
 import java.util.UUID;
 
@@ -163,6 +167,21 @@ class DeclarativeEndpointsTest {
         assertDeploymentFails(Misuses.NotAnEndpoint.class, "", "only work on a @ServerEndpoint class");
         assertDeploymentFails(Misuses.WithoutOnOpen.class, "", "must declare @OnOpen");
         assertDeploymentFails(Misuses.BroadcastWithoutSession.class, "message()", "needs the sending session");
+    }
+
+    @Test
+    void anEndpointTyrusStandaloneWouldCreateWithoutCdiFailsTheDeployment() {
+        String services = "META-INF/services/org.glassfish.tyrus.core.ComponentProvider";
+        ClassLoader withoutCdiProvider = new ClassLoader(WeldApp.class.getClassLoader()) {
+            @Override
+            public Enumeration<URL> getResources(String name) throws IOException {
+                return name.equals(services) ? Collections.emptyEnumeration() : super.getResources(name);
+            }
+        };
+        RuntimeException failure = assertThrows(RuntimeException.class,
+                () -> WeldApp.start(withoutCdiProvider, config(), RoomEndpoint.class).close());
+        assertTrue(failure.getMessage().contains(RoomEndpoint.class.getName() + ": Tyrus standalone would create "
+                + "this endpoint without CDI"), failure.getMessage());
     }
 
     private static void assertDeploymentFails(Class<?> endpoint, String member, String problem) {
