@@ -27,7 +27,7 @@ class BroadcastingInterceptor {
 
     @AroundInvoke
     Object around(InvocationContext call) throws Exception {
-        EndpointPlan plan = EndpointPlan.of(call.getMethod().getDeclaringClass());
+        EndpointPlan plan = EndpointPlan.of(call);
         EndpointPlan.Step step = plan.step(call.getMethod());
         if (plan.syncTopics() || step == null) {
             return call.proceed();

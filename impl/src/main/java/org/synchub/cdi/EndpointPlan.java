@@ -1,6 +1,8 @@
 package org.synchub.cdi;
 
 import jakarta.enterprise.inject.spi.DeploymentException;
+import jakarta.interceptor.InvocationContext;
+import jakarta.websocket.CloseReason;
 import jakarta.websocket.OnClose;
 import jakarta.websocket.OnError;
 import jakarta.websocket.OnMessage;
@@ -10,6 +12,7 @@ import jakarta.websocket.server.ServerEndpoint;
 import org.synchub.declarative.Broadcast;
 import org.synchub.declarative.SyncTopics;
 
+import java.io.IOException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.nio.ByteBuffer;
@@ -62,16 +65,29 @@ final class EndpointPlan {
     }
 
     /**
-     * The plan of {@code type}.
+     * The plan of the intercepted call's endpoint class. For an invalid class (one CDI did not discover, so the
+     * deployment could not fail), closes the call's session with 1011 and throws the problems.
      *
-     * @throws DeploymentException listing its problems, if it has any
+     * @throws DeploymentException listing the class's problems, if it has any
      */
-    static EndpointPlan of(Class<?> type) {
+    static EndpointPlan of(InvocationContext call) {
+        Class<?> type = call.getMethod().getDeclaringClass();
         Object plan = PLANS.get(type);
         if (plan instanceof EndpointPlan valid) {
             return valid;
         }
-        throw new DeploymentException(String.join("; ", problems(type)));
+        DeploymentException invalid = new DeploymentException(String.join("; ", problems(type)));
+        for (Object parameter : call.getParameters()) {
+            if (parameter instanceof Session session && session.isOpen()) {
+                try {
+                    session.close(new CloseReason(CloseReason.CloseCodes.UNEXPECTED_CONDITION,
+                            "invalid SyncHub endpoint, see the server log"));
+                } catch (IOException | RuntimeException closeFailed) {
+                    invalid.addSuppressed(closeFailed);
+                }
+            }
+        }
+        throw invalid;
     }
 
     boolean syncTopics() {

@@ -28,7 +28,7 @@ class SubscribingInterceptor {
 
     @AroundInvoke
     Object around(InvocationContext call) throws Exception {
-        EndpointPlan plan = EndpointPlan.of(call.getMethod().getDeclaringClass());
+        EndpointPlan plan = EndpointPlan.of(call);
         EndpointPlan.Step step = plan.step(call.getMethod());
         if (step == null) {
             return call.proceed();

@@ -170,6 +170,15 @@ class DeclarativeEndpointsTest {
     }
 
     @Test
+    void anInvalidEndpointCdiDidNotDiscoverFailsItsConnectionsWith1011() throws Exception {
+        try (WeldApp app = WeldApp.start(config()); // the endpoint is not a bean class: no deployment check
+             TyrusServer server = TyrusServer.start(Misuses.UnknownParameter.class);
+             TckClient client = TckClient.connect(server.uri("/misuse/lobby"))) {
+            assertEquals(1011, client.awaitCloseCode(TIMEOUT));
+        }
+    }
+
+    @Test
     void anEndpointTyrusStandaloneWouldCreateWithoutCdiFailsTheDeployment() {
         String services = "META-INF/services/org.glassfish.tyrus.core.ComponentProvider";
         ClassLoader withoutCdiProvider = new ClassLoader(WeldApp.class.getClassLoader()) {
