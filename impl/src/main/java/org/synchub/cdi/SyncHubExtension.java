@@ -34,6 +34,13 @@ import java.util.List;
  * once deployment is validated, so that misconfiguration fails the deployment with a message naming the
  * {@code synchub.*} key instead of failing on first use. Registered in {@code META-INF/services}.
  *
+ * <p>It makes the declarative API of {@code org.synchub.declarative} work: registers {@code @SyncTopics} and
+ * {@code @Broadcast} as interceptor bindings and {@code @Topic} as a qualifier (their values non-binding), adds their
+ * interceptors ({@link SubscribingInterceptor}, {@link BroadcastingInterceptor}, enabled by {@code @Priority}) and
+ * the {@code SyncTopic} producer, inspects each annotated endpoint class it discovers (misuse is a definition error
+ * naming the class and member), and, in Java SE with Tyrus, fails the deployment for an annotated endpoint that no
+ * registered Tyrus {@code ComponentProvider} would create through CDI.
+ *
  * <p>It also adds what the application's class path allows, each only when the library it needs loads (they are
  * optional: a class that references a missing library is never loaded):
  * <ul>
