@@ -78,8 +78,11 @@ class DeclarativeEndpointsTest {
             assertEquals("before order", c.nextText(TIMEOUT));
             assertEquals("order", c.nextText(TIMEOUT));
 
+            RoomEndpoint.TOPICS_WHILE_CLOSING.clear();
             a.close();
             Await.until(TIMEOUT, "a unsubscribed on close", () -> hub.counters().sessions() == 1);
+            assertTrue(RoomEndpoint.TOPICS_WHILE_CLOSING.contains("[all-rooms, lobby]"),
+                    "unsubscribed after the @OnClose body: " + RoomEndpoint.TOPICS_WHILE_CLOSING);
             b.close();
             Await.until(TIMEOUT, "b unsubscribed on close", () -> hub.counters().sessions() == 0);
         }

@@ -25,6 +25,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 public class RoomEndpoint {
 
     public static final List<String> ERRORS = new CopyOnWriteArrayList<>();
+    /** The topics each closing session still had while the @OnClose body ran. */
+    public static final List<String> TOPICS_WHILE_CLOSING = new CopyOnWriteArrayList<>();
 
     @Inject
     SyncHub hub;
@@ -36,6 +38,7 @@ public class RoomEndpoint {
 
     @OnClose
     public void close(Session session) {
+        TOPICS_WHILE_CLOSING.add(new TreeSet<>(hub.topics(session)).toString());
     }
 
     @OnError
