@@ -9,7 +9,8 @@ import java.lang.annotation.Target;
 /**
  * Names the topic of an injected {@link SyncTopic}: {@code @Inject @Topic("news") SyncTopic news;} in any CDI bean
  * (JAX-RS resources, schedulers, message-driven beans, observers). It is a CDI qualifier, registered as one by the
- * SyncHub CDI extension; its value does not take part in resolution (one producer serves every name).
+ * SyncHub CDI extension; its value does not take part in resolution (one producer serves every name). An empty
+ * name fails the deployment.
  */
 @Documented
 @Retention(RetentionPolicy.RUNTIME)

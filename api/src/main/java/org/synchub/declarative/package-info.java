@@ -47,7 +47,7 @@
  * or returning another type, or without a way to know the sender (no {@code Session} parameter and no
  * {@code @SyncTopics}); either annotation on a class that is not a {@code @ServerEndpoint}; a {@code @SyncTopics}
  * endpoint without {@code @OnOpen(Session)} or {@code @OnClose}; a final class or a final, static or non-public
- * annotated method. These checks run when CDI discovers the endpoint class (it is in a bean archive with
+ * annotated method; an injected {@code @Topic("")} (no name). These checks run when CDI discovers the endpoint class (it is in a bean archive with
  * {@code bean-discovery-mode="all"}, or added by an extension); otherwise they run at the endpoint's first
  * connection, failing that connection with the same message.
  *

@@ -6,6 +6,7 @@ import jakarta.enterprise.inject.spi.AfterBeanDiscovery;
 import jakarta.enterprise.inject.spi.AfterDeploymentValidation;
 import jakarta.enterprise.inject.spi.DeploymentException;
 import jakarta.enterprise.inject.spi.ProcessAnnotatedType;
+import jakarta.enterprise.inject.spi.ProcessInjectionPoint;
 import jakarta.enterprise.inject.spi.WithAnnotations;
 import jakarta.enterprise.inject.spi.BeanManager;
 import jakarta.enterprise.inject.spi.BeforeBeanDiscovery;
@@ -13,6 +14,7 @@ import jakarta.enterprise.inject.spi.Extension;
 import org.synchub.SyncConfigurationException;
 import org.synchub.SyncHub;
 import org.synchub.declarative.Broadcast;
+import org.synchub.declarative.SyncTopic;
 import org.synchub.declarative.SyncTopics;
 import org.synchub.declarative.Topic;
 import org.synchub.health.SyncHubLivenessCheck;
@@ -112,6 +114,17 @@ public class SyncHubExtension implements Extension {
             endpointProblems.addAll(problems);
             if (problems.isEmpty()) {
                 endpoints.add(type);
+            }
+        }
+    }
+
+    /** An injected {@code @Topic SyncTopic} must name its topic. */
+    void inspectTopicInjection(@Observes ProcessInjectionPoint<?, SyncTopic> event) {
+        for (var qualifier : event.getInjectionPoint().getQualifiers()) {
+            if (qualifier instanceof Topic topic && topic.value().isEmpty()) {
+                event.addDefinitionError(new DeploymentException(event.getInjectionPoint().getMember()
+                        .getDeclaringClass().getName() + "." + event.getInjectionPoint().getMember().getName()
+                        + ": @Topic needs a topic name"));
             }
         }
     }

@@ -170,6 +170,7 @@ class DeclarativeEndpointsTest {
         assertDeploymentFails(Misuses.NotAnEndpoint.class, "", "only work on a @ServerEndpoint class");
         assertDeploymentFails(Misuses.WithoutOnOpen.class, "", "must declare @OnOpen");
         assertDeploymentFails(Misuses.BroadcastWithoutSession.class, "message()", "needs the sending session");
+        assertDeploymentFails(Misuses.UnnamedTopic.class, "topic", "@Topic needs a topic name");
     }
 
     @Test

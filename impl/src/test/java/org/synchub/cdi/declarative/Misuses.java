@@ -67,4 +67,10 @@ public final class Misuses {
             return text;
         }
     }
+
+    public static class UnnamedTopic {
+        @jakarta.inject.Inject
+        @org.synchub.declarative.Topic("")
+        org.synchub.declarative.SyncTopic topic;
+    }
 }
