@@ -33,12 +33,14 @@ class DeclarativeCostTest {
     void annotationsCostPerMessageAgainstTheExplicitForm() throws Exception {
         Map<String, String> config = Map.of("synchub.driver", "jvm",
                 "synchub.channel", "cost-" + UUID.randomUUID().toString().substring(0, 8));
+        CostEndpoints.SessionCatcher.SESSIONS.clear();
         try (WeldApp app = WeldApp.start(config, CostEndpoints.Annotated.class, CostEndpoints.Explicit.class);
              TyrusServer server = TyrusServer.start(CostEndpoints.SessionCatcher.class);
              TckClient client = TckClient.connect(server.uri("/cost/lobby"))) {
             SyncHub hub = app.select(SyncHub.class);
-            Await.until(Duration.ofSeconds(10), "the server session", () -> CostEndpoints.SessionCatcher.last != null);
-            Session session = CostEndpoints.SessionCatcher.last;
+            Await.until(Duration.ofSeconds(10), "the server session",
+                    () -> !CostEndpoints.SessionCatcher.SESSIONS.isEmpty());
+            Session session = CostEndpoints.SessionCatcher.SESSIONS.get(0);
             var manager = CDI.current().getBeanManager();
             CostEndpoints.Annotated annotated = new Unmanaged<>(manager, CostEndpoints.Annotated.class).newInstance()
                     .produce().inject().postConstruct().get();

@@ -1,7 +1,11 @@
 package org.synchub.cdi;
 
+import jakarta.enterprise.inject.spi.CDI;
+import jakarta.enterprise.inject.spi.Unmanaged;
+import jakarta.websocket.Session;
 import org.junit.jupiter.api.Test;
 import org.synchub.SyncHub;
+import org.synchub.cdi.declarative.CostEndpoints;
 import org.synchub.cdi.declarative.FeedEndpoint;
 import org.synchub.cdi.declarative.Misuses;
 import org.synchub.cdi.declarative.OrderNotifier;
@@ -18,6 +22,7 @@ import java.net.URL;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.Enumeration;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -171,6 +176,27 @@ class DeclarativeEndpointsTest {
         assertDeploymentFails(Misuses.WithoutOnOpen.class, "", "must declare @OnOpen");
         assertDeploymentFails(Misuses.BroadcastWithoutSession.class, "message()", "needs the sending session");
         assertDeploymentFails(Misuses.UnnamedTopic.class, "topic", "@Topic needs a topic name");
+    }
+
+    @Test
+    void anAnnotatedInstanceServesOneSessionAndBroadcastsOnlyAfterItsOpen() throws Exception {
+        List<Session> sessions = CostEndpoints.SessionCatcher.SESSIONS;
+        sessions.clear();
+        try (WeldApp app = WeldApp.start(config(), CostEndpoints.Annotated.class);
+             TyrusServer server = TyrusServer.start(CostEndpoints.SessionCatcher.class);
+             TckClient one = TckClient.connect(server.uri("/cost/a"));
+             TckClient two = TckClient.connect(server.uri("/cost/b"))) {
+            Await.until(TIMEOUT, "two server sessions", () -> sessions.size() == 2);
+            CostEndpoints.Annotated endpoint = new Unmanaged<>(CDI.current().getBeanManager(),
+                    CostEndpoints.Annotated.class).newInstance().produce().inject().postConstruct().get();
+            IllegalStateException early = assertThrows(IllegalStateException.class, () -> endpoint.message("x"));
+            assertTrue(early.getMessage().contains("message(): @Broadcast before @OnOpen"), early.getMessage());
+            endpoint.open(sessions.get(0));
+            IllegalStateException shared = assertThrows(IllegalStateException.class,
+                    () -> endpoint.open(sessions.get(1)));
+            assertTrue(shared.getMessage().contains("one endpoint instance serves two sessions"), shared.getMessage());
+            assertEquals(1, app.select(SyncHub.class).counters().sessions(), "only the first session subscribed");
+        }
     }
 
     @Test

@@ -56,14 +56,14 @@ public final class CostEndpoints {
         }
     }
 
-    /** Keeps the server session of the connection, as a real Session to call the endpoints with. */
+    /** Keeps the server sessions of its connections, as real Sessions to call the endpoints with. */
     @ServerEndpoint("/cost/{room}")
     public static class SessionCatcher {
-        public static volatile Session last;
+        public static final java.util.List<Session> SESSIONS = new java.util.concurrent.CopyOnWriteArrayList<>();
 
         @OnOpen
         public void open(Session session) {
-            last = session;
+            SESSIONS.add(session);
         }
     }
 }
