@@ -49,7 +49,7 @@
  * endpoint without {@code @OnOpen(Session)} or {@code @OnClose}; a final class or a final, static or non-public
  * annotated method; an injected {@code @Topic("")} (no name). These checks run when CDI discovers the endpoint class (it is in a bean archive with
  * {@code bean-discovery-mode="all"}, or added by an extension); otherwise they run at the endpoint's first
- * connection, failing that connection with the same message.
+ * connection, and each connection then logs the same message as an error and is closed with 1011.
  *
  * <h2>How it works, and where it does not</h2>
  * The extension registers {@code @SyncTopics} and {@code @Broadcast} as CDI interceptor bindings (their values do not

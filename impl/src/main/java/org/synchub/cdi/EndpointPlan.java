@@ -29,6 +29,8 @@ import java.util.Set;
  */
 final class EndpointPlan {
 
+    private static final System.Logger LOG = System.getLogger("org.synchub");
+
     enum Kind { OPEN, CLOSE, ERROR, BROADCAST }
 
     /** What to do around one method. */
@@ -66,7 +68,7 @@ final class EndpointPlan {
 
     /**
      * The plan of the intercepted call's endpoint class. For an invalid class (one CDI did not discover, so the
-     * deployment could not fail), closes the call's session with 1011 and throws the problems.
+     * deployment could not fail), logs the problems as an error, closes the call's session with 1011 and throws them.
      *
      * @throws DeploymentException listing the class's problems, if it has any
      */
@@ -77,6 +79,7 @@ final class EndpointPlan {
             return valid;
         }
         DeploymentException invalid = new DeploymentException(String.join("; ", problems(type)));
+        LOG.log(System.Logger.Level.ERROR, "invalid SyncHub endpoint, its connections fail: " + invalid.getMessage());
         for (Object parameter : call.getParameters()) {
             if (parameter instanceof Session session && session.isOpen()) {
                 try {
