@@ -45,6 +45,7 @@ final class DefaultSyncHub implements SyncHub {
     private static final String FAN_OUT = "fan-out";
     private static final String FRAMES = "frames";
     private static final String GAPS = "gaps";
+    private static final String GAP_TRACKING = "gap-tracking";
 
     private final String instanceId = UUID.randomUUID().toString();
     private final long maxQueuedSize;
@@ -63,6 +64,8 @@ final class DefaultSyncHub implements SyncHub {
     private final AtomicInteger subscribed = new AtomicInteger();
     /** topic → local subscriptions over all namespaces (for {@link SyncDriver#interest}). */
     private final Map<String, Integer> topicInterest = new ConcurrentHashMap<>();
+    /** sequence stream → topics with local interest in it ({@link SyncDriver#sequenceStream}). */
+    private final Map<Integer, Integer> streamTopics = new ConcurrentHashMap<>();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final Watchdog watchdog;
     private final BackplaneMonitor monitor;
@@ -126,7 +129,20 @@ final class DefaultSyncHub implements SyncHub {
             resyncSink(new SyncResync(instanceId, SyncResync.Reason.GAP, since, Instant.now(), loss.sender(),
                     loss.messages()));
         }
+        long evicted = gapTracker.evicted();
+        if (evicted != evictedReported) {
+            failures.failure(SyncStage.DELIVERY, GAP_TRACKING, new SyncException("gap tracking is degraded: "
+                    + (evicted - evictedReported) + " (sender, stream) pair(s) evicted because more than "
+                    + GapTracker.MAX_SENDERS + " were heard from; an evicted sender's next number is a new baseline. "
+                    + "Many instances, many buckets, or forged sender ids on the channel"));
+            evictedReported = evicted;
+        } else {
+            failures.recovered(SyncStage.DELIVERY, GAP_TRACKING);
+        }
     }
+
+    /** Evictions of the gap tracker already reported; watchdog thread only. */
+    private long evictedReported;
 
     /** Hands a resync signal to the application's callback (or CDI event), or logs it. */
     private void resyncSink(SyncResync resync) {
@@ -304,12 +320,30 @@ final class DefaultSyncHub implements SyncHub {
                 SyncDriver current = driver;
                 if (current != null) {
                     try {
-                        gapTracker.forgetStream(current.sequenceStream(t));
+                        streamInterest(current.sequenceStream(t), now == 1);
                         current.interest(t, now == 1);
                     } catch (RuntimeException e) {
                         failures.failure(SyncStage.SUBSCRIBE, DRIVER, e);
                     }
                 }
+            }
+            return now <= 0 ? null : now;
+        });
+    }
+
+    /**
+     * Counts the topics with local interest per sequence stream, and forgets a stream's numbering only when the
+     * first such topic arrives or the last leaves: then this instance starts or stops hearing the stream. Runs
+     * inside the topic count's compute, so the calls for one topic are ordered.
+     */
+    private void streamInterest(int stream, boolean present) {
+        if (stream <= 0) {
+            return;
+        }
+        streamTopics.compute(stream, (s, count) -> {
+            int now = (count == null ? 0 : count) + (present ? 1 : -1);
+            if ((present && now == 1) || (!present && now == 0)) {
+                gapTracker.forgetStream(s);
             }
             return now <= 0 ? null : now;
         });
