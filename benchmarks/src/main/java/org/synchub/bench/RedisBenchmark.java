@@ -5,7 +5,7 @@ import org.synchub.SyncHub;
 import org.synchub.SyncMessage;
 import org.synchub.core.SyncHubBuilder;
 import org.synchub.driver.redis.RedisAdapter;
-import org.synchub.spi.SyncDriver;
+import org.synchub.tck.DriverNode;
 import org.synchub.tck.RecordingContext;
 import org.synchub.testing.RedisServer;
 import redis.clients.jedis.Jedis;
@@ -356,10 +356,10 @@ public final class RedisBenchmark {
         AtomicLong count = new AtomicLong();
         LongConsumer record = recorder(samples, count);
         SyncHub a = SyncHubBuilder.create().adapter(RedisAdapter.url(redis.url(), channel)).build();
-        // hub B's side, observed where the driver hands messages to the hub's fan-in
-        SyncDriver b = RedisAdapter.url(redis.url(), channel).open(new RecordingContext());
+        // B's side, observed where the driver's frames come back decoded (the TCK's driver harness)
+        DriverNode b = new DriverNode(RedisAdapter.url(redis.url(), channel), new RecordingContext());
         CountDownLatch up = new CountDownLatch(1);
-        b.subscribe(m -> {
+        b.intercept(m -> {
             if (m.topic().equals("probe")) {
                 up.countDown();
             } else {

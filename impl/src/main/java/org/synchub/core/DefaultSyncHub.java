@@ -10,20 +10,13 @@ import org.synchub.SyncException;
 import org.synchub.SyncHealth;
 import org.synchub.SyncResync;
 import org.synchub.SyncHub;
-import org.synchub.SyncMalformedFrameException;
 import org.synchub.SyncMessage;
 import org.synchub.SyncOverflowException;
 import org.synchub.SyncStage;
-import org.synchub.spi.Envelope;
-import org.synchub.spi.EnvelopeCodec;
-import org.synchub.spi.SyncDriver;
-import org.synchub.spi.SyncDriverContext;
-import org.synchub.spi.SyncDriverContext.LoopWatch;
+import org.synchub.internal.Relay;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
-import java.util.Arrays;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -43,9 +36,6 @@ final class DefaultSyncHub implements SyncHub {
     private static final System.Logger LOG = System.getLogger("org.synchub");
     private static final String DRIVER = "driver";
     private static final String FAN_OUT = "fan-out";
-    private static final String FRAMES = "frames";
-    private static final String GAPS = "gaps";
-    private static final String GAP_TRACKING = "gap-tracking";
 
     private final String instanceId = UUID.randomUUID().toString();
     private final long maxQueuedSize;
@@ -54,7 +44,7 @@ final class DefaultSyncHub implements SyncHub {
     private final OverflowPolicy overflow;
     private final ThreadFactory threadFactory;
     private final FailureReporter failures;
-    private final SyncDriver driver;
+    private final Relay relay;
 
     /** One state object per session the hub knows (subscribed, or sent to), until the session closes. */
     private final Map<Session, Subscriber> sessions = new ConcurrentHashMap<>();
@@ -62,27 +52,17 @@ final class DefaultSyncHub implements SyncHub {
     private final Map<String, Map<String, Set<Subscriber>>> index = new ConcurrentHashMap<>();
     /** Sessions with at least one topic. */
     private final AtomicInteger subscribed = new AtomicInteger();
-    /** topic → local subscriptions over all namespaces (for {@link SyncDriver#interest}). */
+    /** topic → local subscriptions over all namespaces (for {@link Relay#interest}). */
     private final Map<String, Integer> topicInterest = new ConcurrentHashMap<>();
-    /** sequence stream → topics with local interest in it ({@link SyncDriver#sequenceStream}). */
-    private final Map<Integer, Integer> streamTopics = new ConcurrentHashMap<>();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final Watchdog watchdog;
     private final BackplaneMonitor monitor;
-    private final GapTracker gapTracker = new GapTracker();
     private final Consumer<SyncResync> resyncSink;
-    /** The envelope numbers of sequence stream 0 ({@link SyncDriver#sequenceStream}); other streams' below. */
-    private final AtomicLong sequence = new AtomicLong();
-    private final Map<Integer, AtomicLong> streamSequences = new ConcurrentHashMap<>();
-    private final AtomicLong lastOversizedResync = new AtomicLong(System.nanoTime() - 2_000_000_000L);
 
     private final LongAdder published = new LongAdder();
-    private final LongAdder relayed = new LongAdder();
     private final LongAdder received = new LongAdder();
     private final LongAdder delivered = new LongAdder();
     private final LongAdder dropped = new LongAdder();
-    private final LongAdder malformed = new LongAdder();
-    private final LongAdder gaps = new LongAdder();
     private final LongAdder fanOuts = new LongAdder();
     private final LongAdder fanOutNanos = new LongAdder();
     /** How each session is written to: a container's pre-framed fast path, or the portable one. */
@@ -107,42 +87,21 @@ final class DefaultSyncHub implements SyncHub {
         this.watchdog = new Watchdog(failures, this::sweep, this::tick, config.stallNanos,
                 config.probeIntervalNanos > 0 ? config.probeIntervalNanos / 4_000_000 : Watchdog.MAX_CHECK_INTERVAL_MS);
         this.watchdog.start(newThread("synchub-watchdog-" + instanceId.substring(0, 8), watchdog::run));
-        this.driver = openDriver(config);
+        this.relay = openRelay(config);
         try {
-            driver.subscribe(this::receive);
-            monitor.started(driver);
+            relay.start();
+            monitor.started(relay);
         } catch (RuntimeException e) {
             failures.failure(SyncStage.SUBSCRIBE, DRIVER, e);
             monitor.unsubscribed(e);
         }
     }
 
-    /** The watchdog's periodic work (about once a second): the self-probe, and losses found by the gap tracker. */
+    /** The watchdog's periodic work (about once a second): the self-probe, and losses found by the relay. */
     private void tick(long now) {
         monitor.tick(now);
-        for (GapTracker.Loss loss : gapTracker.confirm(now)) {
-            gaps.add(loss.messages());
-            failures.failure(SyncStage.DELIVERY, GAPS, new SyncException(loss.messages() + " message(s) from instance "
-                    + loss.sender() + " were lost on the backplane (its sequence numbers skipped); the application "
-                    + "gets a SyncResync to reload state"));
-            Instant since = Instant.now().minusNanos(Math.max(0, now - loss.sinceNanos()));
-            resyncSink(new SyncResync(instanceId, SyncResync.Reason.GAP, since, Instant.now(), loss.sender(),
-                    loss.messages()));
-        }
-        long evicted = gapTracker.evicted();
-        if (evicted != evictedReported) {
-            failures.failure(SyncStage.DELIVERY, GAP_TRACKING, new SyncException("gap tracking is degraded: "
-                    + (evicted - evictedReported) + " (sender, stream) pair(s) evicted because more than "
-                    + GapTracker.MAX_SENDERS + " were heard from; an evicted sender's next number is a new baseline. "
-                    + "Many instances, many buckets, or forged sender ids on the channel"));
-            evictedReported = evicted;
-        } else {
-            failures.recovered(SyncStage.DELIVERY, GAP_TRACKING);
-        }
+        relay.tick(now);
     }
-
-    /** Evictions of the gap tracker already reported; watchdog thread only. */
-    private long evictedReported;
 
     /** Hands a resync signal to the application's callback (or CDI event), or logs it. */
     private void resyncSink(SyncResync resync) {
@@ -161,9 +120,10 @@ final class DefaultSyncHub implements SyncHub {
         }
     }
 
-    private SyncDriver openDriver(SyncHubBuilder config) {
+    private Relay openRelay(SyncHubBuilder config) {
         try {
-            return config.adapter.open(new DriverContext());
+            return new Relay(config.adapter, new HubServices(instanceId, threadFactory, failures, watchdog, monitor,
+                    this::resyncSink), maxFrameBytes, relayMaxBytes, this::receive);
         } catch (RuntimeException | Error e) {
             watchdog.close(1_000);
             throw e;
@@ -310,40 +270,17 @@ final class DefaultSyncHub implements SyncHub {
     }
 
     /**
-     * Counts the local subscriptions of {@code topic} over all namespaces and tells the driver when the first
-     * arrives and the last leaves ({@link SyncDriver#interest}); the count's compute orders the calls per topic.
+     * Counts the local subscriptions of {@code topic} over all namespaces and tells the relay when the first
+     * arrives and the last leaves ({@link Relay#interest}); the count's compute orders the calls per topic.
      */
     private void interest(String topic, int delta) {
         topicInterest.compute(topic, (t, count) -> {
             int now = (count == null ? 0 : count) + delta;
             if ((now == 1 && delta > 0) || (now == 0 && delta < 0)) {
-                SyncDriver current = driver;
+                Relay current = relay;
                 if (current != null) {
-                    try {
-                        streamInterest(current.sequenceStream(t), now == 1);
-                        current.interest(t, now == 1);
-                    } catch (RuntimeException e) {
-                        failures.failure(SyncStage.SUBSCRIBE, DRIVER, e);
-                    }
+                    current.interest(t, now == 1);
                 }
-            }
-            return now <= 0 ? null : now;
-        });
-    }
-
-    /**
-     * Counts the topics with local interest per sequence stream, and forgets a stream's numbering only when the
-     * first such topic arrives or the last leaves: then this instance starts or stops hearing the stream. Runs
-     * inside the topic count's compute, so the calls for one topic are ordered.
-     */
-    private void streamInterest(int stream, boolean present) {
-        if (stream <= 0) {
-            return;
-        }
-        streamTopics.compute(stream, (s, count) -> {
-            int now = (count == null ? 0 : count) + (present ? 1 : -1);
-            if ((present && now == 1) || (!present && now == 0)) {
-                gapTracker.forgetStream(s);
             }
             return now <= 0 ? null : now;
         });
@@ -466,20 +403,13 @@ final class DefaultSyncHub implements SyncHub {
         } catch (Throwable e) {
             failures.failure(SyncStage.DELIVERY, FAN_OUT, e);
         }
-        try {
-            driver.publish(message);
-        } catch (Throwable e) {
-            failures.failure(SyncStage.PUBLISH, DRIVER, e);
-        }
+        relay.publish(message); // never throws
     }
 
     /** Fan-in: a message from another instance goes to every local subscriber of its topic. */
     private void receive(SyncMessage message) {
         if (closed.get()) {
             return;
-        }
-        if (BackplaneMonitor.isProbe(message)) {
-            return; // another hub's probe, through a driver that carries messages as objects
         }
         received.increment();
         fanOut(message, null);
@@ -615,14 +545,9 @@ final class DefaultSyncHub implements SyncHub {
             subscriptions += subscriber.topicCountHint();
             largestQueue = Math.max(largestQueue, subscriber.queuedBytes());
         }
-        long relayQueue;
-        try {
-            relayQueue = driver.queuedBytes();
-        } catch (RuntimeException e) {
-            relayQueue = 0;
-        }
-        return new SyncCounters(published.sum(), relayed.sum(), received.sum(), delivered.sum(), dropped.sum(),
-                malformed.sum(), gaps.sum(), failures.count(SyncStage.SUBSCRIBE), failures.count(SyncStage.PUBLISH),
+        long relayQueue = relay.queuedBytes();
+        return new SyncCounters(published.sum(), relay.relayed(), received.sum(), delivered.sum(), dropped.sum(),
+                relay.malformed(), relay.lost(), failures.count(SyncStage.SUBSCRIBE), failures.count(SyncStage.PUBLISH),
                 failures.count(SyncStage.DELIVERY), subscribed.get(), subscriptions, relayQueue, largestQueue,
                 fanOuts.sum(), fanOutNanos.sum(), monitor.probes.sum(), monitor.probeNanos.sum(),
                 monitor.probeFailures.sum());
@@ -648,7 +573,7 @@ final class DefaultSyncHub implements SyncHub {
         sessions.clear();
         index.clear();
         try {
-            driver.close();
+            relay.close();
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.WARNING, "SyncHub driver failed to close cleanly", e);
         }
@@ -656,13 +581,7 @@ final class DefaultSyncHub implements SyncHub {
 
     /** A thread from the configured factory (container-managed in Jakarta EE), named where allowed. */
     private Thread newThread(String name, Runnable task) {
-        Thread thread = threadFactory.newThread(task);
-        try {
-            thread.setName(name);
-        } catch (SecurityException keepContainersName) {
-            // a container may forbid renaming its threads
-        }
-        return thread;
+        return HubServices.newThread(threadFactory, name, task);
     }
 
     private static void closeQuietly(Session session, CloseReason reason) {
@@ -735,151 +654,6 @@ final class DefaultSyncHub implements SyncHub {
 
     @Override
     public String toString() {
-        return "SyncHub[" + instanceId + ", " + driver + "]";
-    }
-
-    /** What the driver sees of this hub. */
-    private final class DriverContext implements SyncDriverContext {
-
-        @Override
-        public String instanceId() {
-            return instanceId;
-        }
-
-        @Override
-        public Thread newThread(String name, Runnable task) {
-            return DefaultSyncHub.this.newThread(name, task);
-        }
-
-        @Override
-        public void failure(SyncStage stage, Throwable cause) {
-            failure(stage, DRIVER, cause);
-        }
-
-        @Override
-        public void recovered(SyncStage stage) {
-            recovered(stage, DRIVER);
-        }
-
-        @Override
-        public void failure(SyncStage stage, String source, Throwable cause) {
-            if (stage == SyncStage.SUBSCRIBE && DRIVER.equals(source)) {
-                monitor.unsubscribed(cause);
-            }
-            failures.failure(stage, source, cause);
-        }
-
-        @Override
-        public void recovered(SyncStage stage, String source) {
-            if (stage == SyncStage.SUBSCRIBE && DRIVER.equals(source)) {
-                monitor.subscribed();
-            }
-            failures.recovered(stage, source);
-        }
-
-        @Override
-        public String encode(SyncMessage message) {
-            if (BackplaneMonitor.isProbe(message)) {
-                return EnvelopeCodec.encodeProbe(instanceId, BackplaneMonitor.probeNumber(message));
-            }
-            int stream = driver.sequenceStream(message.topic());
-            AtomicLong numbers = stream == 0 ? sequence : streamSequences.computeIfAbsent(stream, k -> new AtomicLong());
-            return EnvelopeCodec.encode(instanceId, message, numbers.incrementAndGet());
-        }
-
-        @Override
-        public void tooLarge(String why) {
-            malformed(why);
-            long now = System.nanoTime();
-            long last = lastOversizedResync.get();
-            if (now - last >= 1_000_000_000L && lastOversizedResync.compareAndSet(last, now)) {
-                resyncSink(new SyncResync(instanceId, SyncResync.Reason.OVERSIZED_FRAME, Instant.now(),
-                        Instant.now(), null, 1));
-            }
-        }
-
-        @Override
-        public void relayed(int messages) {
-            relayed.add(messages);
-        }
-
-        @Override
-        public LoopWatch watch(String name) {
-            return watchdog.watch(name);
-        }
-
-        @Override
-        public int maxFrameBytes() {
-            return maxFrameBytes;
-        }
-
-        @Override
-        public long relayQueueMaxBytes() {
-            return relayMaxBytes;
-        }
-
-        /** How this instance's own envelopes begin (the codec writes the id first): echoes skip the JSON parse. */
-        private final String ownPrefix = "{\"id\":\"" + instanceId + "\",";
-        /** How this instance's own probes begin. */
-        private final String ownProbePrefix = EnvelopeCodec.probePrefix(instanceId);
-
-        /** {@link #ownPrefix} and {@link #ownProbePrefix} in UTF-8, to recognise echoes before making any text. */
-        private final byte[] ownPrefixBytes = ownPrefix.getBytes(StandardCharsets.UTF_8);
-        private final byte[] ownProbePrefixBytes = ownProbePrefix.getBytes(StandardCharsets.UTF_8);
-
-        @Override
-        public SyncMessage decode(String frame) {
-            if (frame != null && frame.startsWith(ownPrefix)) {
-                if (frame.startsWith(ownProbePrefix)) {
-                    ownProbe(frame);
-                }
-                return null;
-            }
-            var decoded = EnvelopeCodec.decode(frame, maxFrameBytes);
-            if (decoded.isEmpty()) {
-                malformed("not a SyncHub/crossws envelope: "
-                        + (frame == null ? "null" : frame.length() > 120 ? frame.substring(0, 120) + "…" : frame));
-                return null;
-            }
-            Envelope envelope = decoded.get();
-            if (envelope.isProbe() || envelope.id().equals(instanceId)) {
-                return null; // another instance's probe, or an own echo written differently
-            }
-            if (envelope.seq() >= 0) {
-                gapTracker.observe(envelope.id(), driver.sequenceStream(envelope.message().topic()), envelope.seq(),
-                        System.nanoTime());
-            }
-            return envelope.message();
-        }
-
-        /** As {@link #decode(String)}, from the frame's UTF-8 bytes: an echo is dropped on its first bytes, without
-         * making its text (every frame this hub relays comes back to it through Redis). */
-        @Override
-        public SyncMessage decode(byte[] frame) {
-            if (frame != null && startsWith(frame, ownPrefixBytes)) {
-                if (startsWith(frame, ownProbePrefixBytes)) {
-                    ownProbe(new String(frame, StandardCharsets.UTF_8));
-                }
-                return null;
-            }
-            return decode(frame == null ? null : new String(frame, StandardCharsets.UTF_8));
-        }
-
-        private static boolean startsWith(byte[] frame, byte[] prefix) {
-            return frame.length >= prefix.length
-                    && Arrays.equals(frame, 0, prefix.length, prefix, 0, prefix.length);
-        }
-
-        private void ownProbe(String frame) {
-            EnvelopeCodec.decode(frame, maxFrameBytes).filter(Envelope::isProbe)
-                    .ifPresent(e -> monitor.probeReturned(e.probe(), System.nanoTime()));
-        }
-
-        @Override
-        public void malformed(String why) {
-            malformed.increment();
-            failures.failure(SyncStage.DELIVERY, FRAMES, new SyncMalformedFrameException(
-                    "dropped a frame from the backplane: " + why));
-        }
+        return "SyncHub[" + instanceId + ", " + relay + "]";
     }
 }

@@ -20,7 +20,7 @@ import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * Gap detection past {@link GapTracker#MAX_SENDERS} (sender, stream) pairs, on a real redis-server flooded with
+ * Gap detection past 4,096 (sender, stream) pairs (the gap tracker's bound), on a real redis-server flooded with
  * forged sender ids (issue 21, defect 6): a sender heard after the flood is still checked for losses, and the
  * degraded tracking is reported.
  */
@@ -50,7 +50,7 @@ class GapTrackingBoundTest {
         hub = SyncHubBuilder.create().adapter(RedisAdapter.url(redis.url(), channel)).probeIntervalMillis(0)
                 .onFailure(failures::add).onResync(resyncs::add).build();
         Await.until(TIMEOUT, "ready", () -> hub.health().ready());
-        int flood = GapTracker.MAX_SENDERS + 10;
+        int flood = 4_096 + 10; // past the gap tracker's bound (GapTracker.MAX_SENDERS)
         String late = "late-" + UUID.randomUUID();
         try (Jedis raw = new Jedis("127.0.0.1", redis.port())) {
             Pipeline pipeline = raw.pipelined();

@@ -1,4 +1,4 @@
-package org.synchub.core;
+package org.synchub.internal;
 
 import org.junit.jupiter.api.Test;
 

@@ -26,7 +26,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * when this instance's subscription to it starts or stops, not when another topic of the same bucket gains or loses
  * its first local subscriber while the bucket stays subscribed (issue 21, defect 5).
  */
-class TopicRoutingGapTest {
+class RedisStreamInterestGapTest {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(20);
     private static final int BUCKETS = 8;

@@ -1,4 +1,4 @@
-package org.synchub.core;
+package org.synchub.internal;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -20,7 +20,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * counted as lost, since nobody will check them any more), so that memory stays bounded without leaving newcomers
  * unchecked; {@link #evicted()} counts the evictions, which the hub reports as degraded tracking.
  *
- * <p>Numbers are per sequence stream ({@link org.synchub.spi.SyncDriver#sequenceStream}): with topic-interest
+ * <p>Numbers are per sequence stream ({@link org.synchub.spi.SyncDriver#stream}): with topic-interest
  * routing a receiver hears only the streams of the buckets it subscribes to, and checks each on its own. When this
  * instance starts or stops listening to a stream, {@link #forgetStream} drops what it knew of it, so that the numbers
  * sent while it did not listen are never counted as lost.
