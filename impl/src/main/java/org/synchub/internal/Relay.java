@@ -13,10 +13,7 @@ import org.synchub.spi.SyncDriverContext;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -72,11 +69,7 @@ public final class Relay {
     private final GapTracker gaps = new GapTracker();
     private final LongAdder relayed = new LongAdder();
     private final LongAdder lost = new LongAdder();
-    /** The envelope numbers of stream 0; other streams' below. */
-    private final AtomicLong sequence = new AtomicLong();
-    private final Map<Integer, AtomicLong> streamSequences = new ConcurrentHashMap<>();
-    /** stream → topics with local interest in it. */
-    private final Map<Integer, Integer> streamTopics = new ConcurrentHashMap<>();
+    private final Streams streams;
     private final AtomicBoolean started = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile ReconnectLoop loop;
@@ -98,9 +91,10 @@ public final class Relay {
         this.hub = hub;
         this.instanceId = hub.instanceId();
         this.maxQueueBytes = maxQueueBytes;
-        this.inbound = new Inbound(hub, maxFrameBytes, listener, gaps, this::stream);
+        this.inbound = new Inbound(hub, maxFrameBytes, listener, gaps, this::streamOf);
         this.driver = adapter.open(side);
         this.direct = driver instanceof DirectTransport d ? d : null;
+        this.streams = new Streams(driver);
     }
 
     /** Starts receiving and publishing: the listener and publisher threads, or the in-JVM fast path. Once. */
@@ -145,10 +139,8 @@ public final class Relay {
             }
             PublishPump<Frame> p = pump;
             if (p != null) {
-                int stream = stream(message.topic());
-                AtomicLong numbers = stream == 0 ? sequence
-                        : streamSequences.computeIfAbsent(stream, k -> new AtomicLong());
-                String envelope = EnvelopeCodec.encode(instanceId, message, numbers.incrementAndGet());
+                int stream = streams.of(message.topic());
+                String envelope = EnvelopeCodec.encode(instanceId, message, streams.next(stream));
                 p.offer(new Frame(envelope.getBytes(StandardCharsets.UTF_8), stream, false));
             }
         } catch (Throwable t) {
@@ -180,34 +172,18 @@ public final class Relay {
      * @param present whether it now has a local subscriber
      */
     public void interest(String topic, boolean present) {
-        int stream = stream(topic);
-        if (stream <= 0) {
-            return;
-        }
-        streamTopics.compute(stream, (s, count) -> {
-            int before = count == null ? 0 : count;
-            if (!present && before == 0) {
-                return null;
+        streams.interest(topic, present, stream -> {
+            gaps.forgetStream(stream);
+            try {
+                driver.interest(stream, present);
+            } catch (RuntimeException e) {
+                hub.failure(SyncStage.SUBSCRIBE, DRIVER, e);
             }
-            int now = before + (present ? 1 : -1);
-            if (now == 1 && present || now == 0) {
-                gaps.forgetStream(s);
-                try {
-                    driver.interest(s, present);
-                } catch (RuntimeException e) {
-                    hub.failure(SyncStage.SUBSCRIBE, DRIVER, e);
-                }
-            }
-            return now == 0 ? null : now;
         });
     }
 
-    private int stream(String topic) {
-        try {
-            return topic == null ? 0 : Math.max(0, driver.stream(topic));
-        } catch (RuntimeException e) {
-            return 0;
-        }
+    private int streamOf(String topic) {
+        return streams.of(topic);
     }
 
     /**
@@ -279,7 +255,7 @@ public final class Relay {
 
     /** @return the sequence number the next envelope of stream 0 gets (tests size envelopes exactly with it) */
     public long nextSequence() {
-        return sequence.get() + 1;
+        return streams.peek();
     }
 
     /** @return the driver (tests reach its internals through it) */

@@ -99,10 +99,17 @@ final class RedisDriver implements SyncDriver {
     static List<Frame> frames(List<SyncDriver.Frame> batch, TopicRouting routing, byte[] base) {
         List<Frame> frames = new ArrayList<>(batch.size());
         for (SyncDriver.Frame frame : batch) {
-            byte[] channel = routing == null || frame.stream() == 0 ? base : routing.channelBytesOf(frame.stream() - 1);
-            frames.add(new Frame(channel, frame.bytes()));
+            frames.add(new Frame(channelOf(frame, routing, base), frame.bytes()));
         }
         return frames;
+    }
+
+    private byte[] channelOf(SyncDriver.Frame frame) {
+        return channelOf(frame, routing, channelBytes);
+    }
+
+    private static byte[] channelOf(SyncDriver.Frame frame, TopicRouting routing, byte[] base) {
+        return routing == null || frame.stream() == 0 ? base : routing.channelBytesOf(frame.stream() - 1);
     }
 
     /**
@@ -265,22 +272,22 @@ final class RedisDriver implements SyncDriver {
     @Override
     public void send(List<SyncDriver.Frame> batch) throws Exception {
         try {
-            sendOnce(frames(batch, routing, channelBytes));
+            sendOnce(batch);
         } catch (JedisException e) {
             throw new SyncBackplaneUnavailableException("Redis PUBLISH of " + batch.size() + " message(s) to channel '" + channel + "' at "
                     + source.describe() + " failed: " + e.getMessage() + "; they are lost (at-most-once relay)", e);
         }
     }
 
-    private void sendOnce(List<Frame> batch) throws Exception {
+    private void sendOnce(List<SyncDriver.Frame> batch) throws Exception {
         Jedis jedis = publisherConnection();
         if (jedis == null) {
             return;
         }
         try {
             Connection connection = jedis.getConnection();
-            for (Frame frame : batch) {
-                connection.sendCommand(publish, frame.channel(), frame.payload());
+            for (SyncDriver.Frame frame : batch) {
+                connection.sendCommand(publish, channelOf(frame), frame.bytes());
             }
             List<Object> replies = connection.getMany(batch.size());
             for (Object reply : replies) {
