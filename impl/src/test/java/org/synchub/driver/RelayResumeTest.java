@@ -7,7 +7,8 @@ import org.synchub.SyncStage;
 import org.synchub.driver.pgsql.PgsqlAdapter;
 import org.synchub.driver.redis.RedisAdapter;
 import org.synchub.spi.SyncAdapter;
-import org.synchub.spi.SyncDriver;
+import org.synchub.internal.Relay;
+import org.synchub.testing.RecordingHub;
 import org.synchub.tck.Await;
 import org.synchub.tck.Cleanup;
 import org.synchub.tck.RecordingContext;
@@ -84,13 +85,11 @@ class RelayResumeTest {
     private void measure(String name, SyncAdapter adapter, Server server) throws Exception {
         RecordingContext contextA = new RecordingContext();
         RecordingContext contextB = new RecordingContext();
-        SyncDriver a = adapter.open(contextA);
-        cleanup.add(a::close);
-        SyncDriver b = adapter.open(contextB);
-        cleanup.add(b::close);
         List<Long> receivedAtB = new CopyOnWriteArrayList<>();
-        a.subscribe(m -> { });
-        b.subscribe(m -> receivedAtB.add(System.nanoTime()));
+        Relay a = RecordingHub.relay(adapter, contextA, m -> { });
+        cleanup.add(a::close);
+        Relay b = RecordingHub.relay(adapter, contextB, m -> receivedAtB.add(System.nanoTime()));
+        cleanup.add(b::close);
 
         SteadyPublisher publisher = cleanup.add(SteadyPublisher.start(
                 text -> a.publish(SyncMessage.text("", "t", text))));

@@ -10,7 +10,9 @@ import org.synchub.SyncMessageTooLargeException;
 import org.synchub.SyncStage;
 import org.synchub.core.SyncHubBuilder;
 import org.synchub.spi.EnvelopeCodec;
+import org.synchub.internal.Relay;
 import org.synchub.spi.SyncAdapter;
+import org.synchub.testing.RecordingHub;
 import org.synchub.spi.SyncDriver;
 import org.synchub.tck.Await;
 import org.synchub.tck.Cleanup;
@@ -66,17 +68,18 @@ class PgsqlDriverTest {
         final BlockingQueue<SyncMessage> received = new LinkedBlockingQueue<>();
         /** Connectivity probes (topic "ping") are kept apart from the messages a test checks. */
         final Set<String> pings = ConcurrentHashMap.newKeySet();
+        final Relay relay;
         final SyncDriver driver;
 
         Node(SyncAdapter adapter) {
-            driver = adapter.open(context);
-            driver.subscribe(m -> {
+            relay = RecordingHub.relay(adapter, context, m -> {
                 if (m.topic().equals("ping")) {
                     pings.add(m.text());
                 } else {
                     received.add(m);
                 }
             });
+            driver = relay.driver();
         }
 
         SyncMessage next() throws InterruptedException {
@@ -89,7 +92,7 @@ class PgsqlDriverTest {
 
         @Override
         public void close() {
-            driver.close();
+            relay.close();
         }
     }
 
@@ -107,7 +110,7 @@ class PgsqlDriverTest {
     private static void awaitRelay(Node from, Node to, Duration timeout) {
         String id = UUID.randomUUID().toString();
         Await.until(timeout, "a relay from one driver to the other", () -> {
-            from.driver.publish(SyncMessage.text("/n", "ping", id));
+            from.relay.publish(SyncMessage.text("/n", "ping", id));
             long until = System.nanoTime() + 100_000_000L;
             while (System.nanoTime() < until && !to.pings.contains(id)) {
                 Thread.onSpinWait();
@@ -118,7 +121,7 @@ class PgsqlDriverTest {
 
     private static void assertNextIsMarker(Node from, Node to) throws InterruptedException {
         SyncMessage marker = SyncMessage.text("/n", "marker", UUID.randomUUID().toString());
-        from.driver.publish(marker);
+        from.relay.publish(marker);
         assertEquals(marker, to.next(), "expected only the marker");
     }
 
@@ -348,12 +351,12 @@ class PgsqlDriverTest {
         awaitRelay(a, b, TIMEOUT);
         PgsqlDriver driver = (PgsqlDriver) a.driver;
 
-        SyncMessage fits = sized(a, a.context.nextSequence(), 7_999);
-        a.driver.publish(fits);
+        SyncMessage fits = sized(a, a.relay.nextSequence(), 7_999);
+        a.relay.publish(fits);
         assertEquals(fits, b.next());
 
-        SyncMessage tooLarge = sized(a, a.context.nextSequence(), 8_000);
-        a.driver.publish(tooLarge);
+        SyncMessage tooLarge = sized(a, a.relay.nextSequence(), 8_000);
+        a.relay.publish(tooLarge);
         Await.until(TIMEOUT, "the oversized message reported as PUBLISH", () -> a.context.failed(SyncStage.PUBLISH));
         Throwable cause = a.context.failures().stream().filter(f -> f.stage() == SyncStage.PUBLISH)
                 .findFirst().orElseThrow().cause();

@@ -155,9 +155,17 @@ class PgsqlOffloadTest {
                 return false;
             }
         });
-        while (to.poll() != null) {
-            // drain
-        }
+        // drain up to a fence published after the relay was seen: warm-ups still in flight arrive before it
+        String fence = "fence-" + UUID.randomUUID();
+        from.publish(SyncMessage.text("/n", "t", fence));
+        Await.until(TIMEOUT, "the fence after the warm-ups", () -> {
+            try {
+                SyncMessage m = to.poll(Duration.ofMillis(200));
+                return m != null && fence.equals(m.text());
+            } catch (InterruptedException e) {
+                return false;
+            }
+        });
     }
 
     private static void assertNextIsMarker(DriverNode from, DriverNode to) throws InterruptedException {

@@ -11,7 +11,9 @@ import org.synchub.SyncHub;
 import org.synchub.SyncMessage;
 import org.synchub.core.SyncHubBuilder;
 import org.synchub.spi.EnvelopeCodec;
+import org.synchub.internal.Relay;
 import org.synchub.spi.SyncAdapter;
+import org.synchub.testing.RecordingHub;
 import org.synchub.spi.SyncDriver;
 import org.synchub.tck.Await;
 import org.synchub.tck.DriverNode;
@@ -86,7 +88,7 @@ class RedisClusterTopicTest {
             RedisAdapter adapter = topic(shared, channel);
             return context -> {
                 SyncDriver driver = adapter.open(context);
-                TCK_TOPICS.forEach(t -> driver.interest(t, true));
+                TCK_TOPICS.forEach(t -> driver.interest(driver.stream(t), true));
                 return driver;
             };
         }
@@ -102,15 +104,18 @@ class RedisClusterTopicTest {
         }
     }
 
-    private final Map<ShardedTopicDriver, RecordingContext> contexts = new HashMap<>();
+    private final Map<Relay, RecordingContext> contexts = new HashMap<>();
 
-    private ShardedTopicDriver driver(String channel, List<SyncMessage> received) {
+    private Relay driver(String channel, List<SyncMessage> received) {
         RecordingContext context = new RecordingContext();
-        ShardedTopicDriver driver = (ShardedTopicDriver) topic(shared, channel).open(context);
-        contexts.put(driver, context);
-        cleanup.add(driver::close);
-        driver.subscribe(received::add);
-        return driver;
+        Relay relay = RecordingHub.relay(topic(shared, channel), context, received::add);
+        contexts.put(relay, context);
+        cleanup.add(relay::close);
+        return relay;
+    }
+
+    private static ShardedTopicDriver shards(Relay relay) {
+        return (ShardedTopicDriver) relay.driver();
     }
 
     private static long shardSubscribers(String channel) {
@@ -143,16 +148,16 @@ class RedisClusterTopicTest {
 
         List<SyncMessage> atA = new CopyOnWriteArrayList<>();
         List<SyncMessage> atB = new CopyOnWriteArrayList<>();
-        ShardedTopicDriver a = driver(channel, atA);
-        ShardedTopicDriver b = driver(channel, atB);
+        Relay a = driver(channel, atA);
+        Relay b = driver(channel, atB);
         interesting.forEach(t -> b.interest(t, true));
         Await.until(TIMEOUT, "B's bucket subscriptions on their owners", () -> interesting.stream()
                 .allMatch(t -> shardSubscribers(bucketChannel(channel, t)) == 1));
         assertEquals(0, shardSubscribers(bucketChannel(channel, uninterested)), "nobody listens to that bucket");
         Set<Integer> ports = new HashSet<>();
-        b.subscriptions().subscribed().keySet().forEach(n -> ports.add(n.getPort()));
+        shards(b).subscriptions().subscribed().keySet().forEach(n -> ports.add(n.getPort()));
         assertEquals(3, ports.size(), "B subscribes on every primary that owns one of its buckets: "
-                + b.subscriptions().subscribed());
+                + shards(b).subscriptions().subscribed());
 
         for (int i = 0; i < 100; i++) {
             a.publish(SyncMessage.text("/chat", uninterested, "not for B " + i));
@@ -168,20 +173,20 @@ class RedisClusterTopicTest {
         assertEquals(expected, got, "B received frames of a topic it has no interest in");
         assertTrue(atA.isEmpty(), "A has no interest: " + atA);
         Set<Integer> published = new HashSet<>();
-        a.publisher().nodes().forEach(n -> published.add(n.getPort()));
+        shards(a).publisher().nodes().forEach(n -> published.add(n.getPort()));
         assertEquals(3, published.size(), "A published to each bucket's owner: " + published);
 
         // losing interest unsubscribes, and a node left without wanted channels is closed
         interesting.forEach(t -> b.interest(t, false));
         Await.until(TIMEOUT, "B's bucket subscriptions gone", () -> interesting.stream()
                 .allMatch(t -> shardSubscribers(bucketChannel(channel, t)) == 0));
-        Await.until(TIMEOUT, "only the base channel's node kept", () -> b.subscriptions().subscribed().size() == 1);
-        HostAndPort baseOwner = b.subscriptions().subscribed().keySet().iterator().next();
+        Await.until(TIMEOUT, "only the base channel's node kept", () -> shards(b).subscriptions().subscribed().size() == 1);
+        HostAndPort baseOwner = shards(b).subscriptions().subscribed().keySet().iterator().next();
         assertEquals(shared.ownerOf(channel).port(), baseOwner.getPort());
 
         // close leaves no connection behind on any node
         List<String> names = new ArrayList<>();
-        for (ShardedTopicDriver d : List.of(a, b)) {
+        for (Relay d : List.of(a, b)) {
             String tag = contexts.get(d).instanceId().substring(0, 8);
             names.add("name=synchub-sub-" + tag);
             names.add("name=synchub-pub-" + tag);
