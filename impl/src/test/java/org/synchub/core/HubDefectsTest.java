@@ -36,7 +36,7 @@ class HubDefectsTest {
     /** 64 KiB of text: a few of these fill a client's socket buffers. */
     private static final String BIG = "x".repeat(64 * 1024);
 
-    /** Closes best effort: a test may leave a hub that fails to close (its thread factory refuses, say). */
+    /** Closes what a test kept best effort: these tests leave hubs in odd states (a refusing thread factory). */
     @RegisterExtension
     final SessionServer server = new SessionServer(session -> applicationClose(), Cleanup.bestEffort());
     private final List<SyncFailure> failures = new CopyOnWriteArrayList<>();
