@@ -1,14 +1,8 @@
 package org.synchub.core;
 
-import jakarta.websocket.Endpoint;
-import jakarta.websocket.EndpointConfig;
 import jakarta.websocket.Session;
-import jakarta.websocket.server.ServerEndpointConfig;
-import org.glassfish.tyrus.spi.ServerContainer;
-import org.synchub.testing.LoopbackTyrus;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.synchub.SyncFailure;
 import org.synchub.SyncHub;
 import org.synchub.SyncMessage;
@@ -18,16 +12,12 @@ import org.synchub.spi.SyncAdapter;
 import org.synchub.spi.SyncDriver;
 import org.synchub.tck.Await;
 import org.synchub.tck.TckClient;
-import org.synchub.testing.TyrusHubNode;
 
-import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
@@ -43,48 +33,15 @@ class HubLifecycleTest {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
 
-    private final BlockingQueue<Session> opened = new LinkedBlockingQueue<>();
+    @RegisterExtension
+    final SessionServer server = new SessionServer();
     private final List<SyncFailure> failures = new CopyOnWriteArrayList<>();
-    private final List<AutoCloseable> resources = new ArrayList<>();
-    private ServerContainer server;
-    private int port;
-
-    /** Hands each new server session to the test; does nothing else. */
-    public final class PlainEndpoint extends Endpoint {
-        @Override
-        public void onOpen(Session session, EndpointConfig config) {
-            opened.add(session);
-        }
-    }
-
-    @BeforeEach
-    void startServer() throws Exception {
-        server = LoopbackTyrus.container();
-        var configurator = new ServerEndpointConfig.Configurator() {
-            @Override
-            public <T> T getEndpointInstance(Class<T> type) {
-                return type.cast(new PlainEndpoint());
-            }
-        };
-        server.addEndpoint(ServerEndpointConfig.Builder.create(PlainEndpoint.class, "/{ns}")
-                .configurator(configurator).build());
-        port = TyrusHubNode.freePort();
-        server.start("/", port);
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        for (int i = resources.size() - 1; i >= 0; i--) {
-            resources.get(i).close();
-        }
-        server.stop();
-    }
 
     private DefaultSyncHub hub(SyncAdapter adapter, long stallMillis) {
         SyncHubBuilder builder = SyncHubBuilder.create().adapter(adapter).onFailure(failures::add);
         builder.stallNanos = TimeUnit.MILLISECONDS.toNanos(stallMillis);
         DefaultSyncHub hub = (DefaultSyncHub) builder.build();
-        resources.add(hub);
+        server.keep(hub);
         return hub;
     }
 
@@ -93,15 +50,11 @@ class HubLifecycleTest {
     }
 
     private TckClient client(String path) throws Exception {
-        TckClient client = TckClient.connect(URI.create("ws://127.0.0.1:" + port + path));
-        resources.add(client);
-        return client;
+        return server.connect(path);
     }
 
     private Session session() throws InterruptedException {
-        Session session = opened.poll(10, TimeUnit.SECONDS);
-        assertNotNull(session, "no server session");
-        return session;
+        return server.nextSession();
     }
 
     @Test
@@ -276,8 +229,8 @@ class HubLifecycleTest {
         });
         builder.stallNanos = TimeUnit.MILLISECONDS.toNanos(300);
         DefaultSyncHub hub = (DefaultSyncHub) builder.build();
-        resources.add(hub);
-        resources.add(release::countDown);
+        server.keep(hub);
+        server.keep(release::countDown);
         Await.until(TIMEOUT, "the stall reported", () -> failures.stream()
                 .anyMatch(f -> f.stage() == SyncStage.SUBSCRIBE && f.source().equals("watchdog:fan-in")));
         SyncFailure stall = failures.stream().filter(f -> f.source().equals("watchdog:fan-in")).findFirst()

@@ -1,11 +1,9 @@
 package org.synchub.core;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.synchub.tck.HubNode;
 import org.synchub.tck.SyncHubTck;
-import org.synchub.tck.example.TcpAdapter;
-import org.synchub.tck.example.TcpBroker;
+import org.synchub.testing.ClassTcpBroker;
 import org.synchub.testing.TyrusHubNode;
 
 /**
@@ -14,20 +12,11 @@ import org.synchub.testing.TyrusHubNode;
  */
 class HubOverExampleTcpDriverTckTest extends SyncHubTck {
 
-    private static TcpBroker broker;
-
-    @BeforeAll
-    static void start() throws Exception {
-        broker = new TcpBroker();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        broker.close();
-    }
+    @RegisterExtension
+    static final ClassTcpBroker BROKER = new ClassTcpBroker();
 
     @Override
     protected HubNode startNode(String channel) throws Exception {
-        return TyrusHubNode.start(SyncHubBuilder.create().adapter(new TcpAdapter(broker.port(), channel)).build());
+        return TyrusHubNode.start(SyncHubBuilder.create().adapter(BROKER.adapter(channel)).build());
     }
 }

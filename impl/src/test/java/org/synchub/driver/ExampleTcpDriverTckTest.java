@@ -1,11 +1,9 @@
 package org.synchub.driver;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.synchub.spi.SyncAdapter;
 import org.synchub.tck.SyncDriverTck;
-import org.synchub.tck.example.TcpAdapter;
-import org.synchub.tck.example.TcpBroker;
+import org.synchub.testing.ClassTcpBroker;
 
 import java.io.DataOutputStream;
 import java.net.InetAddress;
@@ -15,26 +13,17 @@ import java.nio.charset.StandardCharsets;
 /** The driver conformance suite over the TCK's example backplane (a loopback TCP broker and its driver). */
 class ExampleTcpDriverTckTest extends SyncDriverTck {
 
-    private static TcpBroker broker;
-
-    @BeforeAll
-    static void start() throws Exception {
-        broker = new TcpBroker();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        broker.close();
-    }
+    @RegisterExtension
+    static final ClassTcpBroker BROKER = new ClassTcpBroker();
 
     @Override
     protected SyncAdapter adapter(String channel) {
-        return new TcpAdapter(broker.port(), channel);
+        return BROKER.adapter(channel);
     }
 
     @Override
     protected boolean injectRaw(String channel, String frame) throws Exception {
-        try (Socket raw = new Socket(InetAddress.getLoopbackAddress(), broker.port())) {
+        try (Socket raw = new Socket(InetAddress.getLoopbackAddress(), BROKER.port())) {
             DataOutputStream out = new DataOutputStream(raw.getOutputStream());
             for (String part : new String[] {channel, frame}) {
                 byte[] bytes = part.getBytes(StandardCharsets.UTF_8);

@@ -1,7 +1,7 @@
 package org.synchub.operability;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.synchub.SyncFailure;
 import org.synchub.SyncHub;
 import org.synchub.SyncMessage;
@@ -12,6 +12,7 @@ import org.synchub.driver.pgsql.PgsqlAdapter;
 import org.synchub.driver.redis.RedisAdapter;
 import org.synchub.spi.EnvelopeCodec;
 import org.synchub.tck.Await;
+import org.synchub.tck.Cleanup;
 import org.synchub.testing.PostgresServer;
 import org.synchub.testing.RedisServer;
 import org.synchub.testing.SilentRelay;
@@ -40,30 +41,19 @@ class BackplaneHealthTest {
     private static final Duration TIMEOUT = Duration.ofSeconds(20);
     private static final long PROBE_MS = 500;
 
-    private final List<AutoCloseable> resources = new ArrayList<>();
+    @RegisterExtension
+    final Cleanup cleanup = new Cleanup();
     private final List<SyncFailure> failures = new CopyOnWriteArrayList<>();
     private final List<SyncResync> resyncs = new CopyOnWriteArrayList<>();
 
-    @AfterEach
-    void close() throws Exception {
-        for (int i = resources.size() - 1; i >= 0; i--) {
-            resources.get(i).close();
-        }
-    }
-
-    private <T extends AutoCloseable> T keep(T resource) {
-        resources.add(resource);
-        return resource;
-    }
-
     private SyncHub hub(String redisUrl, String channel) {
-        return keep(SyncHubBuilder.create().adapter(RedisAdapter.url(redisUrl, channel)).probeIntervalMillis(PROBE_MS)
-                .onFailure(failures::add).onResync(resyncs::add).build());
+        return cleanup.add(SyncHubBuilder.create().adapter(RedisAdapter.url(redisUrl, channel))
+                .probeIntervalMillis(PROBE_MS).onFailure(failures::add).onResync(resyncs::add).build());
     }
 
     @Test
     void readinessFollowsARedisOutageAndComesBackWithinTwoSeconds() throws Exception {
-        RedisServer redis = keep(RedisServer.start());
+        RedisServer redis = cleanup.add(RedisServer.start());
         SyncHub hub = hub(redis.url(), "health-" + UUID.randomUUID());
         Await.until(TIMEOUT, "ready", () -> hub.health().ready());
         Await.until(TIMEOUT, "a probe round trip", () -> hub.counters().probes() > 0);
@@ -91,8 +81,8 @@ class BackplaneHealthTest {
 
     @Test
     void aSubscriptionThatIsConnectedButSilentIsFoundAndMadeAgain() throws Exception {
-        RedisServer redis = keep(RedisServer.start());
-        SilentRelay relay = keep(new SilentRelay(redis.port()));
+        RedisServer redis = cleanup.add(RedisServer.start());
+        SilentRelay relay = cleanup.add(new SilentRelay(redis.port()));
         String channel = "silent-" + UUID.randomUUID();
         SyncHub hub = hub("redis://127.0.0.1:" + relay.port(), channel);
         Await.until(TIMEOUT, "ready and probing", () -> hub.health().ready() && hub.counters().probes() > 0);
@@ -124,9 +114,10 @@ class BackplaneHealthTest {
 
     @Test
     void aPostgresListenerStoppedWithSigstopMakesTheHubNotReadyUntilItsListenerIsMadeAgain() throws Exception {
-        PostgresServer postgres = keep(PostgresServer.launch());
-        SyncHub hub = keep(SyncHubBuilder.create().adapter(PgsqlAdapter.url(postgres.jdbcUrl(), postgres.user(), null,
-                "health_" + UUID.randomUUID().toString().substring(0, 8))).probeIntervalMillis(PROBE_MS)
+        PostgresServer postgres = cleanup.add(PostgresServer.launch());
+        SyncHub hub = cleanup.add(SyncHubBuilder.create().adapter(PgsqlAdapter.url(postgres.jdbcUrl(),
+                postgres.user(), null, "health_" + UUID.randomUUID().toString().substring(0, 8)))
+                .probeIntervalMillis(PROBE_MS)
                 .onFailure(failures::add).onResync(resyncs::add).build());
         Await.until(TIMEOUT, "ready and probing", () -> hub.health().ready() && hub.counters().probes() > 0);
         List<String> pids = new ArrayList<>();
@@ -157,7 +148,7 @@ class BackplaneHealthTest {
 
     @Test
     void probesReachNoOtherInstanceAsMessagesOrMalformedFrames() throws Exception {
-        RedisServer redis = keep(RedisServer.start());
+        RedisServer redis = cleanup.add(RedisServer.start());
         String channel = "probes-" + UUID.randomUUID();
         SyncHub a = hub(redis.url(), channel);
         SyncHub b = hub(redis.url(), channel);
@@ -168,7 +159,7 @@ class BackplaneHealthTest {
 
     @Test
     void skippedSequenceNumbersAreCountedAsLostAndSignalled() throws Exception {
-        RedisServer redis = keep(RedisServer.start());
+        RedisServer redis = cleanup.add(RedisServer.start());
         String channel = "gaps-" + UUID.randomUUID();
         SyncHub hub = hub(redis.url(), channel);
         Await.until(TIMEOUT, "ready", () -> hub.health().ready());

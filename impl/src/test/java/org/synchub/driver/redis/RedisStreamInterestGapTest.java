@@ -1,20 +1,20 @@
 package org.synchub.driver.redis;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.synchub.SyncHub;
 import org.synchub.SyncMessage;
 import org.synchub.SyncResync;
 import org.synchub.core.SyncHubBuilder;
 import org.synchub.spi.EnvelopeCodec;
 import org.synchub.tck.Await;
+import org.synchub.tck.Cleanup;
 import org.synchub.tck.TckClient;
 import org.synchub.testing.RedisServer;
 import org.synchub.testing.TyrusHubNode;
 import redis.clients.jedis.Jedis;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -31,20 +31,9 @@ class RedisStreamInterestGapTest {
     private static final Duration TIMEOUT = Duration.ofSeconds(20);
     private static final int BUCKETS = 8;
 
-    private final List<AutoCloseable> resources = new ArrayList<>();
+    @RegisterExtension
+    final Cleanup cleanup = new Cleanup();
     private final List<SyncResync> resyncs = new CopyOnWriteArrayList<>();
-
-    @AfterEach
-    void close() throws Exception {
-        for (int i = resources.size() - 1; i >= 0; i--) {
-            resources.get(i).close();
-        }
-    }
-
-    private <T extends AutoCloseable> T keep(T resource) {
-        resources.add(resource);
-        return resource;
-    }
 
     /** Another topic in the bucket of {@code topic}. */
     private static String sameBucketAs(String topic) {
@@ -75,15 +64,15 @@ class RedisStreamInterestGapTest {
 
     @Test
     void anotherTopicOfASubscribedBucketComingAndGoingKeepsPendingLossDetection() throws Exception {
-        RedisServer redis = keep(RedisServer.start());
+        RedisServer redis = cleanup.add(RedisServer.start());
         String channel = "gapstream-" + UUID.randomUUID().toString().substring(0, 8);
         SyncHub hub = SyncHubBuilder.create().adapter(RedisAdapter.url(redis.url(), channel).withTopicRouting(BUCKETS))
                 .probeIntervalMillis(0).onResync(resyncs::add).build();
-        TyrusHubNode node = keep(TyrusHubNode.start(hub));
+        TyrusHubNode node = cleanup.add(TyrusHubNode.start(hub));
         String topic = "room-1";
         String sibling = sameBucketAs(topic);
         String bucketChannel = channel + ":" + TopicRouting.bucket(topic, BUCKETS);
-        keep(TckClient.subscribed(node, "/chat", topic, TIMEOUT));
+        cleanup.add(TckClient.subscribed(node, "/chat", topic, TIMEOUT));
         Await.until(TIMEOUT, "the bucket subscription", () -> subscribers(redis, bucketChannel) == 1);
 
         String sender = UUID.randomUUID().toString();
