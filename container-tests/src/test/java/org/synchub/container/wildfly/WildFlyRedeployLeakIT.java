@@ -19,6 +19,8 @@ import java.time.Duration;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Undeploy and redeploy, ten times, two applications on WildFly (one on the redis driver, one on the pgsql
@@ -59,6 +61,15 @@ class WildFlyRedeployLeakIT {
                 URI probe = probe(app);
                 Await.until(TIMEOUT, app + " ready in cycle " + cycle, () -> Http.ready(probe));
                 pid = Http.json(probe).getJsonNumber("pid").longValue();
+            }
+            if (cycle == CYCLES) {
+                // positive controls: what must be gone after the undeploys is there while deployed, and is counted
+                // (a histogram or thread list that cannot be read, or never names the marker, fails here)
+                ServerJvm deployed = new ServerJvm(pid);
+                assertTrue(deployed.histogramRows(MARKER) > 0, MARKER + " in the heap histogram while deployed");
+                assertFalse(deployed.threadsNamed("synchub-").isEmpty(), "synchub-* threads while deployed");
+                assertTrue(Backplanes.redisClients() > redisBefore, "the hub's Redis clients while deployed");
+                assertTrue(Backplanes.pgBackends().size() > pgBefore, "the hub's PostgreSQL backends while deployed");
             }
             deployer.undeploy("leak-pgsql");
             deployer.undeploy("leak-redis");
