@@ -40,7 +40,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class HostSelfProbeTest {
 
-    private static final long PROBE_MS = 200;
+    /** The probe interval, also the longest a probe may take: long enough that a loaded machine does not miss it. */
+    private static final long PROBE_MS = 1_000;
     private static final Duration TIMEOUT = Duration.ofSeconds(20);
 
     @TempDir
