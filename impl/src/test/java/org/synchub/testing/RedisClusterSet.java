@@ -90,7 +90,8 @@ public final class RedisClusterSet implements AutoCloseable {
         try {
             for (int i = 0; i < 6; i++) {
                 set.nodes.add(RedisServer.startWith(List.of("--cluster-enabled", "yes", "--cluster-config-file",
-                        "nodes.conf", "--cluster-node-timeout", String.valueOf(nodeTimeoutMs), "--cluster-announce-ip", "127.0.0.1",
+                        "nodes.conf", "--cluster-node-timeout", String.valueOf(nodeTimeoutMs),
+                        "--cluster-announce-ip", "127.0.0.1",
                         "--cluster-replica-validity-factor", "0")));
             }
             List<String> command = new ArrayList<>(List.of("redis-cli", "--cluster", "create"));

@@ -14,8 +14,8 @@ import java.util.List;
  * {@code redis-server} processes on free loopback ports. {@link #start()} makes a set that fails over only when a
  * test asks ({@link #failover(Duration)}): its Sentinels take a primary for down after
  * {@value #STABLE_DOWN_AFTER_MS} ms, far longer than a loaded machine stalls a process. A test that kills the
- * primary uses {@link #startDetectingCrashes()} and waits accordingly. {@link #start()} returns only once the replica is in sync and every Sentinel could promote
- * it. Not thread-safe.
+ * primary uses {@link #startDetectingCrashes()} and waits accordingly. Both return only once the replica is in sync
+ * with the primary and every Sentinel could promote it. Not thread-safe.
  */
 public final class RedisSentinelSet implements AutoCloseable {
 
