@@ -43,8 +43,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Topic routing ({@code synchub.redis.routing=topic}) on a real 3-primary / 3-replica Redis Cluster with sharded
  * pub/sub: the driver TCK, interest (an instance without interest in a topic receives none of its frames, bucket
- * channels spread over several nodes), kill -9 of the primary owning a subscribed bucket mid-stream, and a live
- * migration of that bucket's slot. Skipped, with the reason, where redis-server 7 is not available.
+ * channels spread over several nodes), order per topic across primaries, kill -9 of the primary owning a subscribed
+ * bucket mid-stream, and a live migration of that bucket's slot. Skipped, with the reason, where redis-server 7 is
+ * not available.
  */
 class RedisClusterTopicTest {
 
