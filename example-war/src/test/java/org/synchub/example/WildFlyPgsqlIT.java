@@ -16,7 +16,12 @@ class WildFlyPgsqlIT extends ChatClusterContract {
 
     @Override
     AppServer createServer(String name) {
-        return WildFlyServer.create(name);
+        return WildFlyServer.create(name).withHealthAndMetrics();
+    }
+
+    @Override
+    boolean hasMicroProfileHealth() {
+        return true;
     }
 
     @Override
