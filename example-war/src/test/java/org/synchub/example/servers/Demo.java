@@ -226,7 +226,7 @@ public final class Demo {
                     relaying.putIfAbsent(server, true);
                 } else {
                     all = false;
-                    if (state.lastError() != null && !relaying.containsKey(server)) {
+                    if (state.failed() && !relaying.containsKey(server)) {
                         reportBackplane(server, relaying);
                     }
                 }
@@ -270,6 +270,11 @@ public final class Demo {
      * @param lastError the hub's last error, or null
      */
     private record HubState(boolean known, boolean ready, String lastError) {
+
+        /** Whether the hub reports a failure, not just its first connection under way. */
+        boolean failed() {
+            return lastError != null && !lastError.startsWith("connecting");
+        }
 
         static HubState of(AppServer server) {
             try {
