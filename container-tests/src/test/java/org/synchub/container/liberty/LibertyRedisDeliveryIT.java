@@ -25,6 +25,7 @@ import java.util.UUID;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The delivery contract on Open Liberty: one Liberty server (Arquillian, managed, HTTP on 127.0.0.1) runs the chat
@@ -162,6 +163,39 @@ class LibertyRedisDeliveryIT {
                     }
                 }
             }
+        }
+    }
+
+    /**
+     * Liberty's own endpoints show the hubs (mpHealth, mpMetrics): {@code /health/ready} lists {@code synchub}
+     * checks, all UP once the hubs relay; {@code /metrics?scope=application} has {@code synchub_sessions} and
+     * {@code synchub_messages_published} of the hubs on the chat's channel.
+     */
+    @Test
+    void healthAndMetricsShowTheHubsOnLibertysOwnEndpoints() throws Exception {
+        App one = new App("one", Integer.getInteger("synchub.it.liberty.http-port"));
+        Await.until(DEADLINE, "the hub ready (self-probe through Redis)", one::ready);
+        URI health = URI.create("http://127.0.0.1:" + one.base.getPort() + "/health/ready");
+        Await.until(DEADLINE, health + " lists synchub checks, all UP", () -> {
+            List<JsonObject> checks;
+            try {
+                checks = Http.json(health).getJsonArray("checks").getValuesAs(JsonObject.class).stream()
+                        .filter(c -> "synchub".equals(c.getString("name", null))).toList();
+            } catch (IllegalStateException notUpYet) { // 503 while a hub is not ready
+                return false;
+            }
+            System.out.println(health + ": " + checks);
+            return !checks.isEmpty() && checks.stream().allMatch(c -> "UP".equals(c.getString("status")));
+        });
+        URI metrics = URI.create("http://127.0.0.1:" + one.base.getPort() + "/metrics?scope=application");
+        var body = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(metrics).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, body.statusCode(), metrics + ": " + body.body());
+        List<String> ours = body.body().lines().filter(l -> l.startsWith("synchub_")).toList();
+        System.out.println(metrics + " synchub lines: " + ours);
+        for (String name : List.of("synchub_sessions{", "synchub_messages_published{")) {
+            assertTrue(ours.stream().anyMatch(l -> l.startsWith(name) && l.contains("channel=\"" + CHANNEL + "\"")),
+                    metrics + " shows " + name + "channel=" + CHANNEL + "...}: " + ours);
         }
     }
 
