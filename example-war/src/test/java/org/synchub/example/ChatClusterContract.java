@@ -450,7 +450,9 @@ abstract class ChatClusterContract {
      */
     private double awaitMetric(AppServer server, String name, double expected) {
         String driver = "driver=\"" + clusterEnv.get("SYNCHUB_DRIVER") + "\"";
-        String channel = "channel=\"" + clusterEnv.get("SYNCHUB_CHANNEL") + "\"";
+        // the host driver names no channel (its meters have no channel tag)
+        String channel = "host".equals(clusterEnv.get("SYNCHUB_DRIVER")) ? ""
+                : "channel=\"" + clusterEnv.get("SYNCHUB_CHANNEL") + "\"";
         double[] value = {Double.NaN};
         try {
             Await.until(DEADLINE, server.name() + " " + server.metricsUri() + " shows " + name + "{" + driver + ","

@@ -44,6 +44,16 @@ class WildFlyHostIT extends ChatClusterContract {
     }
 
     @Override
+    boolean serverMetricsShowTheHub() {
+        return true;
+    }
+
+    @Override
+    String counterName(String name) {
+        return name + "_total";
+    }
+
+    @Override
     AutoCloseable startBackplane(Map<String, String> env) throws Exception {
         Path dir = Files.createTempDirectory("synchub-it-");
         hostDir = dir;

@@ -25,6 +25,16 @@ class WildFlyPgsqlIT extends ChatClusterContract {
     }
 
     @Override
+    boolean serverMetricsShowTheHub() {
+        return true;
+    }
+
+    @Override
+    String counterName(String name) {
+        return name + "_total";
+    }
+
+    @Override
     AutoCloseable startBackplane(Map<String, String> env) throws Exception {
         PostgresServer postgres = PostgresServer.launch();
         env.put("SYNCHUB_DRIVER", "pgsql");

@@ -174,6 +174,12 @@ public final class WildFlyServer extends AppServer {
         }
     }
 
+    /** WildFly's deployment scanner marks a deployed WAR with {@code deployments/<context>.war.deployed}. */
+    @Override
+    protected boolean deploymentComplete() {
+        return Files.exists(dir.resolve("deployments").resolve(context + ".war.deployed"));
+    }
+
     /** WildFly's deployment scanner marks a failed deployment with {@code deployments/<context>.war.failed}. */
     @Override
     protected boolean deploymentFailed() {
