@@ -1,116 +1,117 @@
 package org.synchub.spi;
 
-import org.synchub.SyncMessage;
-
-import java.util.function.Consumer;
+import java.util.List;
+import java.util.Objects;
 
 /**
- * One hub instance's link to the backplane. Created by {@link SyncAdapter#open}; the hub calls
- * {@link #subscribe} once, then {@link #publish} any number of times from any thread, then {@link #close} once or
- * more.
+ * One hub instance's byte transport to the backplane. Created by {@link SyncAdapter#open}; the hub's relay owns
+ * everything above the bytes (the envelope, sequence numbers, echo filtering, loss detection, the self-probe, the
+ * frame limit, the bounded relay queue, reconnect backoff and thread watching), so a driver only moves frames.
  *
- * <p>Contract, checked by the TCK's {@code SyncDriverTck}:
+ * <p>How the relay drives it, and what it must do, checked by the TCK's {@code SyncDriverTck}:
  * <ul>
- * <li>{@code publish} never blocks the caller on network I/O and never throws: it queues or sends, and reports
- * failures through {@link SyncDriverContext#failure} with stage {@code PUBLISH}.</li>
- * <li>Every message published by another instance on the same channel is passed to {@code deliver} once, at most;
- * the driver drops messages carrying its own instance id (no echo) and frames that are not envelopes.</li>
- * <li>{@code deliver} is called from a thread of the driver's choosing (its listener thread; for an in-process
- * backplane, possibly the publishing thread of another hub) and must not block; if it throws, the driver reports
- * stage {@code DELIVERY} and goes on with the next message.</li>
- * <li>Losing the backplane is reported with stage {@code SUBSCRIBE}; the driver reconnects with bounded backoff
- * and subscribes again by itself until closed.</li>
- * <li>{@code close} is idempotent, ends the driver's threads and connections, and leaves clients the application
- * brought open; a {@code publish} after it is ignored.</li>
+ * <li>{@link #listen} runs on a relay thread: connect, run {@code connected}, then block handing every frame
+ * received to {@link SyncDriverContext#received} until the connection is lost (throw) or {@link #close} is called
+ * (return). The relay reports the loss as {@code SUBSCRIBE} and calls {@code listen} again after a bounded backoff,
+ * forever until closed.</li>
+ * <li>{@link #send} runs on the relay's one publishing thread with a batch of frames, in publish order: write them
+ * and return, or throw (the relay reports {@code PUBLISH}; the batch is lost: relay is at most once).</li>
+ * <li>Every frame another instance sends on the same channel is received once at most; frames this instance sent
+ * may come back (the relay drops them), and frames of other channels must not.</li>
+ * <li>{@link #close} is called once, after the publishing thread ended: make a blocked {@code listen} return and
+ * release threads and connections (never clients the application brought).</li>
  * </ul>
+ * Only {@link #listen}, {@link #send} and {@link #close} are required; the defaults suit a backplane that hears
+ * every frame of its channel and does not echo.
  */
 public interface SyncDriver extends AutoCloseable {
 
     /**
-     * Starts listening; messages from other instances go to {@code deliver}. Called once, before any publish.
-     * Must not block on the network: connecting happens on the driver's own threads.
+     * One frame to write: an encoded envelope and where it belongs.
      *
-     * @param deliver where received messages go; called from a driver thread, must not block
+     * @param bytes  the frame (UTF-8 JSON; not to be changed)
+     * @param stream the sequence stream of the frame's topic ({@link #stream}); 0 for a probe
+     * @param probe  whether this is the hub's self-probe, which must come back to this instance (see
+     *               {@link #echoes()}) and need reach no other
      */
-    void subscribe(Consumer<SyncMessage> deliver);
+    record Frame(byte[] bytes, int stream, boolean probe) {
+
+        /**
+         * Checks the components.
+         *
+         * @param bytes  the frame
+         * @param stream the sequence stream (&gt;= 0)
+         * @param probe  whether this is a self-probe
+         */
+        public Frame {
+            Objects.requireNonNull(bytes, "bytes");
+            if (stream < 0) {
+                throw new IllegalArgumentException("stream " + stream + " < 0");
+            }
+        }
+    }
 
     /**
-     * Relays {@code message} to the other instances. Non-blocking, never throws: failures are reported through
-     * {@link SyncDriverContext#failure} with stage {@code PUBLISH}.
+     * One listen session, on a relay thread: connect, run {@code connected} once frames are being received, then
+     * block handing each frame to {@link SyncDriverContext#received} until the connection ends.
      *
-     * @param message the message (immutable; the driver may keep it)
+     * @param connected to run once listening (ends the {@code SUBSCRIBE} outage and resumes publishing at once)
+     * @throws Exception when the connection failed or was lost (the relay reports it and calls again)
      */
-    void publish(SyncMessage message);
+    void listen(Runnable connected) throws Exception;
 
     /**
-     * Whether the backplane hands this instance its own frames back (Redis pub/sub and PostgreSQL LISTEN do; the
-     * host driver sends its probes over a connection to its own socket), so
-     * that the hub can send a self-probe through it: an envelope from {@link EnvelopeCodec#encodeProbe} (what
-     * {@link SyncDriverContext#encode} writes for the hub's probe messages) that must come back through
-     * {@link SyncDriverContext#decode}. Default false: no probe.
+     * Writes one batch, on the relay's publishing thread.
      *
-     * @return whether self-probes work on this driver
+     * @param batch the frames, in publish order (not to be kept after returning)
+     * @throws Exception when the batch was not written (reported as {@code PUBLISH}; the batch is lost)
+     */
+    void send(List<Frame> batch) throws Exception;
+
+    /**
+     * The sequence stream of {@code topic}: 0 when every instance hears every frame of the channel; a driver that
+     * delivers each instance only part of the traffic (Redis topic routing) returns the part, a number above 0
+     * computed the same way on every instance, so that the relay numbers and checks each part on its own. Fast;
+     * must not block or throw.
+     *
+     * @param topic a message's topic
+     * @return 0, or the stream's number (&gt; 0)
+     */
+    default int stream(String topic) {
+        return 0;
+    }
+
+    /**
+     * Whether this instance now has local subscribers to some topic of {@code stream} (&gt; 0): called with
+     * {@code true} when the first such topic gets one and with {@code false} after the last loses it, in that
+     * order per stream, possibly before {@link #listen}. A driver with streams subscribes to what is of interest.
+     * Must not block and must not throw.
+     *
+     * @param stream  the stream, as {@link #stream} numbered it
+     * @param present whether there is now local interest in it
+     */
+    default void interest(int stream, boolean present) {
+    }
+
+    /**
+     * Whether frames this instance sends come back to it through {@link #listen} (Redis pub/sub and PostgreSQL
+     * LISTEN do; the host driver routes probe frames to its own socket), so that the relay's self-probe can find
+     * a subscription that is connected but silent.
+     *
+     * @return whether self-probes work; false by default
      */
     default boolean echoes() {
         return false;
     }
 
     /**
-     * Whether the driver reports its subscription's state: {@link SyncDriverContext#recovered} with stage
-     * {@code SUBSCRIBE} once listening, {@code failure} with {@code SUBSCRIBE} when the subscription is lost. The
-     * hub is then not ready until the first report; a driver that does not report is taken as subscribed once
-     * {@link #subscribe} has returned.
-     *
-     * @return whether the subscription state is reported
-     */
-    default boolean reportsSubscription() {
-        return false;
-    }
-
-    /**
-     * Tells the driver whether this instance has local subscribers to {@code topic} (in any namespace): called with
-     * {@code true} when the first local session subscribes to it and with {@code false} after the last one leaves,
-     * in that order for each topic, from the thread that changed the subscription (possibly before
-     * {@link #subscribe}). A driver that routes by topic (the Redis driver's {@code synchub.redis.routing=topic})
-     * subscribes only to what is of interest; others ignore it. Must not block and must not throw. Default: no-op.
-     *
-     * @param topic   the topic
-     * @param present whether there is now at least one local subscriber
-     */
-    default void interest(String topic, boolean present) {
-    }
-
-    /**
-     * The sequence stream of relayed messages on {@code topic}. A hub numbers the envelopes it relays 1, 2, 3… in each
-     * stream, and a receiving hub checks each sender's numbers per stream for gaps (lost messages). A driver that
-     * delivers each instance only part of the traffic (topic-interest routing) returns the part {@code topic} belongs
-     * to, a number above 0 computed the same way on every instance, so that a receiver never takes the numbers of the
-     * parts it does not subscribe to for losses. Must be fast, must not block or throw. Default: 0, one stream.
-     *
-     * @param topic the topic of a relayed message
-     * @return 0 for the single stream, else the stream's number (&gt; 0)
-     */
-    default int sequenceStream(String topic) {
-        return 0;
-    }
-
-    /**
-     * Drops the current backplane subscription and makes it again (the self-probe found it silent). Non-blocking;
-     * the default does nothing.
+     * Drops the current subscription so that {@link #listen} makes it again (the self-probe found it silent).
+     * Non-blocking; the default does nothing.
      */
     default void resubscribe() {
     }
 
-    /**
-     * Bytes waiting in the driver's relay queue now (a gauge). Default 0.
-     *
-     * @return the queued bytes
-     */
-    default long queuedBytes() {
-        return 0;
-    }
-
-    /** Stops listening and publishing and releases threads and connections. Idempotent. */
+    /** Makes a blocked {@link #listen} return and releases threads and connections. Called once. */
     @Override
     void close();
 }

@@ -5,8 +5,9 @@ import org.synchub.SyncHub;
 import org.synchub.SyncMessage;
 import org.synchub.core.SyncHubBuilder;
 import org.synchub.driver.redis.RedisAdapter;
-import org.synchub.spi.SyncDriver;
+import org.synchub.internal.Relay;
 import org.synchub.tck.RecordingContext;
+import org.synchub.testing.RecordingHub;
 import org.synchub.testing.RedisServer;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.JedisPubSub;
@@ -356,10 +357,9 @@ public final class RedisBenchmark {
         AtomicLong count = new AtomicLong();
         LongConsumer record = recorder(samples, count);
         SyncHub a = SyncHubBuilder.create().adapter(RedisAdapter.url(redis.url(), channel)).build();
-        // hub B's side, observed where the driver hands messages to the hub's fan-in
-        SyncDriver b = RedisAdapter.url(redis.url(), channel).open(new RecordingContext());
+        // hub B's side, observed where its relay hands messages to the hub's fan-in
         CountDownLatch up = new CountDownLatch(1);
-        b.subscribe(m -> {
+        Relay b = RecordingHub.relay(RedisAdapter.url(redis.url(), channel), new RecordingContext(), m -> {
             if (m.topic().equals("probe")) {
                 up.countDown();
             } else {

@@ -49,6 +49,17 @@ public final class Deployments {
         return war.addAsWebInfResource(new StringAsset(beansXml), "beans.xml");
     }
 
+    /**
+     * The README's endpoint ({@code org.example.chat.ChatEndpoint}, the README's code block) alone with SyncHub's
+     * jars and {@code config}, and no beans.xml: what the README and docs/deploying.md tell a user to build.
+     */
+    public static WebArchive readmeEndpoint(String name, Map<String, String> config) {
+        return ShrinkWrap.create(WebArchive.class, name + ".war")
+                .addClass(org.example.chat.ChatEndpoint.class)
+                .addAsLibraries(libraries(jar -> true))
+                .addAsResource(new StringAsset(properties(config)), "META-INF/microprofile-config.properties");
+    }
+
     /** A beans.xml in annotated mode that enables the given alternative classes. */
     public static String beansXml(Class<?>... alternatives) {
         StringBuilder xml = new StringBuilder("""

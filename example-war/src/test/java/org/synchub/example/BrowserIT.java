@@ -211,6 +211,9 @@ class BrowserIT {
         if (!present && "true".equals(System.getenv("CI"))) {
             throw new AssertionError(message + " — CI=true, so this is a failure, not a skip");
         }
+        if (!present) {
+            System.out.println("SKIPPED BrowserIT: " + message); // the console says why, not only the reports
+        }
         Assumptions.assumeTrue(present, message);
     }
 }

@@ -25,6 +25,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class WildFlyHostIT extends ChatClusterContract {
 
+    /** The directory where the instances meet ({@code SYNCHUB_HOST_DIR}). */
+    private Path hostDir;
+
     @Override
     String clusterName() {
         return "wildfly-host";
@@ -32,15 +35,52 @@ class WildFlyHostIT extends ChatClusterContract {
 
     @Override
     AppServer createServer(String name) {
-        return WildFlyServer.create(name);
+        return WildFlyServer.create(name).withHealthAndMetrics();
+    }
+
+    @Override
+    boolean hasMicroProfileHealth() {
+        return true;
+    }
+
+    @Override
+    boolean serverMetricsShowTheHub() {
+        return true;
+    }
+
+    @Override
+    String counterName(String name) {
+        return name + "_total";
     }
 
     @Override
     AutoCloseable startBackplane(Map<String, String> env) throws Exception {
         Path dir = Files.createTempDirectory("synchub-it-");
+        hostDir = dir;
         env.put("SYNCHUB_DRIVER", "host");
         env.put("SYNCHUB_HOST_DIR", dir.toString());
         return () -> WildFlyServer.deleteTree(dir);
+    }
+
+    /**
+     * Puts a regular file where the channel's directory was (the directory moved aside): no instance can listen or
+     * reach another, and each one's self-probe fails, until the file is removed again and the drivers make their
+     * socket files anew in an empty directory.
+     */
+    @Override
+    Outage interruptBackplane() throws Exception {
+        Path channel;
+        try (var dirs = Files.list(hostDir)) {
+            channel = dirs.filter(Files::isDirectory).findFirst().orElseThrow();
+        }
+        Path aside = hostDir.resolve(channel.getFileName() + ".aside");
+        Files.move(channel, aside);
+        Files.writeString(channel, "not a directory");
+        return new Outage(() -> {
+            Files.delete(channel);
+            Files.createDirectory(channel);
+            WildFlyServer.deleteTree(aside);
+        }, false);
     }
 
     @Test

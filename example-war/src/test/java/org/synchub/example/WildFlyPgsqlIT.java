@@ -16,7 +16,22 @@ class WildFlyPgsqlIT extends ChatClusterContract {
 
     @Override
     AppServer createServer(String name) {
-        return WildFlyServer.create(name);
+        return WildFlyServer.create(name).withHealthAndMetrics();
+    }
+
+    @Override
+    boolean hasMicroProfileHealth() {
+        return true;
+    }
+
+    @Override
+    boolean serverMetricsShowTheHub() {
+        return true;
+    }
+
+    @Override
+    String counterName(String name) {
+        return name + "_total";
     }
 
     @Override

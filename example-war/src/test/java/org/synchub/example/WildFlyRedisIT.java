@@ -7,7 +7,8 @@ import java.util.Map;
 
 /**
  * Two WildFly instances sharing a private Redis (started by the test on a free loopback port), run with
- * {@code standalone-microprofile.xml}: MicroProfile Health shows the hub's checks.
+ * {@code standalone-microprofile.xml} plus the micrometer subsystem ({@link WildFlyServer#withHealthAndMetrics()}):
+ * MicroProfile Health shows the hub's checks, the Prometheus endpoint {@code /prometheus} its meters.
  */
 class WildFlyRedisIT extends ChatClusterContract {
 
@@ -18,12 +19,22 @@ class WildFlyRedisIT extends ChatClusterContract {
 
     @Override
     AppServer createServer(String name) {
-        return WildFlyServer.create(name).serverConfig("standalone-microprofile.xml");
+        return WildFlyServer.create(name).withHealthAndMetrics();
     }
 
     @Override
     boolean hasMicroProfileHealth() {
         return true;
+    }
+
+    @Override
+    boolean serverMetricsShowTheHub() {
+        return true;
+    }
+
+    @Override
+    String counterName(String name) {
+        return name + "_total";
     }
 
     @Override

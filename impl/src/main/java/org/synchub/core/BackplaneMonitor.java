@@ -2,10 +2,9 @@ package org.synchub.core;
 
 import org.synchub.SyncException;
 import org.synchub.SyncHealth;
-import org.synchub.SyncMessage;
 import org.synchub.SyncResync;
 import org.synchub.SyncStage;
-import org.synchub.spi.SyncDriver;
+import org.synchub.internal.Relay;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -19,11 +18,11 @@ import java.util.function.Consumer;
  * outage.
  *
  * <h2>Self-probe</h2>
- * Every probe interval ({@code synchub.probe.interval-ms}, default 5 s, 0 to turn it off), on a driver whose
- * backplane echoes ({@link SyncDriver#echoes()}), the watchdog sends a probe envelope through the driver and expects
+ * Every probe interval ({@code synchub.probe.interval-ms}, default 5 s, 0 to turn it off), on a backplane that
+ * echoes ({@link Relay#echoes()}), the watchdog has the relay send a probe frame ({@link Relay#probe}) and expects
  * it back through the hub's own subscription before the next one is due. A probe that has not come back by then is
  * reported as {@code SUBSCRIBE} from source {@code "probe"}, the hub is not ready, and the driver is asked to make
- * its subscription again ({@link SyncDriver#resubscribe()}); so a subscription that is connected but silent is found
+ * its subscription again ({@link Relay#resubscribe()}); so a subscription that is connected but silent is found
  * within two intervals. The next probe that comes back ends the incident and fires a resync for the silent window.
  * Probe envelopes carry no message: crossws drops them, other SyncHub instances ignore them.
  *
@@ -31,8 +30,6 @@ import java.util.function.Consumer;
  */
 final class BackplaneMonitor {
 
-    /** The namespace of the hub's probe messages: no session has it (session namespaces are paths). */
-    static final String PROBE_NAMESPACE = "\u0000synchub-probe";
     static final String PROBE_SOURCE = "probe";
 
     private final String instanceId;
@@ -40,7 +37,7 @@ final class BackplaneMonitor {
     private final Consumer<SyncResync> resyncs;
     private final long intervalNanos;
 
-    private volatile SyncDriver driver;
+    private volatile Relay relay;
     private volatile boolean probing;
 
     /** Guarded by this. */
@@ -67,9 +64,9 @@ final class BackplaneMonitor {
         this.intervalNanos = intervalNanos;
     }
 
-    /** Starts watching {@code driver}, whose {@code subscribe} has just returned. */
-    void started(SyncDriver started) {
-        this.driver = started;
+    /** Starts watching {@code started}, whose {@code start} has just returned. */
+    void started(Relay started) {
+        this.relay = started;
         this.probing = intervalNanos > 0 && started.echoes();
         if (!started.reportsSubscription()) {
             subscribed();
@@ -109,22 +106,12 @@ final class BackplaneMonitor {
         outstandingProbe = -1; // a probe in flight across an outage proves nothing
     }
 
-    /** Whether {@code message} is one of this hub's probes (to be encoded as a probe envelope). */
-    static boolean isProbe(SyncMessage message) {
-        return PROBE_NAMESPACE.equals(message.namespace());
-    }
-
-    /** The probe number a probe message carries. */
-    static long probeNumber(SyncMessage message) {
-        return Long.parseLong(message.topic());
-    }
-
     /** Called by the watchdog about once a second: checks the outstanding probe and sends the next one. */
     void tick(long now) {
         if (!probing) {
             return;
         }
-        SyncMessage send = null;
+        long send = -1;
         boolean failed = false;
         long waited = 0;
         synchronized (this) {
@@ -144,12 +131,12 @@ final class BackplaneMonitor {
                 outstandingProbe = ++probeCounter;
                 probeSentAt = now;
                 lastProbeSent = now;
-                send = SyncMessage.text(PROBE_NAMESPACE, Long.toString(outstandingProbe), "");
+                send = outstandingProbe;
             }
         }
         if (failed) {
             probeFailures.increment();
-            String what = "a self-probe sent through " + driver + " " + TimeUnit.NANOSECONDS.toMillis(waited)
+            String what = "a self-probe sent through " + relay + " " + TimeUnit.NANOSECONDS.toMillis(waited)
                     + " ms ago has not come back through this instance's own subscription: it is connected but "
                     + "not delivering; making it again (synchub.probe.interval-ms)";
             synchronized (this) {
@@ -157,14 +144,14 @@ final class BackplaneMonitor {
             }
             failures.failure(SyncStage.SUBSCRIBE, PROBE_SOURCE, new SyncException(what));
             try {
-                driver.resubscribe();
+                relay.resubscribe();
             } catch (RuntimeException e) {
                 failures.failure(SyncStage.SUBSCRIBE, PROBE_SOURCE, e);
             }
         }
-        if (send != null) {
+        if (send >= 0) {
             try {
-                driver.publish(send);
+                relay.probe(send);
             } catch (RuntimeException e) {
                 failures.failure(SyncStage.PUBLISH, PROBE_SOURCE, e);
             }
@@ -208,7 +195,7 @@ final class BackplaneMonitor {
         String error = deadCause != null ? String.valueOf(deadCause)
                 : stalled ? "a driver loop is stuck inside one frame (see the SUBSCRIBE failure from watchdog:*)"
                 : lastError;
-        return new SyncHealth(ready, live, String.valueOf(driver), subscribed,
+        return new SyncHealth(ready, live, String.valueOf(relay), subscribed,
                 ready ? null : downSince != null ? downSince : Instant.now(), error, lastRoundTrip, probing);
     }
 }

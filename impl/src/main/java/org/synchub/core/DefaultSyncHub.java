@@ -8,36 +8,24 @@ import org.synchub.SyncException;
 import org.synchub.SyncFailure;
 import org.synchub.SyncHealth;
 import org.synchub.SyncHub;
-import org.synchub.SyncMalformedFrameException;
 import org.synchub.SyncMessage;
 import org.synchub.SyncResync;
 import org.synchub.SyncStage;
-import org.synchub.spi.Envelope;
-import org.synchub.spi.EnvelopeCodec;
+import org.synchub.internal.Relay;
 import org.synchub.spi.SyncAdapter;
-import org.synchub.spi.SyncDriver;
-import org.synchub.spi.SyncDriverContext;
-import org.synchub.spi.SyncDriverContext.LoopWatch;
 
-import java.nio.charset.StandardCharsets;
-import java.time.Instant;
-import java.util.Arrays;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 
 /**
  * The hub: a façade over its parts. {@link Subscriptions} (the sessions and their topics, kept in the
  * {@link TopicIndex}), {@link Delivery} (local fan-out to the sessions' send queues, the overflow policy),
- * {@link HubCounters}, the {@link SessionCloser}, the {@link Watchdog} and {@link BackplaneMonitor}, and the driver,
- * which relays through the backplane and hands back what other instances publish. The parts know nothing of the hub:
+ * {@link HubCounters}, the {@link SessionCloser}, the {@link Watchdog} and {@link BackplaneMonitor}, and the
+ * {@link Relay}, which owns the envelope, hands frames to the driver and gives back what other instances publish. The parts know nothing of the hub:
  * they report through small listeners it gives them. Built by {@link SyncHubBuilder} from one {@link HubSettings}.
  * Thread-safe; no method blocks on network I/O except {@link #close()}, which waits a bounded time.
  */
@@ -46,28 +34,19 @@ final class DefaultSyncHub implements SyncHub {
     private static final System.Logger LOG = System.getLogger("org.synchub");
     private static final String DRIVER = "driver";
     private static final String FAN_OUT = "fan-out";
-    private static final String FRAMES = "frames";
-    private static final String GAPS = "gaps";
 
     private final String instanceId = UUID.randomUUID().toString();
     private final int maxFrameBytes;
     private final long relayMaxBytes;
     private final ThreadFactory threadFactory;
     private final FailureReporter failures;
-    private final SyncDriver driver;
+    private final Relay relay;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final Watchdog watchdog;
     private final BackplaneMonitor monitor;
-    private final GapTracker gapTracker = new GapTracker();
     private final ResyncSignals resyncs;
-    /** The envelope numbers of sequence stream 0 ({@link SyncDriver#sequenceStream}); other streams' below. */
-    private final AtomicLong sequence = new AtomicLong();
-    private final Map<Integer, AtomicLong> streamSequences = new ConcurrentHashMap<>();
-    private final AtomicLong lastOversizedResync = new AtomicLong(System.nanoTime() - 2_000_000_000L);
 
     private final HubCounters counters = new HubCounters();
-    private final LongAdder relayed = counters.relayed;
-    private final LongAdder malformed = counters.malformed;
     private final TopicIndex index;
     private final Subscriptions subscriptions;
     private final FanOutWorkers fanOutWorkers;
@@ -100,30 +79,22 @@ final class DefaultSyncHub implements SyncHub {
         this.watchdog = new Watchdog(failures, subscriptions::sweep, this::tick, settings.stallNanos(),
                 probeNanos > 0 ? probeNanos / 4_000_000 : Watchdog.MAX_CHECK_INTERVAL_MS);
         this.watchdog.start(newThread("synchub-watchdog-" + instanceId.substring(0, 8), watchdog::run));
-        this.driver = openDriver(adapter);
+        this.relay = openRelay(adapter);
         try {
-            driver.subscribe(this::receive);
-            monitor.started(driver);
+            relay.start();
+            monitor.started(relay);
         } catch (RuntimeException e) {
             failures.failure(SyncStage.SUBSCRIBE, DRIVER, e);
             monitor.unsubscribed(e);
         }
     }
 
-    /** The watchdog's periodic work (about once a second): the self-probe, losses found by the gap tracker, and
-     * closes that block. */
+    /** The watchdog's periodic work (about once a second): the self-probe, losses found by the relay, and closes
+     * that block. */
     private void tick(long now) {
         monitor.tick(now);
+        relay.tick(now);
         closer.reportStuck(now);
-        for (GapTracker.Loss loss : gapTracker.confirm(now)) {
-            counters.gaps.add(loss.messages());
-            failures.failure(SyncStage.DELIVERY, GAPS, new SyncException(loss.messages() + " message(s) from instance "
-                    + loss.sender() + " were lost on the backplane (its sequence numbers skipped); the application "
-                    + "gets a SyncResync to reload state"));
-            Instant since = Instant.now().minusNanos(Math.max(0, now - loss.sinceNanos()));
-            resyncSink(new SyncResync(instanceId, SyncResync.Reason.GAP, since, Instant.now(), loss.sender(),
-                    loss.messages()));
-        }
     }
 
     /** Hands a resync signal to the application's callback (or CDI event), or logs it. */
@@ -131,9 +102,10 @@ final class DefaultSyncHub implements SyncHub {
         resyncs.accept(resync);
     }
 
-    private SyncDriver openDriver(SyncAdapter adapter) {
+    private Relay openRelay(SyncAdapter adapter) {
         try {
-            return adapter.open(new DriverContext());
+            return new Relay(adapter, new HubServices(instanceId, threadFactory, failures, watchdog, monitor,
+                    this::resyncSink), maxFrameBytes, relayMaxBytes, this::receive);
         } catch (RuntimeException | Error e) {
             watchdog.close(1_000);
             throw e;
@@ -148,12 +120,11 @@ final class DefaultSyncHub implements SyncHub {
         failures.forget(SyncStage.DELIVERY, subscriber.id());
     }
 
-    /** The topic index's first and last local subscription of {@code topic}: the driver follows them. */
+    /** The topic index's first and last local subscription of {@code topic}: the relay (and its driver) follow. */
     private void interest(String topic, boolean present) {
-        SyncDriver current = driver;
+        Relay current = relay;
         if (current != null) {
             try {
-                gapTracker.forgetStream(current.sequenceStream(topic));
                 current.interest(topic, present);
             } catch (RuntimeException e) {
                 failures.failure(SyncStage.SUBSCRIBE, DRIVER, e);
@@ -273,17 +244,13 @@ final class DefaultSyncHub implements SyncHub {
         } catch (Throwable e) {
             failures.failure(SyncStage.DELIVERY, FAN_OUT, e);
         }
-        try {
-            driver.publish(message);
-        } catch (Throwable e) {
-            failures.failure(SyncStage.PUBLISH, DRIVER, e);
-        }
+        relay.publish(message); // never throws
     }
 
     /** Fan-in: a message from another instance goes to every local subscriber of its topic. */
     private void receive(SyncMessage message) {
-        if (closed.get() || BackplaneMonitor.isProbe(message)) {
-            return; // a probe: another hub's, through a driver that carries messages as objects
+        if (closed.get()) {
+            return;
         }
         counters.received.increment();
         delivery.fanOut(message, null);
@@ -298,13 +265,8 @@ final class DefaultSyncHub implements SyncHub {
 
     @Override
     public SyncCounters counters() {
-        long relayQueue;
-        try {
-            relayQueue = driver.queuedBytes();
-        } catch (RuntimeException e) {
-            relayQueue = 0;
-        }
-        SyncCounters.Builder out = subscriptions.measure(counters.snapshot()).relayQueueBytes(relayQueue)
+        SyncCounters.Builder out = subscriptions.measure(counters.snapshot()).relayed(relay.relayed())
+                .malformed(relay.malformed()).gaps(relay.lost()).relayQueueBytes(relay.queuedBytes())
                 .probes(monitor.probes.sum(), monitor.probeNanos.sum(), monitor.probeFailures.sum());
         for (SyncStage stage : SyncStage.values()) {
             out.failures(stage, failures.count(stage));
@@ -328,7 +290,7 @@ final class DefaultSyncHub implements SyncHub {
         closer.closeAll(subscriptions.retireAll(), new CloseReason(CloseCodes.GOING_AWAY, "server shutting down"),
                 settings.closeAllNanos());
         try {
-            driver.close();
+            relay.close();
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.WARNING, "SyncHub driver failed to close cleanly", e);
         }
@@ -336,14 +298,9 @@ final class DefaultSyncHub implements SyncHub {
 
     /** A thread from the configured factory (container-managed in Jakarta EE), named where allowed. */
     private Thread newThread(String name, Runnable task) {
-        Thread thread = threadFactory.newThread(task);
+        Thread thread = HubServices.newThread(threadFactory, name, task);
         if (thread == null) {
             throw new IllegalStateException("the thread factory made no thread for " + name);
-        }
-        try {
-            thread.setName(name);
-        } catch (SecurityException keepContainersName) {
-            // a container may forbid renaming its threads
         }
         return thread;
     }
@@ -357,151 +314,6 @@ final class DefaultSyncHub implements SyncHub {
 
     @Override
     public String toString() {
-        return "SyncHub[" + instanceId + ", " + driver + "]";
-    }
-
-    /** What the driver sees of this hub. */
-    private final class DriverContext implements SyncDriverContext {
-
-        @Override
-        public String instanceId() {
-            return instanceId;
-        }
-
-        @Override
-        public Thread newThread(String name, Runnable task) {
-            return DefaultSyncHub.this.newThread(name, task);
-        }
-
-        @Override
-        public void failure(SyncStage stage, Throwable cause) {
-            failure(stage, DRIVER, cause);
-        }
-
-        @Override
-        public void recovered(SyncStage stage) {
-            recovered(stage, DRIVER);
-        }
-
-        @Override
-        public void failure(SyncStage stage, String source, Throwable cause) {
-            if (stage == SyncStage.SUBSCRIBE && DRIVER.equals(source)) {
-                monitor.unsubscribed(cause);
-            }
-            failures.failure(stage, source, cause);
-        }
-
-        @Override
-        public void recovered(SyncStage stage, String source) {
-            if (stage == SyncStage.SUBSCRIBE && DRIVER.equals(source)) {
-                monitor.subscribed();
-            }
-            failures.recovered(stage, source);
-        }
-
-        @Override
-        public String encode(SyncMessage message) {
-            if (BackplaneMonitor.isProbe(message)) {
-                return EnvelopeCodec.encodeProbe(instanceId, BackplaneMonitor.probeNumber(message));
-            }
-            int stream = driver.sequenceStream(message.topic());
-            AtomicLong numbers = stream == 0 ? sequence : streamSequences.computeIfAbsent(stream, k -> new AtomicLong());
-            return EnvelopeCodec.encode(instanceId, message, numbers.incrementAndGet());
-        }
-
-        @Override
-        public void tooLarge(String why) {
-            malformed(why);
-            long now = System.nanoTime();
-            long last = lastOversizedResync.get();
-            if (now - last >= 1_000_000_000L && lastOversizedResync.compareAndSet(last, now)) {
-                resyncSink(new SyncResync(instanceId, SyncResync.Reason.OVERSIZED_FRAME, Instant.now(),
-                        Instant.now(), null, 1));
-            }
-        }
-
-        @Override
-        public void relayed(int messages) {
-            relayed.add(messages);
-        }
-
-        @Override
-        public LoopWatch watch(String name) {
-            return watchdog.watch(name);
-        }
-
-        @Override
-        public int maxFrameBytes() {
-            return maxFrameBytes;
-        }
-
-        @Override
-        public long relayQueueMaxBytes() {
-            return relayMaxBytes;
-        }
-
-        /** How this instance's own envelopes begin (the codec writes the id first): echoes skip the JSON parse. */
-        private final String ownPrefix = "{\"id\":\"" + instanceId + "\",";
-        /** How this instance's own probes begin. */
-        private final String ownProbePrefix = EnvelopeCodec.probePrefix(instanceId);
-
-        /** {@link #ownPrefix} and {@link #ownProbePrefix} in UTF-8, to recognise echoes before making any text. */
-        private final byte[] ownPrefixBytes = ownPrefix.getBytes(StandardCharsets.UTF_8);
-        private final byte[] ownProbePrefixBytes = ownProbePrefix.getBytes(StandardCharsets.UTF_8);
-
-        @Override
-        public SyncMessage decode(String frame) {
-            if (frame != null && frame.startsWith(ownPrefix)) {
-                if (frame.startsWith(ownProbePrefix)) {
-                    ownProbe(frame);
-                }
-                return null;
-            }
-            var decoded = EnvelopeCodec.decode(frame, maxFrameBytes);
-            if (decoded.isEmpty()) {
-                malformed("not a SyncHub/crossws envelope: "
-                        + (frame == null ? "null" : frame.length() > 120 ? frame.substring(0, 120) + "…" : frame));
-                return null;
-            }
-            Envelope envelope = decoded.get();
-            if (envelope.isProbe() || envelope.id().equals(instanceId)) {
-                return null; // another instance's probe, or an own echo written differently
-            }
-            if (envelope.seq() >= 0) {
-                gapTracker.observe(envelope.id(), driver.sequenceStream(envelope.message().topic()), envelope.seq(),
-                        System.nanoTime());
-            }
-            return envelope.message();
-        }
-
-        /** As {@link #decode(String)}, from the frame's UTF-8 bytes: an echo is dropped on its first bytes, without
-         * making its text (every frame this hub relays comes back to it through Redis). */
-        @Override
-        public SyncMessage decode(byte[] frame) {
-            if (frame != null && startsWith(frame, ownPrefixBytes)) {
-                if (startsWith(frame, ownProbePrefixBytes)) {
-                    ownProbe(new String(frame, StandardCharsets.UTF_8));
-                }
-                return null;
-            }
-            return decode(frame == null ? null : new String(frame, StandardCharsets.UTF_8));
-        }
-
-        private static boolean startsWith(byte[] frame, byte[] prefix) {
-            return frame.length >= prefix.length
-                    && Arrays.equals(frame, 0, prefix.length, prefix, 0, prefix.length);
-        }
-
-        private void ownProbe(String frame) {
-            EnvelopeCodec.decode(frame, maxFrameBytes).filter(Envelope::isProbe)
-                    .ifPresent(e -> monitor.probeReturned(e.probe(), System.nanoTime()));
-        }
-
-        @Override
-        public void malformed(String why) {
-            malformed.increment();
-            failures.failure(SyncStage.DELIVERY, FRAMES, new SyncMalformedFrameException(
-                    "dropped a frame from the backplane: " + why));
-        }
+        return "SyncHub[" + instanceId + ", " + relay + "]";
     }
 }

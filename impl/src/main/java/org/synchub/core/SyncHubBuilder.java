@@ -77,7 +77,7 @@ public final class SyncHubBuilder {
     long maxQueuedBytes = DEFAULT_QUEUE_MAX_BYTES;
     OverflowPolicy overflow = OverflowPolicy.CLOSE;
     int maxFrameBytes = SyncDriverContext.DEFAULT_MAX_FRAME_BYTES;
-    long relayMaxBytes = SyncDriverContext.DEFAULT_RELAY_QUEUE_MAX_BYTES;
+    long relayMaxBytes = org.synchub.internal.PublishPump.DEFAULT_MAX_BYTES;
     long stallNanos = Watchdog.DEFAULT_STALL_NANOS;
     long probeIntervalNanos = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(DEFAULT_PROBE_INTERVAL_MS);
     Consumer<SyncResync> resyncSink;

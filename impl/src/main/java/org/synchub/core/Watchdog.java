@@ -3,7 +3,7 @@ package org.synchub.core;
 import org.synchub.SyncException;
 import org.synchub.SyncStage;
 import org.synchub.internal.Resources;
-import org.synchub.spi.SyncDriverContext.LoopWatch;
+import org.synchub.internal.LoopWatch;
 
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;

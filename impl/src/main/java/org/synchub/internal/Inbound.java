@@ -1,113 +1,131 @@
 package org.synchub.internal;
 
+import org.synchub.SyncMalformedFrameException;
 import org.synchub.SyncMessage;
+import org.synchub.SyncResync;
 import org.synchub.SyncStage;
-import org.synchub.spi.SyncDriverContext;
-import org.synchub.spi.SyncDriverContext.LoopWatch;
+import org.synchub.spi.Envelope;
+import org.synchub.spi.EnvelopeCodec;
 
-import java.util.function.Consumer;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.ToIntFunction;
 
 /**
- * The one fan-in path every built-in driver shares: a frame is checked against the inbound frame limit, decoded
- * through the context (which drops this instance's echoes and counts malformed frames), and its message goes to the
- * hub's consumer.
+ * The relay's receiving half: every frame a driver hands back goes through here, one way, to the hub's
+ * {@link Relay.Listener}. In order: the frame limit ({@value #MAX_FRAME_BYTES_KEY}; a larger frame is counted as
+ * malformed, signalled as a rate-limited {@code OVERSIZED_FRAME} resync and never decoded), this instance's own
+ * echoes (recognised by their first bytes, without making any text; an own self-probe coming back is handed to the
+ * hub as such), decoding ({@link EnvelopeCodec}; a frame that is not an envelope is counted as malformed and reported
+ * once as {@code DELIVERY} from {@value #FRAMES}), other instances' probes (dropped), the sender's sequence number
+ * (noted for loss detection, per stream), and the message to the listener.
  *
- * <p><b>Limit.</b> A frame larger than the limit ({@link SyncDriverContext#maxFrameBytes()},
- * {@value #MAX_FRAME_BYTES_KEY}, unless the driver gives its own) is counted as malformed through
- * {@link SyncDriverContext#malformed} (the message names its size, the limit and the key) and is never decoded or
- * fanned out. {@link #frame(byte[])} checks the byte length before any text is made; {@link #frame(String)} checks
- * the UTF-8 length of the text.
+ * <p><b>Threading.</b> Thread-safe; runs on the caller's thread (a driver's listener thread, or the publishing
+ * thread of another hub on the in-JVM fast path) and blocks only as long as the listener does. Each frame is
+ * wrapped in {@link LoopWatch#busy()}/{@link LoopWatch#idle()} of the watch {@value #WATCH}. Before
+ * {@link #start()} and after {@link #stop()} frames are dropped silently.
  *
- * <p><b>Threading and blocking.</b> Thread-safe; runs on the caller's thread (a driver's listener thread for frames,
- * the publishing thread for {@link #message} in the in-JVM driver) and blocks only as long as the consumer does.
- * The handling of each frame is wrapped in {@link LoopWatch#busy()}/{@link LoopWatch#idle()} of the watch named
- * {@value #WATCH}, so that the hub can notice a listener thread stuck inside one frame; {@link #frame} is meant to be
- * called by one listener thread at a time. Before {@link #start} and after {@link #stop} frames are dropped silently.
- *
- * <p><b>Failure.</b> Nothing escapes: whatever the decoding or the consumer throws, {@link Error}s included, is
- * reported as {@code DELIVERY} with the source {@value #SOURCE}, and the next message is handled as usual.
+ * <p><b>Failure.</b> Nothing escapes: whatever decoding or the listener throws, {@link Error}s included, is
+ * reported as {@code DELIVERY} with the source {@value #SOURCE}, and the next frame is handled as usual.
  */
 public final class Inbound {
 
-    /** The failure source (and watch name) of fan-in. */
+    /** The failure source of fan-in. */
     public static final String SOURCE = "fan-in";
+    /** The failure source of malformed and oversized frames. */
+    public static final String FRAMES = "frames";
     /** The name of the loop watch around each frame. */
     public static final String WATCH = "fan-in";
     /** The configuration key of the hub's inbound frame limit. */
     public static final String MAX_FRAME_BYTES_KEY = "synchub.frame.max-bytes";
 
-    private final SyncDriverContext context;
-    private final LoopWatch watch;
+    private final String instanceId;
     private final int maxFrameBytes;
-    private final String limitKey;
-    private volatile Consumer<SyncMessage> target;
+    private final HubSide hub;
+    private final Relay.Listener listener;
+    private final GapTracker gaps;
+    private final ToIntFunction<String> stream;
+    private final LoopWatch watch;
+    private final byte[] ownPrefix;
+    private final byte[] ownProbePrefix;
+    private final LongAdder malformed = new LongAdder();
+    private final AtomicLong lastOversizedResync = new AtomicLong(System.nanoTime() - 2_000_000_000L);
+    private volatile boolean open;
     /** Whether a fan-in incident may be open: the next message handed on without an error closes it. */
     private volatile boolean failing;
 
     /**
-     * Fan-in with the hub's frame limit ({@value #MAX_FRAME_BYTES_KEY}).
+     * Fan-in for one relay.
      *
-     * @param context the hub's context
+     * @param hub           the hub: identity, failures, resyncs, probes, watches
+     * @param maxFrameBytes the largest frame accepted, in bytes
+     * @param listener      where messages go
+     * @param gaps          the loss detection
+     * @param stream        the sequence stream of a topic
      */
-    public Inbound(SyncDriverContext context) {
-        this(context, context.maxFrameBytes(), MAX_FRAME_BYTES_KEY);
-    }
-
-    /**
-     * Fan-in with a driver's own frame limit.
-     *
-     * @param context       the hub's context
-     * @param maxFrameBytes the largest accepted frame, in bytes
-     * @param limitKey      the configuration key that sets it (named in malformed-frame reports)
-     */
-    public Inbound(SyncDriverContext context, int maxFrameBytes, String limitKey) {
-        this.context = context;
+    Inbound(HubSide hub, int maxFrameBytes, Relay.Listener listener, GapTracker gaps, ToIntFunction<String> stream) {
+        this.instanceId = hub.instanceId();
+        this.hub = hub;
         this.maxFrameBytes = maxFrameBytes;
-        this.limitKey = limitKey;
-        this.watch = context.watch(WATCH);
+        this.listener = listener;
+        this.gaps = gaps;
+        this.stream = stream;
+        this.watch = hub.watch(WATCH);
+        // the codec writes the id first, so this instance's envelopes (and probes) begin with these bytes
+        this.ownPrefix = ("{\"id\":\"" + instanceId + "\",").getBytes(StandardCharsets.UTF_8);
+        this.ownProbePrefix = EnvelopeCodec.probePrefix(instanceId).getBytes(StandardCharsets.UTF_8);
     }
 
-    /**
-     * Starts handing messages to {@code target}.
-     *
-     * @param target the hub's consumer
-     * @return false (and no change) if already started
-     */
-    public synchronized boolean start(Consumer<SyncMessage> target) {
-        if (this.target != null) {
-            return false;
-        }
-        this.target = target;
-        return true;
+    void start() {
+        open = true;
     }
 
-    /** Stops handing messages on; later frames are dropped silently. */
-    public void stop() {
-        target = null;
+    void stop() {
+        open = false;
     }
 
     /** @return the largest frame accepted, in bytes */
-    public int maxFrameBytes() {
+    int maxFrameBytes() {
         return maxFrameBytes;
     }
 
+    /** Counts a frame a driver dropped and reported as malformed itself. */
+    void countMalformed() {
+        malformed.increment();
+    }
+
+    /** @return frames counted as malformed (oversized ones included) */
+    long malformed() {
+        return malformed.sum();
+    }
+
     /**
-     * Checks, decodes (as UTF-8, through {@link SyncDriverContext#decode(byte[])}) and hands on one frame received
-     * as bytes.
+     * Checks, decodes and hands on one frame.
      *
      * @param frame the frame's bytes (not kept)
      */
-    public void frame(byte[] frame) {
-        if (target == null) {
+    void frame(byte[] frame) {
+        if (!open) {
             return;
         }
         watch.busy();
         try {
             if (frame.length > maxFrameBytes) {
-                tooLarge(frame.length);
+                tooLarge("a frame of " + frame.length + " bytes exceeds " + MAX_FRAME_BYTES_KEY + "=" + maxFrameBytes
+                        + " and was dropped without being decoded; raise " + MAX_FRAME_BYTES_KEY + " on this instance "
+                        + "if messages that large are expected");
                 return;
             }
-            decoded(context.decode(frame));
+            if (startsWith(frame, ownPrefix)) {
+                if (startsWith(frame, ownProbePrefix)) {
+                    ownProbe(frame);
+                }
+                return; // an echo of this instance's own frame
+            }
+            decoded(new String(frame, StandardCharsets.UTF_8));
         } catch (Throwable t) {
             report(t);
         } finally {
@@ -115,79 +133,79 @@ public final class Inbound {
         }
     }
 
-    /**
-     * Checks, decodes and hands on one frame received as text.
-     *
-     * @param frame the frame
-     */
-    public void frame(String frame) {
-        if (target == null) {
+    private void decoded(String text) {
+        var decoded = EnvelopeCodec.decode(text, maxFrameBytes);
+        if (decoded.isEmpty()) {
+            malformed("not a SyncHub/crossws envelope: " + (text.length() > 120 ? text.substring(0, 120) + "…" : text));
             return;
         }
-        watch.busy();
-        try {
-            long bytes = Utf8.lengthAbove(frame, maxFrameBytes);
-            if (bytes > maxFrameBytes) {
-                tooLarge(bytes);
-                return;
-            }
-            decoded(context.decode(frame));
-        } catch (Throwable t) {
-            report(t);
-        } finally {
-            watch.idle();
+        Envelope envelope = decoded.get();
+        if (envelope.isProbe() || envelope.id().equals(instanceId)) {
+            return; // another instance's probe, or an own echo written differently
         }
+        if (envelope.seq() >= 0) {
+            gaps.observe(envelope.id(), stream.applyAsInt(envelope.message().topic()), envelope.seq(),
+                    System.nanoTime());
+        }
+        message(envelope.message());
     }
 
-    private void decoded(SyncMessage message) {
-        if (message != null) {
-            message(message);
-        }
-    }
-
-    private void tooLarge(long bytes) {
-        tooLarge(bytes, " and was dropped without being decoded; raise " + limitKey + " on this instance if "
-                + "messages that large are expected");
+    private void ownProbe(byte[] frame) {
+        EnvelopeCodec.decode(new String(frame, StandardCharsets.UTF_8), maxFrameBytes).filter(Envelope::isProbe)
+                .ifPresent(e -> hub.probeReturned(e.probe(), System.nanoTime()));
     }
 
     /**
-     * Counts a frame over the limit that the driver refused before reading it (from its length header, say) as
-     * malformed; the report names its size, the limit and its key.
+     * Hands {@code message} on (the in-JVM fast path: no frame, no size check).
      *
-     * @param bytes   the size the frame announced
-     * @param outcome what happened to it, appended to the report (such as {@code "; its connection was dropped"})
+     * @param message a message from another instance
      */
-    public void tooLarge(long bytes, String outcome) {
-        context.tooLarge("a frame of " + bytes + " bytes exceeds " + limitKey + "=" + maxFrameBytes + outcome);
-    }
-
-    /**
-     * Hands {@code message} on (no size check: it never was a frame).
-     *
-     * @param message a decoded message
-     */
-    public void message(SyncMessage message) {
-        Consumer<SyncMessage> current = target;
-        if (current == null) {
+    void message(SyncMessage message) {
+        if (!open) {
             return;
         }
         try {
-            current.accept(message);
+            listener.received(message);
             if (failing) {
                 failing = false;
-                context.recovered(SyncStage.DELIVERY, SOURCE);
+                hub.recovered(SyncStage.DELIVERY, SOURCE);
             }
         } catch (Throwable t) {
             report(t);
         }
+    }
+
+    /**
+     * Counts a frame refused for its size as malformed, and signals a possible loss (at most once a second).
+     *
+     * @param why its size, the limit and its key, and what happened to it
+     */
+    void tooLarge(String why) {
+        malformed(why);
+        long now = System.nanoTime();
+        long last = lastOversizedResync.get();
+        if (now - last >= 1_000_000_000L && lastOversizedResync.compareAndSet(last, now)) {
+            hub.resync(new SyncResync(instanceId, SyncResync.Reason.OVERSIZED_FRAME, Instant.now(), Instant.now(),
+                    null, 1));
+        }
+    }
+
+    private void malformed(String why) {
+        malformed.increment();
+        hub.failure(SyncStage.DELIVERY, FRAMES, new SyncMalformedFrameException(
+                "dropped a frame from the backplane: " + why));
     }
 
     private void report(Throwable t) {
         failing = true;
         try {
-            context.failure(SyncStage.DELIVERY, SOURCE, t);
+            hub.failure(SyncStage.DELIVERY, SOURCE, t);
         } catch (Throwable ignored) {
             // reporting must not stop fan-in
         }
+    }
+
+    private static boolean startsWith(byte[] frame, byte[] prefix) {
+        return frame.length >= prefix.length && Arrays.equals(frame, 0, prefix.length, prefix, 0, prefix.length);
     }
 }

@@ -13,6 +13,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.ToLongFunction;
 
@@ -25,7 +26,7 @@ import java.util.function.ToLongFunction;
  * called from any thread.
  *
  * <p><b>Bound.</b> What waits in the queue, plus the batch being sent, is at most
- * {@link SyncDriverContext#relayQueueMaxBytes()} ({@value #MAX_BYTES_KEY}) bytes, as measured by the driver's size
+ * the bound given at construction ({@value #MAX_BYTES_KEY}) bytes, as measured by the driver's size
  * function ({@link #queuedBytes()} never exceeds it). An item that does not fit is dropped (at-most-once relay;
  * local subscribers got it) and reported as {@code PUBLISH} with the source {@value #SOURCE}
  * ({@link SyncOverflowException}); an item larger than the whole bound is dropped the same way
@@ -37,8 +38,7 @@ import java.util.function.ToLongFunction;
  * wait ends early when {@link #wake()} is called, which the driver does when its listener connection is made again,
  * so relay resumes as soon as the backplane is back.
  *
- * <p><b>Incidents.</b> A successful batch ends the {@code PUBLISH}/{@code "driver"} incident (and counts
- * {@link SyncDriverContext#relayed(int)} for its messages). The {@code PUBLISH}/{@value #SOURCE} incident (queue
+ * <p><b>Incidents.</b> A successful batch ends the {@code PUBLISH}/{@code "driver"} incident (and counts its messages as relayed). The {@code PUBLISH}/{@value #SOURCE} incident (queue
  * full) ends only after a successful batch that leaves the queue below half of its bound, so that a sustained
  * overload is one incident, not one per batch.
  *
@@ -60,7 +60,9 @@ public final class PublishPump<T> {
 
     /** The failure source of queue overflows. */
     public static final String SOURCE = "relay-queue";
-    /** The configuration key of the bound (read by the hub, see {@link SyncDriverContext#relayQueueMaxBytes()}). */
+    /** The default bound: 32 MiB. */
+    public static final long DEFAULT_MAX_BYTES = 32L << 20;
+    /** The configuration key of the bound (read by the hub's builder). */
     public static final String MAX_BYTES_KEY = "synchub.relay.max-bytes";
 
     static final long INITIAL_DELAY_MS = ReconnectLoop.INITIAL_DELAY_MS;
@@ -71,6 +73,8 @@ public final class PublishPump<T> {
     }
 
     private final SyncDriverContext context;
+    private final LoopWatch watch;
+    private final LongAdder relayed;
     /** Lock-free: an offer is one CAS, and wakes the pump thread only when it has parked on an empty queue. */
     private final Queue<Entry<T>> queue = new ConcurrentLinkedQueue<>();
     /** Set by the pump thread before it parks on an empty queue (then rechecks the queue); read by offers. */
@@ -81,7 +85,6 @@ public final class PublishPump<T> {
     private final int maxBatch;
     private final ToLongFunction<? super T> sizeOf;
     private final BatchSender<T> sender;
-    private final String watchName;
     private final Thread thread;
     private volatile boolean overflowing;
     private volatile boolean closed;
@@ -89,21 +92,24 @@ public final class PublishPump<T> {
     /**
      * A pump (not started).
      *
-     * @param context    the hub's context: threads, failures, the bound
+     * @param context    threads and failures
+     * @param watch      where the thread's death is reported
+     * @param maxBytes   the bound ({@value #MAX_BYTES_KEY})
+     * @param relayed    counts the messages of every batch sent
      * @param threadName the pump thread's name
-     * @param watchName  the name under which the thread's death is reported ({@link SyncDriverContext#watch})
      * @param maxBatch   most items handed to {@code sender} at once
      * @param sizeOf     the bytes an item holds (must not throw; called on the publishing thread)
      * @param sender     writes a batch to the backplane, on the pump thread
      */
-    public PublishPump(SyncDriverContext context, String threadName, String watchName, int maxBatch,
-                       ToLongFunction<? super T> sizeOf, BatchSender<T> sender) {
+    public PublishPump(SyncDriverContext context, LoopWatch watch, long maxBytes, LongAdder relayed,
+                       String threadName, int maxBatch, ToLongFunction<? super T> sizeOf, BatchSender<T> sender) {
         this.context = context;
-        this.maxBytes = context.relayQueueMaxBytes();
+        this.watch = watch;
+        this.relayed = relayed;
+        this.maxBytes = maxBytes;
         this.maxBatch = maxBatch;
         this.sizeOf = sizeOf;
         this.sender = sender;
-        this.watchName = watchName;
         this.thread = context.newThread(threadName, this::run);
     }
 
@@ -149,7 +155,7 @@ public final class PublishPump<T> {
             }
             return true;
         } catch (Throwable t) {
-            report(SyncStage.PUBLISH, "driver", t);
+            report(SyncStage.PUBLISH, Relay.DRIVER, t);
             return false;
         }
     }
@@ -166,7 +172,7 @@ public final class PublishPump<T> {
     }
 
     private void run() {
-        DriverThread.run(context, watchName, SyncStage.PUBLISH, () -> closed,
+        DriverThread.run(context, watch, SyncStage.PUBLISH, () -> closed,
                 "the relay thread was interrupted (not by close)", this::pump);
     }
 
@@ -211,7 +217,7 @@ public final class PublishPump<T> {
                 succeeded(sent);
                 continue;
             }
-            report(SyncStage.PUBLISH, "driver", failed);
+            report(SyncStage.PUBLISH, Relay.DRIVER, failed);
             if (!pause(backoff, wakeupsBefore)) {
                 return;
             }
@@ -240,8 +246,8 @@ public final class PublishPump<T> {
 
     private void succeeded(int sent) {
         try {
-            context.relayed(sent);
-            context.recovered(SyncStage.PUBLISH);
+            relayed.add(sent);
+            context.recovered(SyncStage.PUBLISH, Relay.DRIVER);
             if (overflowing && queuedBytes.get() < maxBytes / 2) {
                 overflowing = false;
                 context.recovered(SyncStage.PUBLISH, SOURCE);

@@ -2,7 +2,6 @@ package org.synchub.internal;
 
 import org.synchub.SyncStage;
 import org.synchub.spi.SyncDriverContext;
-import org.synchub.spi.SyncDriverContext.LoopWatch;
 
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
@@ -23,7 +22,7 @@ import java.util.concurrent.TimeUnit;
  * {@code StackOverflowError}), is reported as {@code SUBSCRIBE} (once per outage, by the hub) and the loop goes on
  * with the next attempt: the listener is never silently dead. The loop thread ends only at {@link #close}; should it
  * end for any other reason (interrupted by someone else, or an error escaping the reporting itself), it calls
- * {@link LoopWatch#died} on the watch named at construction, so that the hub knows it is deaf.
+ * {@link LoopWatch#died} on the watch given at construction, so that the hub knows it is deaf.
  */
 public final class ReconnectLoop {
 
@@ -45,7 +44,7 @@ public final class ReconnectLoop {
 
     private final SyncDriverContext context;
     private final Listener listener;
-    private final String watchName;
+    private final LoopWatch watch;
     private final Thread thread;
     private final CountDownLatch closed = new CountDownLatch(1);
     private final CountDownLatch firstAttempt = new CountDownLatch(1);
@@ -56,13 +55,13 @@ public final class ReconnectLoop {
      *
      * @param context    the hub's context: threads and failures
      * @param threadName the loop thread's name
-     * @param watchName  the name under which the thread's death is reported, such as {@code "redis-listener"}
+     * @param watch      where the thread's death is reported
      * @param listener   one connect-and-listen session
      */
-    public ReconnectLoop(SyncDriverContext context, String threadName, String watchName, Listener listener) {
+    public ReconnectLoop(SyncDriverContext context, String threadName, LoopWatch watch, Listener listener) {
         this.context = context;
         this.listener = listener;
-        this.watchName = watchName;
+        this.watch = watch;
         this.thread = context.newThread(threadName, this::run);
     }
 
@@ -100,7 +99,7 @@ public final class ReconnectLoop {
     }
 
     private void run() {
-        DriverThread.run(context, watchName, SyncStage.SUBSCRIBE, this::isClosed, "the backplane listener thread "
+        DriverThread.run(context, watch, SyncStage.SUBSCRIBE, this::isClosed, "the backplane listener thread "
                 + thread.getName() + " was interrupted (not by close); nothing is received any more", () -> {
                     try {
                         loop();
@@ -118,7 +117,7 @@ public final class ReconnectLoop {
                 listener.listen(() -> {
                     wasConnected[0] = true;
                     firstAttempt.countDown();
-                    context.recovered(SyncStage.SUBSCRIBE);
+                    context.recovered(SyncStage.SUBSCRIBE, Relay.DRIVER);
                     onConnected.run();
                 });
                 if (!isClosed()) {
@@ -148,7 +147,7 @@ public final class ReconnectLoop {
 
     private void report(Throwable cause) {
         try {
-            context.failure(SyncStage.SUBSCRIBE, cause);
+            context.failure(SyncStage.SUBSCRIBE, Relay.DRIVER, cause);
         } catch (Throwable ignored) {
             // reporting must not end the loop
         }

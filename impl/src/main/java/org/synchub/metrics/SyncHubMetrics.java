@@ -59,6 +59,12 @@ import java.util.function.ToLongFunction;
  * {@link SyncCounters#probeNanos()}</td></tr>
  * </table>
  *
+ * <p>Meters are registered through Micrometer's builders (with description and base unit). A registry that does not
+ * show what builders register (WildFly 39's per-deployment registry of its {@code micrometer} subsystem, whose
+ * {@code /prometheus} endpoint then shows nothing of the hub) gets them through its by-name methods instead, without
+ * description and base unit: there a Prometheus endpoint shows {@code synchub_messages_published_total},
+ * {@code synchub_sessions}, {@code synchub_fanout_seconds_count}...
+ *
  * <p>The registry holds the hub only weakly (meters of a hub that was garbage-collected read NaN). One scrape takes
  * one counters snapshot. Thread-safe: {@link #bindTo} and {@link #close} may be called from any thread and never
  * block on the network.
@@ -107,21 +113,48 @@ public final class SyncHubMetrics implements MeterBinder, AutoCloseable {
     @Override
     public void bindTo(MeterRegistry registry) {
         for (HubMeter m : HubMeters.ALL) {
-            ToLongFunction<SyncCounters> value = m.value();
             Tags t = m.stage() == null ? tags : tags.and("stage", m.stageTag());
-            Meter meter = switch (m.kind()) {
-                case COUNTER -> FunctionCounter.builder(m.name(), hub, h -> value.applyAsLong(cache.get(h)))
-                        .description(m.description()).baseUnit(m.unit().micrometer()).tags(t).register(registry);
-                case GAUGE -> Gauge.builder(m.name(), hub, h -> value.applyAsLong(cache.get(h)))
-                        .description(m.description()).baseUnit(m.unit().micrometer()).tags(t).register(registry);
-                case TIMER -> FunctionTimer.builder(m.name(), hub, h -> value.applyAsLong(cache.get(h)),
-                                h -> m.nanos().applyAsLong(cache.get(h)), TimeUnit.NANOSECONDS)
-                        .description(m.description()).tags(t).register(registry);
-            };
+            Meter meter = register(registry, m, t);
+            if (!registry.find(m.name()).tags(t).meters().contains(meter)) {
+                // A registry that keeps what builders register to itself: WildFly 39's per-deployment registry
+                // (micrometer subsystem) exports only meters registered by name, so register by name there.
+                meter = registerByName(registry, m, t);
+            }
             synchronized (registered) {
                 registered.add(new Registered(registry, meter));
             }
         }
+    }
+
+    /** Registers {@code m} through Micrometer's builders, with its description and base unit. */
+    private Meter register(MeterRegistry registry, HubMeter m, Tags t) {
+        ToLongFunction<SyncCounters> value = m.value();
+        return switch (m.kind()) {
+            case COUNTER -> FunctionCounter.builder(m.name(), hub, h -> value.applyAsLong(cache.get(h)))
+                    .description(m.description()).baseUnit(m.unit().micrometer()).tags(t).register(registry);
+            case GAUGE -> Gauge.builder(m.name(), hub, h -> value.applyAsLong(cache.get(h)))
+                    .description(m.description()).baseUnit(m.unit().micrometer()).tags(t).register(registry);
+            case TIMER -> FunctionTimer.builder(m.name(), hub, h -> value.applyAsLong(cache.get(h)),
+                            h -> m.nanos().applyAsLong(cache.get(h)), TimeUnit.NANOSECONDS)
+                    .description(m.description()).tags(t).register(registry);
+        };
+    }
+
+    /**
+     * Registers {@code m} through the registry's by-name methods (no description, no base unit, so a Prometheus
+     * registry names the counters {@code synchub_messages_published_total}, the gauges {@code synchub_sessions}).
+     */
+    private Meter registerByName(MeterRegistry registry, HubMeter m, Tags t) {
+        ToLongFunction<SyncCounters> value = m.value();
+        return switch (m.kind()) {
+            case COUNTER -> registry.more().counter(m.name(), t, hub, h -> value.applyAsLong(cache.get(h)));
+            case GAUGE -> {
+                registry.gauge(m.name(), t, hub, h -> value.applyAsLong(cache.get(h)));
+                yield registry.get(m.name()).tags(t).gauge();
+            }
+            case TIMER -> registry.more().timer(m.name(), t, hub, h -> value.applyAsLong(cache.get(h)),
+                    h -> m.nanos().applyAsLong(cache.get(h)), TimeUnit.NANOSECONDS);
+        };
     }
 
     /** Removes the meters this binder registered, from every registry it was bound to. Idempotent. */

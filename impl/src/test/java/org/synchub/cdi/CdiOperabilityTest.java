@@ -36,7 +36,7 @@ class CdiOperabilityTest {
         String channel = "cdi-health-" + UUID.randomUUID().toString().substring(0, 8);
         try (RedisServer redis = RedisServer.start();
              WeldApp app = WeldApp.start(Map.of("synchub.driver", "redis", "synchub.channel", channel,
-                     "synchub.redis.url", redis.url(), "synchub.probe.interval-ms", "200"))) {
+                     "synchub.redis.url", redis.url(), "synchub.probe.interval-ms", "1000"))) {
             HealthCheck readiness = app.select(HealthCheck.class, Readiness.Literal.INSTANCE);
             HealthCheck liveness = app.select(HealthCheck.class, Liveness.Literal.INSTANCE);
             SyncHub hub = app.select(SyncHub.class);

@@ -12,6 +12,7 @@ import org.synchub.testing.TyrusHubNode;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 
@@ -25,12 +26,12 @@ class FailureIsolationTest {
     /** A third-party driver whose backplane is permanently down. */
     private static final class BrokenDriver implements SyncDriver {
         @Override
-        public void subscribe(Consumer<SyncMessage> deliver) {
+        public void listen(Runnable connected) {
             throw new IllegalStateException("backplane unreachable (subscribe)");
         }
 
         @Override
-        public void publish(SyncMessage message) {
+        public void send(List<Frame> batch) {
             throw new IllegalStateException("backplane unreachable (publish)");
         }
 
@@ -56,11 +57,13 @@ class FailureIsolationTest {
                 assertEquals("m" + i, receiver.nextText(Duration.ofSeconds(10)), "local delivery must go on");
             }
             assertEquals("from a session", receiver.nextText(Duration.ofSeconds(10)));
-            Await.until(Duration.ofSeconds(10), "101 publish failures counted",
-                    () -> hub.counters().publishFailures() == 101);
-            assertEquals(1, hub.counters().subscribeFailures());
-            assertEquals(List.of(SyncStage.SUBSCRIBE, SyncStage.PUBLISH),
-                    reported.stream().map(SyncFailure::stage).toList(), "one report per incident: " + reported);
+            // the relay retries (listen again, send the next batch) and counts every failure, but reports each
+            // incident once
+            Await.until(Duration.ofSeconds(10), "publish and subscribe failures counted",
+                    () -> hub.counters().publishFailures() >= 1 && hub.counters().subscribeFailures() >= 2);
+            assertEquals(Set.of(SyncStage.SUBSCRIBE, SyncStage.PUBLISH),
+                    Set.copyOf(reported.stream().map(SyncFailure::stage).toList()), reported.toString());
+            assertEquals(2, reported.size(), "one report per incident: " + reported);
         }
     }
 
@@ -89,10 +92,11 @@ class FailureIsolationTest {
             for (int i = 0; i < 500; i++) {
                 hub.publish("t", "m" + i);
             }
-            assertEquals(500, hub.counters().publishFailures());
+            Await.until(Duration.ofSeconds(10), "publish and subscribe failures counted",
+                    () -> hub.counters().publishFailures() >= 1 && hub.counters().subscribeFailures() >= 2);
             assertEquals(2, records.size(), "one warning for SUBSCRIBE, one for PUBLISH: " + records.stream()
                     .map(java.util.logging.LogRecord::getMessage).toList());
-            assertTrue(records.get(1).getMessage().contains("PUBLISH"), records.get(1).getMessage());
+            assertTrue(records.stream().anyMatch(r -> r.getMessage().contains("PUBLISH")), records.toString());
         } finally {
             logger.removeHandler(handler);
         }

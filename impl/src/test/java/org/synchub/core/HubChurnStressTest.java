@@ -1,37 +1,26 @@
 package org.synchub.core;
 
-import jakarta.websocket.Endpoint;
-import jakarta.websocket.EndpointConfig;
 import jakarta.websocket.Session;
-import jakarta.websocket.server.ServerEndpointConfig;
-import org.glassfish.tyrus.spi.ServerContainer;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.synchub.SyncFailure;
 import org.synchub.SyncHub;
 import org.synchub.driver.jvm.JvmAdapter;
 import org.synchub.tck.TckClient;
-import org.synchub.testing.LoopbackTyrus;
-import org.synchub.testing.TyrusHubNode;
 
-import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -48,42 +37,9 @@ class HubChurnStressTest {
     private static final int NAMESPACES = 25;
     private static final String[] TOPICS = {"a", "b"};
 
-    private final BlockingQueue<Session> opened = new LinkedBlockingQueue<>();
+    @RegisterExtension
+    final SessionServer server = new SessionServer();
     private final List<SyncFailure> failures = new CopyOnWriteArrayList<>();
-    private final List<AutoCloseable> resources = new ArrayList<>();
-    private ServerContainer server;
-    private int port;
-
-    /** Hands each new server session to the test; does nothing else. */
-    public final class PlainEndpoint extends Endpoint {
-        @Override
-        public void onOpen(Session session, EndpointConfig config) {
-            opened.add(session);
-        }
-    }
-
-    @BeforeEach
-    void startServer() throws Exception {
-        server = LoopbackTyrus.container();
-        var configurator = new ServerEndpointConfig.Configurator() {
-            @Override
-            public <T> T getEndpointInstance(Class<T> type) {
-                return type.cast(new PlainEndpoint());
-            }
-        };
-        server.addEndpoint(ServerEndpointConfig.Builder.create(PlainEndpoint.class, "/{ns}")
-                .configurator(configurator).build());
-        port = TyrusHubNode.freePort();
-        server.start("/", port);
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        for (int i = resources.size() - 1; i >= 0; i--) {
-            resources.get(i).close();
-        }
-        server.stop();
-    }
 
     @Test
     void noSessionGetsAMessageTwiceUnderSubscriptionChurn() throws Exception {
@@ -91,15 +47,12 @@ class HubChurnStressTest {
                 .onFailure(failures::add)
                 .configure(key -> Optional.ofNullable(Map.of(SyncHubBuilder.QUEUE_MAX_BYTES, "268435456",
                         SyncHubBuilder.QUEUE_OVERFLOW, "drop").get(key))).build();
-        resources.add(hub);
+        server.keep(hub);
         List<TckClient> clients = new ArrayList<>();
         List<Session> sessions = new ArrayList<>();
         for (int i = 0; i < SESSIONS; i++) {
-            TckClient client = TckClient.connect(URI.create("ws://127.0.0.1:" + port + "/ns" + (i % NAMESPACES)));
-            resources.add(client);
-            clients.add(client);
-            Session session = opened.poll(10, TimeUnit.SECONDS);
-            assertNotNull(session, "no server session");
+            clients.add(server.connect("/ns" + (i % NAMESPACES)));
+            Session session = server.nextSession();
             sessions.add(session);
             for (String topic : TOPICS) {
                 hub.subscribe(session, topic);

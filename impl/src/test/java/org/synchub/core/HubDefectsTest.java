@@ -1,38 +1,28 @@
 package org.synchub.core;
 
-import jakarta.websocket.Endpoint;
-import jakarta.websocket.EndpointConfig;
 import jakarta.websocket.Session;
-import jakarta.websocket.server.ServerEndpointConfig;
-import org.glassfish.tyrus.spi.ServerContainer;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.synchub.SyncFailure;
 import org.synchub.SyncHub;
 import org.synchub.SyncStage;
 import org.synchub.driver.jvm.JvmAdapter;
 import org.synchub.tck.Await;
+import org.synchub.tck.Cleanup;
 import org.synchub.tck.TckClient;
-import org.synchub.testing.LoopbackTyrus;
-import org.synchub.testing.TyrusHubNode;
 
-import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.ThreadFactory;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -46,67 +36,31 @@ class HubDefectsTest {
     /** 64 KiB of text: a few of these fill a client's socket buffers. */
     private static final String BIG = "x".repeat(64 * 1024);
 
-    private final BlockingQueue<Session> opened = new LinkedBlockingQueue<>();
+    /** Closes what a test kept best effort: these tests leave hubs in odd states (a refusing thread factory). */
+    @RegisterExtension
+    final SessionServer server = new SessionServer(session -> applicationClose(), Cleanup.bestEffort());
     private final List<SyncFailure> failures = new CopyOnWriteArrayList<>();
-    private final List<AutoCloseable> resources = new ArrayList<>();
-    private ServerContainer server;
-    private int port;
-
-    /** Hands each new server session to the test; does nothing else. */
-    public final class PlainEndpoint extends Endpoint {
-        @Override
-        public void onOpen(Session session, EndpointConfig config) {
-            opened.add(session);
-        }
-
-        @Override
-        public void onClose(Session session, jakarta.websocket.CloseReason reason) {
-            java.util.concurrent.CountDownLatch latch = closeLatch;
-            if (latch != null) {
-                try {
-                    latch.await(60, TimeUnit.SECONDS); // the application's close handling, stuck until released
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
-            long millis = closeMillis;
-            if (millis > 0) {
-                // the application's own slow close handling (a database write, say)
-                java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(millis));
-            }
-        }
-    }
 
     /** How long the application's onClose takes. */
     private volatile long closeMillis;
     /** When set, the application's onClose waits for it. */
     private volatile java.util.concurrent.CountDownLatch closeLatch;
 
-    @BeforeEach
-    void startServer() throws Exception {
-        server = LoopbackTyrus.container();
-        var configurator = new ServerEndpointConfig.Configurator() {
-            @Override
-            public <T> T getEndpointInstance(Class<T> type) {
-                return type.cast(new PlainEndpoint());
-            }
-        };
-        server.addEndpoint(ServerEndpointConfig.Builder.create(PlainEndpoint.class, "/{ns}")
-                .configurator(configurator).build());
-        port = TyrusHubNode.freePort();
-        server.start("/", port);
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        for (int i = resources.size() - 1; i >= 0; i--) {
+    /** The application's own close handling of a session: stuck until {@link #closeLatch} opens, then slow. */
+    private void applicationClose() {
+        java.util.concurrent.CountDownLatch latch = closeLatch;
+        if (latch != null) {
             try {
-                resources.get(i).close();
-            } catch (Exception ignored) {
-                // best effort
+                latch.await(60, TimeUnit.SECONDS); // the application's close handling, stuck until released
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
         }
-        server.stop();
+        long millis = closeMillis;
+        if (millis > 0) {
+            // the application's own slow close handling (a database write, say)
+            java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(millis));
+        }
     }
 
     /** Counts the threads it makes, and refuses to make any once {@link #refuse} is set. */
@@ -130,21 +84,16 @@ class HubDefectsTest {
         SyncHub hub = SyncHubBuilder.create().adapter(JvmAdapter.channel("defects-" + System.nanoTime()))
                 .threadFactory(factory).onFailure(failures::add)
                 .configure(key -> Optional.ofNullable(keys.get(key))).build();
-        resources.add(hub);
+        server.keep(hub);
         return hub;
     }
 
     private TckClient client(boolean paused) throws Exception {
-        URI uri = URI.create("ws://127.0.0.1:" + port + "/room");
-        TckClient client = paused ? TckClient.connectPaused(uri) : TckClient.connect(uri);
-        resources.add(client);
-        return client;
+        return paused ? server.connectPaused("/room") : server.connect("/room");
     }
 
     private Session session() throws InterruptedException {
-        Session session = opened.poll(10, TimeUnit.SECONDS);
-        assertNotNull(session, "no server session");
-        return session;
+        return server.nextSession();
     }
 
     /** Defect 1: partitions whose worker cannot start are sent inline, and the refusal is reported. */
@@ -242,7 +191,7 @@ class HubDefectsTest {
                 .onFailure(failures::add).maxQueuedBytes(65536);
         builder.closeTimeoutNanos = TimeUnit.MILLISECONDS.toNanos(200);
         SyncHub hub = builder.build();
-        resources.add(hub);
+        server.keep(hub);
         java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
         closeLatch = release;
         client(true);

@@ -1,14 +1,8 @@
 package org.synchub.core;
 
-import jakarta.websocket.Endpoint;
-import jakarta.websocket.EndpointConfig;
 import jakarta.websocket.Session;
-import jakarta.websocket.server.ServerEndpointConfig;
-import org.glassfish.tyrus.spi.ServerContainer;
-import org.synchub.testing.LoopbackTyrus;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.synchub.SyncFailure;
 import org.synchub.SyncHub;
 import org.synchub.SyncMessage;
@@ -16,19 +10,14 @@ import org.synchub.SyncStage;
 import org.synchub.driver.jvm.JvmAdapter;
 import org.synchub.spi.SyncAdapter;
 import org.synchub.spi.SyncDriver;
-import org.synchub.spi.SyncDriverContext;
 import org.synchub.tck.Await;
 import org.synchub.tck.TckClient;
-import org.synchub.testing.TyrusHubNode;
 
-import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
@@ -44,48 +33,15 @@ class HubLifecycleTest {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
 
-    private final BlockingQueue<Session> opened = new LinkedBlockingQueue<>();
+    @RegisterExtension
+    final SessionServer server = new SessionServer();
     private final List<SyncFailure> failures = new CopyOnWriteArrayList<>();
-    private final List<AutoCloseable> resources = new ArrayList<>();
-    private ServerContainer server;
-    private int port;
-
-    /** Hands each new server session to the test; does nothing else. */
-    public final class PlainEndpoint extends Endpoint {
-        @Override
-        public void onOpen(Session session, EndpointConfig config) {
-            opened.add(session);
-        }
-    }
-
-    @BeforeEach
-    void startServer() throws Exception {
-        server = LoopbackTyrus.container();
-        var configurator = new ServerEndpointConfig.Configurator() {
-            @Override
-            public <T> T getEndpointInstance(Class<T> type) {
-                return type.cast(new PlainEndpoint());
-            }
-        };
-        server.addEndpoint(ServerEndpointConfig.Builder.create(PlainEndpoint.class, "/{ns}")
-                .configurator(configurator).build());
-        port = TyrusHubNode.freePort();
-        server.start("/", port);
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        for (int i = resources.size() - 1; i >= 0; i--) {
-            resources.get(i).close();
-        }
-        server.stop();
-    }
 
     private DefaultSyncHub hub(SyncAdapter adapter, long stallMillis) {
         SyncHubBuilder builder = SyncHubBuilder.create().adapter(adapter).onFailure(failures::add);
         builder.stallNanos = TimeUnit.MILLISECONDS.toNanos(stallMillis);
         DefaultSyncHub hub = (DefaultSyncHub) builder.build();
-        resources.add(hub);
+        server.keep(hub);
         return hub;
     }
 
@@ -94,15 +50,11 @@ class HubLifecycleTest {
     }
 
     private TckClient client(String path) throws Exception {
-        TckClient client = TckClient.connect(URI.create("ws://127.0.0.1:" + port + path));
-        resources.add(client);
-        return client;
+        return server.connect(path);
     }
 
     private Session session() throws InterruptedException {
-        Session session = opened.poll(10, TimeUnit.SECONDS);
-        assertNotNull(session, "no server session");
-        return session;
+        return server.nextSession();
     }
 
     @Test
@@ -185,25 +137,43 @@ class HubLifecycleTest {
         assertTrue(receiver.next(TIMEOUT) instanceof byte[]);
     }
 
+    /** A driver that receives nothing and sends nowhere; {@code listen} waits for close. */
+    private static class QuietDriver implements SyncDriver {
+        final CountDownLatch closed = new CountDownLatch(1);
+
+        @Override
+        public void listen(Runnable connected) throws InterruptedException {
+            connected.run();
+            closed.await();
+        }
+
+        @Override
+        public void send(List<Frame> batch) {
+        }
+
+        @Override
+        public void close() {
+            closed.countDown();
+        }
+
+        @Override
+        public String toString() {
+            return "test:quiet";
+        }
+    }
+
     @Test
-    void theDriverHearsOfTheFirstAndLastLocalSubscriberOfATopicOverAllNamespaces() throws Exception {
+    void theDriverHearsOfTheFirstAndLastLocalSubscriberOfAStreamOverAllNamespaces() throws Exception {
         List<String> calls = new CopyOnWriteArrayList<>();
-        DefaultSyncHub hub = hub(context -> new SyncDriver() {
+        DefaultSyncHub hub = hub(context -> new QuietDriver() {
             @Override
-            public void subscribe(Consumer<SyncMessage> deliver) {
+            public int stream(String topic) {
+                return topic.equals("u") ? 2 : 1; // "t" and "t2" share stream 1
             }
 
             @Override
-            public void publish(SyncMessage message) {
-            }
-
-            @Override
-            public void interest(String topic, boolean present) {
-                calls.add(topic + (present ? "+" : "-"));
-            }
-
-            @Override
-            public void close() {
+            public void interest(int stream, boolean present) {
+                calls.add(stream + (present ? "+" : "-"));
             }
         }, 10_000);
         client("/one");
@@ -213,71 +183,59 @@ class HubLifecycleTest {
         hub.subscribe(a, "t");
         hub.subscribe(b, "t");       // another namespace, same topic: no new interest
         hub.subscribe(a, "t");       // twice: harmless
+        hub.subscribe(b, "t2");      // another topic of the same stream: no new interest
         hub.subscribe(a, "u");
         hub.unsubscribe(a, "t");
-        assertEquals(List.of("t+", "u+"), calls);
+        assertEquals(List.of("1+", "2+"), calls);
         hub.unsubscribeAll(b);
+        assertEquals(List.of("1+", "2+", "1-"), calls, "the stream's last topic left");
         hub.unsubscribeAll(a);
-        assertEquals(List.of("t+", "u+", "t-", "u-"), calls);
+        assertEquals(List.of("1+", "2+", "1-", "2-"), calls);
     }
 
     @Test
     void publishNeverThrowsEvenWhenTheDriverThrowsAnError() {
-        DefaultSyncHub hub = hub(context -> new SyncDriver() {
+        DefaultSyncHub hub = hub(context -> new QuietDriver() {
             @Override
-            public void subscribe(Consumer<SyncMessage> deliver) {
-            }
-
-            @Override
-            public void publish(SyncMessage message) {
+            public void send(List<Frame> batch) {
                 throw new OutOfMemoryError("simulated: Java heap space");
-            }
-
-            @Override
-            public void close() {
             }
         }, 10_000);
         assertDoesNotThrow(() -> hub.publish("t", "x"));
         assertDoesNotThrow(() -> hub.publish("t", new byte[10]));
-        assertEquals(2, hub.counters().publishFailures());
+        Await.until(TIMEOUT, "the failed relay counted", () -> hub.counters().publishFailures() >= 1);
         assertEquals(0, hub.counters().relayed(), "a failed relay is not counted as relayed");
     }
 
     @Test
-    void aStalledListenerIsReportedWithItsStackAndRecovers() throws Exception {
+    void aStalledFanInIsReportedWithItsStackAndRecovers() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
-        DefaultSyncHub hub = hub(context -> new SyncDriver() {
-            private Thread thread;
-
+        SyncHubBuilder builder = SyncHubBuilder.create().adapter(context -> new QuietDriver() {
             @Override
-            public void subscribe(Consumer<SyncMessage> deliver) {
-                SyncDriverContext.LoopWatch watch = context.watch("test-listener");
-                thread = context.newThread("test-listener", () -> {
-                    watch.busy();
-                    try {
-                        release.await(); // stuck inside one frame
-                    } catch (InterruptedException e) {
-                        return;
-                    }
-                    watch.idle();
-                });
-                thread.start();
+            public void listen(Runnable connected) throws InterruptedException {
+                connected.run();
+                context.received("not an envelope".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                closed.await();
             }
-
-            @Override
-            public void publish(SyncMessage message) {
+        }).onFailure(f -> {
+            failures.add(f);
+            if (f.stage() == SyncStage.DELIVERY) {
+                try {
+                    release.await(); // an observer that blocks: the listener is stuck inside one frame
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
             }
-
-            @Override
-            public void close() {
-                thread.interrupt();
-            }
-        }, 300);
+        });
+        builder.stallNanos = TimeUnit.MILLISECONDS.toNanos(300);
+        DefaultSyncHub hub = (DefaultSyncHub) builder.build();
+        server.keep(hub);
+        server.keep(release::countDown);
         Await.until(TIMEOUT, "the stall reported", () -> failures.stream()
-                .anyMatch(f -> f.stage() == SyncStage.SUBSCRIBE && f.source().equals("watchdog:test-listener")));
-        SyncFailure stall = failures.stream().filter(f -> f.source().equals("watchdog:test-listener")).findFirst()
+                .anyMatch(f -> f.stage() == SyncStage.SUBSCRIBE && f.source().equals("watchdog:fan-in")));
+        SyncFailure stall = failures.stream().filter(f -> f.source().equals("watchdog:fan-in")).findFirst()
                 .orElseThrow();
-        assertTrue(stall.cause().getMessage().contains("test-listener"), stall.cause().getMessage());
+        assertTrue(stall.cause().getMessage().contains("synchub-test-sub-"), stall.cause().getMessage());
         assertTrue(List.of(stall.cause().getStackTrace()).stream()
                 .anyMatch(e -> e.getClassName().contains("CountDownLatch")), "the stuck thread's stack");
         assertNull(hub.snapshot().deadCause(), "a stall is not death");
@@ -287,22 +245,15 @@ class HubLifecycleTest {
 
     @Test
     void aDeadListenerMakesTheHubKnowItIsDeaf() {
-        DefaultSyncHub hub = hub(context -> new SyncDriver() {
+        DefaultSyncHub hub = hub(context -> new QuietDriver() {
             @Override
-            public void subscribe(Consumer<SyncMessage> deliver) {
-                context.watch("test-listener").died(new StackOverflowError("simulated"));
-            }
-
-            @Override
-            public void publish(SyncMessage message) {
-            }
-
-            @Override
-            public void close() {
+            public void listen(Runnable connected) {
+                Thread.currentThread().interrupt(); // someone else interrupts the relay's listener thread
+                throw new IllegalStateException("simulated");
             }
         }, 10_000);
-        assertNotNull(hub.snapshot().deadCause());
-        assertTrue(failures.stream().anyMatch(f -> f.stage() == SyncStage.SUBSCRIBE
-                && f.source().equals("watchdog:test-listener")), failures.toString());
+        Await.until(TIMEOUT, "the listener's death reported", () -> failures.stream().anyMatch(f -> f.stage()
+                == SyncStage.SUBSCRIBE && f.source().equals("watchdog:test-listener")));
+        assertNotNull(hub.snapshot().deadCause(), "known before it is reported");
     }
 }

@@ -4,6 +4,7 @@ import org.junit.jupiter.api.Test;
 import org.synchub.SyncMessage;
 import org.synchub.spi.EnvelopeCodec;
 import org.synchub.tck.RecordingContext;
+import org.synchub.testing.RecordingHub;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -36,13 +37,9 @@ class InboundTest {
 
             RecordingContext context = new RecordingContext().maxFrameBytes(LIMIT);
             List<SyncMessage> got = new ArrayList<>();
-            Inbound inbound = new Inbound(context);
-            inbound.start(got::add);
-            if (asBytes) {
-                inbound.frame(bytes);
-            } else {
-                inbound.frame(frame);
-            }
+            Inbound inbound = new Inbound(RecordingHub.of(context), LIMIT, got::add, new GapTracker(), t -> 0);
+            inbound.start();
+            inbound.frame(asBytes ? bytes : frame.getBytes(StandardCharsets.UTF_8));
             String what = "seed " + seed + ", round " + round + ": a frame of " + bytes.length + " bytes given as "
                     + (asBytes ? "bytes" : "text");
             assertEquals(fits ? 0 : 1, context.malformed(), what);

@@ -4,6 +4,7 @@ import org.junit.jupiter.api.Test;
 import org.synchub.SyncStage;
 import org.synchub.tck.Await;
 import org.synchub.tck.RecordingContext;
+import org.synchub.testing.RecordingHub;
 
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
@@ -22,7 +23,7 @@ class ReconnectLoopTest {
         AtomicInteger attempts = new AtomicInteger();
         AtomicInteger hooks = new AtomicInteger();
         CountDownLatch release = new CountDownLatch(1);
-        ReconnectLoop loop = new ReconnectLoop(context, "test-loop", "test-listener", connected -> {
+        ReconnectLoop loop = new ReconnectLoop(context, "test-loop", RecordingHub.of(context).watch("test-listener"), connected -> {
             switch (attempts.incrementAndGet()) {
                 case 1 -> throw new OutOfMemoryError("a huge frame (thrown by the test)");
                 case 2 -> throw new StackOverflowError("thrown by the test");

@@ -14,11 +14,19 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A Redis Cluster for tests: 3 primaries and 3 replicas, private {@code redis-server} processes on free loopback
- * ports ({@code cluster-node-timeout} 1 s, announced as 127.0.0.1), joined by {@code redis-cli --cluster create
- * ... --cluster-replicas 1 --cluster-yes}. Needs {@code redis-server} 7 or later (sharded pub/sub): see
- * {@link #supported()}. Not thread-safe.
+ * ports (announced as 127.0.0.1), joined by {@code redis-cli --cluster create ... --cluster-replicas 1
+ * --cluster-yes}. {@link #start()} makes a cluster whose nodes take a peer for failed only after
+ * {@value #STABLE_NODE_TIMEOUT_MS} ms ({@code cluster-node-timeout}), far longer than a loaded machine stalls a
+ * process, so no replica takes over unless a test moves slots itself; a test that kills a primary uses
+ * {@link #startDetectingCrashes()} and waits accordingly. Needs {@code redis-server} 7 or later (sharded pub/sub):
+ * see {@link #unsupported()}. Not thread-safe.
  */
 public final class RedisClusterSet implements AutoCloseable {
+
+    /** {@link #start()}'s {@code cluster-node-timeout}. */
+    public static final long STABLE_NODE_TIMEOUT_MS = 60_000;
+    /** {@link #startDetectingCrashes()}'s {@code cluster-node-timeout}. */
+    public static final long CRASH_NODE_TIMEOUT_MS = 5_000;
 
     private final List<RedisServer> nodes = new ArrayList<>();
 
@@ -55,17 +63,35 @@ public final class RedisClusterSet implements AutoCloseable {
     }
 
     /**
-     * Starts the six nodes, creates the cluster and waits until every node reports {@code cluster_state:ok}.
+     * Starts the six nodes of a cluster that fails over only when a test moves slots, creates the cluster and waits
+     * until every node reports {@code cluster_state:ok}.
      *
      * @return the running cluster
      * @throws Exception when it cannot be made
      */
     public static RedisClusterSet start() throws Exception {
+        return start(STABLE_NODE_TIMEOUT_MS);
+    }
+
+    /**
+     * Starts the six nodes of a cluster whose replicas take over {@value #CRASH_NODE_TIMEOUT_MS} ms (and an election)
+     * after their primary stops answering, for tests that kill one; creates the cluster and waits until every node
+     * reports {@code cluster_state:ok}.
+     *
+     * @return the running cluster
+     * @throws Exception when it cannot be made
+     */
+    public static RedisClusterSet startDetectingCrashes() throws Exception {
+        return start(CRASH_NODE_TIMEOUT_MS);
+    }
+
+    private static RedisClusterSet start(long nodeTimeoutMs) throws Exception {
         RedisClusterSet set = new RedisClusterSet();
         try {
             for (int i = 0; i < 6; i++) {
                 set.nodes.add(RedisServer.startWith(List.of("--cluster-enabled", "yes", "--cluster-config-file",
-                        "nodes.conf", "--cluster-node-timeout", "1000", "--cluster-announce-ip", "127.0.0.1",
+                        "nodes.conf", "--cluster-node-timeout", String.valueOf(nodeTimeoutMs),
+                        "--cluster-announce-ip", "127.0.0.1",
                         "--cluster-replica-validity-factor", "0")));
             }
             List<String> command = new ArrayList<>(List.of("redis-cli", "--cluster", "create"));
@@ -76,7 +102,7 @@ public final class RedisClusterSet implements AutoCloseable {
             if (!create.waitFor(60, TimeUnit.SECONDS) || create.exitValue() != 0) {
                 throw new IllegalStateException("redis-cli --cluster create failed: " + out);
             }
-            set.awaitOk(Duration.ofSeconds(30));
+            set.awaitOk(Duration.ofSeconds(60));
             return set;
         } catch (Exception | Error e) {
             set.close();

@@ -11,13 +11,22 @@ import java.util.List;
 
 /**
  * A Sentinel-managed Redis for tests: one primary, one replica and three Sentinels (quorum 2), all private
- * {@code redis-server} processes on free loopback ports, with short timeouts (down after 1 s, failover timeout
- * 3 s) so that a failover completes in seconds. Not thread-safe.
+ * {@code redis-server} processes on free loopback ports. {@link #start()} makes a set that fails over only when a
+ * test asks ({@link #failover(Duration)}): its Sentinels take a primary for down after
+ * {@value #STABLE_DOWN_AFTER_MS} ms, far longer than a loaded machine stalls a process. A test that kills the
+ * primary uses {@link #startDetectingCrashes()} and waits accordingly. Both return only once the replica is in sync
+ * with the primary and every Sentinel could promote it. Not thread-safe.
  */
 public final class RedisSentinelSet implements AutoCloseable {
 
     /** The master name the Sentinels monitor. */
     public static final String MASTER = "synchub-primary";
+
+    /** How long {@link #start()}'s Sentinels wait before they take an unanswering primary for down. */
+    public static final long STABLE_DOWN_AFTER_MS = 60_000;
+    /** How long {@link #startDetectingCrashes()}'s Sentinels wait before they take an unanswering primary for down. */
+    public static final long CRASH_DOWN_AFTER_MS = 5_000;
+    private static final Duration FORM_TIMEOUT = Duration.ofSeconds(60);
 
     private final List<RedisServer> data = new ArrayList<>();
     private final List<RedisServer> sentinels = new ArrayList<>();
@@ -26,12 +35,28 @@ public final class RedisSentinelSet implements AutoCloseable {
     }
 
     /**
-     * Starts the set and waits until every Sentinel knows the replica and the other Sentinels.
+     * Starts a set that fails over only through {@link #failover(Duration)}, and waits until it is formed (see the
+     * class).
      *
      * @return the running set
      * @throws Exception when a server cannot start or the set does not form in time
      */
     public static RedisSentinelSet start() throws Exception {
+        return start(STABLE_DOWN_AFTER_MS);
+    }
+
+    /**
+     * Starts a set whose Sentinels promote the replica {@value #CRASH_DOWN_AFTER_MS} ms after the primary stops
+     * answering (for tests that kill it), and waits until it is formed (see the class).
+     *
+     * @return the running set
+     * @throws Exception when a server cannot start or the set does not form in time
+     */
+    public static RedisSentinelSet startDetectingCrashes() throws Exception {
+        return start(CRASH_DOWN_AFTER_MS);
+    }
+
+    private static RedisSentinelSet start(long downAfterMs) throws Exception {
         RedisSentinelSet set = new RedisSentinelSet();
         try {
             RedisServer primary = RedisServer.startWith(List.of());
@@ -40,8 +65,8 @@ public final class RedisSentinelSet implements AutoCloseable {
             for (int i = 0; i < 3; i++) {
                 set.sentinels.add(RedisServer.startSentinel(List.of(
                         "sentinel monitor " + MASTER + " 127.0.0.1 " + primary.port() + " 2",
-                        "sentinel down-after-milliseconds " + MASTER + " 1000",
-                        "sentinel failover-timeout " + MASTER + " 3000",
+                        "sentinel down-after-milliseconds " + MASTER + " " + downAfterMs,
+                        "sentinel failover-timeout " + MASTER + " 10000",
                         "sentinel parallel-syncs " + MASTER + " 1")));
             }
             set.awaitFormed();
@@ -53,14 +78,34 @@ public final class RedisSentinelSet implements AutoCloseable {
     }
 
     private void awaitFormed() {
-        Await.until(Duration.ofSeconds(30), "the Sentinel set to form (1 replica, every Sentinel seeing the others)",
-                this::formed);
+        Await.until(FORM_TIMEOUT, "the Sentinel set to form (the replica's link to the primary up, every Sentinel "
+                + "seeing the replica as promotable and the other Sentinels)", this::formed);
     }
 
+    /** @return whether the replica is in sync with the primary and every Sentinel could promote it now */
     private boolean formed() {
+        HostAndPort primary;
+        try {
+            primary = primary();
+        } catch (RuntimeException e) {
+            return false;
+        }
+        for (RedisServer server : data) {
+            if (server.port() == primary.getPort() || !server.isRunning()) {
+                continue;
+            }
+            try (Jedis replica = new Jedis("127.0.0.1", server.port())) {
+                if (!replica.info("replication").contains("master_link_status:up")) {
+                    return false;
+                }
+            } catch (RuntimeException e) {
+                return false;
+            }
+        }
         for (RedisServer sentinel : sentinels) {
             try (Jedis jedis = new Jedis("127.0.0.1", sentinel.port())) {
-                if (jedis.sentinelReplicas(MASTER).size() != 1
+                List<java.util.Map<String, String>> replicas = jedis.sentinelReplicas(MASTER);
+                if (replicas.size() != 1 || !promotable(replicas.get(0))
                         || jedis.sentinelSentinels(MASTER).size() != sentinels.size() - 1) {
                     return false;
                 }
@@ -69,6 +114,51 @@ public final class RedisSentinelSet implements AutoCloseable {
             }
         }
         return true;
+    }
+
+    /** @return whether a Sentinel's view of a replica lets it promote that replica (no NOGOODSLAVE) */
+    private static boolean promotable(java.util.Map<String, String> replica) {
+        return "slave".equals(replica.get("flags")) && "ok".equals(replica.get("master-link-status"));
+    }
+
+    /**
+     * Makes the Sentinels promote the replica ({@code SENTINEL FAILOVER}, asked again while a Sentinel answers that
+     * no replica is promotable yet) and waits until they name a new primary.
+     *
+     * @param timeout the most to wait for the promotion
+     * @return the new primary
+     */
+    public HostAndPort failover(Duration timeout) {
+        HostAndPort old = primary();
+        boolean[] accepted = {false};
+        Await.until(timeout, "a Sentinel to accept SENTINEL FAILOVER and name a primary other than " + old, () -> {
+            if (!old.equals(primary())) {
+                return true;
+            }
+            if (!accepted[0]) {
+                accepted[0] = askFailover();
+            }
+            return false;
+        });
+        return primary();
+    }
+
+    /** @return whether a Sentinel accepted {@code SENTINEL FAILOVER} (or has one under way) */
+    private boolean askFailover() {
+        for (RedisServer sentinel : sentinels) {
+            try (Jedis jedis = new Jedis("127.0.0.1", sentinel.port())) {
+                jedis.sentinelFailover(MASTER);
+                return true;
+            } catch (redis.clients.jedis.exceptions.JedisDataException e) {
+                if (e.getMessage() != null && e.getMessage().startsWith("INPROG")) {
+                    return true;
+                }
+                // NOGOODSLAVE: this Sentinel has not seen the replica promotable yet; ask again later
+            } catch (RuntimeException e) {
+                // not answering: ask the next one
+            }
+        }
+        return false;
     }
 
     /** @return {@code redis-sentinel://127.0.0.1:p1,127.0.0.1:p2,127.0.0.1:p3/synchub-primary} */

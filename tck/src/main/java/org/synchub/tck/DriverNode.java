@@ -1,27 +1,50 @@
 package org.synchub.tck;
 
+import org.synchub.SyncMalformedFrameException;
 import org.synchub.SyncMessage;
+import org.synchub.SyncStage;
+import org.synchub.spi.Envelope;
+import org.synchub.spi.EnvelopeCodec;
 import org.synchub.spi.SyncAdapter;
 import org.synchub.spi.SyncDriver;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 /**
- * One driver under test, as a hub would hold it: its context, and the messages it delivered. Messages on the
- * {@link #PROBE_TOPIC} only mark the node as reached (see {@link SyncDriverTck#connect}).
+ * One driver under test, driven the way a hub's relay drives it, in as few lines as that takes: a listener thread
+ * runs {@link SyncDriver#listen} again (after 100 ms) whenever it ends, a publisher thread hands what
+ * {@link #publish} queued to {@link SyncDriver#send} in batches, and every frame the driver receives is checked
+ * against the frame limit, decoded ({@link EnvelopeCodec}), stripped of this node's echoes and of probes, and
+ * recorded. Messages on the {@link #PROBE_TOPIC} only mark the node as reached (see {@link SyncDriverTck#connect}).
+ * Malformed frames are reported to the context as {@code DELIVERY} failures, which it counts.
  */
 public final class DriverNode implements AutoCloseable {
 
     /** The topic of {@link SyncDriverTck#connect}'s probes, which are not recorded as received. */
     public static final String PROBE_TOPIC = "__synchub_tck_probe";
+    private static final long CLOSE_WAIT_MS = 2_000;
 
     private final RecordingContext context;
-    private final BlockingQueue<SyncMessage> received = new LinkedBlockingQueue<>();
     private final SyncDriver driver;
+    private final BlockingQueue<SyncMessage> received = new LinkedBlockingQueue<>();
+    private final BlockingQueue<SyncDriver.Frame> outbox = new LinkedBlockingQueue<>();
+    private final AtomicLong sequence = new AtomicLong();
+    private final Map<Integer, Integer> streamTopics = new ConcurrentHashMap<>();
+    private final CountDownLatch closed = new CountDownLatch(1);
+    private final Thread listener;
+    private final Thread publisher;
     private volatile boolean probed;
     private volatile Consumer<SyncMessage> interceptor = m -> { };
 
@@ -30,8 +53,8 @@ public final class DriverNode implements AutoCloseable {
     }
 
     /**
-     * Opens a driver with {@code context} and subscribes, recording what it delivers (a driver's own tests use
-     * this; the suites open their nodes themselves). The caller closes it.
+     * Opens a driver with {@code context} and starts listening and publishing, recording what it delivers (a
+     * driver's own tests use this; the suites open their nodes themselves). The caller closes it.
      *
      * @param adapter the driver's adapter
      * @param context the context to open it with (a frame limit, say)
@@ -39,21 +62,85 @@ public final class DriverNode implements AutoCloseable {
     public DriverNode(SyncAdapter adapter, RecordingContext context) {
         this.context = context;
         this.driver = adapter.open(context);
-        driver.subscribe(this::deliver);
+        context.onReceived(this::frame);
+        this.listener = context.newThread("tck-listener", this::listen);
+        this.publisher = context.newThread("tck-publisher", this::pump);
+        listener.start();
+        publisher.start();
     }
 
-    private void deliver(SyncMessage message) {
+    private void listen() {
+        while (closed.getCount() > 0) {
+            try {
+                driver.listen(() -> context.recovered(SyncStage.SUBSCRIBE, RecordingContext.DRIVER));
+            } catch (Throwable t) {
+                if (closed.getCount() > 0) {
+                    context.failure(SyncStage.SUBSCRIBE, RecordingContext.DRIVER, t);
+                }
+            }
+            try {
+                closed.await(100, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
+    }
+
+    private void pump() {
+        List<SyncDriver.Frame> batch = new ArrayList<>();
+        while (closed.getCount() > 0) {
+            try {
+                SyncDriver.Frame first = outbox.poll(100, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    continue;
+                }
+                batch.add(first);
+                outbox.drainTo(batch, 1023);
+                driver.send(batch);
+                context.relayed(batch.size());
+            } catch (InterruptedException e) {
+                return;
+            } catch (Throwable t) {
+                if (closed.getCount() > 0) {
+                    context.failure(SyncStage.PUBLISH, RecordingContext.DRIVER, t);
+                }
+            }
+            batch.clear();
+        }
+    }
+
+    private void frame(byte[] frame) {
+        if (frame.length > context.maxFrameBytes()) {
+            context.tooLarge("a frame of " + frame.length + " bytes exceeds synchub.frame.max-bytes="
+                    + context.maxFrameBytes());
+            return;
+        }
+        Optional<Envelope> envelope = EnvelopeCodec.decode(new String(frame, StandardCharsets.UTF_8),
+                context.maxFrameBytes());
+        if (envelope.isEmpty()) {
+            context.failure(SyncStage.DELIVERY, "frames", new SyncMalformedFrameException("not an envelope"));
+            return;
+        }
+        if (envelope.get().isProbe() || envelope.get().id().equals(context.instanceId())) {
+            return;
+        }
+        SyncMessage message = envelope.get().message();
         if (message.topic().equals(PROBE_TOPIC)) {
             probed = true;
             return;
         }
-        interceptor.accept(message);
+        try {
+            interceptor.accept(message);
+        } catch (RuntimeException e) {
+            context.failure(SyncStage.DELIVERY, "fan-in", e);
+            return;
+        }
         received.add(message);
     }
 
     /**
-     * Runs {@code before} on the driver's delivery thread ahead of recording each message (it may throw, to test
-     * that the driver reports {@code DELIVERY} and goes on).
+     * Runs {@code before} on the driver's receiving thread ahead of recording each message (if it throws, the
+     * message is reported as a {@code DELIVERY} failure and not recorded).
      *
      * @param before what to run for each delivered message
      */
@@ -62,12 +149,38 @@ public final class DriverNode implements AutoCloseable {
     }
 
     /**
-     * Publishes through the driver, as a hub would (never blocks, never throws).
+     * Encodes {@code message} as this node's next envelope and queues it for the publisher thread (never blocks,
+     * never throws; ignored after close).
      *
      * @param message the message
      */
     public void publish(SyncMessage message) {
-        driver.publish(message);
+        if (closed.getCount() > 0) {
+            String envelope = EnvelopeCodec.encode(context.instanceId(), message, sequence.incrementAndGet());
+            outbox.add(new SyncDriver.Frame(envelope.getBytes(StandardCharsets.UTF_8),
+                    driver.stream(message.topic()), false));
+        }
+    }
+
+    /**
+     * Tells the driver whether this node has local interest in {@code topic}, as the relay does: counted per
+     * stream, passed on when a stream's first topic arrives or its last leaves. Call it once per change of a topic.
+     *
+     * @param topic   the topic
+     * @param present whether the node now has interest in it
+     */
+    public void interest(String topic, boolean present) {
+        int stream = driver.stream(topic);
+        if (stream <= 0) {
+            return;
+        }
+        streamTopics.compute(stream, (s, count) -> {
+            int now = (count == null ? 0 : count) + (present ? 1 : -1);
+            if (present && now == 1 || !present && now == 0) {
+                driver.interest(s, present);
+            }
+            return now <= 0 ? null : now;
+        });
     }
 
     /**
@@ -132,8 +245,24 @@ public final class DriverNode implements AutoCloseable {
         return driver;
     }
 
+    /** Stops the publisher, closes the driver (which must make a blocked {@code listen} return), and waits. */
     @Override
     public void close() {
+        if (closed.getCount() == 0) {
+            return;
+        }
+        closed.countDown();
+        publisher.interrupt();
+        join(publisher);
         driver.close();
+        join(listener);
+    }
+
+    private static void join(Thread thread) {
+        try {
+            thread.join(CLOSE_WAIT_MS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

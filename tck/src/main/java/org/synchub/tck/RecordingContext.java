@@ -1,8 +1,7 @@
 package org.synchub.tck;
 
+import org.synchub.SyncMalformedFrameException;
 import org.synchub.SyncStage;
-import org.synchub.SyncMessage;
-import org.synchub.spi.EnvelopeCodec;
 import org.synchub.spi.SyncDriverContext;
 
 import java.util.List;
@@ -10,39 +9,30 @@ import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 
 /**
  * A {@link SyncDriverContext} for driver tests: daemon threads it remembers, failures (with their source) and
- * recoveries it records with their time, relayed counts, loop-watch calls, configurable frame and relay-queue
- * bounds, the standard envelope decoding with echo filtering. Thread-safe.
+ * recoveries it records with their time, malformed frames it counts, relayed counts and loop-watch calls that a
+ * relay under test records here, and configurable frame and relay-queue bounds. Received frames go to the receiver
+ * set with {@link #onReceived} ({@link DriverNode} decodes them). Thread-safe.
  */
 public class RecordingContext implements SyncDriverContext {
 
-    /** The source of failures reported without one. */
+    /** The source of the driver's own failures. */
     public static final String DRIVER = "driver";
+    /** Default of {@link #relayQueueMaxBytes()}: 32 MiB. */
+    public static final long DEFAULT_RELAY_QUEUE_MAX_BYTES = 32L << 20;
 
     /** A failure as the driver reported it. */
     public record Failure(SyncStage stage, String source, Throwable cause) {
-
-        /** The source every failure reported without one has. */
-        public static final String DRIVER = "driver";
-
-        /**
-         * A failure of the source {@value RecordingContext#DRIVER}.
-         *
-         * @param stage where it failed
-         * @param cause what went wrong
-         */
-        public Failure(SyncStage stage, Throwable cause) {
-            this(stage, DRIVER, cause);
-        }
     }
 
     /** A recovery as the driver reported it, with its {@link System#nanoTime()}. */
     public record Recovery(SyncStage stage, String source, long nanoTime) {
     }
 
-    /** A call on a {@link LoopWatch}: {@code kind} is busy, idle or died ({@code cause} set for died). */
+    /** A call on a loop watch: {@code kind} is busy, idle or died ({@code cause} set for died). */
     public record WatchCall(String watch, String kind, Throwable cause, String thread) {
     }
 
@@ -58,6 +48,7 @@ public class RecordingContext implements SyncDriverContext {
     private volatile int maxFrameBytes = DEFAULT_MAX_FRAME_BYTES;
     private volatile long relayQueueMaxBytes = DEFAULT_RELAY_QUEUE_MAX_BYTES;
     private volatile boolean recordBusyIdle;
+    private volatile Consumer<byte[]> receiver = frame -> { };
 
     /**
      * Sets {@link #maxFrameBytes()} (before the driver is opened).
@@ -71,7 +62,7 @@ public class RecordingContext implements SyncDriverContext {
     }
 
     /**
-     * Sets {@link #relayQueueMaxBytes()} (before the driver is opened).
+     * Sets the relay-queue bound a relay under test uses (before it is made).
      *
      * @param bytes the bound
      * @return this
@@ -79,6 +70,11 @@ public class RecordingContext implements SyncDriverContext {
     public RecordingContext relayQueueMaxBytes(long bytes) {
         this.relayQueueMaxBytes = bytes;
         return this;
+    }
+
+    /** @return the relay-queue bound; {@value #DEFAULT_RELAY_QUEUE_MAX_BYTES} unless set */
+    public long relayQueueMaxBytes() {
+        return relayQueueMaxBytes;
     }
 
     /**
@@ -89,6 +85,15 @@ public class RecordingContext implements SyncDriverContext {
     public RecordingContext recordBusyIdle() {
         this.recordBusyIdle = true;
         return this;
+    }
+
+    /**
+     * Sets where {@link #received} hands frames.
+     *
+     * @param receiver the receiver, called on the driver's thread
+     */
+    public void onReceived(Consumer<byte[]> receiver) {
+        this.receiver = receiver;
     }
 
     @Override
@@ -105,18 +110,28 @@ public class RecordingContext implements SyncDriverContext {
     }
 
     @Override
-    public void failure(SyncStage stage, Throwable cause) {
-        failure(stage, DRIVER, cause);
+    public void received(byte[] frame) {
+        receiver.accept(frame);
     }
 
+    @Override
+    public int maxFrameBytes() {
+        return maxFrameBytes;
+    }
+
+    @Override
+    public void tooLarge(String why) {
+        failure(SyncStage.DELIVERY, "frames", new SyncMalformedFrameException(why));
+    }
+
+    /** Records the failure; one carrying a {@link SyncMalformedFrameException} also counts as malformed. */
     @Override
     public void failure(SyncStage stage, String source, Throwable cause) {
+        // recorded before counted: a test that sees the count must find the failure
         failures.add(new Failure(stage, source, cause));
-    }
-
-    @Override
-    public void recovered(SyncStage stage) {
-        recovered(stage, DRIVER);
+        if (cause instanceof SyncMalformedFrameException) {
+            malformed.incrementAndGet();
+        }
     }
 
     @Override
@@ -126,80 +141,29 @@ public class RecordingContext implements SyncDriverContext {
         recovered.add(stage + " " + source);
     }
 
-    @Override
+    /**
+     * Counts {@code messages} as relayed (a relay under test calls this after a written batch).
+     *
+     * @param messages how many
+     */
     public void relayed(int messages) {
         relayed.addAndGet(messages);
     }
 
-    @Override
-    public int maxFrameBytes() {
-        return maxFrameBytes;
-    }
-
-    @Override
-    public long relayQueueMaxBytes() {
-        return relayQueueMaxBytes;
-    }
-
-    @Override
-    public LoopWatch watch(String name) {
-        return new LoopWatch() {
-            @Override
-            public void busy() {
-                if (recordBusyIdle) {
-                    watchCalls.add(new WatchCall(name, "busy", null, Thread.currentThread().getName()));
-                }
-            }
-
-            @Override
-            public void idle() {
-                if (recordBusyIdle) {
-                    watchCalls.add(new WatchCall(name, "idle", null, Thread.currentThread().getName()));
-                }
-            }
-
-            @Override
-            public void died(Throwable cause) {
-                watchCalls.add(new WatchCall(name, "died", cause, Thread.currentThread().getName()));
-            }
-        };
-    }
-
-    private final AtomicLong sequence = new AtomicLong();
-
     /**
-     * The sequence number the next {@link #encode} will write (tests size envelopes exactly with it).
+     * Records a call on the loop watch {@code watch} (busy and idle only after {@link #recordBusyIdle()}).
      *
-     * @return the next number
+     * @param watch the watch's name
+     * @param kind  busy, idle or died
+     * @param cause why it died, else null
      */
-    public long nextSequence() {
-        return sequence.get() + 1;
-    }
-
-    /** Numbers each envelope, as the hub does ({@link EnvelopeCodec#encode(String, SyncMessage, long)}). */
-    @Override
-    public String encode(SyncMessage message) {
-        return EnvelopeCodec.encode(instanceId(), message, sequence.incrementAndGet());
-    }
-
-    @Override
-    public SyncMessage decode(String frame) {
-        var envelope = EnvelopeCodec.decode(frame, maxFrameBytes());
-        if (envelope.isEmpty()) {
-            malformed("not an envelope");
-            return null;
+    public void watchCall(String watch, String kind, Throwable cause) {
+        if (recordBusyIdle || "died".equals(kind)) {
+            watchCalls.add(new WatchCall(watch, kind, cause, Thread.currentThread().getName()));
         }
-        return envelope.get().id().equals(instanceId) ? null : envelope.get().message();
     }
 
-    @Override
-    public void malformed(String why) {
-        // recorded before counted: a test that sees the count must find the failure
-        failures.add(new Failure(SyncStage.DELIVERY, new IllegalArgumentException(why)));
-        malformed.incrementAndGet();
-    }
-
-    /** @return threads the driver created through this context */
+    /** @return threads created through this context */
     public List<Thread> threads() {
         return List.copyOf(threads);
     }
@@ -250,7 +214,7 @@ public class RecordingContext implements SyncDriverContext {
         return List.copyOf(recoveryLog);
     }
 
-    /** @return messages the driver counted as relayed */
+    /** @return messages counted as relayed */
     public long relayed() {
         return relayed.get();
     }

@@ -21,7 +21,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The driver conformance suite. Extend it in a JUnit 5 test, supply {@link #adapter(String)} (and
- * {@link #injectRaw} if the backplane lets a test put arbitrary frames on it), and every test here must pass.
+ * {@link #injectRaw} if the backplane lets a test put arbitrary frames on it), and every test here must pass. Each
+ * driver runs in a {@link DriverNode}, which drives it as the hub's relay does (listen on one thread, send batches on
+ * another, decode what comes back), so what is tested is the transport: frames reach the other instances of the
+ * channel intact and no others, a closed driver's {@code listen} returns and its threads end.
  *
  * <p>Each test uses fresh channels, so a shared backplane server is fine. Tests wait with deadlines
  * ({@link #timeout()}), and first {@link #connect connect} the nodes: they publish probes until every node has
@@ -300,23 +303,6 @@ public abstract class SyncDriverTck {
         assertEquals(hostile.size(), b.context().malformed() - before,
                 "every hostile frame counted once as malformed, the echo not at all");
         assertTrue(b.context().failed(SyncStage.DELIVERY), "malformed frames are reported as DELIVERY");
-    }
-
-    @Test
-    void aThrowingDeliveryIsReportedAndTheNextMessageStillArrives() throws Exception {
-        String channel = newChannel();
-        DriverNode a = node(channel);
-        DriverNode b = node(channel);
-        connect(a, b);
-        b.intercept(m -> {
-            if (m.text().equals("boom")) {
-                throw new IllegalStateException("subscriber failure injected by the TCK");
-            }
-        });
-        a.publish(SyncMessage.text("/n", "t", "boom"));
-        a.publish(SyncMessage.text("/n", "t", "after"));
-        assertEquals("after", b.next(timeout()).text());
-        assertTrue(b.context().failed(SyncStage.DELIVERY), "a throwing deliver must be reported as DELIVERY");
     }
 
     @Test

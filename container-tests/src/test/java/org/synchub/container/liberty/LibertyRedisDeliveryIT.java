@@ -12,6 +12,7 @@ import org.synchub.container.Deployments;
 import org.synchub.container.Http;
 import org.synchub.example.client.ChatClient;
 import org.synchub.tck.Await;
+import org.synchub.tck.TckClient;
 
 import java.net.URI;
 import java.net.URLEncoder;
@@ -24,6 +25,7 @@ import java.util.UUID;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The delivery contract on Open Liberty: one Liberty server (Arquillian, managed, HTTP on 127.0.0.1) runs the chat
@@ -40,6 +42,8 @@ class LibertyRedisDeliveryIT {
     private static final Duration DEADLINE = Duration.ofSeconds(30);
     private static final String CHANNEL = "liberty-delivery";
     private static final String CONTEXT_ROOT = "/chat";
+    private static final String README_CHANNEL = "liberty-readme";
+    private static final String README_ROOT = "/readme";
 
     @Deployment(name = "one", testable = false)
     static WebArchive one() {
@@ -51,6 +55,18 @@ class LibertyRedisDeliveryIT {
         return app("two", "second");
     }
 
+    @Deployment(name = "readme-one", testable = false)
+    static WebArchive readmeOne() {
+        return bind(Deployments.readmeEndpoint("readme-one", Deployments.redis(README_CHANNEL)), README_ROOT,
+                "default_host");
+    }
+
+    @Deployment(name = "readme-two", testable = false)
+    static WebArchive readmeTwo() {
+        return bind(Deployments.readmeEndpoint("readme-two", Deployments.redis(README_CHANNEL)), README_ROOT,
+                "second");
+    }
+
     /**
      * The chat example as application {@code name}, at context root {@code /chat} (crossws namespaces are request
      * paths, so both applications need the same one) on the given Liberty virtual host.
@@ -58,12 +74,17 @@ class LibertyRedisDeliveryIT {
     private static WebArchive app(String name, String virtualHost) {
         Map<String, String> config = Deployments.redis(CHANNEL);
         config.put("chat.instance", name);
-        return Deployments.chat(name, config)
+        return bind(Deployments.chat(name, config), CONTEXT_ROOT, virtualHost);
+    }
+
+    /** {@code war} at {@code contextRoot} on the given Liberty virtual host (Liberty's binding files). */
+    private static WebArchive bind(WebArchive war, String contextRoot, String virtualHost) {
+        return war
                 .addAsWebInfResource(new StringAsset("""
                         <web-ext xmlns="http://websphere.ibm.com/xml/ns/javaee" version="1.0">
                           <context-root uri="%s"/>
                         </web-ext>
-                        """.formatted(CONTEXT_ROOT)), "ibm-web-ext.xml")
+                        """.formatted(contextRoot)), "ibm-web-ext.xml")
                 .addAsWebInfResource(new StringAsset("""
                         <web-bnd xmlns="http://websphere.ibm.com/xml/ns/javaee" version="1.0">
                           <virtual-host name="%s"/>
@@ -115,6 +136,71 @@ class LibertyRedisDeliveryIT {
         assertEquals("marker from dan", eve.nextMessage().getString("text"), "eve is in another room");
         assertEquals(0, ann.pending() + bob.pending() + cid.pending() + dan.pending() + eve.pending(),
                 "nothing else arrived");
+    }
+
+    /**
+     * The README's endpoint, deployed unchanged (no beans.xml) as two applications on the two virtual hosts: each
+     * greets with "welcome", so its {@code @Inject SyncHub} worked (Liberty injects only into endpoints that are
+     * beans: the README's {@code @Dependent}), and a text sent on one reaches the room on the other.
+     */
+    @Test
+    void theReadmesEndpointWorksUnchanged() throws Exception {
+        String room = "readme-" + UUID.randomUUID();
+        try (TckClient a = TckClient.connect(readmeUri("synchub.it.liberty.http-port", room));
+             TckClient b = TckClient.connect(readmeUri("synchub.it.liberty.http-port2", room))) {
+            assertEquals("welcome", a.nextText(DEADLINE), "the README's endpoint greets: its hub was injected");
+            assertEquals("welcome", b.nextText(DEADLINE));
+            long deadline = System.nanoTime() + DEADLINE.toNanos();
+            while (true) { // b's hub may subscribe a moment after its greeting: send until one crosses
+                a.send("hello from the README");
+                try {
+                    assertEquals("hello from the README", b.nextText(Duration.ofMillis(500)));
+                    break;
+                } catch (AssertionError notYet) {
+                    if (System.nanoTime() > deadline) {
+                        throw new AssertionError("nothing crossed between the README's two apps within " + DEADLINE,
+                                notYet);
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * Liberty's own endpoints show the hubs (mpHealth, mpMetrics): {@code /health/ready} lists {@code synchub}
+     * checks, all UP once the hubs relay; {@code /metrics?scope=application} has {@code synchub_sessions} and
+     * {@code synchub_messages_published} of the hubs on the chat's channel.
+     */
+    @Test
+    void healthAndMetricsShowTheHubsOnLibertysOwnEndpoints() throws Exception {
+        App one = new App("one", Integer.getInteger("synchub.it.liberty.http-port"));
+        Await.until(DEADLINE, "the hub ready (self-probe through Redis)", one::ready);
+        URI health = URI.create("http://127.0.0.1:" + one.base.getPort() + "/health/ready");
+        Await.until(DEADLINE, health + " lists synchub checks, all UP", () -> {
+            List<JsonObject> checks;
+            try {
+                checks = Http.json(health).getJsonArray("checks").getValuesAs(JsonObject.class).stream()
+                        .filter(c -> "synchub".equals(c.getString("name", null))).toList();
+            } catch (IllegalStateException notUpYet) { // 503 while a hub is not ready
+                return false;
+            }
+            System.out.println(health + ": " + checks);
+            return !checks.isEmpty() && checks.stream().allMatch(c -> "UP".equals(c.getString("status")));
+        });
+        URI metrics = URI.create("http://127.0.0.1:" + one.base.getPort() + "/metrics?scope=application");
+        var body = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(metrics).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, body.statusCode(), metrics + ": " + body.body());
+        List<String> ours = body.body().lines().filter(l -> l.startsWith("synchub_")).toList();
+        System.out.println(metrics + " synchub lines: " + ours);
+        for (String name : List.of("synchub_sessions{", "synchub_messages_published{")) {
+            assertTrue(ours.stream().anyMatch(l -> l.startsWith(name) && l.contains("channel=\"" + CHANNEL + "\"")),
+                    metrics + " shows " + name + "channel=" + CHANNEL + "...}: " + ours);
+        }
+    }
+
+    private static URI readmeUri(String portProperty, String room) {
+        return URI.create("ws://127.0.0.1:" + Integer.getInteger(portProperty) + README_ROOT + "/chat/" + room);
     }
 
     /** Waits until a line sent on each app reaches a member on the other (both subscribed on the channel). */

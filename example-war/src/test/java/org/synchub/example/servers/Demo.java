@@ -16,8 +16,6 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Pattern;
-import java.util.regex.Matcher;
 import java.util.HashMap;
 import java.time.Duration;
 import java.net.http.HttpResponse;
@@ -28,7 +26,13 @@ import java.net.http.HttpClient;
  * The one-command demo ({@code ./demo.sh}, which builds the module and runs this class with plain {@code java}): two
  * server instances on 127.0.0.1 running the chat WAR and sharing a backplane, until Ctrl-C or SIGTERM stops them.
  * System properties (set by demo.sh): {@code demo.driver} = {@code host} (default), {@code redis} or {@code pgsql};
- * {@code demo.server} = {@code wildfly} (default) or {@code payara}.
+ * {@code demo.server} = {@code wildfly} (default) or {@code payara}; {@code demo.war} = a WAR of your own to run
+ * instead of the chat (at the context root named after the file, {@code my-chat.war} at {@code /my-chat/}).
+ *
+ * <p>WildFly runs {@code standalone-microprofile.xml} with the micrometer subsystem
+ * ({@link WildFlyServer#withHealthAndMetrics()}), so each instance shows the hub's health checks and meters on the
+ * server's own endpoints, which the demo prints with the URLs. It says "running" once both hubs relay through the
+ * backplane; an instance whose backplane is not subscribed is reported at once, with the hub's last error.
  *
  * <p>Every {@code SYNCHUB_*} variable of the caller's environment is passed on to both instances; the demo adds only
  * what is missing ({@code SYNCHUB_DRIVER}, {@code SYNCHUB_CHANNEL=demo}, and the backplane's address) and prints
@@ -58,6 +62,7 @@ public final class Demo {
     public static void main(String[] args) {
         String driver = System.getProperty("demo.driver", "host").trim().toLowerCase(Locale.ROOT);
         String kind = System.getProperty("demo.server", "wildfly").trim().toLowerCase(Locale.ROOT);
+        String war = System.getProperty("demo.war", "").trim();
         if (!List.of("host", "redis", "pgsql").contains(driver) || !List.of("wildfly", "payara").contains(kind)) {
             System.err.println(PREFIX + "demo.driver must be host, redis or pgsql and demo.server wildfly or payara"
                     + " (got '" + driver + "', '" + kind + "')");
@@ -88,7 +93,7 @@ public final class Demo {
         }, "demo-shutdown"));
 
         try {
-            run(driver, kind, resources, stopping);
+            run(driver, kind, war.isEmpty() ? null : Path.of(war), resources, stopping);
         } catch (ServerStartException e) {
             if (stopping.getCount() > 0) {
                 System.err.println(PREFIX + e.server() + " failed to start: " + e.reason());
@@ -103,8 +108,11 @@ public final class Demo {
     }
 
     /** Starts everything, prints the URLs and watches the instances; returns only if one of them stopped. */
-    private static void run(String driver, String kind, List<AutoCloseable> resources, CountDownLatch stopping)
-            throws Exception {
+    private static void run(String driver, String kind, Path war, List<AutoCloseable> resources,
+            CountDownLatch stopping) throws Exception {
+        if (war != null && (!Files.isRegularFile(war) || !war.getFileName().toString().endsWith(".war"))) {
+            throw new IllegalArgumentException("--war " + war + ": no such .war file");
+        }
         Map<String, String> yours = new TreeMap<>();
         System.getenv().forEach((key, value) -> {
             if (key.startsWith("SYNCHUB_")) {
@@ -144,35 +152,49 @@ public final class Demo {
         List<AppServer> servers = new ArrayList<>();
         for (int i = 1; i <= 2; i++) {
             AppServer server = kind.equals("payara") ? PayaraMicroServer.create("demo-payara-" + i)
-                    : WildFlyServer.create("demo-wildfly-" + i);
+                    : WildFlyServer.create("demo-wildfly-" + i).withHealthAndMetrics();
             server.env(env).env("CHAT_INSTANCE", kind + "-" + i).preferPort(8079 + i);
+            if (war != null) {
+                String context = war.getFileName().toString().replaceFirst("\\.war$", "");
+                server.deploy(war.toAbsolutePath(), context).readyWhenHubChecked();
+            }
             servers.add(server);
             synchronized (resources) {
                 resources.add(server);
             }
         }
-        System.out.printf("Starting two %s instances on 127.0.0.1 (backplane: %s)...%n", kind, backplane);
+        String what = war == null ? "the chat" : war.getFileName().toString();
+        System.out.printf("Starting two %s instances on 127.0.0.1 running %s (backplane: %s)...%n", kind, what,
+                backplane);
         AppServer.startAll(servers.toArray(new AppServer[0]));
 
+        Map<AppServer, Boolean> relaying = new HashMap<>();
+        boolean ready = awaitRelaying(servers, relaying);
         System.out.println();
-        System.out.println("  SyncHub chat demo is running: open both URLs and join the same room.");
+        if (war == null) {
+            System.out.println("  SyncHub chat demo is running: open both URLs and join the same room.");
+        } else {
+            System.out.println("  " + what + " is running on two " + kind + " instances:");
+        }
+        if (!ready) {
+            System.out.println("  (the backplane does not relay yet, see above: until it does, messages stay on"
+                    + " the instance they were sent to)");
+        }
         for (AppServer server : servers) {
             System.out.printf("    %-10s %s%n", server.env.get("CHAT_INSTANCE"), server.baseUri());
+            System.out.printf("    %-10s health %s, metrics %s%n", "", server.healthUri("ready"), server.metricsUri());
         }
         System.out.println("  Backplane: " + backplane);
         System.out.println("  Server logs: " + servers.get(0).log().getParent().getParent().toAbsolutePath());
         System.out.println("  Press Ctrl-C to stop both instances.");
         System.out.println();
-        Map<AppServer, Boolean> relaying = new HashMap<>();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-        long nextCheck = 0;
+        long nextCheck = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
 
         while (!stopping.await(500, TimeUnit.MILLISECONDS)) {
             if (System.nanoTime() >= nextCheck) {
                 nextCheck = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-                boolean settled = System.nanoTime() > deadline;
                 for (AppServer server : servers) {
-                    reportBackplane(server, relaying, settled);
+                    reportBackplane(server, relaying);
                 }
             }
             for (AppServer server : servers) {
@@ -186,39 +208,95 @@ public final class Demo {
         stopping.await(); // a shutdown is under way: the hook stops everything
     }
 
+    /** How long the demo waits for both hubs to relay before it says it is running all the same. */
+    private static final Duration RELAY_WAIT = Duration.ofSeconds(20);
+
     /**
-     * Asks an instance whether its backplane relays ({@code /info}'s {@code health}) and says so when that changes:
-     * a backplane that is not subscribed is reported instead of letting the demo look healthy. Before
-     * {@code settled}, a backplane still connecting is not reported.
+     * Waits (at most {@link #RELAY_WAIT}) until every instance's hub is ready (subscribed, its self-probe back),
+     * reporting at once each instance whose hub says why it is not; returns whether all are ready.
      */
-    private static void reportBackplane(AppServer server, Map<AppServer, Boolean> relaying, boolean settled) {
+    private static boolean awaitRelaying(List<AppServer> servers, Map<AppServer, Boolean> relaying)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + RELAY_WAIT.toNanos();
+        while (true) {
+            boolean all = true;
+            for (AppServer server : servers) {
+                HubState state = HubState.of(server);
+                if (state.ready()) {
+                    relaying.putIfAbsent(server, true);
+                } else {
+                    all = false;
+                    if (state.failed() && !relaying.containsKey(server)) {
+                        reportBackplane(server, relaying);
+                    }
+                }
+            }
+            if (all || System.nanoTime() > deadline) {
+                return all;
+            }
+            Thread.sleep(250); // polling the servers' health endpoints: nothing to wait on but time
+        }
+    }
+
+    /**
+     * Asks an instance whether its hub relays (its {@code synchub} readiness check) and says so when that changes:
+     * a backplane that is not subscribed is reported with the hub's last error instead of letting the demo look
+     * healthy.
+     */
+    private static void reportBackplane(AppServer server, Map<AppServer, Boolean> relaying) {
         String label = server.env.get("CHAT_INSTANCE");
-        String info;
-        try {
-            info = HTTP.send(HttpRequest.newBuilder(server.baseUri().resolve("info")).timeout(Duration.ofSeconds(3))
-                    .build(), HttpResponse.BodyHandlers.ofString()).body();
-        } catch (Exception e) {
+        HubState state = HubState.of(server);
+        if (!state.known()) {
             return; // the liveness loop reports a dead server
         }
-        boolean ready = info.contains("\"ready\":true");
-        Boolean before = relaying.put(server, ready);
-        if (before != null && before == ready || !ready && !settled && before == null) {
-            if (!ready && !settled) {
-                relaying.remove(server);
-            }
+        Boolean before = relaying.put(server, state.ready());
+        if (before != null && before == state.ready()) {
             return;
         }
-        if (ready) {
+        if (state.ready()) {
             System.out.println("  " + label + ": backplane subscribed and relaying" + (before == null ? "" : " again"));
         } else {
-            Matcher error = LAST_ERROR.matcher(info);
-            System.err.println(PREFIX + label + ": backplane NOT subscribed: messages do not cross to the other "
-                    + "instance" + (error.find() ? " (" + error.group(1).replace("\\\"", "\"") + ")" : ""));
+            System.err.println(PREFIX + label + ": backplane NOT subscribed" + (before == null ? " yet" : "")
+                    + ": messages do not cross to the other instance"
+                    + (state.lastError() == null ? "" : " (" + state.lastError() + ")"));
+        }
+    }
+
+    /**
+     * What an instance's {@code synchub} readiness check says.
+     *
+     * @param known     whether the health endpoint answered with the check
+     * @param ready     whether it is UP
+     * @param lastError the hub's last error, or null
+     */
+    private record HubState(boolean known, boolean ready, String lastError) {
+
+        /** Whether the hub reports a failure, not just its first connection under way. */
+        boolean failed() {
+            return lastError != null && !lastError.startsWith("connecting");
+        }
+
+        static HubState of(AppServer server) {
+            try {
+                String body = HTTP.send(HttpRequest.newBuilder(server.healthUri("ready"))
+                        .timeout(Duration.ofSeconds(3)).build(), HttpResponse.BodyHandlers.ofString()).body();
+                var checks = jakarta.json.Json.createReader(new java.io.StringReader(body)).readObject()
+                        .getJsonArray("checks").getValuesAs(jakarta.json.JsonObject.class);
+                for (var check : checks) {
+                    if ("synchub".equals(check.getString("name", null))) {
+                        var data = check.getJsonObject("data");
+                        String error = data == null ? null : data.getString("lastError", null);
+                        return new HubState(true, "UP".equals(check.getString("status", "")), error);
+                    }
+                }
+            } catch (Exception | LinkageError e) {
+                // not answering (yet): unknown
+            }
+            return new HubState(false, false, null);
         }
     }
 
     private static final HttpClient HTTP = HttpClient.newHttpClient();
-    private static final Pattern LAST_ERROR = Pattern.compile("\"lastError\":\"((?:[^\"\\\\]|\\\\.)*)\"");
 
     /**
      * Prepares the backplane: uses the address the user exported (in {@code yours}) or starts a private server (or

@@ -50,6 +50,17 @@ public final class PayaraMicroServer extends AppServer {
         }
     }
 
+    /** Payara Micro logs "Payara Micro ... ready in N (ms)" once the deployed applications serve. */
+    @Override
+    protected boolean deploymentComplete() {
+        try {
+            String log = Files.readString(log(), StandardCharsets.ISO_8859_1);
+            return log.contains("Payara Micro ") && log.contains(" ready in ");
+        } catch (IOException | UncheckedIOException e) {
+            return false;
+        }
+    }
+
     /** MicroProfile Health, served by Payara Micro on its HTTP port. */
     @Override
     public java.net.URI healthUri(String kind) {

@@ -15,13 +15,31 @@ import java.util.stream.Stream;
  * A WildFly instance (the distribution unpacked by the build, property {@code synchub.example.wildfly}) with its own
  * base directory and a port offset of its own, so that several can run at once, bound to 127.0.0.1 (public and
  * management interfaces), with the chat WAR in its deployments directory. Its default configuration
- * ({@code standalone.xml}) has MicroProfile Config and a default ManagedThreadFactory.
+ * ({@code standalone.xml}) has MicroProfile Config and a default ManagedThreadFactory; {@link #withHealthAndMetrics()}
+ * runs {@value #OBSERVABLE_CONFIG} instead, where the hub's health checks and meters show on the server's own
+ * endpoints (the configuration docs/operating.md tells users to make).
  */
 public final class WildFlyServer extends AppServer {
 
     private static final int HTTP = 8080;
     /** Every socket binding of standalone.xml that listens, before the offset. */
     private static final int[] BINDINGS = {8080, 8443, 9990, 9993, 8009, 4712, 4713};
+
+    /**
+     * {@code standalone-microprofile.xml} (MicroProfile Health) plus the {@code micrometer} subsystem with its
+     * Prometheus registry at {@code /prometheus} on the management interface, unsecured (it listens on 127.0.0.1);
+     * written once into the distribution's {@code standalone/configuration} by the commands of {@link #MICROMETER_CLI}.
+     */
+    public static final String OBSERVABLE_CONFIG = "standalone-synchub.xml";
+
+    /**
+     * The jboss-cli commands that add Micrometer with a Prometheus endpoint to a configuration: the same commands
+     * docs/operating.md gives (the Prometheus registry is a community-stability feature of WildFly 39).
+     */
+    public static final List<String> MICROMETER_CLI = List.of(
+            "/extension=org.wildfly.extension.micrometer:add",
+            "/subsystem=micrometer:add()",
+            "/subsystem=micrometer/registry=prometheus:add(context=\"/prometheus\", security-enabled=false)");
 
     private final Path home;
     private int offset;
@@ -58,21 +76,40 @@ public final class WildFlyServer extends AppServer {
         return this;
     }
 
+    /**
+     * Runs with {@value #OBSERVABLE_CONFIG}: MicroProfile Health at {@link #healthUri}, the hub's meters at
+     * {@link #metricsUri} (created in the distribution on first use, which takes a few seconds); call before
+     * {@link #start()}.
+     *
+     * @return this server
+     */
+    public WildFlyServer withHealthAndMetrics() {
+        this.serverConfig = OBSERVABLE_CONFIG;
+        return this;
+    }
+
     /** MicroProfile Health on the management interface (only with {@code standalone-microprofile.xml}). */
     @Override
     public java.net.URI healthUri(String kind) {
         return java.net.URI.create("http://127.0.0.1:" + managementPort() + "/health" + (kind.isEmpty() ? "" : "/" + kind));
     }
 
-    /** The metrics subsystem's Prometheus endpoint on the management interface (WildFly's own metrics). */
+    /**
+     * With {@value #OBSERVABLE_CONFIG}, the micrometer subsystem's Prometheus endpoint ({@code /prometheus}, which
+     * shows the applications' meters); otherwise the metrics subsystem's ({@code /metrics}, the server's own only).
+     */
     @Override
     public java.net.URI metricsUri() {
-        return java.net.URI.create("http://127.0.0.1:" + managementPort() + "/metrics");
+        return java.net.URI.create("http://127.0.0.1:" + managementPort()
+                + (OBSERVABLE_CONFIG.equals(serverConfig) ? "/prometheus" : "/metrics"));
     }
 
     @Override
     protected List<String> command() throws IOException {
         Path war = war();
+        if (OBSERVABLE_CONFIG.equals(serverConfig)) {
+            writeObservableConfig(home);
+        }
         deleteTree(dir);
         copyTree(home.resolve("standalone/configuration"), dir.resolve("configuration"));
         Files.createDirectories(dir.resolve("deployments"));
@@ -95,7 +132,52 @@ public final class WildFlyServer extends AppServer {
         if (serverConfig != null) {
             command.add("--server-config=" + serverConfig);
         }
+        if (OBSERVABLE_CONFIG.equals(serverConfig)) {
+            command.add("--stability=community");
+        }
         return command;
+    }
+
+    /**
+     * Writes {@value #OBSERVABLE_CONFIG} into {@code home}'s {@code standalone/configuration} unless it is there:
+     * {@link #MICROMETER_CLI} applied to {@code standalone-microprofile.xml} by jboss-cli's embedded server
+     * (offline: nothing listens), in a scratch base directory, then moved into place.
+     */
+    static synchronized void writeObservableConfig(Path home) throws IOException {
+        Path target = home.resolve("standalone/configuration").resolve(OBSERVABLE_CONFIG);
+        if (Files.exists(target)) {
+            return;
+        }
+        Path scratch = Files.createTempDirectory(home.getParent(), "wildfly-config-");
+        try {
+            copyTree(home.resolve("standalone/configuration"), scratch.resolve("configuration"));
+            Files.copy(scratch.resolve("configuration/standalone-microprofile.xml"),
+                    scratch.resolve("configuration").resolve(OBSERVABLE_CONFIG));
+            List<String> script = new ArrayList<>();
+            script.add("embed-server --server-config=" + OBSERVABLE_CONFIG + " --stability=community");
+            script.addAll(MICROMETER_CLI);
+            script.add("stop-embedded-server");
+            Path file = scratch.resolve("observable.cli");
+            Files.write(file, script);
+            Commands.run(Duration.ofSeconds(120), home.resolve("bin/jboss-cli.sh").toString(),
+                    "-Djboss.server.base.dir=" + scratch.toAbsolutePath(), "--file=" + file.toAbsolutePath());
+            Path written = scratch.resolve("configuration").resolve(OBSERVABLE_CONFIG);
+            if (!Files.readString(written).contains("micrometer")) {
+                throw new IOException("jboss-cli did not add the micrometer subsystem to " + written);
+            }
+            Files.move(written, target, StandardCopyOption.ATOMIC_MOVE);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while writing " + target, e);
+        } finally {
+            deleteTree(scratch);
+        }
+    }
+
+    /** WildFly's deployment scanner marks a deployed WAR with {@code deployments/<context>.war.deployed}. */
+    @Override
+    protected boolean deploymentComplete() {
+        return Files.exists(dir.resolve("deployments").resolve(context + ".war.deployed"));
     }
 
     /** WildFly's deployment scanner marks a failed deployment with {@code deployments/<context>.war.failed}. */

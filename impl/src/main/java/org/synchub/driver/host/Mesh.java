@@ -2,7 +2,6 @@ package org.synchub.driver.host;
 
 import org.synchub.SyncBackplaneUnavailableException;
 import org.synchub.SyncStage;
-import org.synchub.internal.Inbound;
 import org.synchub.spi.SyncDriverContext;
 
 import java.io.IOException;
@@ -35,7 +34,7 @@ import static org.synchub.internal.Resources.closeQuietly;
 /**
  * The selector loop of one instance's membership of a host channel: everything on the mesh thread, non-blocking on
  * one selector. It binds this instance's socket (owner-only, renamed into place once listening), accepts and reads
- * inbound connections (frames go through {@link Frames.Reader} to the fan-in), scans the channel directory for
+ * inbound connections (frames go through {@link Frames.Reader} to the relay), scans the channel directory for
  * peers ({@link HostDirectory} says which files are peers), connects to them ({@link Peer}, with its backoff),
  * writes their buffers, and removes dead peers and their stale socket files.
  *
@@ -66,7 +65,8 @@ final class Mesh {
 
     private final SyncDriverContext context;
     private final Path channelDir;
-    private final Inbound inbound;
+    private final int maxFrameBytes;
+    private final String maxFrameKey;
     private final long peerBufferBytes;
 
     /** Peers by socket file name; changed by the mesh thread only, read by the publishing thread. */
@@ -91,13 +91,15 @@ final class Mesh {
     /**
      * @param context         the hub's context
      * @param channelDir      the channel directory, prepared and checked
-     * @param inbound         the fan-in (its frame limit is the mesh's)
+     * @param maxFrameBytes   the largest frame read; a larger one drops its connection
+     * @param maxFrameKey     the key that sets it, for reports
      * @param peerBufferBytes the bound of each peer's buffer
      */
-    Mesh(SyncDriverContext context, Path channelDir, Inbound inbound, long peerBufferBytes) {
+    Mesh(SyncDriverContext context, Path channelDir, int maxFrameBytes, String maxFrameKey, long peerBufferBytes) {
         this.context = context;
         this.channelDir = channelDir;
-        this.inbound = inbound;
+        this.maxFrameBytes = maxFrameBytes;
+        this.maxFrameKey = maxFrameKey;
         this.peerBufferBytes = peerBufferBytes;
     }
 
@@ -485,7 +487,7 @@ final class Mesh {
     /** An inbound connection from another instance (or anything that connected): reads and checks frames. */
     private final class InboundConnection {
         final SocketChannel channel;
-        final Frames.Reader reader = new Frames.Reader(inbound.maxFrameBytes());
+        final Frames.Reader reader = new Frames.Reader(maxFrameBytes);
 
         InboundConnection(SocketChannel channel) {
             this.channel = channel;
@@ -500,11 +502,12 @@ final class Mesh {
             }
             in.flip();
             long refused = reader.feed(in, frame -> {
-                inbound.frame(frame);
+                context.received(frame);
                 return channel.isOpen();
             });
             if (refused > 0) {
-                inbound.tooLarge(refused, "; its connection was dropped (is the sender configured with a larger "
+                context.tooLarge("a frame of " + refused + " bytes exceeds " + maxFrameKey + "=" + maxFrameBytes
+                        + "; its connection was dropped (is the sender configured with a larger "
                         + "limit, or not a SyncHub instance?)");
                 close();
             }

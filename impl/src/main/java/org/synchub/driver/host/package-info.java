@@ -66,8 +66,8 @@
  * socket.
  *
  * <p>Threads: two per hub instance, from the hub's thread factory (the container's {@code ManagedThreadFactory} in
- * Jakarta EE): {@code synchub-host-mesh-*} (accept, read, connect, write, scan; restarted with backoff by the shared
- * reconnect loop if it fails) and {@code synchub-host-publish-*}. {@code close()} ends both, closes every connection
+ * Jakarta EE): {@code synchub-host-sub-*} (accept, read, connect, write, scan; restarted with backoff by the shared
+ * reconnect loop if it fails) and {@code synchub-host-pub-*}. {@code close()} ends both, closes every connection
  * and deletes the instance's socket file.
  *
  * <h2>Security and directory permissions</h2>

@@ -1,9 +1,11 @@
 package org.synchub.driver.pgsql;
 
-import org.synchub.internal.Inbound;
+import org.synchub.SyncMalformedFrameException;
+import org.synchub.SyncStage;
 import org.synchub.spi.SyncDriverContext;
 
 import java.sql.Connection;
+import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,15 +13,15 @@ import java.util.Map;
 import java.util.UUID;
 
 /**
- * Fan-in of one drained batch of NOTIFY payloads when offloading is on: envelopes go to {@link Inbound} as they
- * are; references ({@link PayloadReference}) from other instances are resolved from the payload table with one
+ * Fan-in of one drained batch of NOTIFY payloads when offloading is on: envelopes go to the relay
+ * ({@link SyncDriverContext#received}) as they are; references ({@link PayloadReference}) from other instances are resolved from the payload table with one
  * query per {@value #MAX_FETCH} references, and every frame is handed on in the order it was notified, so a
  * sender's messages stay in order whatever their size.
  *
- * <p>A reference whose row is gone or expired is counted as malformed ({@link SyncDriverContext#malformed},
- * reported once per incident as {@code DELIVERY}) and not delivered; the sender's sequence numbers then show a gap,
+ * <p>A reference whose row is gone or expired is reported as a malformed frame ({@code DELIVERY}, a
+ * {@link SyncMalformedFrameException}, which the relay counts) and not delivered; the sender's sequence numbers then show a gap,
  * which the hub reports as a possible loss. A row larger than the receiver's frame limit is not transferred and is
- * counted through {@link Inbound#tooLarge(long, String)}. This instance's own references are dropped unfetched
+ * counted through {@link SyncDriverContext#tooLarge}. This instance's own references are dropped unfetched
  * (the LISTEN connection hears its own NOTIFYs).
  *
  * <p>Runs on the listener thread only (between polls, on the LISTEN connection); not thread-safe.
@@ -31,16 +33,14 @@ final class OffloadReceiver {
 
     private final PayloadStore store;
     private final SyncDriverContext context;
-    private final Inbound inbound;
     private final String channel;
 
     private final List<Object> pending = new ArrayList<>();
     private final List<UUID> refs = new ArrayList<>();
 
-    OffloadReceiver(PayloadStore store, SyncDriverContext context, Inbound inbound, String channel) {
+    OffloadReceiver(PayloadStore store, SyncDriverContext context, String channel) {
         this.store = store;
         this.context = context;
-        this.inbound = inbound;
         this.channel = channel;
     }
 
@@ -56,7 +56,7 @@ final class OffloadReceiver {
         PayloadReference ref = PayloadReference.parse(frame);
         if (ref == null) {
             if (refs.isEmpty()) {
-                inbound.frame(frame); // nothing to wait for
+                received(frame); // nothing to wait for
             } else {
                 pending.add(frame);
             }
@@ -84,10 +84,10 @@ final class OffloadReceiver {
         }
         try {
             Map<UUID, PayloadStore.Row> rows = refs.isEmpty() ? Map.of()
-                    : store.fetch(connection, refs, inbound.maxFrameBytes());
+                    : store.fetch(connection, refs, context.maxFrameBytes());
             for (Object item : pending) {
                 if (item instanceof String frame) {
-                    inbound.frame(frame);
+                    received(frame);
                 } else {
                     resolved((PayloadReference) item, rows.get(((PayloadReference) item).id()));
                 }
@@ -102,14 +102,22 @@ final class OffloadReceiver {
         String what = "offloaded message " + ref.id() + " from instance " + ref.sender() + " on channel '" + channel
                 + "'";
         if (row == null || row.expired()) {
-            context.malformed(what + (row == null ? " is gone from table " + store.settings().table()
+            context.failure(SyncStage.DELIVERY, "frames", new SyncMalformedFrameException("dropped a frame from "
+                    + "the backplane: " + what + (row == null ? " is gone from table " + store.settings().table()
                     + " (deleted after " : " has expired (older than ") + PgsqlOffload.KEY_TTL_MS + "="
-                    + store.settings().ttlMillis() + " ms) before this instance fetched it; not delivered");
+                    + store.settings().ttlMillis() + " ms) before this instance fetched it; not delivered"));
         } else if (row.body() == null) {
-            inbound.tooLarge(row.bytes(), " (" + what + ") and was not fetched; raise " + Inbound.MAX_FRAME_BYTES_KEY
+            context.tooLarge("a frame of " + row.bytes() + " bytes exceeds " + MAX_FRAME_BYTES_KEY + "="
+                    + context.maxFrameBytes() + " (" + what + ") and was not fetched; raise " + MAX_FRAME_BYTES_KEY
                     + " on this instance if messages that large are expected");
         } else {
-            inbound.frame(row.body());
+            received(row.body());
         }
     }
+
+    private void received(String frame) {
+        context.received(frame.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static final String MAX_FRAME_BYTES_KEY = "synchub.frame.max-bytes";
 }

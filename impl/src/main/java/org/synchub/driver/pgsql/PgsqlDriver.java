@@ -3,15 +3,12 @@ package org.synchub.driver.pgsql;
 import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
 import org.synchub.SyncBackplaneUnavailableException;
-import org.synchub.SyncMessage;
 import org.synchub.SyncMessageTooLargeException;
 import org.synchub.SyncStage;
-import org.synchub.internal.Inbound;
 import org.synchub.internal.Redaction;
 import org.synchub.internal.Resources;
-import org.synchub.internal.TextEnvelopeDriver;
 import org.synchub.internal.Utf8;
-import org.synchub.spi.EnvelopeCodec;
+import org.synchub.spi.SyncDriver;
 import org.synchub.spi.SyncDriverContext;
 import static org.synchub.internal.Resources.closeQuietly;
 
@@ -21,20 +18,21 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
-/** One hub's link to a PostgreSQL channel: a dedicated LISTEN connection polled by the listener loop, and the
- * relay queue sending batches with one {@code pg_notify} statement ({@link TextEnvelopeDriver} owns loop, queue,
- * fan-in and close; this class is the PostgreSQL transport only). The pump's retry wait ends as soon as the LISTEN
- * connection is made again, so relay resumes with it. Inbound payloads are checked against
- * {@code synchub.frame.max-bytes} by {@link Inbound} (PostgreSQL itself caps them under 8,000 bytes). Every failure
- * it reports goes through the configuration's {@link Redaction} first, so that no password (of the URL, or
- * configured) reaches a report. */
-final class PgsqlDriver extends TextEnvelopeDriver<String> {
+/** One hub's PostgreSQL transport: a dedicated LISTEN connection polled in {@link #listen} (on the relay's listener
+ * thread), and batches sent with one {@code pg_notify} statement in {@link #send} (on the relay's publishing thread);
+ * envelopes, the relay queue, reconnect backoff and fan-in are the relay's. Inbound payloads go to the relay as
+ * UTF-8 (it checks {@code synchub.frame.max-bytes}; PostgreSQL itself caps them under 8,000 bytes, and offloaded
+ * ones are fetched by {@link OffloadReceiver}). Every failure thrown from {@code listen} and {@code send} goes
+ * through the configuration's {@link Redaction} first, so that no password (of the URL, or configured) reaches a
+ * report. */
+final class PgsqlDriver implements SyncDriver {
 
     static final String LISTENER_APPLICATION_NAME = "synchub-listener";
 
@@ -44,7 +42,8 @@ final class PgsqlDriver extends TextEnvelopeDriver<String> {
     static final long HEARTBEAT_NANOS = TimeUnit.MILLISECONDS.toNanos(1_500);
     /** A round trip on the listener connection that takes longer than this counts as a dead connection. */
     static final int NETWORK_TIMEOUT_MILLIS = 3_000;
-    static final int MAX_BATCH = 1_000;
+    /** The most {@link #close} waits for the listener to UNLISTEN and give its connection back. */
+    static final long CLOSE_WAIT_MS = 2_000;
     /**
      * Batches start at most this often (500 commits/s): messages published meanwhile wait, at most this long, and
      * go in the next batch. Measured on loopback, PostgreSQL delivered NOTIFYs with p50 60 ms at 2,000 commits/s
@@ -61,8 +60,10 @@ final class PgsqlDriver extends TextEnvelopeDriver<String> {
     private static final String NOTIFY_SQL = "SELECT count(pg_notify(?, x)) FROM unnest(?::text[]) AS x, "
             + "set_config('synchronous_commit', 'off', true) AS local_setting";
 
+    private final SyncDriverContext context;
     private final String channel;
     private final Connections connections;
+    private volatile boolean closed;
     private final Object listenerLock = new Object();
     private Connection listenerConnection;
     private final Redaction redaction;
@@ -75,35 +76,37 @@ final class PgsqlDriver extends TextEnvelopeDriver<String> {
 
     PgsqlDriver(String channel, Connections connections, SyncDriverContext context, Redaction redaction,
                 PgsqlOffload offload) {
-        super(context, new Inbound(context), "pgsql", "synchub-pgsql-listener", "synchub-pgsql-publisher", MAX_BATCH,
-                Utf8::length);
+        this.context = context;
         this.channel = channel;
         this.connections = connections;
         this.redaction = redaction;
         this.store = offload.enabled() ? new PayloadStore(offload, channel) : null;
-        this.offloaded = store == null ? null : new OffloadReceiver(store, context, inbound(), channel);
+        this.offloaded = store == null ? null : new OffloadReceiver(store, context, channel);
     }
 
-    @Override
-    protected Throwable redact(Throwable failure) {
-        return redaction.throwable(failure);
+    /** {@code e} with any password masked, keeping its type where it can. */
+    private Exception redacted(Exception e) {
+        Throwable safe = redaction.throwable(e);
+        return safe instanceof Exception x ? x : e;
     }
 
     // ---------------------------------------------------------------- listening
 
     @Override
-    protected void listen(Runnable connected) throws SyncBackplaneUnavailableException {
+    public void listen(Runnable connected) throws Exception {
         try {
             listenOnce(connected);
         } catch (SQLException e) {
             throw unavailable("LISTEN on channel '" + channel + "' failed", "reconnecting with backoff", e);
+        } catch (Exception e) {
+            throw redacted(e);
         }
     }
 
     private void listenOnce(Runnable connected) throws SQLException {
         Connection connection = connections.listener();
         synchronized (listenerLock) {
-            if (stopping()) {
+            if (closed) {
                 closeQuietly(connection);
                 return;
             }
@@ -131,7 +134,7 @@ final class PgsqlDriver extends TextEnvelopeDriver<String> {
             connected.run();
             long lastHeard = System.nanoTime();
             // Ends only once the loop itself is closed, so that the loop never mistakes the end for an outage.
-            while (!stopping()) {
+            while (!closed) {
                 PGNotification[] notifications = pg.getNotifications(POLL_MILLIS);
                 long now = System.nanoTime();
                 if (notifications != null && notifications.length > 0) {
@@ -145,15 +148,16 @@ final class PgsqlDriver extends TextEnvelopeDriver<String> {
                 }
             }
         } finally {
+            if (closed && listening) {
+                restore(connection, autoCommit, networkTimeout);
+            }
+            closeQuietly(connection);
             synchronized (listenerLock) {
                 if (listenerConnection == connection) {
                     listenerConnection = null;
                 }
+                listenerLock.notifyAll();
             }
-            if (stopping() && listening) {
-                restore(connection, autoCommit, networkTimeout);
-            }
-            closeQuietly(connection);
         }
     }
 
@@ -187,7 +191,7 @@ final class PgsqlDriver extends TextEnvelopeDriver<String> {
                 continue;
             }
             if (offloaded == null) {
-                inbound().frame(notification.getParameter());
+                context.received(notification.getParameter().getBytes(StandardCharsets.UTF_8));
             } else {
                 offloaded.frame(connection, notification.getParameter());
             }
@@ -204,52 +208,62 @@ final class PgsqlDriver extends TextEnvelopeDriver<String> {
 
     // ---------------------------------------------------------------- publishing
 
-    @Override
-    protected String encode(SyncMessage message) {
-        // the hub's encoding numbers each envelope, which also keeps equal messages distinct (PostgreSQL folds
-        // identical payloads sent in one transaction)
-        String envelope = context.encode(message);
-        long size = Utf8.length(envelope);
-        if (size >= PgsqlAdapter.MAX_PAYLOAD_BYTES && store != null) {
-            if (store.state() == PayloadStore.State.MISSING && !store.checkDue()) {
-                reportOffloadFailure(message, store.missing());
-                return null;
+    /**
+     * The payloads of a batch: envelopes too large for a NOTIFY are kept when they can be offloaded (stored and
+     * referenced by {@link #offload}), else reported and dropped.
+     */
+    private List<String> payloads(List<Frame> batch) {
+        List<String> payloads = new ArrayList<>(batch.size());
+        for (Frame frame : batch) {
+            // the relay numbers each envelope, which also keeps equal messages distinct (PostgreSQL folds identical
+            // payloads sent in one transaction)
+            int size = frame.bytes().length;
+            if (size >= PgsqlAdapter.MAX_PAYLOAD_BYTES && store != null) {
+                if (store.state() == PayloadStore.State.MISSING && !store.checkDue()) {
+                    reportOffloadFailure(store.missing());
+                    continue;
+                }
+            } else if (size >= PgsqlAdapter.MAX_PAYLOAD_BYTES) {
+                context.failure(SyncStage.PUBLISH, "driver", new SyncMessageTooLargeException("a message was not "
+                        + "relayed: its envelope is " + size + " bytes of UTF-8, but a PostgreSQL NOTIFY payload must "
+                        + "be under " + PgsqlAdapter.MAX_PAYLOAD_BYTES + " bytes (limit "
+                        + (PgsqlAdapter.MAX_PAYLOAD_BYTES - 1) + "; " + PgsqlOffload.KEY_ENABLED + " is false); local "
+                        + "subscribers got it"));
+                continue;
             }
-            return envelope; // stored and referenced by send()
+            payloads.add(new String(frame.bytes(), StandardCharsets.UTF_8));
         }
-        if (size >= PgsqlAdapter.MAX_PAYLOAD_BYTES) {
-            context.failure(SyncStage.PUBLISH, new SyncMessageTooLargeException("message on topic '" + message.topic()
-                    + "' not relayed: its envelope is " + size + " bytes of UTF-8, but a PostgreSQL NOTIFY "
-                    + "payload must be under " + PgsqlAdapter.MAX_PAYLOAD_BYTES + " bytes (limit "
-                    + (PgsqlAdapter.MAX_PAYLOAD_BYTES - 1) + "; " + PgsqlOffload.KEY_ENABLED + " is false); local "
-                    + "subscribers got it"));
-            return null;
-        }
-        return envelope;
+        return payloads;
     }
 
     /** The failure source of messages that could not be offloaded. */
     static final String OFFLOAD_SOURCE = "pgsql-offload";
 
-    private void reportOffloadFailure(SyncMessage message, Exception why) {
-        context.failure(SyncStage.PUBLISH, OFFLOAD_SOURCE, new SyncMessageTooLargeException((message == null
-                ? "a message" : "message on topic '" + message.topic() + "'") + " not relayed: its envelope is 8000 bytes or more "
-                + "and could not be offloaded: " + why.getMessage() + "; local subscribers got it"));
+    private void reportOffloadFailure(Exception why) {
+        context.failure(SyncStage.PUBLISH, OFFLOAD_SOURCE, new SyncMessageTooLargeException("a message was not "
+                + "relayed: its envelope is 8000 bytes or more and could not be offloaded: " + why.getMessage()
+                + "; local subscribers got it"));
     }
 
     @Override
-    protected void send(List<String> batch) throws SyncBackplaneUnavailableException {
+    public void send(List<Frame> frames) throws Exception {
+        List<String> batch = payloads(frames);
+        if (batch.isEmpty()) {
+            return;
+        }
         try {
             sendOnce(batch);
         } catch (SQLException e) {
             throw unavailable("NOTIFY of " + batch.size() + " message(s) on channel '" + channel + "' failed",
                     "they are lost (at-most-once relay)", e);
+        } catch (Exception e) {
+            throw redacted(e);
         }
     }
 
     /**
      * The typed failure for {@code e}, redacted here (message and cause) so that the reported exception keeps its
-     * type: {@link #redact} would otherwise have to replace it with a copy.
+     * type: {@link #redacted} would otherwise have to replace it with a copy.
      */
     private SyncBackplaneUnavailableException unavailable(String what, String next, SQLException e) {
         return new SyncBackplaneUnavailableException(redaction.text("PostgreSQL " + what + ": " + e.getMessage()
@@ -316,7 +330,7 @@ final class PgsqlDriver extends TextEnvelopeDriver<String> {
         }
         // Let the next batch gather what is published meanwhile (see MIN_BATCH_INTERVAL_NANOS).
         long wait;
-        while ((wait = started + MIN_BATCH_INTERVAL_NANOS - System.nanoTime()) > 0 && !isClosed()) {
+        while ((wait = started + MIN_BATCH_INTERVAL_NANOS - System.nanoTime()) > 0 && !closed) {
             LockSupport.parkNanos(wait);
             if (Thread.interrupted()) {
                 Thread.currentThread().interrupt();
@@ -365,19 +379,30 @@ final class PgsqlDriver extends TextEnvelopeDriver<String> {
             notify.add(new PayloadReference(context.instanceId(), UUID.fromString(id)).encode());
         }
         if (dropped > 0) {
-            reportOffloadFailure(null, store.missing());
+            reportOffloadFailure(store.missing());
         }
         return new OffloadBatch(notify == null ? batch : notify, ids, bodies);
     }
 
     // ---------------------------------------------------------------- lifecycle
 
-    /** The listener sees the closed loop within one poll and UNLISTENs and closes its connection itself; one still
-     * held after the loop ended (stuck) is closed here. */
+    /** The listener sees {@code closed} within one poll and UNLISTENs and gives its connection back itself; one still
+     * held after {@value #CLOSE_WAIT_MS} ms (stuck) is closed here. */
     @Override
-    protected void releaseConnections() {
+    public void close() {
         Connection stuck;
         synchronized (listenerLock) {
+            closed = true;
+            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(CLOSE_WAIT_MS);
+            long left;
+            while (listenerConnection != null && (left = deadline - System.nanoTime()) > 0) {
+                try {
+                    TimeUnit.NANOSECONDS.timedWait(listenerLock, left);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
             stuck = listenerConnection;
             listenerConnection = null;
         }
@@ -398,7 +423,7 @@ final class PgsqlDriver extends TextEnvelopeDriver<String> {
         synchronized (listenerLock) {
             current = listenerConnection;
         }
-        if (current != null && !isClosed()) {
+        if (current != null && !closed) {
             context.newThread("synchub-pgsql-resubscribe", () -> Resources.closeQuietly(current)).start();
         }
     }

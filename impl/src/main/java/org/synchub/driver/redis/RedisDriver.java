@@ -1,12 +1,8 @@
 package org.synchub.driver.redis;
 
 import org.synchub.SyncBackplaneUnavailableException;
-import org.synchub.SyncMessage;
-import org.synchub.internal.Inbound;
-import org.synchub.internal.PublishPump;
-import org.synchub.internal.ReconnectLoop;
 import org.synchub.internal.Resources;
-import org.synchub.internal.TextEnvelopeDriver;
+import org.synchub.spi.SyncDriver;
 import org.synchub.spi.SyncDriverContext;
 import static org.synchub.internal.Resources.closeQuietly;
 import redis.clients.jedis.BinaryJedisPubSub;
@@ -18,27 +14,26 @@ import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.exceptions.JedisException;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One hub instance's link to Redis: a SUBSCRIBE connection read by a {@link ReconnectLoop}, a publisher connection
- * written by a {@link PublishPump} (one pipelined batch of PUBLISH commands per drain), and a health thread that
- * PINGs the subscription so that a silent (half-open) connection is dropped and re-made.
+ * One hub instance's Redis transport: a SUBSCRIBE connection read in {@link #listen} (on the relay's listener
+ * thread), a publisher connection written by {@link #send} (one pipelined batch of PUBLISH commands per batch, on
+ * the relay's publishing thread), and a health thread that PINGs the subscription so that a silent (half-open)
+ * connection is dropped and re-made.
  *
- * <p>Inbound frames are received as bytes ({@link BinaryJedisPubSub}) and checked against
- * {@code synchub.frame.max-bytes} before any text is made from them (see {@link Inbound}); an oversized frame is
- * counted as malformed and never decoded. Jedis itself still reads the whole bulk reply into memory before handing it
- * over, so the limit bounds decoding and fan-out, not the read. The relay queue is bounded by
- * {@code synchub.relay.max-bytes} (see {@link PublishPump}); the pump's retry wait ends as soon as the subscription is
- * made again, so relay resumes with it. Queue, loop, fan-in and close are {@link TextEnvelopeDriver}'s; this class is
- * the Redis transport only.
+ * <p>Inbound frames are received as bytes ({@link BinaryJedisPubSub}) and handed to the relay as they are (it checks
+ * {@code synchub.frame.max-bytes} before any text is made). Jedis itself still reads the whole bulk reply into
+ * memory before handing it over, so the limit bounds decoding and fan-out, not the read. Envelopes, the bounded relay
+ * queue, reconnect backoff and fan-in are the relay's; this class is the Redis transport only.
  */
-final class RedisDriver extends TextEnvelopeDriver<RedisDriver.Frame> {
+final class RedisDriver implements SyncDriver {
 
     /**
-     * One queued relay: the channel it goes to and the encoded envelope.
+     * One frame on its way to Redis: the channel it goes to and the encoded envelope.
      *
      * @param channel the channel's bytes
      * @param payload the envelope's UTF-8 bytes
@@ -46,17 +41,15 @@ final class RedisDriver extends TextEnvelopeDriver<RedisDriver.Frame> {
     record Frame(byte[] channel, byte[] payload) {
     }
 
-    /** Namespaces the hub uses for its own messages (self-probes) start with this; they go to the base channel. */
-    private static final String CONTROL_NAMESPACE_PREFIX = "\u0000";
 
-
-    /** Most PUBLISH commands in one pipelined batch. */
-    static final int MAX_BATCH = 1024;
+    /** The most {@link #close} waits for the health thread, in milliseconds. */
+    static final long CLOSE_WAIT_MS = 2_000;
     /** A subscribed connection is PINGed this often... */
     static final long PING_INTERVAL_MS = 5_000;
     /** ...and dropped (then re-made) after this long without hearing anything from Redis. */
     static final long SILENCE_LIMIT_MS = 16_000;
 
+    private final SyncDriverContext context;
     private final ConnectionSource source;
     /** Whether the channel is a shard channel (Redis Cluster: SSUBSCRIBE/SPUBLISH). */
     private final boolean sharded;
@@ -65,6 +58,7 @@ final class RedisDriver extends TextEnvelopeDriver<RedisDriver.Frame> {
     private final byte[] channelBytes;
     private final String tag;
     private final CountDownLatch closing = new CountDownLatch(1);
+    private volatile boolean closed;
     private volatile Thread health;
 
     /** The live SUBSCRIBE connection and its listener, while one exists. */
@@ -79,65 +73,56 @@ final class RedisDriver extends TextEnvelopeDriver<RedisDriver.Frame> {
     private final TopicRouting routing;
 
     RedisDriver(ConnectionSource source, String channel, SyncDriverContext context, int buckets) {
-        this(source, channel, context, tag(context.instanceId()), buckets);
-    }
-
-    private RedisDriver(ConnectionSource source, String channel, SyncDriverContext context, String tag, int buckets) {
-        super(context, new Inbound(context), "redis", "synchub-redis-sub-" + tag, "synchub-redis-pub-" + tag,
-                MAX_BATCH, frame -> frame.payload().length + frame.channel().length);
+        this.context = context;
+        this.tag = tag(context.instanceId());
         this.routing = buckets > 0 ? new TopicRouting(channel, buckets) : null;
         this.source = source;
         this.sharded = source.sharded();
         this.publish = sharded ? Protocol.Command.SPUBLISH : Protocol.Command.PUBLISH;
         this.channel = channel;
         this.channelBytes = channel.getBytes(StandardCharsets.UTF_8);
-        this.tag = tag;
     }
 
     private static String tag(String id) {
         return id.length() > 8 ? id.substring(0, 8) : id;
     }
 
-    @Override
-    protected Frame encode(SyncMessage message) {
-        return frame(context, message, routing, channelBytes);
-    }
-
     /**
-     * The frame relaying {@code message}: to its topic's bucket channel in topic routing, else (and for the hub's
-     * own control messages, such as self-probes) to the base channel.
+     * The Redis frames of a batch: each to its stream's bucket channel in topic routing, else (and for stream 0,
+     * where the hub's self-probes travel) to the base channel.
      *
-     * @param context the hub's context (encodes)
-     * @param message the message
+     * @param batch   the relay's frames
      * @param routing the topic routing, or null in the classic mode
      * @param base    the base channel's bytes
-     * @return the frame
+     * @return the frames with their channels
      */
-    static Frame frame(SyncDriverContext context, SyncMessage message, TopicRouting routing, byte[] base) {
-        byte[] payload = context.encode(message).getBytes(StandardCharsets.UTF_8);
-        if (routing == null || message.namespace().startsWith(CONTROL_NAMESPACE_PREFIX)) {
-            return new Frame(base, payload);
+    static List<Frame> frames(List<SyncDriver.Frame> batch, TopicRouting routing, byte[] base) {
+        List<Frame> frames = new ArrayList<>(batch.size());
+        for (SyncDriver.Frame frame : batch) {
+            frames.add(new Frame(channelOf(frame, routing, base), frame.bytes()));
         }
-        return new Frame(routing.channelFor(message.topic()), payload);
+        return frames;
+    }
+
+    private byte[] channelOf(SyncDriver.Frame frame) {
+        return channelOf(frame, routing, channelBytes);
+    }
+
+    private static byte[] channelOf(SyncDriver.Frame frame, TopicRouting routing, byte[] base) {
+        return routing == null || frame.stream() == 0 ? base : routing.channelBytesOf(frame.stream() - 1);
     }
 
     /**
-     * Topic-interest routing: records whether this instance has a local subscriber to {@code topic}, subscribing
-     * to or unsubscribing from the topic's bucket channel when that changes (see {@link TopicRouting}). A no-op in
-     * the classic mode. This is the driver side of the proposed SPI method
-     * {@code SyncDriver.interest(String topic, boolean present)}, which the hub would call on a topic's first local
-     * subscriber (in any namespace) and after its last one leaves. Thread-safe; may be called before
-     * {@link #subscribe}; writes a short command on the calling thread, never waits for a reply, never throws.
-     *
-     * @param topic   the topic
-     * @param present whether a local session is subscribed to it
+     * Topic-interest routing: subscribes to or unsubscribes from the bucket channel of {@code stream} (its bucket
+     * plus one; see {@link TopicRouting}). A no-op in the classic mode. Thread-safe; may be called before
+     * {@link #listen}; writes a short command on the calling thread, never waits for a reply, never throws.
      */
     @Override
-    public void interest(String topic, boolean present) {
-        if (routing == null || topic == null || isClosed()) {
+    public void interest(int stream, boolean present) {
+        if (routing == null || stream <= 0 || closed) {
             return;
         }
-        routing.interest(topic, present);
+        routing.interest(stream - 1, present);
     }
 
     /**
@@ -145,7 +130,7 @@ final class RedisDriver extends TextEnvelopeDriver<RedisDriver.Frame> {
      * subscribes to, so envelopes are numbered per bucket and checked per bucket. One stream (0) in the classic mode.
      */
     @Override
-    public int sequenceStream(String topic) {
+    public int stream(String topic) {
         return routing == null || topic == null ? 0 : 1 + routing.bucketOf(topic);
     }
 
@@ -154,17 +139,20 @@ final class RedisDriver extends TextEnvelopeDriver<RedisDriver.Frame> {
         return routing;
     }
 
-    @Override
-    protected void started() {
-        Thread h = context.newThread("synchub-redis-health-" + tag, this::watch);
-        health = h;
-        h.start();
+    /** Starts the health thread, once, with the first listen session. */
+    private synchronized void startHealth() {
+        if (health == null && !closed) {
+            Thread h = context.newThread("synchub-redis-health-" + tag, this::watch);
+            health = h;
+            h.start();
+        }
     }
 
     // ------------------------------------------------------------------ subscribing
 
     @Override
-    protected void listen(Runnable connected) throws Exception {
+    public void listen(Runnable connected) throws Exception {
+        startHealth();
         try {
             listenOnce(connected);
         } catch (JedisException e) {
@@ -177,7 +165,7 @@ final class RedisDriver extends TextEnvelopeDriver<RedisDriver.Frame> {
         Jedis jedis = source.open(channel);
         subscription = jedis;
         try {
-            if (stopping()) {
+            if (closed) {
                 return;
             }
             name(jedis, "synchub-sub-" + tag);
@@ -198,7 +186,7 @@ final class RedisDriver extends TextEnvelopeDriver<RedisDriver.Frame> {
                 @Override
                 public void onMessage(byte[] ch, byte[] frame) {
                     lastHeard = System.nanoTime();
-                    inbound().frame(frame);
+                    context.received(frame);
                 }
 
                 @Override
@@ -233,7 +221,7 @@ final class RedisDriver extends TextEnvelopeDriver<RedisDriver.Frame> {
             @Override
             public void onSMessage(byte[] ch, byte[] frame) {
                 lastHeard = System.nanoTime();
-                inbound().frame(frame);
+                context.received(frame);
             }
         };
         pubsub.proceed(jedis.getConnection(), channelBytes);
@@ -282,7 +270,7 @@ final class RedisDriver extends TextEnvelopeDriver<RedisDriver.Frame> {
 
     /** Pump thread: one pipelined batch of PUBLISH commands, replies read after the whole batch is written. */
     @Override
-    protected void send(List<Frame> batch) throws Exception {
+    public void send(List<SyncDriver.Frame> batch) throws Exception {
         try {
             sendOnce(batch);
         } catch (JedisException e) {
@@ -291,15 +279,15 @@ final class RedisDriver extends TextEnvelopeDriver<RedisDriver.Frame> {
         }
     }
 
-    private void sendOnce(List<Frame> batch) throws Exception {
+    private void sendOnce(List<SyncDriver.Frame> batch) throws Exception {
         Jedis jedis = publisherConnection();
         if (jedis == null) {
             return;
         }
         try {
             Connection connection = jedis.getConnection();
-            for (Frame frame : batch) {
-                connection.sendCommand(publish, frame.channel(), frame.payload());
+            for (SyncDriver.Frame frame : batch) {
+                connection.sendCommand(publish, channelOf(frame), frame.bytes());
             }
             List<Object> replies = connection.getMany(batch.size());
             for (Object reply : replies) {
@@ -322,7 +310,7 @@ final class RedisDriver extends TextEnvelopeDriver<RedisDriver.Frame> {
         Jedis fresh = source.open(channel);
         name(fresh, "synchub-pub-" + tag);
         synchronized (this) {
-            if (isClosed()) {
+            if (closed) {
                 closeQuietly(fresh);
                 return null;
             }
@@ -354,17 +342,17 @@ final class RedisDriver extends TextEnvelopeDriver<RedisDriver.Frame> {
 
     // ------------------------------------------------------------------ lifecycle
 
+    /** Ends the listen session (closes the subscription's socket), the health thread and the publisher. */
     @Override
-    protected void unblockListener() {
+    public void close() {
+        synchronized (this) {
+            closed = true;
+        }
         closing.countDown();
         Jedis jedis = subscription;
         if (jedis != null) {
             closeQuietly(jedis);
         }
-    }
-
-    @Override
-    protected void releaseConnections() {
         closeQuietly(takePublisher());
         Resources.join(health, CLOSE_WAIT_MS);
     }
@@ -392,7 +380,7 @@ final class RedisDriver extends TextEnvelopeDriver<RedisDriver.Frame> {
     @Override
     public void resubscribe() {
         Jedis jedis = subscription;
-        if (jedis != null && !isClosed()) {
+        if (jedis != null && !closed) {
             Resources.closeQuietly(jedis);
         }
     }

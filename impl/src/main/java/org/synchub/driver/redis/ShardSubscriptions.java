@@ -2,7 +2,6 @@ package org.synchub.driver.redis;
 
 import org.synchub.SyncBackplaneUnavailableException;
 import org.synchub.SyncStage;
-import org.synchub.internal.Inbound;
 import org.synchub.spi.SyncDriverContext;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
@@ -70,7 +69,6 @@ final class ShardSubscriptions {
     private final ClusterSource source;
     private final TopicRouting routing;
     private final String base;
-    private final Inbound inbound;
     private final String tag;
     private final BooleanSupplier stopping;
     private final LinkedBlockingQueue<Event> events = new LinkedBlockingQueue<>();
@@ -100,7 +98,7 @@ final class ShardSubscriptions {
         @Override
         public void frame(byte[] frame) {
             synchronized (fanIn) {
-                inbound.frame(frame);
+                context.received(frame);
             }
         }
     };
@@ -108,13 +106,12 @@ final class ShardSubscriptions {
     private boolean failing;
 
     ShardSubscriptions(SyncDriverContext context, SlotTable slots, ClusterSource source, TopicRouting routing,
-                       String base, Inbound inbound, String tag, BooleanSupplier stopping) {
+                       String base, String tag, BooleanSupplier stopping) {
         this.context = context;
         this.slots = slots;
         this.source = source;
         this.routing = routing;
         this.base = base;
-        this.inbound = inbound;
         this.tag = tag;
         this.stopping = stopping;
     }

@@ -1,9 +1,7 @@
 package org.synchub.driver.redis;
 
 import org.synchub.SyncBackplaneUnavailableException;
-import org.synchub.SyncMessage;
-import org.synchub.internal.Inbound;
-import org.synchub.internal.TextEnvelopeDriver;
+import org.synchub.spi.SyncDriver;
 import org.synchub.spi.SyncDriverContext;
 import redis.clients.jedis.exceptions.JedisException;
 
@@ -18,8 +16,8 @@ import java.util.List;
  * ({@link ShardSubscriptions}). So a message crosses only the shard that owns its bucket and reaches only interested
  * instances.
  *
- * <p><b>Threading.</b> As {@link TextEnvelopeDriver}: {@code publish} encodes on the caller's thread and queues; the
- * pump thread runs {@link #send}; the reconnect-loop thread runs the shard subscriptions, each node connection being
+ * <p><b>Threading.</b> The relay's publishing thread runs {@link #send}; its listener thread runs the shard
+ * subscriptions ({@link #listen}), each node connection being
  * read by a thread of its own. {@link #interest} records the interest and wakes the loop thread; it never blocks or
  * throws. {@code close} stops every thread and closes every connection (bounded waits).
  *
@@ -27,8 +25,10 @@ import java.util.List;
  * one retry on the new owner for frames known not published; subscription failures as {@code SUBSCRIBE}, once per
  * outage, and repaired with backoff until close.
  */
-final class ShardedTopicDriver extends TextEnvelopeDriver<RedisDriver.Frame> {
+final class ShardedTopicDriver implements SyncDriver {
 
+    private final SyncDriverContext context;
+    private volatile boolean closed;
     private final String channel;
     private final byte[] channelBytes;
     private final ClusterSource source;
@@ -37,55 +37,42 @@ final class ShardedTopicDriver extends TextEnvelopeDriver<RedisDriver.Frame> {
     private final ShardSubscriptions subscriptions;
 
     ShardedTopicDriver(ClusterSource source, String channel, SyncDriverContext context, int buckets) {
-        this(source, channel, context, buckets, tag(context.instanceId()), new Inbound(context));
-    }
-
-    private ShardedTopicDriver(ClusterSource source, String channel, SyncDriverContext context, int buckets,
-                               String tag, Inbound inbound) {
-        super(context, inbound, "redis", "synchub-redis-sub-" + tag, "synchub-redis-pub-" + tag,
-                RedisDriver.MAX_BATCH, frame -> frame.payload().length + frame.channel().length);
+        String tag = tag(context.instanceId());
+        this.context = context;
         this.channel = channel;
         this.channelBytes = channel.getBytes(StandardCharsets.UTF_8);
         this.source = source;
         this.routing = new TopicRouting(channel, buckets);
         SlotTable slots = new SlotTable(source);
         this.publisher = new ShardPublisher(slots, source, "synchub-pub-" + tag);
-        this.subscriptions = new ShardSubscriptions(context, slots, source, routing, channel, inbound, tag,
-                this::stopping);
+        this.subscriptions = new ShardSubscriptions(context, slots, source, routing, channel, tag,
+                () -> closed);
     }
 
     private static String tag(String id) {
         return id.length() > 8 ? id.substring(0, 8) : id;
     }
 
-    @Override
-    protected RedisDriver.Frame encode(SyncMessage message) {
-        return RedisDriver.frame(context, message, routing, channelBytes);
-    }
-
     /**
-     * Records whether this instance has a local subscriber to {@code topic}; the loop thread then subscribes or
-     * unsubscribes the topic's bucket channel on its owner. Thread-safe, never blocks, never throws; may be called
-     * before {@link #subscribe}.
-     *
-     * @param topic   the topic
-     * @param present whether a local session is subscribed to it
+     * Records whether this instance has local interest in the bucket of {@code stream} (bucket plus one); the
+     * listener thread then subscribes or unsubscribes the bucket channel on its owner. Thread-safe, never blocks,
+     * never throws; may be called before {@link #listen}.
      */
     @Override
-    public void interest(String topic, boolean present) {
-        if (topic == null || isClosed()) {
+    public void interest(int stream, boolean present) {
+        if (stream <= 0 || closed) {
             return;
         }
-        routing.interest(topic, present); // records only: the routing has no live connection in this mode
+        routing.interest(stream - 1, present); // records only: the routing has no live connection in this mode
         subscriptions.interestChanged();
     }
 
     /**
-     * A topic's bucket (plus one) is its sequence stream, as in {@link RedisDriver#sequenceStream}: an instance hears
-     * only the buckets it subscribes to, so envelopes are numbered and checked per bucket.
+     * A topic's bucket (plus one) is its sequence stream, as in {@link RedisDriver#stream}: an instance hears only
+     * the buckets it subscribes to, so envelopes are numbered and checked per bucket.
      */
     @Override
-    public int sequenceStream(String topic) {
+    public int stream(String topic) {
         return topic == null ? 0 : 1 + routing.bucketOf(topic);
     }
 
@@ -105,7 +92,7 @@ final class ShardedTopicDriver extends TextEnvelopeDriver<RedisDriver.Frame> {
     }
 
     @Override
-    protected void listen(Runnable connected) throws Exception {
+    public void listen(Runnable connected) throws Exception {
         try {
             subscriptions.listen(connected);
         } catch (JedisException e) {
@@ -116,24 +103,22 @@ final class ShardedTopicDriver extends TextEnvelopeDriver<RedisDriver.Frame> {
     }
 
     @Override
-    protected void send(List<RedisDriver.Frame> batch) {
-        publisher.send(batch);
+    public void send(List<SyncDriver.Frame> batch) {
+        publisher.send(RedisDriver.frames(batch, routing, channelBytes));
     }
 
+    /** Ends the listen session and closes the publisher's connections. */
     @Override
-    protected void unblockListener() {
+    public void close() {
+        closed = true;
         subscriptions.unblock();
-    }
-
-    @Override
-    protected void releaseConnections() {
         publisher.close();
     }
 
     /** Closes every shard subscription connection; the loop thread subscribes again on the owners it reads. */
     @Override
     public void resubscribe() {
-        if (!isClosed()) {
+        if (!closed) {
             subscriptions.unblock();
         }
     }

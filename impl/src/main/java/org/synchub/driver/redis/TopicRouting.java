@@ -4,10 +4,8 @@ import redis.clients.jedis.BinaryJedisPubSub;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.zip.CRC32;
@@ -39,8 +37,8 @@ final class TopicRouting {
     private final byte[][] bucketChannels;
 
     private final Object lock = new Object();
-    /** Topics with local interest, per bucket. Guarded by lock. */
-    private final Map<Integer, Set<String>> interested = new HashMap<>();
+    /** Buckets with local interest (the relay counts their topics). Guarded by lock. */
+    private final Set<Integer> interested = new HashSet<>();
     /** Buckets subscribed (or being subscribed) on the current connection. Guarded by lock. */
     private final Set<Integer> sent = new HashSet<>();
     /** The current connection's listener once Redis confirmed its first subscription, else null. Guarded by lock. */
@@ -81,29 +79,32 @@ final class TopicRouting {
         return bucketChannels[bucket(topic, buckets)];
     }
 
+    /** @return the channel name of {@code bucket}, as bytes */
+    byte[] channelBytesOf(int bucket) {
+        return bucketChannels[bucket];
+    }
+
     /** @return the channel name of {@code bucket} */
     String channelOf(int bucket) {
         return channel + ":" + bucket;
     }
 
     /**
-     * Records that this instance has (or no longer has) a local subscriber to {@code topic} and subscribes or
-     * unsubscribes its bucket when that changes the bucket's state. Idempotent per topic.
+     * Records that this instance has (or no longer has) local interest in {@code bucket} and subscribes or
+     * unsubscribes it when that changes its state. Idempotent.
      *
-     * @param topic   the topic
-     * @param present whether some local session is subscribed to it
+     * @param bucket  the bucket, from 0
+     * @param present whether some topic of it has a local subscriber
      */
-    void interest(String topic, boolean present) {
-        int b = bucket(topic, buckets);
+    void interest(int bucket, boolean present) {
+        if (bucket < 0 || bucket >= buckets) {
+            return;
+        }
         synchronized (lock) {
-            Set<String> topics = interested.get(b);
             if (present) {
-                interested.computeIfAbsent(b, k -> new HashSet<>()).add(topic);
-            } else if (topics != null) {
-                topics.remove(topic);
-                if (topics.isEmpty()) {
-                    interested.remove(b);
-                }
+                interested.add(bucket);
+            } else {
+                interested.remove(bucket);
             }
             reconcile();
         }
@@ -120,7 +121,7 @@ final class TopicRouting {
         synchronized (lock) {
             live = null;
             sent.clear();
-            sent.addAll(interested.keySet());
+            sent.addAll(interested);
             List<byte[]> out = new ArrayList<>();
             out.add(base);
             for (int b : new TreeSet<>(sent)) {
@@ -166,7 +167,7 @@ final class TopicRouting {
     /** @return the buckets with local interest now, sorted (for tests and diagnostics) */
     Set<Integer> interestedBuckets() {
         synchronized (lock) {
-            return new TreeSet<>(interested.keySet());
+            return new TreeSet<>(interested);
         }
     }
 
@@ -177,14 +178,14 @@ final class TopicRouting {
         }
         List<byte[]> subscribe = new ArrayList<>();
         List<byte[]> unsubscribe = new ArrayList<>();
-        for (int b : interested.keySet()) {
+        for (int b : interested) {
             if (sent.add(b)) {
                 subscribe.add(bucketChannels[b]);
             }
         }
         for (var it = sent.iterator(); it.hasNext(); ) {
             int b = it.next();
-            if (!interested.containsKey(b)) {
+            if (!interested.contains(b)) {
                 it.remove();
                 unsubscribe.add(bucketChannels[b]);
             }

@@ -48,7 +48,8 @@
  * {@link org.synchub.SyncBackplaneUnavailableException}) and lost; messages published while Redis is unreachable
  * reach only local subscribers; messages other instances publish while this one is disconnected never reach it
  * (a {@link org.synchub.SyncResync} with reason {@code OUTAGE} says so when the subscription is back). Order is kept
- * per publishing instance while the connections stay up, not across instances.</li>
+ * per publishing instance while the connections stay up, not across instances; with Redis Cluster topic routing,
+ * only per publishing instance and topic (see below).</li>
  * <li>Reconnection: whatever ends the subscription (a Redis restart or crash, a network cut, {@code CLIENT KILL},
  * Redis disconnecting a subscriber over its output buffer limit), the outage is reported once as {@code SUBSCRIBE},
  * and the driver reconnects with exponential backoff from 100 ms to 1 s (with jitter) and subscribes again, until the
@@ -90,6 +91,12 @@
  * primary owning its slot (one subscriber and one publisher connection per such node), so a message crosses only
  * that shard and reaches only interested instances; the driver follows failovers, lost nodes and slot
  * migrations.</li>
+ * <li><b>Order with Redis Cluster topic routing is per topic.</b> Messages one instance publishes on one topic reach
+ * the other instances in publish order while the connections stay up: a bucket channel is published over one
+ * connection, in batch order, and read by one thread. Messages on topics whose buckets live on different primaries
+ * travel over different connections and may arrive in another order than published, also at a session subscribed
+ * to several of those topics. Classic routing, and topic routing on one server or through Sentinel, keep the order
+ * of all of an instance's messages.</li>
  * </ul>
  *
  * @see org.synchub.driver.redis.RedisAdapter

@@ -3,7 +3,8 @@ package org.synchub.driver.host;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import org.synchub.spi.SyncDriver;
+import org.synchub.internal.Relay;
+import org.synchub.testing.RecordingHub;
 import org.synchub.tck.Await;
 import org.synchub.tck.Cleanup;
 import org.synchub.tck.RecordingContext;
@@ -32,9 +33,8 @@ class HostFrameLimitTest {
     final Cleanup cleanup = new Cleanup();
 
     private int malformedAfterAFrameOf(HostAdapter adapter, RecordingContext context, int length) throws Exception {
-        SyncDriver driver = adapter.open(context);
-        cleanup.add(driver::close);
-        driver.subscribe(m -> { });
+        Relay relay = RecordingHub.relay(adapter, context, m -> { });
+        cleanup.add(relay::close);
         Path[] socket = new Path[1];
         Await.until(TIMEOUT, "the driver's socket", () -> {
             try (Stream<Path> files = Files.list(adapter.channelDir())) {

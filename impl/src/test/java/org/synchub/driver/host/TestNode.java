@@ -1,7 +1,9 @@
 package org.synchub.driver.host;
 
 import org.synchub.SyncMessage;
+import org.synchub.internal.Relay;
 import org.synchub.spi.SyncAdapter;
+import org.synchub.testing.RecordingHub;
 import org.synchub.spi.SyncDriver;
 import org.synchub.tck.Await;
 import org.synchub.tck.RecordingContext;
@@ -19,22 +21,23 @@ final class TestNode implements AutoCloseable {
 
     final RecordingContext context = new RecordingContext();
     final BlockingQueue<SyncMessage> received = new LinkedBlockingQueue<>();
+    final Relay relay;
     final SyncDriver driver;
     private volatile boolean probed;
 
     TestNode(SyncAdapter adapter) {
-        driver = adapter.open(context);
-        driver.subscribe(m -> {
+        relay = RecordingHub.relay(adapter, context, m -> {
             if (m.topic().equals(PROBE)) {
                 probed = true;
             } else {
                 received.add(m);
             }
         });
+        driver = relay.driver();
     }
 
     void publish(SyncMessage message) {
-        driver.publish(message);
+        relay.publish(message);
     }
 
     SyncMessage next() throws InterruptedException {
@@ -60,6 +63,6 @@ final class TestNode implements AutoCloseable {
 
     @Override
     public void close() {
-        driver.close();
+        relay.close();
     }
 }

@@ -4,7 +4,8 @@ import org.junit.jupiter.api.Test;
 import org.synchub.SyncMessage;
 import org.synchub.SyncStage;
 import org.synchub.internal.Inbound;
-import org.synchub.spi.SyncDriver;
+import org.synchub.internal.Relay;
+import org.synchub.testing.RecordingHub;
 import org.synchub.tck.RecordingContext;
 
 import java.util.ArrayList;
@@ -23,11 +24,9 @@ class JvmDriverRelayedTest {
         String channel = "relayed-" + UUID.randomUUID();
         RecordingContext contextA = new RecordingContext();
         RecordingContext contextB = new RecordingContext();
-        SyncDriver a = JvmAdapter.channel(channel).open(contextA);
-        SyncDriver b = JvmAdapter.channel(channel).open(contextB);
         List<String> got = new ArrayList<>();
-        a.subscribe(m -> { });
-        b.subscribe(m -> {
+        Relay a = RecordingHub.relay(JvmAdapter.channel(channel), contextA, m -> { });
+        Relay b = RecordingHub.relay(JvmAdapter.channel(channel), contextB, m -> {
             if (m.text().equals("boom")) {
                 throw new StackOverflowError("thrown by the test consumer");
             }
@@ -38,11 +37,11 @@ class JvmDriverRelayedTest {
             assertDoesNotThrow(() -> a.publish(SyncMessage.text("", "t", "boom")));
             a.publish(SyncMessage.text("", "t", "two"));
             assertEquals(List.of("one", "two"), got);
-            assertEquals(3, contextA.relayed());
+            assertEquals(3, a.relayed());
             assertTrue(contextB.failures(SyncStage.DELIVERY, Inbound.SOURCE).size() == 1, contextB.failures().toString());
             b.close();
             a.publish(SyncMessage.text("", "t", "alone"));
-            assertEquals(3, contextA.relayed(), "nobody else on the channel: nothing relayed");
+            assertEquals(3, a.relayed(), "nobody else on the channel: nothing relayed");
         } finally {
             a.close();
             b.close();

@@ -7,7 +7,8 @@ import org.synchub.SyncBackplaneUnavailableException;
 import org.synchub.SyncConfigurationException;
 import org.synchub.SyncMessage;
 import org.synchub.SyncStage;
-import org.synchub.spi.SyncDriver;
+import org.synchub.internal.Relay;
+import org.synchub.testing.RecordingHub;
 import org.synchub.tck.Await;
 import org.synchub.tck.RecordingContext;
 import org.synchub.testing.PostgresServer;
@@ -114,9 +115,8 @@ class PgsqlPasswordRedactionTest {
     /** Opens a driver on {@code adapter}, publishes once, waits for its failures and returns them (none leaks). */
     private static List<RecordingContext.Failure> run(PgsqlAdapter adapter) {
         RecordingContext context = new RecordingContext();
-        SyncDriver driver = adapter.open(context);
+        Relay driver = RecordingHub.relay(adapter, context, m -> { });
         try {
-            driver.subscribe(m -> { });
             driver.publish(SyncMessage.text("/n", "t", "hello"));
             Await.until(TIMEOUT, "listener and publisher failures of " + adapter,
                     () -> context.failed(SyncStage.SUBSCRIBE) && context.failed(SyncStage.PUBLISH));

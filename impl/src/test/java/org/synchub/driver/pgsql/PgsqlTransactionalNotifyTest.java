@@ -71,10 +71,13 @@ class PgsqlTransactionalNotifyTest {
                 s.execute("INSERT INTO chat_line (text) VALUES ('committed')");
             }
             PgsqlTransactionalNotify.publish(app, channel, SyncMessage.text(SyncMessage.ALL_NAMESPACES, "t", "committed"));
-            assertEquals(0, onHere.pending() + onThere.pending(), "nothing before the commit");
+            // nothing before the commit: a message the hub publishes now is each client's next
+            here.hub().publish("t", "before-commit");
+            assertEquals("before-commit", onHere.nextText(TIMEOUT), "nothing before the commit");
+            assertEquals("before-commit", onThere.nextText(TIMEOUT), "nothing before the commit");
             app.commit();
         }
-        // each client's first message is the committed one: the rolled-back NOTIFY was never delivered
+        // each client's next message is the committed one: the rolled-back NOTIFY was never delivered
         assertEquals("committed", onHere.nextText(TIMEOUT), "the local instance gets it at commit");
         assertEquals("committed", onThere.nextText(TIMEOUT));
 

@@ -40,7 +40,7 @@ final class FailoverStream implements AutoCloseable {
     final List<SyncFailure> failuresA = new CopyOnWriteArrayList<>();
     final List<SyncFailure> failuresB = new CopyOnWriteArrayList<>();
 
-    private static final Duration TIMEOUT = Duration.ofSeconds(20);
+    private static final Duration TIMEOUT = Duration.ofSeconds(60);
 
     private NavigableSet<Integer> localA;
     private NavigableSet<Integer> remoteB;

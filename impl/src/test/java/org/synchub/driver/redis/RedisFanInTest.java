@@ -9,7 +9,8 @@ import org.synchub.SyncStage;
 import org.synchub.core.SyncHubBuilder;
 import org.synchub.internal.Inbound;
 import org.synchub.spi.EnvelopeCodec;
-import org.synchub.spi.SyncDriver;
+import org.synchub.internal.Relay;
+import org.synchub.testing.RecordingHub;
 import org.synchub.tck.Await;
 import org.synchub.tck.Cleanup;
 import org.synchub.tck.RecordingContext;
@@ -50,15 +51,14 @@ class RedisFanInTest {
         String channel = channel();
         RecordingContext context = new RecordingContext().recordBusyIdle();
         List<String> delivered = new CopyOnWriteArrayList<>();
-        SyncDriver driver = RedisAdapter.url(redis.url(), channel).open(context);
-        cleanup.add(driver::close);
-        driver.subscribe(m -> {
+        Relay driver = RecordingHub.relay(RedisAdapter.url(redis.url(), channel), context, m -> {
             switch (m.text()) {
                 case "overflow-the-stack" -> throw new StackOverflowError("thrown by the test consumer");
                 case "run-out-of-memory" -> throw new OutOfMemoryError("thrown by the test consumer");
                 default -> delivered.add(m.text());
             }
         });
+        cleanup.add(driver::close);
         Await.until(TIMEOUT, "subscribed", () -> subscribed(context));
         try (Jedis other = new Jedis("127.0.0.1", redis.port())) {
             for (String text : List.of("overflow-the-stack", "run-out-of-memory", "still-listening")) {
@@ -86,10 +86,9 @@ class RedisFanInTest {
     @Test
     void aListenerThreadThatEndsOtherThanByCloseIsReportedDead() throws Exception {
         RecordingContext context = new RecordingContext();
-        SyncDriver driver = RedisAdapter.url("redis://127.0.0.1:" + TyrusHubNode.freePort(), channel())
-                .open(context);
+        Relay driver = RecordingHub.relay(RedisAdapter.url("redis://127.0.0.1:" + TyrusHubNode.freePort(),
+                channel()), context, m -> { });
         cleanup.add(driver::close);
-        driver.subscribe(m -> { });
         Thread listener = context.threads().stream().filter(t -> t.getName().startsWith("synchub-redis-sub-"))
                 .findFirst().orElseThrow();
         Await.until(TIMEOUT, "the listener thread started", listener::isAlive);

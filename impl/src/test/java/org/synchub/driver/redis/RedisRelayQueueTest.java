@@ -7,7 +7,8 @@ import org.synchub.SyncMessageTooLargeException;
 import org.synchub.SyncOverflowException;
 import org.synchub.SyncStage;
 import org.synchub.internal.PublishPump;
-import org.synchub.spi.SyncDriver;
+import org.synchub.internal.Relay;
+import org.synchub.testing.RecordingHub;
 import org.synchub.tck.Await;
 import org.synchub.tck.Cleanup;
 import org.synchub.tck.RecordingContext;
@@ -33,12 +34,11 @@ class RedisRelayQueueTest {
     @RegisterExtension
     final Cleanup cleanup = new Cleanup();
 
-    private RedisDriver driver(String url, RecordingContext context, List<SyncMessage> received) {
-        SyncDriver driver = RedisAdapter.url(url, "q-" + UUID.randomUUID().toString().substring(0, 8))
-                .open(context);
-        cleanup.add(driver::close);
-        driver.subscribe(received::add);
-        return (RedisDriver) driver;
+    private Relay driver(String url, RecordingContext context, List<SyncMessage> received) {
+        Relay relay = RecordingHub.relay(RedisAdapter.url(url, "q-" + UUID.randomUUID().toString().substring(0, 8)),
+                context, received::add);
+        cleanup.add(relay::close);
+        return relay;
     }
 
     @Test
@@ -46,7 +46,7 @@ class RedisRelayQueueTest {
         int port = TyrusHubNode.freePort(); // nothing listens there
         long bound = 8L << 20;
         RecordingContext context = new RecordingContext().relayQueueMaxBytes(bound);
-        RedisDriver driver = driver("redis://127.0.0.1:" + port, context, new ArrayList<>());
+        Relay driver = driver("redis://127.0.0.1:" + port, context, new ArrayList<>());
         PublishPump<?> pump = driver.pump();
 
         AtomicLong highest = new AtomicLong();
@@ -80,7 +80,7 @@ class RedisRelayQueueTest {
         RecordingContext.Failure first = overflows.get(0);
         assertTrue(first.cause() instanceof SyncOverflowException, first.toString());
         assertTrue(first.cause().getMessage().contains("synchub.relay.max-bytes=" + bound), first.toString());
-        assertEquals(0, context.relayed(), "nothing was written, so nothing counts as relayed");
+        assertEquals(0, driver.relayed(), "nothing was written, so nothing counts as relayed");
         assertFalse(context.failed(SyncStage.DELIVERY), context.failures().toString());
     }
 
@@ -89,7 +89,7 @@ class RedisRelayQueueTest {
         RedisServer redis = RedisServer.start();
         cleanup.add(redis);
         RecordingContext context = new RecordingContext().relayQueueMaxBytes(64 * 1024);
-        RedisDriver driver = driver(redis.url(), context, new ArrayList<>());
+        Relay driver = driver(redis.url(), context, new ArrayList<>());
         driver.publish(SyncMessage.binary("", "huge", new byte[100 * 1024]));
         List<RecordingContext.Failure> overflows = context.failures(SyncStage.PUBLISH, PublishPump.SOURCE);
         assertEquals(1, overflows.size(), context.failures().toString());
@@ -105,21 +105,21 @@ class RedisRelayQueueTest {
         cleanup.add(redis);
         RecordingContext context = new RecordingContext();
         List<SyncMessage> received = new java.util.concurrent.CopyOnWriteArrayList<>();
-        RedisDriver driver = driver(redis.url(), context, received);
+        Relay driver = driver(redis.url(), context, received);
         Await.until(TIMEOUT, "subscribed", () -> context.recoveryLog().stream()
                 .anyMatch(r -> r.stage() == SyncStage.SUBSCRIBE));
         for (int i = 0; i < 500; i++) {
             driver.publish(SyncMessage.text("", "t", "m" + i));
         }
-        Await.until(TIMEOUT, "500 messages counted as relayed", () -> context.relayed() == 500);
+        Await.until(TIMEOUT, "500 messages counted as relayed", () -> driver.relayed() == 500);
 
         redis.kill();
-        long before = context.relayed();
+        long before = driver.relayed();
         for (int i = 0; i < 50; i++) {
             driver.publish(SyncMessage.text("", "t", "lost" + i));
         }
         Await.until(TIMEOUT, "the failed write reported",
                 () -> !context.failures(SyncStage.PUBLISH, RecordingContext.DRIVER).isEmpty());
-        assertEquals(before, context.relayed(), "messages that could not be written are not relayed");
+        assertEquals(before, driver.relayed(), "messages that could not be written are not relayed");
     }
 }

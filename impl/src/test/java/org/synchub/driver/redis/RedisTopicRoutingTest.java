@@ -6,6 +6,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.synchub.SyncConfigurationException;
 import org.synchub.SyncMessage;
+import org.synchub.internal.Relay;
+import org.synchub.testing.RecordingHub;
 import org.synchub.tck.Await;
 import org.synchub.tck.RecordingContext;
 import org.synchub.testing.RedisServer;
@@ -61,12 +63,35 @@ class RedisTopicRoutingTest {
         cleanup.clear();
     }
 
-    private RedisDriver driver(String channel, List<SyncMessage> received) {
-        RedisDriver driver = (RedisDriver) RedisAdapter.url(redis.url(), channel).withTopicRouting(BUCKETS)
-                .open(new RecordingContext());
-        cleanup.add(driver::close);
-        driver.subscribe(received::add);
-        return driver;
+    /** A relay over the driver, told of interest changes the way the hub tells it: once per change of a topic. */
+    private static final class Node {
+        final Relay relay;
+        final Set<String> interest = new HashSet<>();
+
+        Node(Relay relay) {
+            this.relay = relay;
+        }
+
+        void publish(SyncMessage message) {
+            relay.publish(message);
+        }
+
+        synchronized void interest(String topic, boolean present) {
+            if (present ? interest.add(topic) : interest.remove(topic)) {
+                relay.interest(topic, present);
+            }
+        }
+
+        TopicRouting routing() {
+            return ((RedisDriver) relay.driver()).routing();
+        }
+    }
+
+    private Node driver(String channel, List<SyncMessage> received) {
+        Relay relay = RecordingHub.relay(RedisAdapter.url(redis.url(), channel).withTopicRouting(BUCKETS),
+                new RecordingContext(), received::add);
+        cleanup.add(relay::close);
+        return new Node(relay);
     }
 
     private static long subscribers(String channel) {
@@ -106,8 +131,8 @@ class RedisTopicRoutingTest {
         String[] topics = topicsInTwoBuckets();
         List<SyncMessage> atA = new CopyOnWriteArrayList<>();
         List<SyncMessage> atB = new CopyOnWriteArrayList<>();
-        RedisDriver a = driver(channel, atA);
-        RedisDriver b = driver(channel, atB);
+        Node a = driver(channel, atA);
+        Node b = driver(channel, atB);
         b.interest(topics[0], true);
         Await.until(TIMEOUT, "B's bucket subscription", () -> subscribers(bucketChannel(channel, topics[0])) == 1);
         assertEquals(0, subscribers(bucketChannel(channel, topics[1])), "nobody listens to the other bucket");
@@ -135,8 +160,8 @@ class RedisTopicRoutingTest {
         String channel = "route-" + UUID.randomUUID().toString().substring(0, 8);
         List<SyncMessage> atA = new CopyOnWriteArrayList<>();
         List<SyncMessage> atB = new CopyOnWriteArrayList<>();
-        RedisDriver a = driver(channel, atA);
-        RedisDriver b = driver(channel, atB);
+        Node a = driver(channel, atA);
+        Node b = driver(channel, atB);
         List<String> topics = new ArrayList<>();
         for (int i = 0; i < 20; i++) {
             topics.add("t" + random.nextInt(1_000_000));
@@ -193,8 +218,8 @@ class RedisTopicRoutingTest {
     void interestSurvivesALostSubscriptionConnection() throws Exception {
         String channel = "route-" + UUID.randomUUID().toString().substring(0, 8);
         List<SyncMessage> atB = new CopyOnWriteArrayList<>();
-        RedisDriver a = driver(channel, new CopyOnWriteArrayList<>());
-        RedisDriver b = driver(channel, atB);
+        Node a = driver(channel, new CopyOnWriteArrayList<>());
+        Node b = driver(channel, atB);
         b.interest("kept", true);
         Await.until(TIMEOUT, "B's bucket subscription", () -> subscribers(bucketChannel(channel, "kept")) == 1);
         try (Jedis admin = new Jedis("127.0.0.1", redis.port())) {

@@ -1,21 +1,26 @@
-package org.synchub.core;
+package org.synchub.internal;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Finds lost relay messages from the per-sender sequence numbers envelopes carry. Each sender instance numbers its
  * envelopes 1, 2, 3...; a receiver that sees a number skipped counts the missing ones as lost, once they have not
  * arrived within a grace period (envelopes numbered on concurrent publishing threads may overtake one another).
  * A sender's restart is not a gap: a restarted hub has a new instance id, so its numbers are tracked afresh. A sender
- * not heard from for ten minutes is forgotten, and at most {@value #MAX_SENDERS} senders are tracked.
+ * not heard from for ten minutes is forgotten. At most {@value #MAX_SENDERS} (sender, stream) pairs are tracked: when
+ * a new one arrives at the bound, the eighth heard from least recently is evicted (their pending missing numbers are
+ * counted as lost, since nobody will check them any more), so that memory stays bounded without leaving newcomers
+ * unchecked; {@link #evicted()} counts the evictions, which the hub reports as degraded tracking.
  *
- * <p>Numbers are per sequence stream ({@link org.synchub.spi.SyncDriver#sequenceStream}): with topic-interest
+ * <p>Numbers are per sequence stream ({@link org.synchub.spi.SyncDriver#stream}): with topic-interest
  * routing a receiver hears only the streams of the buckets it subscribes to, and checks each on its own. When this
  * instance starts or stops listening to a stream, {@link #forgetStream} drops what it knew of it, so that the numbers
  * sent while it did not listen are never counted as lost.
@@ -35,6 +40,9 @@ final class GapTracker {
     }
 
     private final Map<String, Sender> senders = new ConcurrentHashMap<>();
+    /** Losses of evicted pairs (their pending numbers), reported at the next {@link #confirm}. Guarded by itself. */
+    private final List<Loss> evictedLosses = new ArrayList<>();
+    private final AtomicLong evicted = new AtomicLong();
 
     /** What is known of one sender's numbering in one stream. Guarded by itself. */
     private static final class Sender {
@@ -63,11 +71,11 @@ final class GapTracker {
         if (seq < 0) {
             return;
         }
-        String key = stream == 0 ? sender : sender + '#' + stream;
+        String key = key(sender, stream);
         Sender s = senders.get(key);
         if (s == null) {
             if (senders.size() >= MAX_SENDERS) {
-                return; // too many senders to track: no gap detection for new ones until old ones are forgotten
+                evictOldest();
             }
             s = senders.computeIfAbsent(key, k -> new Sender(sender, stream));
         }
@@ -99,6 +107,52 @@ final class GapTracker {
     }
 
     /**
+     * Evicts the eighth of the pairs heard from least recently (one sort per {@code MAX_SENDERS / 8} newcomers, so
+     * that a flood of forged ids costs little per frame). Pending missing numbers of an evicted pair count as lost.
+     */
+    private synchronized void evictOldest() {
+        if (senders.size() < MAX_SENDERS) {
+            return; // another thread evicted meanwhile
+        }
+        List<Sender> all = new ArrayList<>(senders.values());
+        long[] heard = new long[all.size()];
+        for (int i = 0; i < heard.length; i++) {
+            synchronized (all.get(i)) {
+                heard[i] = all.get(i).lastHeard;
+            }
+        }
+        long[] sorted = heard.clone();
+        Arrays.sort(sorted);
+        long threshold = sorted[Math.max(0, sorted.length / 8 - 1)];
+        int removed = 0;
+        for (int i = 0; i < heard.length && removed < MAX_SENDERS / 8; i++) {
+            Sender s = all.get(i);
+            if (heard[i] <= threshold && senders.remove(key(s.id, s.stream), s)) {
+                removed++;
+                synchronized (s) {
+                    long pending = s.missing.size() + s.lostAtOnce;
+                    if (pending > 0) {
+                        long since = s.missing.isEmpty() ? s.lostAtOnceSince : s.missing.firstEntry().getValue();
+                        synchronized (evictedLosses) {
+                            evictedLosses.add(new Loss(s.id, pending, since));
+                        }
+                    }
+                }
+            }
+        }
+        evicted.addAndGet(removed);
+    }
+
+    /** @return (sender, stream) pairs evicted so far because the tracker was full */
+    long evicted() {
+        return evicted.get();
+    }
+
+    private static String key(String sender, int stream) {
+        return stream == 0 ? sender : sender + '#' + stream;
+    }
+
+    /**
      * Forgets every sender's numbering in {@code stream} (above 0): this instance starts or stops listening to it, so
      * the next number heard there is a new baseline. Missing numbers not yet confirmed are dropped with it.
      */
@@ -111,6 +165,10 @@ final class GapTracker {
     /** The losses that are certain at {@code now}: numbers missing for longer than the grace period. */
     List<Loss> confirm(long now) {
         List<Loss> losses = new ArrayList<>();
+        synchronized (evictedLosses) {
+            losses.addAll(evictedLosses);
+            evictedLosses.clear();
+        }
         for (Iterator<Map.Entry<String, Sender>> it = senders.entrySet().iterator(); it.hasNext(); ) {
             Map.Entry<String, Sender> entry = it.next();
             Sender s = entry.getValue();
