@@ -26,7 +26,12 @@ final class WeldApp implements AutoCloseable {
     }
 
     static WeldApp start(Map<String, String> config, Class<?>... beans) {
-        ClassLoader loader = new URLClassLoader(new URL[0], WeldApp.class.getClassLoader());
+        return start(WeldApp.class.getClassLoader(), config, beans);
+    }
+
+    /** As {@link #start(Map, Class[])}, with the application's class loader a child of {@code parent}. */
+    static WeldApp start(ClassLoader parent, Map<String, String> config, Class<?>... beans) {
+        ClassLoader loader = new URLClassLoader(new URL[0], parent);
         ConfigProviderResolver.instance().registerConfig(new SmallRyeConfigBuilder()
                 .withSources(new PropertiesConfigSource(config, "test", 500)).build(), loader);
         Thread thread = Thread.currentThread();

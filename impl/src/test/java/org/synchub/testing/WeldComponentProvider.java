@@ -5,14 +5,18 @@ import jakarta.enterprise.inject.spi.Unmanaged;
 import jakarta.inject.Inject;
 import org.glassfish.tyrus.core.ComponentProvider;
 
+import org.synchub.declarative.Broadcast;
+import org.synchub.declarative.SyncTopics;
+
 import java.lang.reflect.Field;
+import java.lang.reflect.Method;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Lets Tyrus standalone create endpoints with CDI injection from the running Weld SE container (Tyrus's own CDI
  * provider looks the BeanManager up in JNDI, which Java SE lacks). Applies to endpoint classes with an
- * {@code @Inject} field.
+ * {@code @Inject} field or a SyncHub declarative annotation ({@code @SyncTopics}, {@code @Broadcast}).
  */
 public class WeldComponentProvider extends ComponentProvider {
 
@@ -23,6 +27,14 @@ public class WeldComponentProvider extends ComponentProvider {
         try {
             for (Field field : type.getDeclaredFields()) {
                 if (field.isAnnotationPresent(Inject.class)) {
+                    return true;
+                }
+            }
+            if (type.isAnnotationPresent(SyncTopics.class)) {
+                return true;
+            }
+            for (Method method : type.getDeclaredMethods()) {
+                if (method.isAnnotationPresent(Broadcast.class)) {
                     return true;
                 }
             }
