@@ -39,6 +39,13 @@ public class ChatEndpoint {
     @Inject
     ChatInstance instance;
 
+    /**
+     * Greets the new member (through the hub's queue, so the greeting comes before any room message) and subscribes
+     * the session to its room.
+     *
+     * @param session the new connection
+     * @param room    the room from the path
+     */
     @OnOpen
     public void open(Session session, @PathParam("room") String room) {
         session.getUserProperties().put(NAME, nameOf(session));
@@ -53,6 +60,13 @@ public class ChatEndpoint {
         hub.subscribe(session, room);
     }
 
+    /**
+     * Publishes a member's line to the room on every instance (not back to the sender), cut to {@link #MAX_TEXT}.
+     *
+     * @param session the sender
+     * @param text    what the member typed
+     * @param room    the room from the path
+     */
     @OnMessage(maxMessageSize = MAX_TEXT * 4)
     public void message(Session session, String text, @PathParam("room") String room) {
         if (text.length() > MAX_TEXT) {
@@ -61,11 +75,23 @@ public class ChatEndpoint {
         hub.publish(session, room, instance.line((String) session.getUserProperties().get(NAME), text));
     }
 
+    /**
+     * Leaves every room.
+     *
+     * @param session the closed connection
+     * @param reason  why it closed
+     */
     @OnClose
     public void close(Session session, CloseReason reason) {
         hub.unsubscribeAll(session);
     }
 
+    /**
+     * Leaves every room when the connection fails.
+     *
+     * @param session the failed connection
+     * @param error   what failed
+     */
     @OnError
     public void error(Session session, Throwable error) {
         // A broken connection is normal for a chat (a closed tab); the hub prunes the session itself.

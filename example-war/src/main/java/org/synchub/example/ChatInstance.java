@@ -29,6 +29,11 @@ public class ChatInstance {
                 .orElse(hub.instanceId().substring(0, 8));
     }
 
+    /**
+     * The label this instance puts on every line it relays: {@code chat.instance}, or the hub's id's first 8 characters.
+     *
+     * @return the label
+     */
     public String label() {
         return label;
     }

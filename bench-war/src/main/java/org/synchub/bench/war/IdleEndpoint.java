@@ -13,13 +13,22 @@ import jakarta.websocket.server.ServerEndpoint;
 @ServerEndpoint("/idle/{room}")
 public class IdleEndpoint {
 
-    /** Counts the session. */
+    /**
+     * Counts the session.
+     *
+     * @param session the connection
+     */
     @OnOpen
     public void open(Session session) {
         StatsServlet.SESSIONS.incrementAndGet();
     }
 
-    /** Uncounts the session. */
+    /**
+     * Uncounts the session.
+     *
+     * @param session the connection
+     * @param reason why it closed
+     */
     @OnClose
     public void close(Session session, CloseReason reason) {
         StatsServlet.SESSIONS.decrementAndGet();

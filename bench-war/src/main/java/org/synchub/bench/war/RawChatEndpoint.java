@@ -15,20 +15,37 @@ import jakarta.websocket.server.ServerEndpoint;
 @ServerEndpoint("/chat/{room}")
 public class RawChatEndpoint {
 
-    /** Joins the room. */
+    /**
+     * Joins the room.
+     *
+     * @param session the connection
+     * @param room the room from the path
+     */
     @OnOpen
     public void open(Session session, @PathParam("room") String room) {
         StatsServlet.SESSIONS.incrementAndGet();
         RawRelayListener.relay().join(session, room);
     }
 
-    /** Relays a text to the room. */
+    /**
+     * Relays a text to the room.
+     *
+     * @param session the connection
+     * @param text the chat line
+     * @param room the room from the path
+     */
     @OnMessage
     public void message(Session session, String text, @PathParam("room") String room) {
         RawRelayListener.relay().relay(session, room, text);
     }
 
-    /** Leaves the room. */
+    /**
+     * Leaves the room.
+     *
+     * @param session the connection
+     * @param reason why it closed
+     * @param room the room from the path
+     */
     @OnClose
     public void close(Session session, CloseReason reason, @PathParam("room") String room) {
         StatsServlet.SESSIONS.decrementAndGet();

@@ -25,27 +25,48 @@ public class SyncHubChatEndpoint {
     @Inject
     SyncHub hub;
 
-    /** Subscribes the session to its room. */
+    /**
+     * Subscribes the session to its room.
+     *
+     * @param session the connection
+     * @param room the room from the path
+     */
     @OnOpen
     public void open(Session session, @PathParam("room") String room) {
         StatsServlet.SESSIONS.incrementAndGet();
         hub.subscribe(session, room);
     }
 
-    /** Publishes a text to the room. */
+    /**
+     * Publishes a text to the room.
+     *
+     * @param session the connection
+     * @param text the chat line
+     * @param room the room from the path
+     */
     @OnMessage
     public void message(Session session, String text, @PathParam("room") String room) {
         hub.publish(session, room, text);
     }
 
-    /** Unsubscribes the session. */
+    /**
+     * Unsubscribes the session.
+     *
+     * @param session the connection
+     * @param reason why it closed
+     */
     @OnClose
     public void close(Session session, CloseReason reason) {
         StatsServlet.SESSIONS.decrementAndGet();
         hub.unsubscribeAll(session);
     }
 
-    /** A broken connection: the hub prunes the session itself; unsubscribing here is harmless. */
+    /**
+     * A broken connection: the hub prunes the session itself; unsubscribing here is harmless.
+     *
+     * @param session the connection
+     * @param error what failed
+     */
     @OnError
     public void error(Session session, Throwable error) {
         hub.unsubscribeAll(session);
