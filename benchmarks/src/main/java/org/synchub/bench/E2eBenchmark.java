@@ -12,6 +12,12 @@ public final class E2eBenchmark {
     private E2eBenchmark() {
     }
 
+    /**
+     * Runs this program (command and options: BENCHMARKS.md).
+     *
+     * @param args none; options are system properties
+     * @throws Exception when the run fails
+     */
     public static void main(String[] args) throws Exception {
         E2eRun.main(args);
     }

@@ -41,6 +41,12 @@ public final class HostBenchmark {
     private HostBenchmark() {
     }
 
+    /**
+     * Runs this program (command and options: BENCHMARKS.md).
+     *
+     * @param args none; options are system properties
+     * @throws Exception when the run fails
+     */
     public static void main(String[] args) throws Exception {
         Path dir = Files.createTempDirectory(Path.of("/tmp"), "shb");
         try {

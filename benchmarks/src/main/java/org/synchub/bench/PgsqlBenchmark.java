@@ -41,6 +41,12 @@ public final class PgsqlBenchmark {
     private PgsqlBenchmark() {
     }
 
+    /**
+     * Runs this program (command and options: BENCHMARKS.md).
+     *
+     * @param args none; options are system properties
+     * @throws Exception when the run fails
+     */
     public static void main(String[] args) throws Exception {
         int messages = Integer.getInteger("messages", 30_000);
         int rate = Integer.getInteger("rate", 2_000);

@@ -52,6 +52,12 @@ public final class RedisBenchmark {
     private static RedisServer redis;
     private static int channels;
 
+    /**
+     * Runs this program (command and options: BENCHMARKS.md).
+     *
+     * @param args none; options are system properties
+     * @throws Exception when the run fails
+     */
     public static void main(String[] args) throws Exception {
         redis = RedisServer.start();
         try {

@@ -98,6 +98,12 @@ public final class RedisScaleBenchmark {
     private RedisScaleBenchmark() {
     }
 
+    /**
+     * Runs this program (command and options: BENCHMARKS.md).
+     *
+     * @param args none; options are system properties
+     * @throws Exception when the run fails
+     */
     public static void main(String[] args) throws Exception {
         for (int t = 0; t < TOPICS; t++) {
             topics.add("topic-" + t);

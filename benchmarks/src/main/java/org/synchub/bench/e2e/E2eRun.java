@@ -196,6 +196,12 @@ public final class E2eRun {
         this.logs = root.resolve("benchmarks/target/e2e-logs");
     }
 
+    /**
+     * Runs this program (command and options: BENCHMARKS.md).
+     *
+     * @param args none; options are system properties
+     * @throws Exception when the run fails
+     */
     public static void main(String[] args) throws Exception {
         E2eRun run = new E2eRun();
         int exit = 0;
@@ -228,6 +234,11 @@ public final class E2eRun {
         return root.resolve("benchmarks/results").resolve(java.time.LocalDate.now(java.time.ZoneOffset.UTC).toString());
     }
 
+    /**
+     * The checkout's root directory (where the top-level pom.xml is).
+     *
+     * @return the root
+     */
     public static Path projectRoot() {
         for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
             if (Files.isRegularFile(dir.resolve("benchmarks/crossws/package.json"))) {

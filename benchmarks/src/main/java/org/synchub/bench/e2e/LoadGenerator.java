@@ -69,6 +69,12 @@ public final class LoadGenerator {
     private final Map<String, Group> groups = new HashMap<>();
     private final AtomicInteger runIds = new AtomicInteger(1);
 
+    /**
+     * Runs this program (command and options: BENCHMARKS.md).
+     *
+     * @param args none; options are system properties
+     * @throws Exception when the run fails
+     */
     public static void main(String[] args) throws Exception {
         new LoadGenerator().serve();
     }

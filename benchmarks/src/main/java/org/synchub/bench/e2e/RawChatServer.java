@@ -25,6 +25,12 @@ public final class RawChatServer {
     private RawChatServer() {
     }
 
+    /**
+     * Runs this server (started by the e2e benchmark, see BENCHMARKS.md).
+     *
+     * @param args {@code <port> <redis-url> <channel>}
+     * @throws Exception when the run fails
+     */
     public static void main(String[] args) throws Exception {
         int port = Integer.parseInt(args[0]);
         RawRelay relay = RawRelay.start(URI.create(args[1]), args[2]);

@@ -38,6 +38,12 @@ public final class SyncHubChatServer {
     private SyncHubChatServer() {
     }
 
+    /**
+     * Runs this server (started by the e2e benchmark, see BENCHMARKS.md).
+     *
+     * @param args {@code <port> <redis-url> <channel> [driver]}
+     * @throws Exception when the run fails
+     */
     public static void main(String[] args) throws Exception {
         if (args.length < 3) {
             System.err.println("usage: SyncHubChatServer <port> <redis-url> <channel> [driver]");
@@ -99,6 +105,11 @@ public final class SyncHubChatServer {
     public static final class Chat extends Endpoint {
         private final SyncHub hub;
 
+        /**
+         * An endpoint instance that publishes through {@code hub}.
+         *
+         * @param hub the hub of this server
+         */
         public Chat(SyncHub hub) {
             this.hub = hub;
         }
