@@ -31,7 +31,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * {@value #SHORTEST_CAPPED_WAIT_MS} ms after each failure by itself, so a message that reaches the other instance
  * sooner after the last failed batch was sent by a pump that something woke. A run in which the listeners came back
  * too late for that (the pump's own wait had run out) proves nothing and another run is made, up to
- * {@value #MAX_RUNS}. Both drivers wake their pump the same way ({@code TextEnvelopeDriver}: the reconnect loop's
+ * {@value #MAX_RUNS}. Both drivers wake their pump the same way ({@code Relay}: the reconnect loop's
  * {@code onConnected(pump::wake)}); the proof is required on Redis, whose listener comes back fast enough to land in
  * the pump's wait. PostgreSQL's listener usually comes back after the pump has already published again, which proves
  * nothing either way: there the test requires that relay resumes after each restart and prints the figures.
