@@ -23,7 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * (seen from outside, in a thread dump of the server JVM taken with jcmd).
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class WildFlyHostIT extends ChatClusterContract {
+class WildFlyHostIT extends WildFlyClusterContract {
 
     /** The directory where the instances meet ({@code SYNCHUB_HOST_DIR}). */
     private Path hostDir;
@@ -31,26 +31,6 @@ class WildFlyHostIT extends ChatClusterContract {
     @Override
     String clusterName() {
         return "wildfly-host";
-    }
-
-    @Override
-    AppServer createServer(String name) {
-        return WildFlyServer.create(name).withHealthAndMetrics();
-    }
-
-    @Override
-    boolean hasMicroProfileHealth() {
-        return true;
-    }
-
-    @Override
-    boolean serverMetricsShowTheHub() {
-        return true;
-    }
-
-    @Override
-    String counterName(String name) {
-        return name + "_total";
     }
 
     @Override

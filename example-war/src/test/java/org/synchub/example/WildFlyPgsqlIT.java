@@ -1,37 +1,15 @@
 package org.synchub.example;
 
-import org.synchub.example.servers.AppServer;
-import org.synchub.example.servers.WildFlyServer;
 import org.synchub.testing.PostgresServer;
 
 import java.util.Map;
 
 /** Two WildFly instances sharing a private PostgreSQL (LISTEN/NOTIFY; started by the test on a free port). */
-class WildFlyPgsqlIT extends ChatClusterContract {
+class WildFlyPgsqlIT extends WildFlyClusterContract {
 
     @Override
     String clusterName() {
         return "wildfly-pgsql";
-    }
-
-    @Override
-    AppServer createServer(String name) {
-        return WildFlyServer.create(name).withHealthAndMetrics();
-    }
-
-    @Override
-    boolean hasMicroProfileHealth() {
-        return true;
-    }
-
-    @Override
-    boolean serverMetricsShowTheHub() {
-        return true;
-    }
-
-    @Override
-    String counterName(String name) {
-        return name + "_total";
     }
 
     @Override

@@ -1,6 +1,5 @@
 package org.synchub.example;
 
-import org.synchub.example.servers.AppServer;
 import org.synchub.example.servers.WildFlyServer;
 
 import java.util.Map;
@@ -10,31 +9,11 @@ import java.util.Map;
  * {@code standalone-microprofile.xml} plus the micrometer subsystem ({@link WildFlyServer#withHealthAndMetrics()}):
  * MicroProfile Health shows the hub's checks, the Prometheus endpoint {@code /prometheus} its meters.
  */
-class WildFlyRedisIT extends ChatClusterContract {
+class WildFlyRedisIT extends WildFlyClusterContract {
 
     @Override
     String clusterName() {
         return "wildfly-redis";
-    }
-
-    @Override
-    AppServer createServer(String name) {
-        return WildFlyServer.create(name).withHealthAndMetrics();
-    }
-
-    @Override
-    boolean hasMicroProfileHealth() {
-        return true;
-    }
-
-    @Override
-    boolean serverMetricsShowTheHub() {
-        return true;
-    }
-
-    @Override
-    String counterName(String name) {
-        return name + "_total";
     }
 
     @Override
