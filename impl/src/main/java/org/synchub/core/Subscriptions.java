@@ -56,10 +56,10 @@ final class Subscriptions {
                         break;
                 }
                 if (subscriber.membership.add(topic)) {
+                    index.add(subscriber, topic); // indexed first: a session counted as subscribed gets messages
                     if (subscriber.membership.topicCount() == 1) {
                         subscribed.incrementAndGet();
                     }
-                    index.add(subscriber, topic);
                 }
             }
             if (!session.isOpen()) {
