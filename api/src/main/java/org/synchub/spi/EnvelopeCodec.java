@@ -86,11 +86,11 @@ public final class EnvelopeCodec {
      *
      * @param id      the sending hub instance's id
      * @param message the message to carry
-     * @param seq     the sender's sequence number, at least 0
+     * @param seq     the sender's sequence number, or -1 to write none
      * @return the head of the envelope
      */
     public static String positionedPrefix(String id, SyncMessage message, long seq) {
-        String whole = encode(id, message, seq);
+        String whole = write(id, message, Math.max(-1, seq));
         return whole.substring(0, whole.length() - 1) + ",\"pos\":";
     }
 
