@@ -49,6 +49,11 @@ final class JvmDriver implements SyncDriver, DirectTransport {
         });
     }
 
+    /** Drops the channel's history as a restarted backplane would (the conformance suite's lost-history test). */
+    static void loseHistory(String channel) {
+        HISTORIES.put(channel, new JvmHistory());
+    }
+
     private JvmHistory channelHistory() {
         return HISTORIES.computeIfAbsent(channel, c -> new JvmHistory());
     }
