@@ -48,7 +48,8 @@ public record SyncPosition(String epoch, long offset) {
      *
      * @param text what {@link #toString()} wrote (a client sent it back)
      * @return the position
-     * @throws IllegalArgumentException naming the input when it is null or not a position
+     * @throws IllegalArgumentException naming the input when it is null or not exactly a position's text form (an
+     *                                  offset with a leading zero is refused too)
      */
     public static SyncPosition parse(String text) {
         if (text == null) {
@@ -60,6 +61,10 @@ public record SyncPosition(String epoch, long offset) {
         }
         String epoch = text.substring(0, colon);
         String digits = text.substring(colon + 1);
+        if (digits.length() > 1 && digits.charAt(0) == '0') {
+            throw new IllegalArgumentException("not a SyncPosition (offset with a leading zero): \"" + shorten(text)
+                    + "\"");
+        }
         for (int i = 0; i < digits.length(); i++) {
             if (digits.charAt(i) < '0' || digits.charAt(i) > '9') {
                 throw new IllegalArgumentException("not a SyncPosition (offset is not a number): \""
