@@ -40,6 +40,8 @@ class HistoryStoreFailureTest {
     static final class Breakable implements SyncAdapter {
         final SyncAdapter inner;
         final AtomicBoolean broken = new AtomicBoolean();
+        /** Frames received that contain this text are dropped (lost on the way), when set. */
+        volatile String drop;
 
         Breakable(String channel) {
             this.inner = JvmAdapter.channel(channel);
@@ -47,7 +49,45 @@ class HistoryStoreFailureTest {
 
         @Override
         public SyncDriver open(SyncDriverContext context) {
-            SyncDriver driver = inner.open(context);
+            SyncDriver driver = inner.open(new SyncDriverContext() {
+                @Override
+                public String instanceId() {
+                    return context.instanceId();
+                }
+
+                @Override
+                public Thread newThread(String name, Runnable task) {
+                    return context.newThread(name, task);
+                }
+
+                @Override
+                public void received(byte[] frame) {
+                    String lost = drop;
+                    if (lost == null || !new String(frame, java.nio.charset.StandardCharsets.UTF_8).contains(lost)) {
+                        context.received(frame);
+                    }
+                }
+
+                @Override
+                public int maxFrameBytes() {
+                    return context.maxFrameBytes();
+                }
+
+                @Override
+                public void tooLarge(String why) {
+                    context.tooLarge(why);
+                }
+
+                @Override
+                public void failure(SyncStage stage, String source, Throwable cause) {
+                    context.failure(stage, source, cause);
+                }
+
+                @Override
+                public void recovered(SyncStage stage, String source) {
+                    context.recovered(stage, source);
+                }
+            });
             SyncHistoryStore store = driver.history().orElseThrow();
             SyncHistoryStore failing = new SyncHistoryStore() {
                 @Override
@@ -146,6 +186,46 @@ class HistoryStoreFailureTest {
         HistoryRecoveryTest.Frame fixed = onA.next();
         assertEquals("fixed", fixed.payload());
         assertEquals(seen.epoch(), fixed.position().epoch(), "positions are back, same epoch");
+    }
+
+    @Test
+    void aMessageLostOnTheWayIsFilledFromTheStoreInOrderOrTheLossIsSignalled() throws Exception {
+        String channel = "hl-" + UUID.randomUUID();
+        List<org.synchub.SyncResync> resyncs = Collections.synchronizedList(new ArrayList<>());
+        SyncHub a = server.keep(SyncHubBuilder.create().historyTopics("room-*").adapter(new Breakable(channel))
+                .build());
+        Breakable adapterB = new Breakable(channel);
+        SyncHub b = server.keep(SyncHubBuilder.create().historyTopics("room-*").onResync(resyncs::add)
+                .adapter(adapterB).build());
+        HistoryRecoveryTest.await(b.history().subscribe(connectSession(), "room-l", null, HistoryRecoveryTest.FRAMES));
+        HistoryRecoveryTest.Client onB = lastClient;
+        do {
+            a.publish("room-l", "warm");
+        } while (!receivedWithin(onB));
+        while (receivedWithin(onB)) {
+            // drain the warm-ups
+        }
+        adapterB.drop = "lost-1";
+        a.publish("room-l", "lost-1");
+        a.publish("room-l", "after-1");
+        HistoryRecoveryTest.Frame filled = onB.next();
+        assertEquals("lost-1", filled.payload(), "held 'after-1' until the missing one was read from the store");
+        HistoryRecoveryTest.Frame next = onB.next();
+        assertEquals("after-1", next.payload());
+        assertEquals(filled.position().offset() + 1, next.position().offset());
+        assertEquals(List.of(), resyncs);
+
+        adapterB.drop = "lost-2";
+        adapterB.broken.set(true); // and the store cannot be read
+        a.publish("room-l", "lost-2");
+        a.publish("room-l", "after-2");
+        HistoryRecoveryTest.Frame held = onB.next();
+        assertEquals("after-2", held.payload(), "delivered once the fill failed");
+        assertEquals(next.position().offset() + 2, held.position().offset());
+        org.synchub.tck.Await.until(HistoryRecoveryTest.WAIT, "a HISTORY resync", () -> !resyncs.isEmpty());
+        assertEquals(org.synchub.SyncResync.Reason.HISTORY, resyncs.get(0).reason());
+        assertEquals("room-l", resyncs.get(0).sender());
+        assertEquals(1, resyncs.get(0).lostMessages());
     }
 
     private HistoryRecoveryTest.Client lastClient;
