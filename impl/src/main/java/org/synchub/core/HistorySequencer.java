@@ -29,9 +29,23 @@ final class HistorySequencer {
     /** The most messages held; beyond it they are delivered and the loss signalled. */
     static final int MAX_HELD = 10_000;
 
-    /** A positioned message on its way to local delivery. */
-    record Item(SyncPosition position, SyncMessage message, Session sender) {
+    /**
+     * A positioned message on its way to local delivery.
+     *
+     * @param position its position, or null
+     * @param message  the message
+     * @param sender   the local session that published it (not to get it back), or null
+     * @param ownRead  true for a message this instance published, read back from the store by a fill: its own
+     *                 publishing path (which knows the sender) will bring it, so a fill waits for that path first
+     */
+    record Item(SyncPosition position, SyncMessage message, Session sender, boolean ownRead) {
+        Item(SyncPosition position, SyncMessage message, Session sender) {
+            this(position, message, sender, false);
+        }
     }
+
+    /** Fills that may stop at a message of this instance's own, to let its publishing path bring it. */
+    static final int OWN_WAITS = 2;
 
     /** What the sequencer needs from the hub. */
     interface Fill {
@@ -62,6 +76,8 @@ final class HistorySequencer {
     private boolean filling;
     private long heldSince;
     private boolean closed;
+    /** Fills that stopped at an own message since the last progress. */
+    private int ownWaits;
 
     HistorySequencer(String topic, Fill fill) {
         this.topic = topic;
@@ -152,14 +168,25 @@ final class HistorySequencer {
         if (closed || held.isEmpty()) {
             return;
         }
+        boolean waitForOwn = false;
         if (read != null) {
             for (Item item : read) {
                 SyncPosition p = item.position();
                 if (p.epoch().equals(epoch) && p.offset() == last + 1) {
+                    if (item.ownRead() && ownWaits < OWN_WAITS) {
+                        waitForOwn = true; // this instance's publishing path brings it, with its sender
+                        break;
+                    }
                     deliver(item);
                 }
             }
             drain();
+        }
+        if (waitForOwn && !held.isEmpty()) {
+            ownWaits++;
+            heldSince = System.nanoTime();
+            fill.later(this);
+            return;
         }
         if (!held.isEmpty()) {
             long missing = held.firstKey() - last - 1;
@@ -195,6 +222,7 @@ final class HistorySequencer {
     }
 
     private void deliver(Item item) {
+        ownWaits = 0;
         last = item.position().offset();
         fill.deliver(item);
     }

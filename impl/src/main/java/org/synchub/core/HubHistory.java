@@ -236,7 +236,8 @@ final class HubHistory implements SyncHistory {
                         + "frame that is not an envelope at " + stored.position() + "; it was skipped"));
                 continue;
             }
-            items.add(new HistorySequencer.Item(stored.position(), envelope.message(), null));
+            items.add(new HistorySequencer.Item(stored.position(), envelope.message(), null,
+                    envelope.id().equals(instanceId)));
         }
         return items;
     }
