@@ -69,6 +69,10 @@ import java.util.Set;
  * callback; logged when nobody listens): reload the state the clients show from the system of record. Where the
  * backplane hands an instance its own frames, the hub sends itself a probe through it every few seconds
  * ({@code synchub.probe.interval-ms}) to notice a subscription that is connected but silent.</li>
+ * <li><b>History, where turned on.</b> Topics matching {@code synchub.history.topics} keep their last messages, and
+ * a reconnecting client resumes from its last position through {@link #history()}: within the kept window, in order,
+ * exactly once across the seam between replay and live, or refused and said so; see {@link org.synchub.history}
+ * for the whole promise (and the one round trip local delivery waits on such topics).</li>
  * <li><b>Outages never reach the caller.</b> The driver reports an outage once as a {@link SyncFailure} with stage
  * {@link SyncStage#SUBSCRIBE}, reconnects by itself with bounded backoff and subscribes again, until the hub is
  * closed.</li>
@@ -238,6 +242,15 @@ public interface SyncHub extends AutoCloseable {
      * @throws IllegalArgumentException if the session's {@value #NAMESPACE_PROPERTY} is not a non-empty String
      */
     void send(Session session, byte[] bytes);
+
+    /**
+     * Message history and recovery: subscribing with the position a reconnecting client last saw (see
+     * {@link org.synchub.history}).
+     *
+     * @return the hub's history, the same object every time; usable (refusing as not a history topic) when no topic
+     *         has history
+     */
+    org.synchub.history.SyncHistory history();
 
     /**
      * This hub instance's id, carried in every envelope it relays (used to drop its own echoes) and in its failures,

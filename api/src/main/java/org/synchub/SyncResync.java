@@ -35,7 +35,12 @@ public record SyncResync(String instanceId, Reason reason, Instant from, Instant
         /** Another instance's sequence numbers skipped: its messages were dropped on the way. */
         GAP,
         /** A frame over {@code synchub.frame.max-bytes} was dropped unread. */
-        OVERSIZED_FRAME
+        OVERSIZED_FRAME,
+        /**
+         * A history topic's messages could not all be delivered in offset order (missing ones could not be read from
+         * the history store) or its epoch changed; {@code sender} is then the topic. See {@code org.synchub.history}.
+         */
+        HISTORY
     }
 
     /**

@@ -7,6 +7,7 @@ import jakarta.json.stream.JsonParser;
 import jakarta.json.stream.JsonParser.Event;
 import jakarta.json.stream.JsonParserFactory;
 import org.synchub.SyncMessage;
+import org.synchub.history.SyncPosition;
 
 import java.io.StringReader;
 import java.io.StringWriter;
@@ -26,6 +27,12 @@ import java.util.Optional;
  * {@code msg} holding strings {@code namespace}, {@code topic} and {@code data}; {@code binary} is read by JavaScript
  * truthiness; unpadded base64 is accepted, invalid base64 is rejected;
  * a repeated key counts with its last value, as in {@code JSON.parse}; other fields are ignored.
+ *
+ * <p>On a history topic ({@link org.synchub.history}) the envelope carries one more top-level field, after
+ * {@code seq}: {@code "pos":{"e":"<epoch>","o":<offset>}}, the message's position, which crossws ignores. The relay
+ * writes such an envelope in two parts around the position ({@link #positionedPrefix}, {@link #POSITIONED_SUFFIX})
+ * and the history store puts {@link #positionJson} between them; {@code "pos":null} (or any other value that is not
+ * such an object) means no position.
  *
  * <p>JSON is read and written with JSON-P ({@code jakarta.json}) streaming, so no tree is built per frame. Both
  * methods are stateless and thread-safe. {@code decode} never throws and bounds its work, whatever the input and
@@ -68,6 +75,34 @@ public final class EnvelopeCodec {
             throw new IllegalArgumentException("seq must be >= 0: " + seq);
         }
         return write(id, message, seq);
+    }
+
+    /** What follows the position in a positioned envelope: the end of the root object. */
+    public static final String POSITIONED_SUFFIX = "}";
+
+    /**
+     * The envelope of {@code message} with its {@code seq}, up to and including {@code "pos":}: a history store
+     * appends {@link #positionJson} (or {@code null}) and {@link #POSITIONED_SUFFIX} to make the frame.
+     *
+     * @param id      the sending hub instance's id
+     * @param message the message to carry
+     * @param seq     the sender's sequence number, or -1 to write none
+     * @return the head of the envelope
+     */
+    public static String positionedPrefix(String id, SyncMessage message, long seq) {
+        String whole = write(id, message, Math.max(-1, seq));
+        return whole.substring(0, whole.length() - 1) + ",\"pos\":";
+    }
+
+    /**
+     * The JSON of a position as a history store writes it into a frame: {@code {"e":"<epoch>","o":<offset>}}, no
+     * spaces (an epoch needs no escaping, see {@link SyncPosition}).
+     *
+     * @param position the position
+     * @return its JSON
+     */
+    public static String positionJson(SyncPosition position) {
+        return "{\"e\":\"" + position.epoch() + "\",\"o\":" + position.offset() + "}";
     }
 
     /**
@@ -209,12 +244,19 @@ public final class EnvelopeCodec {
         Fields msg = null;
         long seq = -1;
         long probe = -1;
+        SyncPosition position = null;
         for (Event event = next(json); event != Event.END_OBJECT; event = next(json)) {
             String key = key(json, event);
             Event value = next(json);
             if (key.equals("msg") && value == Event.START_OBJECT) {
                 msg = fields(json);
                 continue;
+            }
+            if (key.equals("pos")) {
+                position = value == Event.START_OBJECT ? position(json) : null;
+                if (value == Event.START_OBJECT) {
+                    continue;
+                }
             }
             switch (key) {
                 case "id" -> id = value == Event.VALUE_STRING ? json.getString() : null;
@@ -246,7 +288,24 @@ public final class EnvelopeCodec {
         } else {
             message = SyncMessage.text(msg.namespace, msg.topic, msg.data);
         }
-        return new Envelope(id, message, seq, -1);
+        return new Envelope(id, message, seq, -1, position);
+    }
+
+    /** Reads a {@code pos} object (level 2; its START_OBJECT consumed) to its END_OBJECT; null unless valid. */
+    private static SyncPosition position(JsonParser json) {
+        String epoch = null;
+        long offset = -1;
+        for (Event event = next(json); event != Event.END_OBJECT; event = next(json)) {
+            String key = key(json, event);
+            Event value = next(json);
+            switch (key) {
+                case "e" -> epoch = value == Event.VALUE_STRING ? json.getString() : null;
+                case "o" -> offset = counter(json, value);
+                default -> { }
+            }
+            consume(json, value, 3);
+        }
+        return offset >= 0 && SyncPosition.validEpoch(epoch) ? new SyncPosition(epoch, offset) : null;
     }
 
     /** A non-negative integral number that fits a long, or -1 for anything else. */

@@ -21,7 +21,7 @@ import java.util.Objects;
  * <li>{@link #close} is called once, after the publishing thread ended: make a blocked {@code listen} return and
  * release threads and connections (never clients the application brought).</li>
  * </ul>
- * Only {@link #listen}, {@link #send} and {@link #close} are required; the defaults suit a backplane that hears
+ * Only {@link #listen}, {@link #send} and {@link #close} are required ({@link #history} is an optional capability); the defaults suit a backplane that hears
  * every frame of its channel and does not echo.
  */
 public interface SyncDriver extends AutoCloseable {
@@ -109,6 +109,17 @@ public interface SyncDriver extends AutoCloseable {
      * Non-blocking; the default does nothing.
      */
     default void resubscribe() {
+    }
+
+    /**
+     * This driver's message history, the capability {@code synchub.history.topics} needs (see
+     * {@link SyncHistoryStore}); a hub configured with history topics fails at startup when it is empty. Called once,
+     * after {@link SyncAdapter#open}; must not block.
+     *
+     * @return the store; empty by default
+     */
+    default java.util.Optional<SyncHistoryStore> history() {
+        return java.util.Optional.empty();
     }
 
     /** Makes a blocked {@link #listen} return and releases threads and connections. Called once. */

@@ -28,6 +28,13 @@
  * source, and {@code recovered} when they work again.</li>
  * <li>{@code close} makes a blocked {@code listen} return and releases everything the driver made.</li>
  * </ul>
+ * <h2>History (optional)</h2>
+ * A driver whose backplane can keep messages offers a {@link org.synchub.spi.SyncHistoryStore} through
+ * {@link org.synchub.spi.SyncDriver#history()}: for history topics ({@code synchub.history.topics}) the relay hands it
+ * the envelope split around the position instead of calling {@code send}, and it numbers, keeps and relays each
+ * message in one atomic step; the hub reads it to resume clients. Its conformance suite is
+ * {@code org.synchub.tck.SyncHistoryStoreTck}.
+ *
  * The conformance suite {@code org.synchub.tck.SyncDriverTck} (artifact {@code synchub-tck}) checks this against a
  * real backplane; every built-in driver passes it, and {@code org.synchub.tck.example} holds a complete TCP
  * backplane written against this SPI alone. The built-in drivers share code in {@code org.synchub.internal}, which

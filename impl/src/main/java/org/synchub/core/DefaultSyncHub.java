@@ -10,7 +10,10 @@ import org.synchub.SyncHealth;
 import org.synchub.SyncHub;
 import org.synchub.SyncMessage;
 import org.synchub.SyncResync;
+import org.synchub.SyncConfigurationException;
 import org.synchub.SyncStage;
+import org.synchub.history.SyncHistory;
+import org.synchub.history.SyncPosition;
 import org.synchub.internal.Relay;
 import org.synchub.spi.SyncAdapter;
 
@@ -55,6 +58,7 @@ final class DefaultSyncHub implements SyncHub {
     private final TransactionalPublisher onCommit;
     private final SendPaths sendPaths;
     private final HubSettings settings;
+    private final HubHistory history;
 
     DefaultSyncHub(HubSettings settings, SyncAdapter adapter, ThreadFactory threadFactory,
                    Consumer<SyncFailure> failureSink, Consumer<SyncResync> resyncSink) {
@@ -80,6 +84,35 @@ final class DefaultSyncHub implements SyncHub {
                 probeNanos > 0 ? probeNanos / 4_000_000 : Watchdog.MAX_CHECK_INTERVAL_MS);
         this.watchdog.start(newThread("synchub-watchdog-" + instanceId.substring(0, 8), watchdog::run));
         this.relay = openRelay(adapter);
+        if (settings.history().on() && !relay.hasHistory()) {
+            relay.close();
+            watchdog.close(1_000);
+            fanOutWorkers.close();
+            throw new SyncConfigurationException(SyncHubBuilder.HISTORY_TOPICS, "is set (" + String.join(",",
+                    settings.history().topics()) + ") but the backplane " + relay + " keeps no message history; "
+                    + "remove " + SyncHubBuilder.HISTORY_TOPICS + ", or use a driver with a history store (jvm)");
+        }
+        relay.historyLimits(settings.history().limits());
+        this.history = new HubHistory(instanceId, settings.history(), relay, subscriptions, new HubHistory.Hub() {
+            @Override
+            public void subscribe(Session session, String topic) {
+                DefaultSyncHub.this.subscribe(session, topic);
+            }
+
+            @Override
+            public void fanOut(SyncMessage message, Session sender, SyncPosition position) {
+                try {
+                    delivery.fanOutHistory(message, sender, position);
+                } catch (Throwable e) {
+                    failures.failure(SyncStage.DELIVERY, FAN_OUT, e);
+                }
+            }
+
+            @Override
+            public void send(Subscriber subscriber, SyncMessage message) {
+                delivery.send(subscriber, message);
+            }
+        }, failures, this::resyncSink, maxFrameBytes, this::newThread);
         try {
             relay.start();
             monitor.started(relay);
@@ -105,7 +138,17 @@ final class DefaultSyncHub implements SyncHub {
     private Relay openRelay(SyncAdapter adapter) {
         try {
             return new Relay(adapter, new HubServices(instanceId, threadFactory, failures, watchdog, monitor,
-                    this::resyncSink), maxFrameBytes, relayMaxBytes, this::receive);
+                    this::resyncSink), maxFrameBytes, relayMaxBytes, new Relay.Listener() {
+                        @Override
+                        public void received(SyncMessage message) {
+                            receive(message, null);
+                        }
+
+                        @Override
+                        public void received(SyncMessage message, SyncPosition position) {
+                            receive(message, position);
+                        }
+                    });
         } catch (RuntimeException | Error e) {
             watchdog.close(1_000);
             throw e;
@@ -122,6 +165,10 @@ final class DefaultSyncHub implements SyncHub {
 
     /** The topic index's first and last local subscription of {@code topic}: the relay (and its driver) follow. */
     private void interest(String topic, boolean present) {
+        HubHistory h = history;
+        if (h != null) {
+            h.interest(topic, present);
+        }
         Relay current = relay;
         if (current != null) {
             try {
@@ -145,6 +192,10 @@ final class DefaultSyncHub implements SyncHub {
     @Override
     public void unsubscribe(Session session, String topic) {
         subscriptions.unsubscribe(session, topic);
+        Subscriber subscriber = subscriptions.get(session);
+        if (subscriber != null) {
+            subscriber.tap(topic, null);
+        }
     }
 
     @Override
@@ -239,6 +290,10 @@ final class DefaultSyncHub implements SyncHub {
             return;
         }
         counters.published.increment();
+        if (history.enabled(message.topic())) {
+            history.publish(message, sender); // never throws; local delivery once the position is known
+            return;
+        }
         try {
             delivery.fanOut(message, sender);
         } catch (Throwable e) {
@@ -248,12 +303,21 @@ final class DefaultSyncHub implements SyncHub {
     }
 
     /** Fan-in: a message from another instance goes to every local subscriber of its topic. */
-    private void receive(SyncMessage message) {
+    private void receive(SyncMessage message, SyncPosition position) {
         if (closed.get()) {
             return;
         }
         counters.received.increment();
+        if (history != null && history.enabled(message.topic())) {
+            history.received(message, null, position);
+            return;
+        }
         delivery.fanOut(message, null);
+    }
+
+    @Override
+    public SyncHistory history() {
+        return history;
     }
 
     // ---------------------------------------------------------------- lifecycle
@@ -286,6 +350,7 @@ final class DefaultSyncHub implements SyncHub {
             return;
         }
         watchdog.close(2_000);
+        history.close();
         fanOutWorkers.close();
         closer.closeAll(subscriptions.retireAll(), new CloseReason(CloseCodes.GOING_AWAY, "server shutting down"),
                 settings.closeAllNanos());

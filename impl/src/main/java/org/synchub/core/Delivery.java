@@ -6,6 +6,8 @@ import jakarta.websocket.Session;
 import org.synchub.SyncMessage;
 import org.synchub.SyncOverflowException;
 import org.synchub.SyncStage;
+import org.synchub.history.SyncFrames;
+import org.synchub.history.SyncPosition;
 
 import java.util.ArrayDeque;
 
@@ -47,11 +49,18 @@ final class Delivery implements Subscriber.Outcomes {
     private final class FanOut extends ArrayDeque<Subscriber> implements TopicIndex.Visitor {
         private final SyncMessage message;
         private final Session sender;
+        private final boolean history;
+        private final SyncPosition position;
         private Outgoing outgoing;
+        /** The last format used on a history topic and its message (subscriptions usually share one format). */
+        private SyncFrames lastFormat;
+        private Outgoing lastFormatted;
 
-        FanOut(SyncMessage message, Session sender) {
+        FanOut(SyncMessage message, Session sender, boolean history, SyncPosition position) {
             this.message = message;
             this.sender = sender;
+            this.history = history;
+            this.position = position;
         }
 
         @Override
@@ -59,8 +68,32 @@ final class Delivery implements Subscriber.Outcomes {
             Outgoing shared = outgoing != null ? outgoing : (outgoing = new Outgoing(message));
             for (Subscriber subscriber : members) {
                 if (subscriber.session != sender) {
-                    enqueue(subscriber, shared, this);
+                    HistoryTap tap = history ? subscriber.tap(message.topic()) : null;
+                    if (tap == null) {
+                        enqueue(subscriber, shared, this);
+                    } else if (tap.live(position, message)) {
+                        Outgoing formatted = formatted(subscriber, tap.format);
+                        if (formatted != null) {
+                            enqueue(subscriber, formatted, this);
+                        }
+                    }
                 }
+            }
+        }
+
+        private Outgoing formatted(Subscriber subscriber, SyncFrames format) {
+            if (format == lastFormat) {
+                return lastFormatted;
+            }
+            try {
+                Outgoing made = new Outgoing(HistoryTap.formatted(format, position, message, false));
+                lastFormat = format;
+                lastFormatted = made;
+                return made;
+            } catch (Throwable e) {
+                subscriber.failing = true;
+                failures.failure(SyncStage.DELIVERY, subscriber.id(), e);
+                return null;
             }
         }
 
@@ -79,7 +112,23 @@ final class Delivery implements Subscriber.Outcomes {
     void fanOut(SyncMessage message, Session sender) {
         long start = System.nanoTime();
         try {
-            FanOut scope = new FanOut(message, sender);
+            FanOut scope = new FanOut(message, sender, false, null);
+            index.forEach(message.namespace(), message.topic(), scope);
+            scope.send();
+        } finally {
+            counters.fanOuts.increment();
+            counters.fanOutNanos.add(System.nanoTime() - start);
+        }
+    }
+
+    /**
+     * Sends a message of a history topic, with its position (or null), to every local subscriber but {@code sender}:
+     * through each one's {@link HistoryTap} and format, or as is for a session subscribed without history.
+     */
+    void fanOutHistory(SyncMessage message, Session sender, SyncPosition position) {
+        long start = System.nanoTime();
+        try {
+            FanOut scope = new FanOut(message, sender, true, position);
             index.forEach(message.namespace(), message.topic(), scope);
             scope.send();
         } finally {

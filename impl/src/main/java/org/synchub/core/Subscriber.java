@@ -32,6 +32,29 @@ final class Subscriber implements SendQueue.Listener {
     private final Outcomes outcomes;
     /** Whether a DELIVERY incident of this session may be open (so a successful send must close it). */
     volatile boolean failing;
+    /** Its history subscriptions ({@link HistoryTap}), by topic; null until the first one (no cost without history). */
+    private volatile java.util.Map<String, HistoryTap> taps;
+
+    /** The session's tap on history topic {@code topic}, or null (subscribed without history). */
+    HistoryTap tap(String topic) {
+        java.util.Map<String, HistoryTap> current = taps;
+        return current == null ? null : current.get(topic);
+    }
+
+    /** Sets (or, with null, removes) the session's tap on {@code topic}. */
+    synchronized void tap(String topic, HistoryTap tap) {
+        if (taps == null) {
+            if (tap == null) {
+                return;
+            }
+            taps = new java.util.concurrent.ConcurrentHashMap<>();
+        }
+        if (tap == null) {
+            taps.remove(topic);
+        } else {
+            taps.put(topic, tap);
+        }
+    }
 
     Subscriber(Session session, String namespace, SendPaths paths, Outcomes outcomes, LongAdder batchedWrites) {
         this.session = session;

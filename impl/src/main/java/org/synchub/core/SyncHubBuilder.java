@@ -65,6 +65,15 @@ public final class SyncHubBuilder {
     /** Key of the self-probe interval, in milliseconds, 0 = off; see {@link #probeIntervalMillis(long)}. */
     public static final String PROBE_INTERVAL_MS = "synchub.probe.interval-ms";
 
+    /** Key of the topic patterns that keep history, comma-separated, {@code *} as wildcard; see {@link #historyTopics}. */
+    public static final String HISTORY_TOPICS = "synchub.history.topics";
+    /** Key of the messages kept per history topic; see {@link #historySize(int)}. */
+    public static final String HISTORY_SIZE = "synchub.history.size";
+    /** Key of the longest a history message is kept, in seconds; see {@link #historyTtlSeconds(long)}. */
+    public static final String HISTORY_TTL_SECONDS = "synchub.history.ttl-seconds";
+    /** Key of the most messages one resume replays; see {@link #historyMaxRecover(int)}. */
+    public static final String HISTORY_MAX_RECOVER = "synchub.history.max-recover";
+
     /** Default self-probe interval: 5 s. */
     public static final long DEFAULT_PROBE_INTERVAL_MS = 5_000;
 
@@ -89,6 +98,10 @@ public final class SyncHubBuilder {
     int fanOutInlineBelow = -1;
     /** A session's close that blocks longer is reported (package-private: tests shorten it). */
     long closeTimeoutNanos = java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+    java.util.List<String> historyTopics = java.util.List.of();
+    int historySize = HistorySettings.DEFAULT_SIZE;
+    long historyTtlSeconds = HistorySettings.DEFAULT_TTL_SECONDS;
+    int historyMaxRecover = HistorySettings.DEFAULT_MAX_RECOVER;
     /** Whether {@link #configure} read the keys; if not, {@link #build()} reads the send keys from system properties. */
     private boolean configured;
 
@@ -229,6 +242,76 @@ public final class SyncHubBuilder {
     }
 
     /**
+     * The topics that keep history ({@value #HISTORY_TOPICS}, see {@link org.synchub.history}): patterns in which
+     * {@code *} matches any characters; none (the default) turns history off. The driver must have a history store
+     * ({@code jvm} has one), else {@link #build()} fails naming {@value #HISTORY_TOPICS}.
+     *
+     * @param patterns the patterns, such as {@code "room-*"}; blank ones are ignored
+     * @return this
+     * @throws NullPointerException if a pattern is null
+     */
+    public SyncHubBuilder historyTopics(String... patterns) {
+        java.util.List<String> kept = new java.util.ArrayList<>();
+        for (String pattern : patterns) {
+            if (!pattern.trim().isEmpty()) {
+                kept.add(pattern.trim());
+            }
+        }
+        this.historyTopics = java.util.List.copyOf(kept);
+        return this;
+    }
+
+    /**
+     * Messages kept per history topic ({@value #HISTORY_SIZE}); default {@value HistorySettings#DEFAULT_SIZE}.
+     *
+     * @param messages 1 to 1000000
+     * @return this
+     * @throws SyncConfigurationException naming {@value #HISTORY_SIZE} when out of range
+     */
+    public SyncHubBuilder historySize(int messages) {
+        if (messages < 1 || messages > 1_000_000) {
+            throw new SyncConfigurationException(HISTORY_SIZE, "must be between 1 and 1000000 messages, was "
+                    + messages);
+        }
+        this.historySize = messages;
+        return this;
+    }
+
+    /**
+     * The longest a history message is kept ({@value #HISTORY_TTL_SECONDS}); default
+     * {@value HistorySettings#DEFAULT_TTL_SECONDS} s.
+     *
+     * @param seconds 1 to 2592000 (30 days)
+     * @return this
+     * @throws SyncConfigurationException naming {@value #HISTORY_TTL_SECONDS} when out of range
+     */
+    public SyncHubBuilder historyTtlSeconds(long seconds) {
+        if (seconds < 1 || seconds > 2_592_000) {
+            throw new SyncConfigurationException(HISTORY_TTL_SECONDS, "must be between 1 and 2592000 seconds, was "
+                    + seconds);
+        }
+        this.historyTtlSeconds = seconds;
+        return this;
+    }
+
+    /**
+     * The most messages one resume replays ({@value #HISTORY_MAX_RECOVER}); a resume that would replay more is
+     * refused as {@code TOO_MANY}. Default {@value HistorySettings#DEFAULT_MAX_RECOVER}.
+     *
+     * @param messages 1 to 1000000
+     * @return this
+     * @throws SyncConfigurationException naming {@value #HISTORY_MAX_RECOVER} when out of range
+     */
+    public SyncHubBuilder historyMaxRecover(int messages) {
+        if (messages < 1 || messages > 1_000_000) {
+            throw new SyncConfigurationException(HISTORY_MAX_RECOVER, "must be between 1 and 1000000 messages, was "
+                    + messages);
+        }
+        this.historyMaxRecover = messages;
+        return this;
+    }
+
+    /**
      * Reads the keys above from {@code config} (MicroProfile Config, system properties, a map...). The driver is
      * chosen by name unless an adapter was already set; its provider reads the driver's own keys at once.
      *
@@ -243,6 +326,10 @@ public final class SyncHubBuilder {
         maxFrameBytes(settings.longValue(FRAME_MAX_BYTES, maxFrameBytes));
         relayMaxBytes(settings.longValue(RELAY_MAX_BYTES, relayMaxBytes));
         readSendKeys(settings);
+        settings.optional(HISTORY_TOPICS).ifPresent(value -> historyTopics(value.split(",")));
+        historySize(settings.intValue(HISTORY_SIZE, historySize));
+        historyTtlSeconds(settings.longValue(HISTORY_TTL_SECONDS, historyTtlSeconds));
+        historyMaxRecover(settings.intValue(HISTORY_MAX_RECOVER, historyMaxRecover));
         probeIntervalMillis(settings.longValue(PROBE_INTERVAL_MS,
                 java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(probeIntervalNanos)));
         settings.optional(QUEUE_OVERFLOW).ifPresent(value -> overflow(switch (value.trim().toLowerCase(Locale.ROOT)) {
@@ -296,7 +383,8 @@ public final class SyncHubBuilder {
                     probeIntervalNanos, Boolean.TRUE.equals(portableSend),
                     fanOutThreads > 0 ? fanOutThreads : Math.min(8, Runtime.getRuntime().availableProcessors()),
                     fanOutInlineBelow > 0 ? fanOutInlineBelow : 64, HubSettings.CLOSE_THREADS,
-                    HubSettings.CLOSE_ALL_NANOS, closeTimeoutNanos);
+                    HubSettings.CLOSE_ALL_NANOS, closeTimeoutNanos, new HistorySettings(historyTopics, historySize,
+                    java.util.concurrent.TimeUnit.SECONDS.toMillis(historyTtlSeconds), historyMaxRecover));
         } finally {
             portableSend = portable; // read afresh by each build
             fanOutThreads = threads;

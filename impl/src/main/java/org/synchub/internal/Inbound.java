@@ -147,7 +147,7 @@ public final class Inbound {
             gaps.observe(envelope.id(), stream.applyAsInt(envelope.message().topic()), envelope.seq(),
                     System.nanoTime());
         }
-        message(envelope.message());
+        message(envelope.message(), envelope.position());
     }
 
     private void ownProbe(byte[] frame) {
@@ -161,11 +161,19 @@ public final class Inbound {
      * @param message a message from another instance
      */
     void message(SyncMessage message) {
+        message(message, null);
+    }
+
+    private void message(SyncMessage message, org.synchub.history.SyncPosition position) {
         if (!open) {
             return;
         }
         try {
-            listener.received(message);
+            if (position == null) {
+                listener.received(message);
+            } else {
+                listener.received(message, position);
+            }
             if (failing) {
                 failing = false;
                 hub.recovered(SyncStage.DELIVERY, SOURCE);

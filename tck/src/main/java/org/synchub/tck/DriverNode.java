@@ -39,6 +39,7 @@ public final class DriverNode implements AutoCloseable {
     private final RecordingContext context;
     private final SyncDriver driver;
     private final BlockingQueue<SyncMessage> received = new LinkedBlockingQueue<>();
+    private final BlockingQueue<Envelope> envelopes = new LinkedBlockingQueue<>();
     private final BlockingQueue<SyncDriver.Frame> outbox = new LinkedBlockingQueue<>();
     private final AtomicLong sequence = new AtomicLong();
     private final Map<Integer, Integer> streamTopics = new ConcurrentHashMap<>();
@@ -136,6 +137,19 @@ public final class DriverNode implements AutoCloseable {
             return;
         }
         received.add(message);
+        envelopes.add(envelope.get());
+    }
+
+    /**
+     * The next recorded message's whole envelope (with its {@code seq} and history position), from a queue of its
+     * own: taking messages with {@link #next} does not take their envelopes, and the other way round.
+     *
+     * @param timeout how long to wait
+     * @return the envelope, or null when none came in time
+     * @throws InterruptedException when interrupted
+     */
+    public Envelope nextEnvelope(Duration timeout) throws InterruptedException {
+        return envelopes.poll(timeout.toNanos(), TimeUnit.NANOSECONDS);
     }
 
     /**

@@ -13,6 +13,12 @@
  * <li>{@link org.synchub.tck.SyncHubTck}: supply {@link org.synchub.tck.SyncHubTck#startNode(String) startNode}, a hub
  * behind a WebSocket server serving {@link org.synchub.tck.TckEndpoint}; it checks the hub's behaviour over real
  * connections made by {@link org.synchub.tck.TckClient}.</li>
+ * <li>{@link org.synchub.tck.SyncHistoryStoreTck}: for a driver with a history store
+ * ({@code SyncDriver.history()}); extend it with the same {@code adapter(String)} (and {@code loseHistory} if the test
+ * can make the backplane lose its store). It checks epochs (new topic at offset 0, stable, shared, new after a loss),
+ * consecutive numbering with the exact frame kept and relayed in offset order, two publishers never interleaving,
+ * reads after a position (limits, refusals for another epoch or a position above the top), the size bound and the
+ * ttl.</li>
  * </ul>
  * Every built-in driver passes both (see {@code impl/src/test}). {@link org.synchub.tck.Await} is the deadline-based
  * wait the suites use; {@code org.synchub.tck.example} is a complete example backplane (a loopback TCP broker and its
