@@ -55,9 +55,11 @@ final class DefaultSyncHub implements SyncHub {
     private final TransactionalPublisher onCommit;
     private final SendPaths sendPaths;
     private final HubSettings settings;
+    private final PresenceTracker presence;
 
     DefaultSyncHub(HubSettings settings, SyncAdapter adapter, ThreadFactory threadFactory,
-                   Consumer<SyncFailure> failureSink, Consumer<SyncResync> resyncSink) {
+                   Consumer<SyncFailure> failureSink, Consumer<SyncResync> resyncSink,
+                   Consumer<org.synchub.presence.SyncPresenceEvent> presenceSink) {
         this.settings = settings;
         this.maxFrameBytes = settings.maxFrameBytes();
         this.relayMaxBytes = settings.relayMaxBytes();
@@ -80,6 +82,7 @@ final class DefaultSyncHub implements SyncHub {
                 probeNanos > 0 ? probeNanos / 4_000_000 : Watchdog.MAX_CHECK_INTERVAL_MS);
         this.watchdog.start(newThread("synchub-watchdog-" + instanceId.substring(0, 8), watchdog::run));
         this.relay = openRelay(adapter);
+        this.presence = openPresence(presenceSink);
         try {
             relay.start();
             monitor.started(relay);
@@ -95,6 +98,43 @@ final class DefaultSyncHub implements SyncHub {
         monitor.tick(now);
         relay.tick(now);
         closer.reportStuck(now);
+    }
+
+    /**
+     * The hub's presence, on the driver's store: refused (the driver and the watchdog closed) when presence topics
+     * are set and the driver has no store.
+     */
+    private PresenceTracker openPresence(Consumer<org.synchub.presence.SyncPresenceEvent> sink) {
+        PresenceSettings presenceSettings = settings.presence();
+        org.synchub.spi.SyncPresenceStore store = null;
+        if (presenceSettings.enabled()) {
+            store = relay.driver().presence().orElse(null);
+            if (store == null) {
+                relay.close();
+                watchdog.close(1_000);
+                throw new org.synchub.SyncConfigurationException(SyncHubBuilder.PRESENCE_TOPICS, "the driver "
+                        + relay + " has no presence store; presence needs the redis, pgsql or jvm driver: "
+                        + "remove " + SyncHubBuilder.PRESENCE_TOPICS + " or change synchub.driver");
+            }
+        }
+        PresenceTracker tracker = new PresenceTracker(instanceId, presenceSettings, store, failures, sink,
+                (topic, frame) -> relay.publishPresence(topic, frame));
+        if (store != null) {
+            relay.presenceListener(tracker::received);
+            subscriptions.memberships(new Subscriptions.MembershipListener() {
+                @Override
+                public void joined(Subscriber subscriber, String topic) {
+                    tracker.joined(subscriber.session, subscriber.namespace, topic);
+                }
+
+                @Override
+                public void left(Subscriber subscriber, String topic) {
+                    tracker.left(subscriber.session, topic);
+                }
+            });
+            tracker.start(newThread("synchub-presence-" + instanceId.substring(0, 8), tracker::run));
+        }
+        return tracker;
     }
 
     /** Hands a resync signal to the application's callback (or CDI event), or logs it. */
@@ -264,6 +304,16 @@ final class DefaultSyncHub implements SyncHub {
     }
 
     @Override
+    public org.synchub.presence.SyncPresence presence() {
+        return presence;
+    }
+
+    /** Tests: the presence tracker (to halt it as if this instance died). */
+    PresenceTracker presenceTracker() {
+        return presence;
+    }
+
+    @Override
     public SyncCounters counters() {
         SyncCounters.Builder out = subscriptions.measure(counters.snapshot()).relayed(relay.relayed())
                 .malformed(relay.malformed()).gaps(relay.lost()).relayQueueBytes(relay.queuedBytes())
@@ -289,6 +339,7 @@ final class DefaultSyncHub implements SyncHub {
         fanOutWorkers.close();
         closer.closeAll(subscriptions.retireAll(), new CloseReason(CloseCodes.GOING_AWAY, "server shutting down"),
                 settings.closeAllNanos());
+        presence.close(2_000); // writes the leaves of the sessions just closed, then stops
         try {
             relay.close();
         } catch (RuntimeException e) {

@@ -18,11 +18,12 @@ package org.synchub.core;
  * @param closeThreads       threads that close sessions (slow ones, and all of them on close)
  * @param closeAllNanos      how long {@code close()} waits for its sessions to close
  * @param closeTimeoutNanos  a session's close that blocks longer is reported
+ * @param presence           the presence settings ({@code synchub.presence.*})
  */
 record HubSettings(long maxQueuedBytes, OverflowPolicy overflow, int maxFrameBytes, long relayMaxBytes,
                    long stallNanos, long probeIntervalNanos, boolean portableSend, int fanOutThreads,
                    int fanOutInlineBelow, int closeThreads, long closeAllNanos,
-                   long closeTimeoutNanos) {
+                   long closeTimeoutNanos, PresenceSettings presence) {
 
     /** Threads that close sessions at a time. */
     static final int CLOSE_THREADS = 4;

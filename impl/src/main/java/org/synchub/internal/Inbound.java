@@ -54,6 +54,8 @@ public final class Inbound {
     private final LongAdder malformed = new LongAdder();
     private final AtomicLong lastOversizedResync = new AtomicLong(System.nanoTime() - 2_000_000_000L);
     private volatile boolean open;
+    /** Where other instances' presence frames go; null: they are dropped (presence is off here). */
+    volatile java.util.function.Consumer<PresenceFrames.Decoded> presenceListener;
     /** Whether a fan-in incident may be open: the next message handed on without an error closes it. */
     private volatile boolean failing;
 
@@ -136,6 +138,11 @@ public final class Inbound {
     private void decoded(String text) {
         var decoded = EnvelopeCodec.decode(text, maxFrameBytes);
         if (decoded.isEmpty()) {
+            var presenceFrame = PresenceFrames.decode(text, maxFrameBytes);
+            if (presenceFrame.isPresent()) {
+                presence(presenceFrame.get());
+                return;
+            }
             malformed("not a SyncHub/crossws envelope: " + (text.length() > 120 ? text.substring(0, 120) + "…" : text));
             return;
         }
@@ -148,6 +155,14 @@ public final class Inbound {
                     System.nanoTime());
         }
         message(envelope.message());
+    }
+
+    /** Hands another instance's presence frame to the presence listener, if there is one; never a message. */
+    private void presence(PresenceFrames.Decoded frame) {
+        java.util.function.Consumer<PresenceFrames.Decoded> listener = presenceListener;
+        if (listener != null && !frame.origin().equals(instanceId)) {
+            listener.accept(frame);
+        }
     }
 
     private void ownProbe(byte[] frame) {

@@ -85,11 +85,23 @@ final class JvmDriver implements SyncDriver, DirectTransport {
         }
     }
 
+    /** The channel's in-memory presence store, shared by its hubs in this JVM. */
+    @Override
+    public java.util.Optional<org.synchub.spi.SyncPresenceStore> presence() {
+        return java.util.Optional.of(JvmPresenceStore.of(channel));
+    }
+
     @Override
     public void close() {
         fanIn = null;
         closed.countDown();
-        CHANNELS.computeIfPresent(channel, (c, members) -> members.remove(this) && members.isEmpty() ? null : members);
+        CHANNELS.computeIfPresent(channel, (c, members) -> {
+            if (members.remove(this) && members.isEmpty()) {
+                JvmPresenceStore.forget(channel); // the channel's last hub left: its presence goes with it
+                return null;
+            }
+            return members;
+        });
     }
 
     @Override
