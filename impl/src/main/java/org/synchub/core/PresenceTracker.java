@@ -27,8 +27,8 @@ import java.util.regex.Pattern;
 
 /**
  * The hub's presence: its own members of presence topics (kept here, authoritatively, updated on the caller's
- * thread by {@link Subscriptions}), written to the driver's {@link SyncPresenceStore} by one presence thread in the
- * order they changed, refreshed every third of the time to live, with the members of dead instances expired by the
+ * thread by {@link Subscriptions}), written to the driver's {@link SyncPresenceStore} by one presence thread
+ * (changes of one member that come faster than the writes coalesce), refreshed every third of the time to live, with the members of dead instances expired by the
  * same thread. A change the store reports turns into an event, sent to the other instances through the relay
  * ({@link PresenceFrames}) and fired here; events from other instances are fired on the same thread.
  *
@@ -61,6 +61,8 @@ final class PresenceTracker implements SyncPresence {
     /** topic → member key → member: this instance's members. */
     private final Map<String, Map<String, SyncMember>> local = new ConcurrentHashMap<>();
     private final BlockingQueue<Runnable> queue = new LinkedBlockingQueue<>();
+    /** Members whose store state may be behind: the last member object seen for each (for its leave). */
+    private final Map<Pending, SyncMember> pending = new ConcurrentHashMap<>();
     /** Topics this instance wrote members to since the last clean re-write (presence thread only). */
     private final Set<String> written = new HashSet<>();
     private volatile Thread thread;
@@ -107,7 +109,7 @@ final class PresenceTracker implements SyncPresence {
         }
         SyncMember member = memberOf(session, namespace);
         local.computeIfAbsent(topic, t -> new ConcurrentHashMap<>()).put(member.key(), member);
-        queue.add(() -> write(topic, member, true));
+        changed(topic, member);
     }
 
     /** {@code session} left {@code topic} (unsubscribed, closed, swept, or the hub closed). */
@@ -117,9 +119,25 @@ final class PresenceTracker implements SyncPresence {
         }
         Map<String, SyncMember> members = local.get(topic);
         SyncMember member = members == null ? null : members.remove(instanceId + ":" + session.getId());
-        if (member != null && !stopped) {
-            queue.add(() -> write(topic, member, false));
+        if (member != null) {
+            changed(topic, member);
         }
+    }
+
+    /**
+     * Marks a member for the presence thread to bring the store in line with {@link #local}. Changes of one member
+     * that follow each other faster than the thread writes coalesce (a join and a leave in between leave no trace),
+     * so the work queued is bounded by the members, however fast sessions come and go.
+     */
+    private void changed(String topic, SyncMember member) {
+        Pending key = new Pending(topic, member.key());
+        if (!stopped && pending.put(key, member) == null) {
+            queue.add(() -> sync(key));
+        }
+    }
+
+    /** A member whose store state may differ from the local one. */
+    private record Pending(String topic, String key) {
     }
 
     private SyncMember memberOf(Session session, String namespace) {
@@ -256,12 +274,18 @@ final class PresenceTracker implements SyncPresence {
         }
     }
 
-    /** Writes one join ({@code join}) or leave to the store and sends the event of what changed. */
-    private void write(String topic, SyncMember member, boolean join) {
+    /** Writes the member's local state to the store (a join if it is a member here, else a leave), with its event. */
+    private void sync(Pending key) {
+        SyncMember last = pending.remove(key);
+        if (last == null) {
+            return;
+        }
+        SyncMember current = local.getOrDefault(key.topic(), Map.of()).get(key.key());
         try {
-            written.add(topic);
-            Change change = join ? store.join(topic, member, settings.ttlMillis()) : store.leave(topic, member);
-            event(topic, change, join, false);
+            written.add(key.topic());
+            Change change = current != null ? store.join(key.topic(), current, settings.ttlMillis())
+                    : store.leave(key.topic(), last);
+            event(key.topic(), change, current != null, false);
         } catch (Exception e) {
             failed(e);
         }
