@@ -67,6 +67,10 @@ final class PresenceTracker implements SyncPresence {
     private final Set<String> written = new HashSet<>();
     private volatile Thread thread;
     private volatile boolean stopped;
+    /** How soon after a store failure the presence thread tries again: 1 s (or the refresh period if shorter). */
+    private static final long RETRY_NANOS = TimeUnit.SECONDS.toNanos(1);
+    /** When the next refresh is due, as {@link System#nanoTime()} (presence thread only). */
+    private long nextRefresh;
     /** The store failed: re-write everything at the next refresh (presence thread only). */
     private boolean dirty;
 
@@ -251,10 +255,10 @@ final class PresenceTracker implements SyncPresence {
     /** The presence thread's loop: tasks in order, and a refresh every third of the time to live. */
     void run() {
         long period = TimeUnit.MILLISECONDS.toNanos(settings.refreshMillis());
-        long next = System.nanoTime() + period;
+        nextRefresh = System.nanoTime() + period;
         try {
             while (true) {
-                long wait = next - System.nanoTime();
+                long wait = nextRefresh - System.nanoTime();
                 Runnable task = wait > 0 ? queue.poll(wait, TimeUnit.NANOSECONDS) : queue.poll();
                 if (task == STOP) {
                     return;
@@ -262,9 +266,9 @@ final class PresenceTracker implements SyncPresence {
                 if (task != null) {
                     task.run();
                 }
-                if (System.nanoTime() - next >= 0) {
-                    refresh();
-                    next = System.nanoTime() + period;
+                if (System.nanoTime() - nextRefresh >= 0) {
+                    nextRefresh = System.nanoTime() + period;
+                    refresh(); // may bring nextRefresh forward
                 }
             }
         } catch (InterruptedException halted) {
@@ -341,6 +345,11 @@ final class PresenceTracker implements SyncPresence {
 
     private void failed(Exception e) {
         dirty = true;
+        long retry = System.nanoTime()
+                + Math.min(TimeUnit.MILLISECONDS.toNanos(settings.refreshMillis()), RETRY_NANOS);
+        if (retry - nextRefresh < 0) {
+            nextRefresh = retry; // re-write soon after the store is back, not a whole period later
+        }
         failures.failure(SyncStage.PUBLISH, SOURCE, e);
     }
 
