@@ -306,6 +306,34 @@ class PresenceClusterTest {
     }
 
     @Test
+    void aTopicOverTheEventLimitSendsNoEventsButCounts() throws Exception {
+        List<SyncPresenceEvent> onA = new CopyOnWriteArrayList<>();
+        List<SyncPresenceEvent> onB = new CopyOnWriteArrayList<>();
+        SyncHub a = server.keep(SyncHubBuilder.create().adapter(JvmAdapter.channel(channel)).presenceTopics("room-*")
+                .presenceEventsMaxMembers(2).onPresence(onA::add).build());
+        SyncHub b = server.keep(SyncHubBuilder.create().adapter(JvmAdapter.channel(channel)).presenceTopics("room-*")
+                .presenceEventsMaxMembers(2).onPresence(onB::add).build());
+        join(a, "u1", ROOM);
+        join(b, "u2", ROOM);
+        for (List<SyncPresenceEvent> events : List.of(onA, onB)) {
+            Await.until(TIMEOUT, "the two joins within the limit", () -> events.size() >= 2);
+        }
+        Session third = join(a, "u3", ROOM);
+        join(b, "u4", ROOM);
+        for (SyncHub hub : List.of(a, b)) {
+            Await.until(TIMEOUT, "four members counted", () -> get(hub.presence().count(ROOM))
+                    .equals(new SyncPresence.Count(4, 4)));
+        }
+        a.unsubscribe(third, ROOM);
+        for (SyncHub hub : List.of(a, b)) {
+            Await.until(TIMEOUT, "three members counted", () -> get(hub.presence().count(ROOM))
+                    .equals(new SyncPresence.Count(3, 3)));
+        }
+        assertEquals(2, onA.size(), "no events above the limit: " + onA);
+        assertEquals(2, onB.size(), "no events above the limit: " + onB);
+    }
+
+    @Test
     void theHostDriverRefusesPresenceAtStartup() throws Exception {
         Path dir = Files.createTempDirectory("sh");
         Map<String, String> config = Map.of(SyncHubBuilder.DRIVER, "host", SyncHubBuilder.CHANNEL, channel,
