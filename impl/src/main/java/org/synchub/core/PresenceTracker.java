@@ -112,7 +112,11 @@ final class PresenceTracker implements SyncPresence {
             return;
         }
         SyncMember member = memberOf(session, namespace);
-        local.computeIfAbsent(topic, t -> new ConcurrentHashMap<>()).put(member.key(), member);
+        local.compute(topic, (t, members) -> { // atomic with left(), which drops an emptied topic
+            Map<String, SyncMember> into = members != null ? members : new ConcurrentHashMap<>();
+            into.put(member.key(), member);
+            return into;
+        });
         changed(topic, member);
     }
 
@@ -121,8 +125,12 @@ final class PresenceTracker implements SyncPresence {
         if (store == null) {
             return;
         }
-        Map<String, SyncMember> members = local.get(topic);
-        SyncMember member = members == null ? null : members.remove(instanceId + ":" + session.getId());
+        SyncMember[] removed = {null};
+        local.computeIfPresent(topic, (t, members) -> {
+            removed[0] = members.remove(instanceId + ":" + session.getId());
+            return members.isEmpty() ? null : members;
+        });
+        SyncMember member = removed[0];
         if (member != null) {
             changed(topic, member);
         }
@@ -290,6 +298,9 @@ final class PresenceTracker implements SyncPresence {
             Change change = current != null ? store.join(key.topic(), current, settings.ttlMillis())
                     : store.leave(key.topic(), last);
             event(key.topic(), change, current != null, false);
+            if (current == null && !local.containsKey(key.topic())) {
+                written.remove(key.topic()); // nothing of this instance is left there
+            }
         } catch (Exception e) {
             failed(e);
         }

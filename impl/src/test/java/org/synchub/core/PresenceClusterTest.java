@@ -123,6 +123,9 @@ class PresenceClusterTest {
         Session bobOnC = join(c, "bob", ROOM);
         Session anonymous = join(a, null, ROOM);
         Session elsewhere = join(b, "carol", "lobby");
+        IllegalArgumentException tooLarge = assertThrows(IllegalArgumentException.class,
+                () -> b.presence().identify(elsewhere, "carol", "x".repeat(1_025)));
+        assertTrue(tooLarge.getMessage().contains(SyncHubBuilder.PRESENCE_INFO_MAX_BYTES), tooLarge.getMessage());
         assertFalse(b.presence().enabled("lobby"));
         assertTrue(b.presence().enabled(ROOM));
 
