@@ -50,7 +50,8 @@ public interface SyncPresenceStore {
      * @param userEdge    when changed: whether the member was its user's first connection in the topic (join), or
      *                    the last (leave, expire), counted over every instance; false when not changed
      * @param connections the topic's members after the call (members of dead instances not yet expired may be
-     *                    counted); the hub sends no events for a topic above {@code synchub.presence.events-max-members}
+     *                    counted); the hub sends no events for a topic above
+     *                    {@code synchub.presence.events-max-members}
      */
     record Change(SyncMember member, boolean changed, boolean userEdge, long connections) {
 

@@ -26,7 +26,9 @@ import java.util.function.Consumer;
  * {@link TopicIndex}), {@link Delivery} (local fan-out to the sessions' send queues, the overflow policy),
  * {@link HubCounters}, the {@link SessionCloser}, the {@link Watchdog} and {@link BackplaneMonitor}, and the
  * {@link Relay}, which owns the envelope, hands frames to the driver and gives back what other instances publish. The parts know nothing of the hub:
- * they report through small listeners it gives them. Built by {@link SyncHubBuilder} from one {@link HubSettings}.
+ * they report through small listeners it gives them. The {@link PresenceTracker} follows the subscriptions of
+ * presence topics and keeps them in the driver's presence store. Built by {@link SyncHubBuilder} from one
+ * {@link HubSettings}.
  * Thread-safe; no method blocks on network I/O except {@link #close()}, which waits a bounded time.
  */
 final class DefaultSyncHub implements SyncHub {

@@ -28,9 +28,10 @@ import java.util.regex.Pattern;
 /**
  * The hub's presence: its own members of presence topics (kept here, authoritatively, updated on the caller's
  * thread by {@link Subscriptions}), written to the driver's {@link SyncPresenceStore} by one presence thread
- * (changes of one member that come faster than the writes coalesce), refreshed every third of the time to live, with the members of dead instances expired by the
- * same thread. A change the store reports turns into an event, sent to the other instances through the relay
- * ({@link PresenceFrames}) and fired here; events from other instances are fired on the same thread.
+ * (changes of one member that come faster than the writes coalesce), refreshed every third of the time to live,
+ * with the members of dead instances expired by the same thread. A change the store reports turns into an event,
+ * sent to the other instances through the relay ({@link PresenceFrames}) and fired here; events from other
+ * instances are fired on the same thread.
  *
  * <p><b>Threading.</b> {@link #joined}, {@link #left}, {@link #received} and the {@link SyncPresence} methods are
  * thread-safe and never block: they queue work for the presence thread, the only one that calls the store and the

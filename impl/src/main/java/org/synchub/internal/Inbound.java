@@ -19,8 +19,9 @@ import java.util.function.ToIntFunction;
  * {@link Relay.Listener}. In order: the frame limit ({@value #MAX_FRAME_BYTES_KEY}; a larger frame is counted as
  * malformed, signalled as a rate-limited {@code OVERSIZED_FRAME} resync and never decoded), this instance's own
  * echoes (recognised by their first bytes, without making any text; an own self-probe coming back is handed to the
- * hub as such), decoding ({@link EnvelopeCodec}; a frame that is not an envelope is counted as malformed and reported
- * once as {@code DELIVERY} from {@value #FRAMES}), other instances' probes (dropped), the sender's sequence number
+ * hub as such), decoding ({@link EnvelopeCodec}; a presence frame ({@link PresenceFrames}) goes to the presence
+ * listener, or is dropped when there is none; any other frame that is not an envelope is counted as malformed and
+ * reported once as {@code DELIVERY} from {@value #FRAMES}), other instances' probes (dropped), the sender's sequence number
  * (noted for loss detection, per stream), and the message to the listener.
  *
  * <p><b>Threading.</b> Thread-safe; runs on the caller's thread (a driver's listener thread, or the publishing
