@@ -32,8 +32,10 @@
  * <h2>What is promised</h2>
  * <ul>
  * <li><b>Reads see every instance.</b> {@code members} and {@code count} read the driver's shared store, off the
- * caller's thread. A join or leave is written to the store by the member's hub on its presence thread, in the order
- * they happened, usually within milliseconds; a read right after {@code subscribe} may not see it yet.</li>
+ * caller's thread. A join or leave is written to the store by the member's hub on its presence thread, usually
+ * within milliseconds; a read right after {@code subscribe} may not see it yet. Changes of one session that follow
+ * each other faster than they are written coalesce: a subscribe undone before it was written leaves no trace and no
+ * event.</li>
  * <li><b>Events at most once.</b> Each change is turned into one {@link org.synchub.presence.SyncPresenceEvent} by
  * the one instance whose store write made it (the store decides atomically), which fires it locally and sends it to
  * the other instances through the backplane; each instance fires it once (CDI event and the builder's
