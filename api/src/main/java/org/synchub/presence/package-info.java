@@ -49,9 +49,9 @@
  * ttl + ttl/3, 40 seconds by default.</li>
  * <li><b>A live instance's members survive a short outage.</b> While the store is unreachable nothing expires for
  * lack of a refresh that could not be written; when it is back the hub writes all its members again (no events for
- * those still present) and removes those that left meanwhile. An outage longer than the time to live may let other
- * instances expire its members (with LEAVE events); they come back, with JOIN events, when the hub re-writes
- * them.</li>
+ * those still present) and removes those that left meanwhile. An outage or a stall (a long GC pause) longer than
+ * the time to live lets other instances expire its members (with LEAVE events marked {@code expired}); the hub's
+ * next successful refresh finds that out and writes them again, with JOIN events.</li>
  * </ul>
  *
  * <h2>Limits</h2>

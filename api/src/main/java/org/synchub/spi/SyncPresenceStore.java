@@ -103,16 +103,20 @@ public interface SyncPresenceStore {
     Change leave(String topic, SyncMember member) throws Exception;
 
     /**
-     * Sets the expiry of {@code instanceId} in each of {@code topics} to now + {@code ttlMillis}. Called once per
-     * refresh period ({@code ttl/3}) by each instance with the topics where it has members; its cost must be
-     * O(topics), not O(members). A topic where the instance has no entry gets one (harmless).
+     * Sets the expiry of {@code instanceId} in each of {@code topics} to now + {@code ttlMillis}, and says where the
+     * instance had no expiry entry any more. Called once per refresh period ({@code ttl/3}) by each instance with the
+     * topics where it has members; its cost must be O(topics), not O(members) (in Redis, one {@code ZADD} per topic,
+     * whose result says whether the entry is new).
      *
      * @param instanceId the instance
      * @param topics     the topics where it has members (may be empty: then nothing is done)
      * @param ttlMillis  the time to live, in milliseconds (&gt; 0)
+     * @return the topics among {@code topics} where the instance had no entry before this call: it was found dead
+     *         and {@link #expire expired} (it was too slow or cut off for longer than the time to live), so its
+     *         members there are gone; the hub writes them again. Empty in the normal case
      * @throws Exception when the backplane cannot be reached
      */
-    void refresh(String instanceId, Set<String> topics, long ttlMillis) throws Exception;
+    Set<String> refresh(String instanceId, Set<String> topics, long ttlMillis) throws Exception;
 
     /**
      * Removes, atomically, every member of {@code topic} whose instance's expiry has passed, and the expired

@@ -307,8 +307,14 @@ final class PresenceTracker implements SyncPresence {
         }
     }
 
+    /** Tests: while true, refreshes are skipped, as if this instance were too slow or cut off. */
+    volatile boolean skipRefresh;
+
     /** Sets this instance's expiry in its topics, re-writes everything after a failure, and expires dead members. */
     private void refresh() {
+        if (skipRefresh) {
+            return;
+        }
         try {
             if (dirty) {
                 rewrite();
@@ -319,7 +325,9 @@ final class PresenceTracker implements SyncPresence {
                     mine.add(topic);
                 }
             });
-            store.refresh(instanceId, mine, settings.ttlMillis());
+            for (String topic : store.refresh(instanceId, mine, settings.ttlMillis())) {
+                rewrite(topic); // this instance was taken for dead there: its members are back, with joins
+            }
             for (String topic : mine) {
                 expire(topic);
             }
@@ -333,20 +341,25 @@ final class PresenceTracker implements SyncPresence {
     private void rewrite() throws Exception {
         written.addAll(local.keySet());
         for (String topic : Set.copyOf(written)) {
-            Map<String, SyncMember> members = local.getOrDefault(topic, Map.of());
-            for (SyncMember member : List.copyOf(members.values())) {
-                event(topic, store.join(topic, member, settings.ttlMillis()), true, false);
-            }
-            for (SyncMember stored : store.members(topic)) {
-                if (stored.instanceId().equals(instanceId) && !members.containsKey(stored.key())) {
-                    event(topic, store.leave(topic, stored), false, false);
-                }
-            }
-            if (members.isEmpty()) {
-                written.remove(topic);
-            }
+            rewrite(topic);
         }
         dirty = false;
+    }
+
+    /** Writes the local members of {@code topic} again and removes this instance's stored members that left. */
+    private void rewrite(String topic) throws Exception {
+        Map<String, SyncMember> members = local.getOrDefault(topic, Map.of());
+        for (SyncMember member : List.copyOf(members.values())) {
+            event(topic, store.join(topic, member, settings.ttlMillis()), true, false);
+        }
+        for (SyncMember stored : store.members(topic)) {
+            if (stored.instanceId().equals(instanceId) && !members.containsKey(stored.key())) {
+                event(topic, store.leave(topic, stored), false, false);
+            }
+        }
+        if (members.isEmpty()) {
+            written.remove(topic);
+        }
     }
 
     private void expire(String topic) throws Exception {

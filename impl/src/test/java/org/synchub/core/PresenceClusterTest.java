@@ -237,6 +237,29 @@ class PresenceClusterTest {
     }
 
     @Test
+    void anInstanceTakenForDeadWritesItsMembersAgainWhenItRefreshes() throws Exception {
+        Duration ttl = Duration.ofMillis(900);
+        List<SyncPresenceEvent> onB = new CopyOnWriteArrayList<>();
+        SyncHub a = hub(new CopyOnWriteArrayList<>(), ttl);
+        SyncHub b = hub(onB, ttl);
+        Session alice = join(a, "alice", ROOM);
+        Session bob = join(b, "bob", ROOM);
+        Set<String> everyone = Set.of(key(a, alice), key(b, bob));
+        awaitView(List.of(a, b), ROOM, everyone, null);
+
+        PresenceTracker slow = ((DefaultSyncHub) a).presenceTracker();
+        slow.skipRefresh = true; // a stalls longer than the ttl (a long GC pause, a cut-off network)
+        Await.until(TIMEOUT, "b to take a for dead", () -> keys(b, ROOM).equals(Set.of(key(b, bob))));
+        Await.until(TIMEOUT, "alice's expiry leave", () -> onB.stream().anyMatch(e -> e.expired()
+                && e.member().userId().equals("alice")));
+        slow.skipRefresh = false;
+        awaitView(List.of(a, b), ROOM, everyone, new SyncPresence.Count(2, 2));
+        Await.until(TIMEOUT, "alice's join again", () -> onB.stream().filter(e -> e.firstForUser()
+                && e.member().userId().equals("alice")).count() == 2);
+        assertTrue(alice.isOpen());
+    }
+
+    @Test
     void afterJoinsAndLeavesFromManyThreadsEveryViewEqualsTheOpenSessions() throws Exception {
         Queue<SyncPresenceEvent> onA = new ConcurrentLinkedQueue<>(); // many events: no copy-on-write
         Queue<SyncPresenceEvent> onB = new ConcurrentLinkedQueue<>();

@@ -103,9 +103,9 @@ class PresenceOutageTest {
         }
 
         @Override
-        public void refresh(String instanceId, Set<String> topics, long ttlMillis) throws Exception {
+        public Set<String> refresh(String instanceId, Set<String> topics, long ttlMillis) throws Exception {
             check();
-            store.refresh(instanceId, topics, ttlMillis);
+            return store.refresh(instanceId, topics, ttlMillis);
         }
 
         @Override

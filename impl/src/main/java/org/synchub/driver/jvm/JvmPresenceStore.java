@@ -85,14 +85,18 @@ final class JvmPresenceStore implements SyncPresenceStore {
     }
 
     @Override
-    public void refresh(String instanceId, Set<String> names, long ttlMillis) {
+    public Set<String> refresh(String instanceId, Set<String> names, long ttlMillis) {
         long expiry = expiry(ttlMillis);
+        Set<String> lost = new java.util.HashSet<>();
         for (String name : names) {
             Topic t = topic(name);
             synchronized (t) {
-                t.expiries.put(instanceId, expiry);
+                if (t.expiries.put(instanceId, expiry) == null) {
+                    lost.add(name);
+                }
             }
         }
+        return lost;
     }
 
     @Override
