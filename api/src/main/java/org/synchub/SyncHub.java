@@ -79,6 +79,10 @@ import java.util.Set;
  * <li><b>Publishing on commit.</b> {@link #publishOnCommit(SyncMessage) publishOnCommit} publishes only once the
  * calling thread's JTA transaction has committed, nothing anywhere after a rollback, and at once without a
  * transaction; "after commit" is not "atomically with the commit" (a JVM that dies in between loses it).</li>
+ * <li><b>Presence</b> (opt-in per topic, {@code synchub.presence.topics}): who is in a topic on every instance,
+ * counts, and join/leave events at most once each; a dead instance's members vanish within the time to live plus a
+ * third ({@code synchub.presence.ttl-seconds}, 40 s by default); see {@link org.synchub.presence} for what is
+ * promised and the limits.</li>
  * </ul>
  * The keys named here, with their defaults, are listed in {@code docs/configuration.md} in the source tree.
  *
@@ -259,6 +263,14 @@ public interface SyncHub extends AutoCloseable {
      * @return a random UUID string, fixed for the hub's lifetime
      */
     String instanceId();
+
+    /**
+     * Cluster-wide presence: members, counts and identities of the presence topics (see
+     * {@link org.synchub.presence}).
+     *
+     * @return the hub's presence; never null (when no topic is a presence topic, reads are empty)
+     */
+    org.synchub.presence.SyncPresence presence();
 
     /**
      * A snapshot of this hub's counters. Cheap (no locks held across sessions); never blocks.

@@ -122,6 +122,17 @@ public interface SyncDriver extends AutoCloseable {
         return java.util.Optional.empty();
     }
 
+    /**
+     * The driver's presence store, if its backplane can hold presence ({@code synchub.presence.topics}): a hub with
+     * presence topics refuses to start on a driver without one. Called once, after the driver was opened and before
+     * {@link #listen}; the store lives until {@link #close}. Must not block (connect lazily).
+     *
+     * @return the store; empty by default
+     */
+    default java.util.Optional<SyncPresenceStore> presence() {
+        return java.util.Optional.empty();
+    }
+
     /** Makes a blocked {@link #listen} return and releases threads and connections. Called once. */
     @Override
     void close();

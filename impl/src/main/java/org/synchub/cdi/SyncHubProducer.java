@@ -12,6 +12,8 @@ import org.synchub.SyncHub;
 import org.synchub.SyncResync;
 import org.synchub.SyncStage;
 import org.synchub.core.SyncHubBuilder;
+import org.synchub.presence.SyncMember;
+import org.synchub.presence.SyncPresenceEvent;
 import org.synchub.spi.SyncAdapter;
 
 import javax.naming.InitialContext;
@@ -29,7 +31,8 @@ import java.util.concurrent.ThreadFactory;
  * {@code @Priority} resolve as usual), otherwise the one named by {@code synchub.driver}. Driver threads come from
  * the container's default {@code ManagedThreadFactory} ({@code java:comp/DefaultManagedThreadFactory}) when it has
  * one. Failures are fired as {@link SyncFailure} events, and resync signals as {@link SyncResync} events, when the
- * application observes them; each is logged otherwise.
+ * application observes them; each is logged otherwise. Presence events are fired as {@link SyncPresenceEvent}s when
+ * the application observes them.
  */
 public class SyncHubProducer {
 
@@ -38,7 +41,7 @@ public class SyncHubProducer {
     @Produces
     @ApplicationScoped
     SyncHub syncHub(Instance<SyncAdapter> adapters, Event<SyncFailure> failures, Event<SyncResync> resyncs,
-                    BeanManager beanManager) {
+                    Event<SyncPresenceEvent> presence, BeanManager beanManager) {
         SyncHubBuilder builder = SyncHubBuilder.create();
         adapters = applicationAdapters().orElse(adapters);
         if (adapters.isAmbiguous()) {
@@ -56,6 +59,11 @@ public class SyncHubProducer {
         SyncResync resyncProbe = new SyncResync("", SyncResync.Reason.OUTAGE, Instant.EPOCH, Instant.EPOCH, null, -1);
         if (!beanManager.resolveObserverMethods(resyncProbe).isEmpty()) {
             builder.onResync(resyncs::fire);
+        }
+        SyncPresenceEvent presenceProbe = new SyncPresenceEvent("", SyncPresenceEvent.Type.JOIN, "",
+                new SyncMember("", "", "", "", null), false, false);
+        if (!beanManager.resolveObserverMethods(presenceProbe).isEmpty()) {
+            builder.onPresence(presence::fire);
         }
         return builder.configure(ConfigLookup.current()).build();
     }

@@ -33,6 +33,8 @@
  * <li>Failures and resync signals are fired as {@link org.synchub.SyncFailure} and {@link org.synchub.SyncResync}
  * events when the application observes them ({@code void on(@Observes SyncFailure f)}), and logged otherwise.
  * Observers run on hub or driver threads and must not block.</li>
+ * <li>Presence events are fired as {@link org.synchub.presence.SyncPresenceEvent} events when observed (see
+ * {@link org.synchub.presence}).</li>
  * </ul>
  */
 package org.synchub.cdi;

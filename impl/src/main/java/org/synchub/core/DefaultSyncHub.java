@@ -29,7 +29,9 @@ import java.util.function.Consumer;
  * {@link TopicIndex}), {@link Delivery} (local fan-out to the sessions' send queues, the overflow policy),
  * {@link HubCounters}, the {@link SessionCloser}, the {@link Watchdog} and {@link BackplaneMonitor}, and the
  * {@link Relay}, which owns the envelope, hands frames to the driver and gives back what other instances publish. The parts know nothing of the hub:
- * they report through small listeners it gives them. Built by {@link SyncHubBuilder} from one {@link HubSettings}.
+ * they report through small listeners it gives them. The {@link PresenceTracker} follows the subscriptions of
+ * presence topics and keeps them in the driver's presence store. Built by {@link SyncHubBuilder} from one
+ * {@link HubSettings}.
  * Thread-safe; no method blocks on network I/O except {@link #close()}, which waits a bounded time.
  */
 final class DefaultSyncHub implements SyncHub {
@@ -59,9 +61,11 @@ final class DefaultSyncHub implements SyncHub {
     private final SendPaths sendPaths;
     private final HubSettings settings;
     private final HubHistory history;
+    private final PresenceTracker presence;
 
     DefaultSyncHub(HubSettings settings, SyncAdapter adapter, ThreadFactory threadFactory,
-                   Consumer<SyncFailure> failureSink, Consumer<SyncResync> resyncSink) {
+                   Consumer<SyncFailure> failureSink, Consumer<SyncResync> resyncSink,
+                   Consumer<org.synchub.presence.SyncPresenceEvent> presenceSink) {
         this.settings = settings;
         this.maxFrameBytes = settings.maxFrameBytes();
         this.relayMaxBytes = settings.relayMaxBytes();
@@ -113,6 +117,7 @@ final class DefaultSyncHub implements SyncHub {
                 delivery.send(subscriber, message);
             }
         }, failures, this::resyncSink, maxFrameBytes, this::newThread);
+        this.presence = openPresence(presenceSink);
         try {
             relay.start();
             monitor.started(relay);
@@ -128,6 +133,43 @@ final class DefaultSyncHub implements SyncHub {
         monitor.tick(now);
         relay.tick(now);
         closer.reportStuck(now);
+    }
+
+    /**
+     * The hub's presence, on the driver's store: refused (the driver and the watchdog closed) when presence topics
+     * are set and the driver has no store.
+     */
+    private PresenceTracker openPresence(Consumer<org.synchub.presence.SyncPresenceEvent> sink) {
+        PresenceSettings presenceSettings = settings.presence();
+        org.synchub.spi.SyncPresenceStore store = null;
+        if (presenceSettings.enabled()) {
+            store = relay.driver().presence().orElse(null);
+            if (store == null) {
+                relay.close();
+                watchdog.close(1_000);
+                throw new org.synchub.SyncConfigurationException(SyncHubBuilder.PRESENCE_TOPICS, "the driver "
+                        + relay + " has no presence store; presence needs the redis, pgsql or jvm driver: "
+                        + "remove " + SyncHubBuilder.PRESENCE_TOPICS + " or change synchub.driver");
+            }
+        }
+        PresenceTracker tracker = new PresenceTracker(instanceId, presenceSettings, store, failures, sink,
+                (topic, frame) -> relay.publishPresence(topic, frame));
+        if (store != null) {
+            relay.presenceListener(tracker::received);
+            subscriptions.memberships(new Subscriptions.MembershipListener() {
+                @Override
+                public void joined(Subscriber subscriber, String topic) {
+                    tracker.joined(subscriber.session, subscriber.namespace, topic);
+                }
+
+                @Override
+                public void left(Subscriber subscriber, String topic) {
+                    tracker.left(subscriber.session, topic);
+                }
+            });
+            tracker.start(newThread("synchub-presence-" + instanceId.substring(0, 8), tracker::run));
+        }
+        return tracker;
     }
 
     /** Hands a resync signal to the application's callback (or CDI event), or logs it. */
@@ -328,6 +370,16 @@ final class DefaultSyncHub implements SyncHub {
     }
 
     @Override
+    public org.synchub.presence.SyncPresence presence() {
+        return presence;
+    }
+
+    /** Tests: the presence tracker (to halt it as if this instance died). */
+    PresenceTracker presenceTracker() {
+        return presence;
+    }
+
+    @Override
     public SyncCounters counters() {
         SyncCounters.Builder out = subscriptions.measure(counters.snapshot()).relayed(relay.relayed())
                 .malformed(relay.malformed()).gaps(relay.lost()).relayQueueBytes(relay.queuedBytes())
@@ -354,6 +406,7 @@ final class DefaultSyncHub implements SyncHub {
         fanOutWorkers.close();
         closer.closeAll(subscriptions.retireAll(), new CloseReason(CloseCodes.GOING_AWAY, "server shutting down"),
                 settings.closeAllNanos());
+        presence.close(2_000); // writes the leaves of the sessions just closed, then stops
         try {
             relay.close();
         } catch (RuntimeException e) {

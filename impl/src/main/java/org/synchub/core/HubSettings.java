@@ -19,11 +19,12 @@ package org.synchub.core;
  * @param closeAllNanos      how long {@code close()} waits for its sessions to close
  * @param closeTimeoutNanos  a session's close that blocks longer is reported
  * @param history            the history keys ({@code synchub.history.*})
+ * @param presence           the presence settings ({@code synchub.presence.*})
  */
 record HubSettings(long maxQueuedBytes, OverflowPolicy overflow, int maxFrameBytes, long relayMaxBytes,
                    long stallNanos, long probeIntervalNanos, boolean portableSend, int fanOutThreads,
                    int fanOutInlineBelow, int closeThreads, long closeAllNanos,
-                   long closeTimeoutNanos, HistorySettings history) {
+                   long closeTimeoutNanos, HistorySettings history, PresenceSettings presence) {
 
     /** Threads that close sessions at a time. */
     static final int CLOSE_THREADS = 4;

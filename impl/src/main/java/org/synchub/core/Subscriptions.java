@@ -30,6 +30,20 @@ final class Subscriptions {
     private final TopicIndex index;
     private final BiFunction<Session, String, Subscriber> factory;
     private final Consumer<Subscriber> retired;
+    /** Told of each topic a session joins and leaves (presence), under the session's lock; null: nobody. */
+    private volatile MembershipListener memberships;
+
+    /** Told of each topic a session joins or leaves, under its lock, in order per session; must not block. */
+    interface MembershipListener {
+        void joined(Subscriber subscriber, String topic);
+
+        void left(Subscriber subscriber, String topic);
+    }
+
+    /** Sets who is told of memberships (once, before the first subscribe). */
+    void memberships(MembershipListener listener) {
+        this.memberships = listener;
+    }
 
     /**
      * @param index   the topic index this keeps
@@ -60,6 +74,10 @@ final class Subscriptions {
                     if (subscriber.membership.topicCount() == 1) {
                         subscribed.incrementAndGet();
                     }
+                    MembershipListener m = memberships;
+                    if (m != null) {
+                        m.joined(subscriber, topic);
+                    }
                 }
             }
             if (!session.isOpen()) {
@@ -77,6 +95,10 @@ final class Subscriptions {
         synchronized (subscriber) {
             if (subscriber.membership.remove(topic)) {
                 index.remove(subscriber, topic);
+                MembershipListener m = memberships;
+                if (m != null) {
+                    m.left(subscriber, topic);
+                }
                 if (subscriber.membership.topicCount() == 0) {
                     subscribed.decrementAndGet();
                 }
@@ -179,8 +201,12 @@ final class Subscriptions {
     /** Takes all of the subscriber's topics out of the index; caller holds its lock. */
     private void unindex(Subscriber subscriber) {
         String[] topics = subscriber.membership.clear();
+        MembershipListener m = memberships;
         for (String topic : topics) {
             index.remove(subscriber, topic);
+            if (m != null) {
+                m.left(subscriber, topic);
+            }
         }
         if (topics.length > 0) {
             subscribed.decrementAndGet();

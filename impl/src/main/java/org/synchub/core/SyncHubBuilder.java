@@ -73,6 +73,14 @@ public final class SyncHubBuilder {
     public static final String HISTORY_TTL_SECONDS = "synchub.history.ttl-seconds";
     /** Key of the most messages one resume replays; see {@link #historyMaxRecover(int)}. */
     public static final String HISTORY_MAX_RECOVER = "synchub.history.max-recover";
+    /** Key of the presence topics, comma-separated patterns with {@code *}; see {@link #presenceTopics(String)}. */
+    public static final String PRESENCE_TOPICS = "synchub.presence.topics";
+    /** Key of how long a dead instance's presence members live, in seconds; see {@link #presenceTtl}. */
+    public static final String PRESENCE_TTL_SECONDS = "synchub.presence.ttl-seconds";
+    /** Key of the most members a topic may have for join/leave events; see {@link #presenceEventsMaxMembers}. */
+    public static final String PRESENCE_EVENTS_MAX_MEMBERS = "synchub.presence.events-max-members";
+    /** Key of the largest info of a presence member, in bytes; see {@link #presenceInfoMaxBytes}. */
+    public static final String PRESENCE_INFO_MAX_BYTES = "synchub.presence.info-max-bytes";
 
     /** Default self-probe interval: 5 s. */
     public static final long DEFAULT_PROBE_INTERVAL_MS = 5_000;
@@ -102,6 +110,11 @@ public final class SyncHubBuilder {
     int historySize = HistorySettings.DEFAULT_SIZE;
     long historyTtlSeconds = HistorySettings.DEFAULT_TTL_SECONDS;
     int historyMaxRecover = HistorySettings.DEFAULT_MAX_RECOVER;
+    java.util.List<String> presenceTopics = java.util.List.of();
+    long presenceTtlMillis = PresenceSettings.DEFAULT_TTL_MILLIS;
+    int presenceEventsMaxMembers = PresenceSettings.DEFAULT_EVENTS_MAX_MEMBERS;
+    int presenceInfoMaxBytes = PresenceSettings.DEFAULT_INFO_MAX_BYTES;
+    Consumer<org.synchub.presence.SyncPresenceEvent> presenceSink;
     /** Whether {@link #configure} read the keys; if not, {@link #build()} reads the send keys from system properties. */
     private boolean configured;
 
@@ -162,6 +175,86 @@ public final class SyncHubBuilder {
      */
     public SyncHubBuilder onResync(Consumer<SyncResync> sink) {
         this.resyncSink = sink;
+        return this;
+    }
+
+    /**
+     * The presence topics ({@value #PRESENCE_TOPICS}): comma-separated patterns where {@code *} matches any
+     * characters; empty (the default) turns presence off. See {@link org.synchub.presence}.
+     *
+     * @param patterns the patterns, such as {@code "room-*,lobby"}
+     * @return this
+     * @throws NullPointerException if {@code patterns} is null
+     */
+    public SyncHubBuilder presenceTopics(String patterns) {
+        java.util.List<String> list = new java.util.ArrayList<>();
+        for (String pattern : patterns.split(",")) {
+            if (!pattern.isBlank()) {
+                list.add(pattern.trim());
+            }
+        }
+        this.presenceTopics = java.util.List.copyOf(list);
+        return this;
+    }
+
+    /**
+     * How long the presence members of an instance that stopped refreshing stay visible
+     * ({@value #PRESENCE_TTL_SECONDS}); each hub refreshes its members every third of it. Default 30 s.
+     *
+     * @param ttl the time to live, 1 s to 1 hour (tests may go down to 300 ms)
+     * @return this
+     * @throws SyncConfigurationException naming {@value #PRESENCE_TTL_SECONDS} when out of range
+     */
+    public SyncHubBuilder presenceTtl(java.time.Duration ttl) {
+        long millis = ttl.toMillis();
+        if (millis < 300 || millis > 3_600_000) {
+            throw new SyncConfigurationException(PRESENCE_TTL_SECONDS,
+                    "must be between 1 and 3600 seconds, was " + ttl);
+        }
+        this.presenceTtlMillis = millis;
+        return this;
+    }
+
+    /**
+     * Above this many members a presence topic sends no join/leave events, counts only
+     * ({@value #PRESENCE_EVENTS_MAX_MEMBERS}); default 1000.
+     *
+     * @param members the limit, 0 (no events at all) or more
+     * @return this
+     * @throws SyncConfigurationException naming {@value #PRESENCE_EVENTS_MAX_MEMBERS} when negative
+     */
+    public SyncHubBuilder presenceEventsMaxMembers(int members) {
+        if (members < 0) {
+            throw new SyncConfigurationException(PRESENCE_EVENTS_MAX_MEMBERS, "must be 0 or more, was " + members);
+        }
+        this.presenceEventsMaxMembers = members;
+        return this;
+    }
+
+    /**
+     * The largest info a presence member may carry ({@value #PRESENCE_INFO_MAX_BYTES}), in UTF-8 bytes; default 1024.
+     *
+     * @param bytes the limit, 0 to 65536
+     * @return this
+     * @throws SyncConfigurationException naming {@value #PRESENCE_INFO_MAX_BYTES} when out of range
+     */
+    public SyncHubBuilder presenceInfoMaxBytes(int bytes) {
+        if (bytes < 0 || bytes > 65_536) {
+            throw new SyncConfigurationException(PRESENCE_INFO_MAX_BYTES, "must be between 0 and 65536, was " + bytes);
+        }
+        this.presenceInfoMaxBytes = bytes;
+        return this;
+    }
+
+    /**
+     * Called with every presence event on the hub's presence thread (see
+     * {@link org.synchub.presence.SyncPresenceEvent}); must not block; what it throws is logged and swallowed.
+     *
+     * @param sink the callback, or null for none
+     * @return this
+     */
+    public SyncHubBuilder onPresence(Consumer<org.synchub.presence.SyncPresenceEvent> sink) {
+        this.presenceSink = sink;
         return this;
     }
 
@@ -330,6 +423,12 @@ public final class SyncHubBuilder {
         historySize(settings.intValue(HISTORY_SIZE, historySize));
         historyTtlSeconds(settings.longValue(HISTORY_TTL_SECONDS, historyTtlSeconds));
         historyMaxRecover(settings.intValue(HISTORY_MAX_RECOVER, historyMaxRecover));
+        settings.optional(PRESENCE_TOPICS).ifPresent(this::presenceTopics);
+        if (settings.optional(PRESENCE_TTL_SECONDS).isPresent()) {
+            presenceTtl(java.time.Duration.ofSeconds(settings.longValue(PRESENCE_TTL_SECONDS, 30)));
+        }
+        presenceEventsMaxMembers(settings.intValue(PRESENCE_EVENTS_MAX_MEMBERS, presenceEventsMaxMembers));
+        presenceInfoMaxBytes(settings.intValue(PRESENCE_INFO_MAX_BYTES, presenceInfoMaxBytes));
         probeIntervalMillis(settings.longValue(PROBE_INTERVAL_MS,
                 java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(probeIntervalNanos)));
         settings.optional(QUEUE_OVERFLOW).ifPresent(value -> overflow(switch (value.trim().toLowerCase(Locale.ROOT)) {
@@ -384,7 +483,9 @@ public final class SyncHubBuilder {
                     fanOutThreads > 0 ? fanOutThreads : Math.min(8, Runtime.getRuntime().availableProcessors()),
                     fanOutInlineBelow > 0 ? fanOutInlineBelow : 64, HubSettings.CLOSE_THREADS,
                     HubSettings.CLOSE_ALL_NANOS, closeTimeoutNanos, new HistorySettings(historyTopics, historySize,
-                    java.util.concurrent.TimeUnit.SECONDS.toMillis(historyTtlSeconds), historyMaxRecover));
+                    java.util.concurrent.TimeUnit.SECONDS.toMillis(historyTtlSeconds), historyMaxRecover),
+                    new PresenceSettings(presenceTopics,
+                    presenceTtlMillis, presenceEventsMaxMembers, presenceInfoMaxBytes));
         } finally {
             portableSend = portable; // read afresh by each build
             fanOutThreads = threads;
@@ -407,7 +508,7 @@ public final class SyncHubBuilder {
             throw new SyncConfigurationException(DRIVER,
                     "no driver: call adapter(...) or configure(...) with synchub.driver set");
         }
-        return new DefaultSyncHub(settings(), adapter, threadFactory, failureSink, resyncSink);
+        return new DefaultSyncHub(settings(), adapter, threadFactory, failureSink, resyncSink, presenceSink);
     }
 
     private static Thread daemonThread(Runnable task) {

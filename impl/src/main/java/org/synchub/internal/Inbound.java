@@ -19,8 +19,9 @@ import java.util.function.ToIntFunction;
  * {@link Relay.Listener}. In order: the frame limit ({@value #MAX_FRAME_BYTES_KEY}; a larger frame is counted as
  * malformed, signalled as a rate-limited {@code OVERSIZED_FRAME} resync and never decoded), this instance's own
  * echoes (recognised by their first bytes, without making any text; an own self-probe coming back is handed to the
- * hub as such), decoding ({@link EnvelopeCodec}; a frame that is not an envelope is counted as malformed and reported
- * once as {@code DELIVERY} from {@value #FRAMES}), other instances' probes (dropped), the sender's sequence number
+ * hub as such), decoding ({@link EnvelopeCodec}; a presence frame ({@link PresenceFrames}) goes to the presence
+ * listener, or is dropped when there is none; any other frame that is not an envelope is counted as malformed and
+ * reported once as {@code DELIVERY} from {@value #FRAMES}), other instances' probes (dropped), the sender's sequence number
  * (noted for loss detection, per stream), and the message to the listener.
  *
  * <p><b>Threading.</b> Thread-safe; runs on the caller's thread (a driver's listener thread, or the publishing
@@ -54,6 +55,8 @@ public final class Inbound {
     private final LongAdder malformed = new LongAdder();
     private final AtomicLong lastOversizedResync = new AtomicLong(System.nanoTime() - 2_000_000_000L);
     private volatile boolean open;
+    /** Where other instances' presence frames go; null: they are dropped (presence is off here). */
+    volatile java.util.function.Consumer<PresenceFrames.Decoded> presenceListener;
     /** Whether a fan-in incident may be open: the next message handed on without an error closes it. */
     private volatile boolean failing;
 
@@ -136,6 +139,11 @@ public final class Inbound {
     private void decoded(String text) {
         var decoded = EnvelopeCodec.decode(text, maxFrameBytes);
         if (decoded.isEmpty()) {
+            var presenceFrame = PresenceFrames.decode(text, maxFrameBytes);
+            if (presenceFrame.isPresent()) {
+                presence(presenceFrame.get());
+                return;
+            }
             malformed("not a SyncHub/crossws envelope: " + (text.length() > 120 ? text.substring(0, 120) + "…" : text));
             return;
         }
@@ -148,6 +156,14 @@ public final class Inbound {
                     System.nanoTime());
         }
         message(envelope.message(), envelope.position());
+    }
+
+    /** Hands another instance's presence frame to the presence listener, if there is one; never a message. */
+    private void presence(PresenceFrames.Decoded frame) {
+        java.util.function.Consumer<PresenceFrames.Decoded> listener = presenceListener;
+        if (listener != null && !frame.origin().equals(instanceId)) {
+            listener.accept(frame);
+        }
     }
 
     private void ownProbe(byte[] frame) {

@@ -369,6 +369,41 @@ public final class Relay {
     }
 
     /**
+     * Relays a presence frame ({@link PresenceFrames}) to the other instances: queued like a message (in the topic's
+     * stream, without a sequence number), or on the in-JVM path handed to the other hubs on the calling thread.
+     * Never blocks, never throws.
+     *
+     * @param topic the event's topic
+     * @param frame the encoded frame
+     */
+    public void publishPresence(String topic, byte[] frame) {
+        if (closed.get()) {
+            return;
+        }
+        try {
+            if (direct != null) {
+                driver.send(java.util.List.of(new Frame(frame, 0, false))); // in-JVM: straight to the others' fan-in
+                return;
+            }
+            PublishPump<Outbound> p = pump;
+            if (p != null) {
+                p.offer(new Outbound(new Frame(frame, streams.of(topic), false), null, null));
+            }
+        } catch (Throwable t) {
+            hub.failure(SyncStage.PUBLISH, DRIVER, t);
+        }
+    }
+
+    /**
+     * Where presence frames of other instances go (set before {@link #start}); without one they are dropped.
+     *
+     * @param listener the listener, on a driver thread; must not block
+     */
+    public void presenceListener(java.util.function.Consumer<PresenceFrames.Decoded> listener) {
+        inbound.presenceListener = listener;
+    }
+
+    /**
      * Whether this instance has local subscribers to {@code topic}, called when its first arrives and after its last
      * leaves. The relay counts topics per stream and tells the driver, and forgets the stream's numbering, only when
      * the stream's first topic arrives or its last leaves: then this instance starts or stops hearing it.

@@ -70,6 +70,11 @@
  * reconnect loop if it fails) and {@code synchub-host-pub-*}. {@code close()} ends both, closes every connection
  * and deletes the instance's socket file.
  *
+ * <h2>Presence</h2>
+ * The host driver has no presence store (its instances share no state, only a stream of frames): a hub on it with
+ * {@code synchub.presence.topics} set fails to start with a {@link org.synchub.SyncConfigurationException} naming
+ * that key. Use {@code redis}, {@code pgsql} or {@code jvm} for presence.
+ *
  * <h2>Security and directory permissions</h2>
  * <ul>
  * <li>The default directory {@code <java.io.tmpdir>/synchub-<user>} and every channel directory are created

@@ -129,6 +129,12 @@ final class JvmDriver implements SyncDriver, DirectTransport {
         }
     }
 
+    /** The channel's in-memory presence store, shared by its hubs in this JVM. */
+    @Override
+    public java.util.Optional<org.synchub.spi.SyncPresenceStore> presence() {
+        return java.util.Optional.of(JvmPresenceStore.of(channel));
+    }
+
     @Override
     public void close() {
         fanIn = null;
@@ -136,6 +142,7 @@ final class JvmDriver implements SyncDriver, DirectTransport {
         CHANNELS.computeIfPresent(channel, (c, members) -> {
             if (members.remove(this) && members.isEmpty()) {
                 HISTORIES.remove(c);
+                JvmPresenceStore.forget(channel); // the channel's last hub left: its presence goes with it
                 return null;
             }
             return members;

@@ -17,6 +17,11 @@
  * The hub's relay-queue and frame limits do not apply (there is no queue and no frame), and there is no self-probe.
  * No threads of its own; {@code close()} leaves the channel at once.
  *
+ * <h2>Presence</h2>
+ * The channel's presence store ({@link org.synchub.presence}) is in memory, shared by the channel's hubs in this
+ * JVM (one lock per topic), and goes away when the channel's last hub closes. Presence events pass between the hubs
+ * as frames, like on a real backplane.
+ *
  * <h2>Limits</h2>
  * One JVM, one class loader: two applications in one server that each bundle {@code synchub-impl} do not see each
  * other.
