@@ -88,35 +88,10 @@ final class DefaultSyncHub implements SyncHub {
                 probeNanos > 0 ? probeNanos / 4_000_000 : Watchdog.MAX_CHECK_INTERVAL_MS);
         this.watchdog.start(newThread("synchub-watchdog-" + instanceId.substring(0, 8), watchdog::run));
         this.relay = openRelay(adapter);
-        if (settings.history().on() && !relay.hasHistory()) {
-            relay.close();
-            watchdog.close(1_000);
-            fanOutWorkers.close();
-            throw new SyncConfigurationException(SyncHubBuilder.HISTORY_TOPICS, "is set (" + String.join(",",
-                    settings.history().topics()) + ") but the backplane " + relay + " keeps no message history; "
-                    + "remove " + SyncHubBuilder.HISTORY_TOPICS + ", or use a driver with a history store (jvm)");
-        }
+        refuseMissingStores();
         relay.historyLimits(settings.history().limits());
-        this.history = new HubHistory(instanceId, settings.history(), relay, subscriptions, new HubHistory.Hub() {
-            @Override
-            public void subscribe(Session session, String topic) {
-                DefaultSyncHub.this.subscribe(session, topic);
-            }
-
-            @Override
-            public void fanOut(SyncMessage message, Session sender, SyncPosition position) {
-                try {
-                    delivery.fanOutHistory(message, sender, position);
-                } catch (Throwable e) {
-                    failures.failure(SyncStage.DELIVERY, FAN_OUT, e);
-                }
-            }
-
-            @Override
-            public void send(Subscriber subscriber, SyncMessage message) {
-                delivery.send(subscriber, message);
-            }
-        }, failures, this::resyncSink, maxFrameBytes, this::newThread);
+        this.history = new HubHistory(instanceId, settings.history(), relay, subscriptions, new HistoryDelivery(),
+                failures, this::resyncSink, maxFrameBytes, this::newThread);
         this.presence = openPresence(presenceSink);
         try {
             relay.start();
@@ -141,17 +116,8 @@ final class DefaultSyncHub implements SyncHub {
      */
     private PresenceTracker openPresence(Consumer<org.synchub.presence.SyncPresenceEvent> sink) {
         PresenceSettings presenceSettings = settings.presence();
-        org.synchub.spi.SyncPresenceStore store = null;
-        if (presenceSettings.enabled()) {
-            store = relay.driver().presence().orElse(null);
-            if (store == null) {
-                relay.close();
-                watchdog.close(1_000);
-                throw new org.synchub.SyncConfigurationException(SyncHubBuilder.PRESENCE_TOPICS, "the driver "
-                        + relay + " has no presence store; presence needs the redis, pgsql or jvm driver: "
-                        + "remove " + SyncHubBuilder.PRESENCE_TOPICS + " or change synchub.driver");
-            }
-        }
+        org.synchub.spi.SyncPresenceStore store =
+                presenceSettings.enabled() ? relay.driver().presence().orElseThrow() : null;
         PresenceTracker tracker = new PresenceTracker(instanceId, presenceSettings, store, failures, sink,
                 (topic, frame) -> relay.publishPresence(topic, frame));
         if (store != null) {
@@ -170,6 +136,52 @@ final class DefaultSyncHub implements SyncHub {
             tracker.start(newThread("synchub-presence-" + instanceId.substring(0, 8), tracker::run));
         }
         return tracker;
+    }
+
+    /**
+     * Refuses, at startup, history or presence topics on a driver without the store they need: what was started
+     * (relay, watchdog, fan-out workers) is stopped and the key is named.
+     */
+    private void refuseMissingStores() {
+        SyncConfigurationException refused = null;
+        if (settings.history().on() && !relay.hasHistory()) {
+            refused = new SyncConfigurationException(SyncHubBuilder.HISTORY_TOPICS, "is set (" + String.join(",",
+                    settings.history().topics()) + ") but the backplane " + relay + " keeps no message history; "
+                    + "remove " + SyncHubBuilder.HISTORY_TOPICS + ", or use a driver with a history store "
+                    + "(redis, pgsql or jvm)");
+        } else if (settings.presence().enabled() && relay.driver().presence().isEmpty()) {
+            refused = new SyncConfigurationException(SyncHubBuilder.PRESENCE_TOPICS, "the driver " + relay
+                    + " has no presence store; presence needs the redis, pgsql or jvm driver: remove "
+                    + SyncHubBuilder.PRESENCE_TOPICS + " or change synchub.driver");
+        }
+        if (refused != null) {
+            relay.close();
+            watchdog.close(1_000);
+            fanOutWorkers.close();
+            throw refused;
+        }
+    }
+
+    /** What the history part hands back to the hub: subscribing, and delivering positioned messages. */
+    private final class HistoryDelivery implements HubHistory.Hub {
+        @Override
+        public void subscribe(Session session, String topic) {
+            DefaultSyncHub.this.subscribe(session, topic);
+        }
+
+        @Override
+        public void fanOut(SyncMessage message, Session sender, SyncPosition position) {
+            try {
+                delivery.fanOutHistory(message, sender, position);
+            } catch (Throwable e) {
+                failures.failure(SyncStage.DELIVERY, FAN_OUT, e);
+            }
+        }
+
+        @Override
+        public void send(Subscriber subscriber, SyncMessage message) {
+            delivery.send(subscriber, message);
+        }
     }
 
     /** Hands a resync signal to the application's callback (or CDI event), or logs it. */
