@@ -51,12 +51,12 @@ class WildFlyDeclarativeIT extends DeclarativeContract {
     protected String deploymentFailure(Misuse misuse) {
         try {
             deployer.deploy(misuse.deploymentName());
-        } catch (RuntimeException failed) {
+        } catch (Exception failed) { // Arquillian's DeploymentException, thrown through deploy() unchecked
             return messages(failed);
         } finally {
             try {
                 deployer.undeploy(misuse.deploymentName());
-            } catch (RuntimeException notDeployed) {
+            } catch (Exception notDeployed) {
                 // a failed deployment may already be gone
             }
         }
