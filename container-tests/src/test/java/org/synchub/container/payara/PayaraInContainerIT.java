@@ -68,7 +68,8 @@ class PayaraInContainerIT extends DeclarativeContract {
         }
         String log = payara.log();
         int at = log.indexOf(misuse.message);
-        return log.substring(Math.max(0, at - 1500), Math.min(log.length(), at + 500));
+        int severe = log.lastIndexOf("SEVERE", at);
+        return log.substring(severe < 0 ? Math.max(0, at - 1500) : severe, Math.min(log.length(), at + 500));
     }
 
     private static boolean deployed(Misuse misuse) {
