@@ -73,7 +73,9 @@ class PayaraInContainerIT extends DeclarativeContract {
     }
 
     private static boolean deployed(Misuse misuse) {
-        return payara.log().contains(misuse.deploymentName() + " was successfully deployed");
+        String log = payara.log();
+        return log.contains(misuse.deploymentName() + " was successfully deployed")
+                || log.contains("\"Name\": \"" + misuse.deploymentName() + "\""); // the banner's list of deployed apps
     }
 
     @Test
