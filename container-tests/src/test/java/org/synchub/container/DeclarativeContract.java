@@ -50,7 +50,8 @@ public abstract class DeclarativeContract {
                 UnknownPathParameter.class.getName() + " @SyncTopics: unknown path parameter {rooom}"),
         /** {@code @Broadcast} on a method that is not {@code @OnMessage}. */
         BROADCAST_WITHOUT_ON_MESSAGE(BroadcastWithoutOnMessage.class,
-                BroadcastWithoutOnMessage.class.getName() + ".announce(): @Broadcast is only allowed on an @OnMessage method"),
+                BroadcastWithoutOnMessage.class.getName()
+                        + ".announce(): @Broadcast is only allowed on an @OnMessage method"),
         /** {@code @SyncTopics} on a class that is not a {@code @ServerEndpoint}. */
         NOT_AN_ENDPOINT(NotAnEndpoint.class,
                 NotAnEndpoint.class.getName() + ": @SyncTopics and @Broadcast only work on a @ServerEndpoint class");
