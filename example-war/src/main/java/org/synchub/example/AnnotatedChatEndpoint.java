@@ -31,7 +31,9 @@ public class AnnotatedChatEndpoint {
     ChatInstance instance;
 
     /**
-     * Greets the new member (already subscribed to the room) through the hub's ordered queue.
+     * Greets the new member (already subscribed to the room) through the hub's ordered queue. Unlike
+     * {@link ChatEndpoint}, which subscribes after its greeting, a line sent to the room at this very moment may
+     * reach the member just before the greeting; the page shows it either way.
      *
      * @param session the new connection
      */
