@@ -95,8 +95,12 @@
     }
   }
 
+  // Which endpoint serves the rooms: ?rooms=annotated picks the one written with SyncHub's annotations
+  // (<base>annotated/<room>), anything else the explicit one (<base>chat/<room>). Both speak the same frames.
+  var ROOMS = new URLSearchParams(location.search).get('rooms') === 'annotated' ? 'annotated/' : 'chat/';
+
   function url() {
-    return (location.protocol === 'https:' ? 'wss://' : 'ws://') + location.host + base() + 'chat/'
+    return (location.protocol === 'https:' ? 'wss://' : 'ws://') + location.host + base() + ROOMS
         + encodeURIComponent(room) + (name ? '?name=' + encodeURIComponent(name) : '');
   }
 
@@ -211,6 +215,16 @@
   $('send-form').addEventListener('submit', send);
   $('retry').addEventListener('click', retryNow);
   status('idle', ['Not connected: choose a room and press Join.']);
+  if (ROOMS === 'annotated/') {
+    $('room-type').textContent = '';
+    $('room-type').append('Rooms served by the annotated endpoint (AnnotatedChatEndpoint: @SyncTopics and @Broadcast, '
+        + 'no hub calls). ');
+    var explicit = document.createElement('a');
+    explicit.href = base();
+    explicit.textContent = 'Use the explicit rooms instead';
+    $('room-type').appendChild(explicit);
+    $('room-type').dataset.rooms = 'annotated';
+  }
   var seenResyncs = null; // resync signals the instance had when the page first asked
 
   /** Shows whether this instance's backplane relays now (its SyncHub health), and a notice after a resync. */

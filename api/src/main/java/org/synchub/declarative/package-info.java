@@ -55,8 +55,14 @@
  * The extension registers {@code @SyncTopics} and {@code @Broadcast} as CDI interceptor bindings (their values do not
  * take part in binding) and {@code @Topic} as a qualifier; its interceptors are enabled for the whole application
  * ({@code @Priority}), so no configurator and no beans.xml entry is needed. Each endpoint class is inspected once;
- * a message costs two map look-ups and the hub's publish (a template is resolved once per session in a
- * {@code @SyncTopics} endpoint, per message otherwise).
+ * a message costs the CDI interceptor's call, two map look-ups and the hub's publish (a template is resolved once
+ * per session in a {@code @SyncTopics} endpoint, per message otherwise): about 150 ns more than the explicit calls
+ * on a 2-core machine with Weld (the impl tests' {@code DeclarativeCostTest}, both forms in one run).
+ * <p>Checked on WildFly (Undertow, Weld), Payara Micro (Tyrus, Weld) and Open Liberty (Liberty WebSocket, Weld):
+ * annotated endpoints relay between instances, unsubscribe on close and on error, {@code SyncTopic} publishes from
+ * JAX-RS and on commit from {@code @Transactional} beans, and an unknown path parameter, a {@code @Broadcast}
+ * method that is not {@code @OnMessage} and an annotated class that is not an endpoint each fail the deployment with
+ * their message (the source tree's {@code docs/containers.md}).
  * <p>This needs the WebSocket container to create endpoint instances through CDI, as every Jakarta EE server does.
  * Tyrus standalone (Java SE with Weld SE) does so only through a registered
  * {@code org.glassfish.tyrus.core.ComponentProvider} that creates them with CDI's {@code Unmanaged}; when no

@@ -60,6 +60,20 @@ public final class Deployments {
                 .addAsResource(new StringAsset(properties(config)), "META-INF/microprofile-config.properties");
     }
 
+    /**
+     * {@code type} alone with SyncHub's jars, on the jvm driver, and no beans.xml (a bean-defining annotation on
+     * {@code type} makes CDI discover it): a deployment of one misuse of the declarative annotations.
+     */
+    public static WebArchive misuse(String name, Class<?> type) {
+        Map<String, String> config = new TreeMap<>();
+        config.put("synchub.driver", "jvm");
+        config.put("synchub.channel", name);
+        return ShrinkWrap.create(WebArchive.class, name + ".war")
+                .addClass(type)
+                .addAsLibraries(libraries(jar -> true))
+                .addAsResource(new StringAsset(properties(config)), "META-INF/microprofile-config.properties");
+    }
+
     /** A beans.xml in annotated mode that enables the given alternative classes. */
     public static String beansXml(Class<?>... alternatives) {
         StringBuilder xml = new StringBuilder("""

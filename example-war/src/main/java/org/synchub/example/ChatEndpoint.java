@@ -31,7 +31,7 @@ public class ChatEndpoint {
     /** Longest chat line accepted, in characters; longer frames close the session with 1009 (too big). */
     static final int MAX_TEXT = 4000;
     static final int MAX_NAME = 40;
-    private static final String NAME = "chat.name";
+    static final String NAME = "chat.name";
 
     @Inject
     SyncHub hub;
@@ -98,7 +98,8 @@ public class ChatEndpoint {
         hub.unsubscribeAll(session);
     }
 
-    private static String nameOf(Session session) {
+    /** The member name of {@code session}: its {@code ?name=}, stripped and cut, or {@code guest-<id>}. */
+    static String nameOf(Session session) {
         List<String> names = session.getRequestParameterMap().get("name");
         String name = names == null || names.isEmpty() ? "" : names.get(0).strip();
         if (name.isEmpty()) {

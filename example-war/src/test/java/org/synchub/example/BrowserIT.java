@@ -126,6 +126,38 @@ class BrowserIT {
         assertEquals(0, browser.findElements(By.cssSelector("#messages li.own")).size(), "bob typed nothing");
     }
 
+    /**
+     * The page's link to the annotated rooms ({@code ?rooms=annotated}, served by {@code AnnotatedChatEndpoint}):
+     * the same behaviour, a line typed on one instance appears on the other labelled with the first.
+     */
+    @Test
+    void theAnnotatedRoomsBehaveLikeTheExplicitOnes() throws Exception {
+        String room = "annotated-" + UUID.randomUUID().toString().substring(0, 8);
+        String first = browser.getWindowHandle();
+        int onOne = ChatClusterContract.sessions(one);
+        int onTwo = ChatClusterContract.sessions(two);
+        browser.get(one.baseUri().toString());
+        browser.findElement(By.id("other-rooms")).click();
+        new WebDriverWait(browser, WAIT).until(d -> "annotated".equals(
+                d.findElement(By.id("room-type")).getAttribute("data-rooms")));
+        joinRoom(null, "erin", room, "node-1");
+        String second = browser.switchTo().newWindow(WindowType.WINDOW).getWindowHandle();
+        browser.get(two.baseUri() + "?rooms=annotated");
+        joinRoom(null, "frank", room, "node-2");
+        ChatClusterContract.awaitSubscribed(one, onOne + 1);
+        ChatClusterContract.awaitSubscribed(two, onTwo + 1);
+
+        browser.switchTo().window(first);
+        String line = "annotated hello " + UUID.randomUUID();
+        browser.findElement(By.id("text")).sendKeys(line);
+        browser.findElement(By.id("send")).click();
+        browser.switchTo().window(second);
+        WebElement received = new WebDriverWait(browser, WAIT).until(d -> lastMessage(d, "message"));
+        screenshot("annotated-receiver");
+        assertTrue(received.getText().contains(line) && received.getText().contains("erin"), received.getText());
+        assertEquals("node-1", received.getAttribute("data-via"), "labelled with the instance it came through");
+    }
+
     @Test
     void aPageWhoseServerRestartsSaysSoThenReconnectsByItselfAndItsLinesCrossAgain() throws Exception {
         String room = "restart-" + UUID.randomUUID().toString().substring(0, 8);
@@ -177,8 +209,11 @@ class BrowserIT {
         return driver.findElement(By.id("status")).getAttribute("data-state");
     }
 
+    /** Joins {@code room} as {@code name} on {@code server}'s page (null: on the page already open). */
     private void joinRoom(AppServer server, String name, String room, String instance) {
-        browser.get(server.baseUri().toString());
+        if (server != null) {
+            browser.get(server.baseUri().toString());
+        }
         browser.findElement(By.id("name")).sendKeys(name);
         WebElement roomField = browser.findElement(By.id("room"));
         roomField.clear();

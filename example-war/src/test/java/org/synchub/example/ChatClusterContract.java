@@ -158,7 +158,12 @@ abstract class ChatClusterContract {
     }
 
     ChatClient join(AppServer server, String room, String name) throws Exception {
-        ChatClient client = connect(server, room, name);
+        return join(server, "chat", room, name);
+    }
+
+    /** A member of {@code room} of the endpoint at {@code /<endpoint>/{room}} on {@code server}, greeted. */
+    ChatClient join(AppServer server, String endpoint, String room, String name) throws Exception {
+        ChatClient client = ChatClient.join(server.roomUri(endpoint, room, name), server.name(), room, name);
         clients.add(client);
         return client;
     }
@@ -172,6 +177,37 @@ abstract class ChatClusterContract {
                 Await.until(DEADLINE, server.name() + " has no subscribed sessions left", () -> sessions(server) == 0);
             }
         }
+    }
+
+    /**
+     * The annotated rooms ({@code AnnotatedChatEndpoint}: {@code @SyncTopics} and {@code @Broadcast}, no hub calls)
+     * relay like the explicit ones: a line reaches the room on both instances, through the backplane, but not the
+     * sender; closing unsubscribes.
+     */
+    @Test
+    void anAnnotatedRoomReachesBothInstancesButNotTheSenderAndClosingUnsubscribes() throws Exception {
+        String room = "annotated-" + UUID.randomUUID();
+        ChatClient ann = join(one(), "annotated", room, "ann");
+        ChatClient bob = join(one(), "annotated", room, "bob");
+        ChatClient cid = join(two(), "annotated", room, "cid");
+        awaitAllSubscribed();
+
+        ann.say("hello from ann");
+        for (ChatClient receiver : List.of(bob, cid)) {
+            JsonObject m = receiver.nextMessage();
+            assertEquals("ann", m.getString("from"), receiver + " got " + m);
+            assertEquals("hello from ann", m.getString("text"));
+            assertEquals(ann.instance(), m.getString("via"), "labelled with the instance ann is connected to");
+        }
+        cid.say("marker from cid");
+        assertEquals("marker from cid", ann.nextMessage().getString("text"), "ann must not get her own line");
+        assertEquals("marker from cid", bob.nextMessage().getString("text"));
+
+        int before = sessions(one());
+        ann.close();
+        Await.until(DEADLINE, "ann unsubscribed on close", () -> sessions(one()) == before - 1);
+        cid.close();
+        Await.until(DEADLINE, "cid unsubscribed on close", () -> sessions(two()) == 0);
     }
 
     @Test

@@ -9,7 +9,10 @@ import jakarta.websocket.server.PathParam;
 import jakarta.websocket.server.ServerEndpoint;
 import org.synchub.SyncHub;
 
-/** The endpoint from the README, exactly as an application writes it. */
+/**
+ * The explicit endpoint of the {@code SyncHub} Javadoc, as an application writes it without the declarative
+ * annotations.
+ */
 @ServerEndpoint("/chat/{room}")
 public class ChatEndpoint {
 

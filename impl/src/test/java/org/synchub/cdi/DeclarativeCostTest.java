@@ -34,7 +34,7 @@ class DeclarativeCostTest {
         Map<String, String> config = Map.of("synchub.driver", "jvm",
                 "synchub.channel", "cost-" + UUID.randomUUID().toString().substring(0, 8));
         CostEndpoints.SessionCatcher.SESSIONS.clear();
-        try (WeldApp app = WeldApp.start(config, CostEndpoints.Annotated.class, CostEndpoints.Explicit.class);
+        try (WeldApp app = WeldApp.start(config, CostEndpoints.Annotated.class);
              TyrusServer server = TyrusServer.start(CostEndpoints.SessionCatcher.class);
              TckClient client = TckClient.connect(server.uri("/cost/lobby"))) {
             SyncHub hub = app.select(SyncHub.class);
@@ -44,7 +44,7 @@ class DeclarativeCostTest {
             var manager = CDI.current().getBeanManager();
             CostEndpoints.Annotated annotated = new Unmanaged<>(manager, CostEndpoints.Annotated.class).newInstance()
                     .produce().inject().postConstruct().get();
-            CostEndpoints.Explicit explicit = new Unmanaged<>(manager, CostEndpoints.Explicit.class).newInstance()
+            ChatEndpoint explicit = new Unmanaged<>(manager, ChatEndpoint.class).newInstance()
                     .produce().inject().postConstruct().get();
             annotated.open(session);
             explicit.open(session, "lobby");

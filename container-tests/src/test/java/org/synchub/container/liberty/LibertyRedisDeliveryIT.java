@@ -139,6 +139,40 @@ class LibertyRedisDeliveryIT {
     }
 
     /**
+     * The example's annotated rooms ({@code AnnotatedChatEndpoint}: {@code @SyncTopics} and {@code @Broadcast}, no
+     * hub calls) on both applications: a line crosses Redis to the room on the other, never back to the sender, and
+     * closing unsubscribes.
+     */
+    @Test
+    void anAnnotatedRoomReachesBothAppsButNotTheSenderAndClosingUnsubscribes() throws Exception {
+        App one = new App("one", Integer.getInteger("synchub.it.liberty.http-port"));
+        App two = new App("two", Integer.getInteger("synchub.it.liberty.http-port2"));
+        Await.until(DEADLINE, "both hubs ready (self-probe through Redis)", () -> one.ready() && two.ready());
+        awaitLinked(one, two);
+
+        String room = "annotated-" + UUID.randomUUID();
+        ChatClient ann = member(one.join("annotated", room, "ann"));
+        ChatClient bob = member(two.join("annotated", room, "bob"));
+        ChatClient cid = member(two.join("annotated", room, "cid"));
+        awaitSessions(one, 1);
+        awaitSessions(two, 2);
+
+        ann.say("hello from ann");
+        for (ChatClient receiver : List.of(bob, cid)) {
+            JsonObject m = receiver.nextMessage();
+            assertEquals("hello from ann", m.getString("text"), receiver + " got " + m);
+            assertEquals("one", m.getString("via"), "labelled with the app ann is connected to: " + m);
+        }
+        bob.say("marker from bob");
+        assertEquals("marker from bob", ann.nextMessage().getString("text"), "ann must not get her own line");
+        assertEquals("marker from bob", cid.nextMessage().getString("text"));
+        ann.close();
+        awaitSessions(one, 0);
+        cid.close();
+        awaitSessions(two, 1);
+    }
+
+    /**
      * The README's endpoint, deployed unchanged (no beans.xml) as two applications on the two virtual hosts: each
      * greets with "welcome", so its {@code @Inject SyncHub} worked (Liberty injects only into endpoints that are
      * beans: the README's {@code @Dependent}), and a text sent on one reaches the room on the other.
@@ -220,7 +254,10 @@ class LibertyRedisDeliveryIT {
     }
 
     private ChatClient join(App app, String room, String name) throws Exception {
-        ChatClient m = app.join(room, name);
+        return member(app.join(room, name));
+    }
+
+    private ChatClient member(ChatClient m) {
         members.add(m);
         return m;
     }
@@ -244,8 +281,13 @@ class LibertyRedisDeliveryIT {
         }
 
         ChatClient join(String room, String member) throws Exception {
-            return ChatClient.join(URI.create("ws://127.0.0.1:" + base.getPort() + base.getPath() + "chat/" + room
-                    + "?name=" + URLEncoder.encode(member, StandardCharsets.UTF_8)), name, room, member);
+            return join("chat", room, member);
+        }
+
+        /** A member of {@code room} of the endpoint at {@code /<endpoint>/{room}}, greeted. */
+        ChatClient join(String endpoint, String room, String member) throws Exception {
+            return ChatClient.join(URI.create("ws://127.0.0.1:" + base.getPort() + base.getPath() + endpoint + "/"
+                    + room + "?name=" + URLEncoder.encode(member, StandardCharsets.UTF_8)), name, room, member);
         }
     }
 }

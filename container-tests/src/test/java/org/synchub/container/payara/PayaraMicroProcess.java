@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -32,8 +33,11 @@ final class PayaraMicroProcess implements AutoCloseable {
         this.log = log;
     }
 
-    /** Starts Payara Micro with {@code war} at {@code /<war name without .war>}; returns at once. */
-    static PayaraMicroProcess start(WebArchive war) throws IOException {
+    /**
+     * Starts Payara Micro with {@code war} at {@code /<war name without .war>}, and each of {@code others} at its
+     * own name; returns at once.
+     */
+    static PayaraMicroProcess start(WebArchive war, WebArchive... others) throws IOException {
         Path jar = Path.of(System.getProperty("synchub.it.payara"));
         String context = war.getName().replaceFirst("\\.war$", "");
         Path dir = Path.of(System.getProperty("synchub.it.work", "target/it-work"), "payara-" + context);
@@ -46,12 +50,20 @@ final class PayaraMicroProcess implements AutoCloseable {
         int port = ItEnvironment.freePort();
         Path log = dir.resolve("server.log");
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process p = new ProcessBuilder(List.of(java, "-Xmx512m", "-Djava.net.preferIPv4Stack=true",
+        List<String> command = new ArrayList<>(List.of(java, "-Xmx512m", "-Djava.net.preferIPv4Stack=true",
                 "-jar", jar.toString(), "--unpackdir", dir.resolve("runtime").toString(),
                 "--nocluster", "--disablephonehome", "--port", String.valueOf(port),
                 "--prebootcommandfile", preboot.toString(), "--rootdir", dir.resolve("root").toString(),
-                "--deploy", warFile.toString(), "--contextroot", context))
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+                "--deploy", warFile.toString()));
+        if (others.length == 0) {
+            command.addAll(List.of("--contextroot", context));
+        }
+        for (WebArchive other : others) { // each at /<its name>, as --contextroot would set them all
+            Path otherFile = dir.resolve(other.getName());
+            other.as(ZipExporter.class).exportTo(otherFile.toFile(), true);
+            command.addAll(List.of("--deploy", otherFile.toString()));
+        }
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         return new PayaraMicroProcess(p, port, context, log);
     }
 
@@ -63,6 +75,15 @@ final class PayaraMicroProcess implements AutoCloseable {
     /** The server's process id. */
     long pid() {
         return process.pid();
+    }
+
+    /** The whole server log so far. */
+    String log() {
+        try {
+            return Files.readString(log);
+        } catch (IOException e) {
+            return "(no log: " + e + ")";
+        }
     }
 
     /** The server log so far (for failure messages), at most its last 4000 characters. */

@@ -315,7 +315,15 @@ public abstract class AppServer implements AutoCloseable {
 
     /** The WebSocket URI of {@code room}, with the user's {@code name}. */
     public URI chatUri(String room, String user) {
-        return URI.create("ws://127.0.0.1:" + httpPort + "/" + context + "/chat/"
+        return roomUri("chat", room, user);
+    }
+
+    /**
+     * The WebSocket URI of {@code room} of the endpoint at {@code /<endpoint>/{room}} ({@code chat}, or
+     * {@code annotated} for the annotated rooms), with the user's {@code name}.
+     */
+    public URI roomUri(String endpoint, String room, String user) {
+        return URI.create("ws://127.0.0.1:" + httpPort + "/" + context + "/" + endpoint + "/"
                 + URLEncoder.encode(room, StandardCharsets.UTF_8).replace("+", "%20")
                 + "?name=" + URLEncoder.encode(user, StandardCharsets.UTF_8));
     }

@@ -1,17 +1,17 @@
 package org.synchub.cdi.declarative;
 
-import jakarta.inject.Inject;
 import jakarta.websocket.OnClose;
 import jakarta.websocket.OnMessage;
 import jakarta.websocket.OnOpen;
 import jakarta.websocket.Session;
-import jakarta.websocket.server.PathParam;
 import jakarta.websocket.server.ServerEndpoint;
-import org.synchub.SyncHub;
 import org.synchub.declarative.Broadcast;
 import org.synchub.declarative.SyncTopics;
 
-/** The same room, annotated and explicit, for measuring what the annotations cost per message. */
+/**
+ * The annotated room for measuring what the annotations cost per message; its explicit twin is
+ * {@link org.synchub.cdi.ChatEndpoint}, the README's explicit endpoint.
+ */
 public final class CostEndpoints {
 
     private CostEndpoints() {
@@ -32,27 +32,6 @@ public final class CostEndpoints {
         @Broadcast("{room}")
         public String message(String text) {
             return text;
-        }
-    }
-
-    @ServerEndpoint("/cost/{room}")
-    public static class Explicit {
-        @Inject
-        SyncHub hub;
-
-        @OnOpen
-        public void open(Session session, @PathParam("room") String room) {
-            hub.subscribe(session, room);
-        }
-
-        @OnMessage
-        public void message(Session session, String text, @PathParam("room") String room) {
-            hub.publish(session, room, text);
-        }
-
-        @OnClose
-        public void close(Session session) {
-            hub.unsubscribeAll(session);
         }
     }
 
