@@ -15,7 +15,6 @@ import org.synchub.spi.SyncDriverContext;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
@@ -33,12 +32,9 @@ import java.util.concurrent.atomic.LongAdder;
  * {@link DirectTransport} (the in-JVM one) carries messages as objects instead: no envelope, queue or loop.
  *
  * <p><b>History.</b> A message of a history topic goes through {@link #publishPositioned}: its envelope is split
- * around its position and queued like any other; the publishing thread hands each run of such messages to the
- * driver's {@link SyncHistoryStore#publish} (which numbers, keeps and relays them atomically) instead of
- * {@link SyncDriver#send}, keeping the publish order of the queue, and tells each message's callback its position
- * (null when the store failed: then the frame goes out without position through {@code send}, and the failure is
- * reported as {@code PUBLISH} from {@value #HISTORY} once per incident). On the in-JVM path the store is called on
- * the publishing thread. Every callback is called exactly once, whatever fails.
+ * around its position and queued like any other; the publishing thread's {@link Outbox} hands it to the driver's
+ * {@link SyncHistoryStore#publish}, which numbers, keeps and relays it atomically, and tells the message's callback
+ * its position exactly once (null when it has none).
  *
  * <p><b>Threading.</b> {@link #publish} and {@link #interest} run on the caller's thread, never block and never
  * throw. The relay makes two threads (listener, publisher) at {@link #start}; {@link #close} may be called from any
@@ -100,13 +96,9 @@ public final class Relay {
     private final AtomicBoolean started = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile ReconnectLoop loop;
-    private volatile PublishPump<Outbound> pump;
+    private volatile PublishPump<Outbox.Outbound> pump;
     private final SyncHistoryStore store;
-    private volatile SyncHistoryStore.Limits limits = new SyncHistoryStore.Limits(100, 300_000);
-    /** Frames of one run of plain messages; pump thread only. */
-    private final List<Frame> run = new ArrayList<>();
-    /** Whether a history PUBLISH incident may be open; pump thread (or publishers, in-JVM). */
-    private volatile boolean historyFailing;
+    private final Outbox outbox;
     /** Evictions of the gap tracker already reported; watchdog thread only. */
     private long evictionsReported;
 
@@ -129,36 +121,7 @@ public final class Relay {
         this.direct = driver instanceof DirectTransport d ? d : null;
         this.streams = new Streams(driver);
         this.store = driver.history().orElse(null);
-    }
-
-    /** One queued item: a plain frame, or a history message to number (and its callback). */
-    private static final class Outbound {
-        final Frame frame;
-        final SyncHistoryStore.Append append;
-        private Consumer<SyncPosition> done;
-
-        Outbound(Frame frame, SyncHistoryStore.Append append, Consumer<SyncPosition> done) {
-            this.frame = frame;
-            this.append = append;
-            this.done = done;
-        }
-
-        long size() {
-            return frame != null ? frame.bytes().length : append.prefix().length + append.suffix().length + 40L;
-        }
-
-        /** Tells the callback once; never throws. */
-        void complete(SyncPosition position) {
-            Consumer<SyncPosition> d = done;
-            done = null;
-            if (d != null) {
-                try {
-                    d.accept(position);
-                } catch (Throwable ignored) {
-                    // the hub's delivery reports its own failures
-                }
-            }
-        }
+        this.outbox = new Outbox(driver, store, streams, hub);
     }
 
     /** @return whether the driver has a history store ({@link SyncDriver#history()}) */
@@ -177,7 +140,7 @@ public final class Relay {
      * @param limits the limits
      */
     public void historyLimits(SyncHistoryStore.Limits limits) {
-        this.limits = limits;
+        outbox.limits(limits);
     }
 
     /** Starts receiving and publishing: the listener and publisher threads, or the in-JVM fast path. Once. */
@@ -192,8 +155,8 @@ public final class Relay {
         }
         String tag = instanceId.length() > 8 ? instanceId.substring(0, 8) : instanceId;
         String kind = String.valueOf(driver).split(":", 2)[0]; // "redis" for "redis:chat (…)"
-        PublishPump<Outbound> p = new PublishPump<>(side, hub.watch(kind + "-publisher"), maxQueueBytes, relayed,
-                "synchub-" + kind + "-pub-" + tag, MAX_BATCH, Outbound::size, this::sendBatch);
+        PublishPump<Outbox.Outbound> p = new PublishPump<>(side, hub.watch(kind + "-publisher"), maxQueueBytes, relayed,
+                "synchub-" + kind + "-pub-" + tag, MAX_BATCH, Outbox.Outbound::size, outbox::send);
         ReconnectLoop l = new ReconnectLoop(side, "synchub-" + kind + "-sub-" + tag, hub.watch(kind + "-listener"),
                 driver::listen).onConnected(p::wake);
         synchronized (this) {
@@ -220,11 +183,11 @@ public final class Relay {
                 }
                 return;
             }
-            PublishPump<Outbound> p = pump;
+            PublishPump<Outbox.Outbound> p = pump;
             if (p != null) {
                 int stream = streams.of(message.topic());
                 String envelope = EnvelopeCodec.encode(instanceId, message, streams.next(stream));
-                p.offer(new Outbound(new Frame(envelope.getBytes(StandardCharsets.UTF_8), stream, false), null, null));
+                p.offer(new Outbox.Outbound(new Frame(envelope.getBytes(StandardCharsets.UTF_8), stream, false), null, null));
             }
         } catch (Throwable t) {
             // encoding on the publishing thread (an OutOfMemoryError for a huge message, say) must not escape
@@ -253,105 +216,17 @@ public final class Relay {
             SyncHistoryStore.Append append = new SyncHistoryStore.Append(message.topic(),
                     prefix.getBytes(StandardCharsets.UTF_8),
                     EnvelopeCodec.POSITIONED_SUFFIX.getBytes(StandardCharsets.UTF_8));
-            Outbound item = new Outbound(null, append, done);
+            Outbox.Outbound item = new Outbox.Outbound(null, append, done);
             if (direct != null) {
-                publishHistory(List.of(item), true);
+                outbox.publishHistory(List.of(item), true);
                 return true;
             }
-            PublishPump<Outbound> p = pump;
+            PublishPump<Outbox.Outbound> p = pump;
             return p != null && p.offer(item);
         } catch (Throwable t) {
             hub.failure(SyncStage.PUBLISH, DRIVER, t);
             return false;
         }
-    }
-
-    /** The pump's sender: runs of plain frames go to the driver, runs of history messages to the store, in order. */
-    private void sendBatch(List<Outbound> batch) throws Exception {
-        int i = 0;
-        try {
-            while (i < batch.size()) {
-                int j = i;
-                if (batch.get(i).append == null) {
-                    run.clear();
-                    while (j < batch.size() && batch.get(j).append == null) {
-                        run.add(batch.get(j++).frame);
-                    }
-                    try {
-                        driver.send(run);
-                    } finally {
-                        run.clear();
-                    }
-                } else {
-                    while (j < batch.size() && batch.get(j).append != null) {
-                        j++;
-                    }
-                    int from = i;
-                    i = j; // every item of the run is completed by publishHistory, whatever it throws
-                    publishHistory(batch.subList(from, j), false);
-                }
-                i = j;
-            }
-        } finally {
-            for (int k = i; k < batch.size(); k++) {
-                batch.get(k).complete(null); // the batch failed before this run: delivered locally without position
-            }
-        }
-    }
-
-    /**
-     * Numbers, keeps and relays {@code items} through the store, completing every item; on failure relays them
-     * without position (through the driver, or the object path in-JVM) and completes them with null.
-     */
-    private void publishHistory(List<Outbound> items, boolean inJvm) throws Exception {
-        List<SyncHistoryStore.Append> appends = new ArrayList<>(items.size());
-        for (Outbound item : items) {
-            appends.add(item.append);
-        }
-        List<SyncPosition> positions;
-        try {
-            positions = store.publish(appends, limits);
-            if (positions == null || positions.size() != items.size()) {
-                throw new SyncException("the history store returned " + (positions == null ? "no" : positions.size())
-                        + " position(s) for " + items.size() + " message(s)");
-            }
-        } catch (Throwable t) {
-            historyFailing = true;
-            hub.failure(SyncStage.PUBLISH, HISTORY, t instanceof SyncException ? t : new SyncException(
-                    "the history store failed; messages of history topics are relayed and delivered without "
-                            + "position and cannot be recovered meanwhile: " + t, t));
-            for (Outbound item : items) {
-                item.complete(null);
-            }
-            relayUnpositioned(items, inJvm);
-            return;
-        }
-        if (historyFailing) {
-            historyFailing = false;
-            hub.recovered(SyncStage.PUBLISH, HISTORY);
-        }
-        for (int k = 0; k < items.size(); k++) {
-            items.get(k).complete(positions.get(k));
-        }
-    }
-
-    /** The frames of {@code items} with {@code "pos":null}, sent as plain frames (best effort). */
-    private void relayUnpositioned(List<Outbound> items, boolean inJvm) throws Exception {
-        List<Frame> frames = new ArrayList<>(items.size());
-        byte[] none = "null".getBytes(StandardCharsets.UTF_8);
-        for (Outbound item : items) {
-            byte[] prefix = item.append.prefix();
-            byte[] suffix = item.append.suffix();
-            byte[] bytes = new byte[prefix.length + none.length + suffix.length];
-            System.arraycopy(prefix, 0, bytes, 0, prefix.length);
-            System.arraycopy(none, 0, bytes, prefix.length, none.length);
-            System.arraycopy(suffix, 0, bytes, prefix.length + none.length, suffix.length);
-            frames.add(new Frame(bytes, streams.of(item.append.topic()), false));
-        }
-        if (inJvm) {
-            return; // the in-JVM store failing means a bug; nothing else to relay through
-        }
-        driver.send(frames);
     }
 
     /**
@@ -361,9 +236,9 @@ public final class Relay {
      * @param number the probe's number
      */
     public void probe(long number) {
-        PublishPump<Outbound> p = pump;
+        PublishPump<Outbox.Outbound> p = pump;
         if (p != null && !closed.get()) {
-            p.offer(new Outbound(new Frame(EnvelopeCodec.encodeProbe(instanceId, number)
+            p.offer(new Outbox.Outbound(new Frame(EnvelopeCodec.encodeProbe(instanceId, number)
                     .getBytes(StandardCharsets.UTF_8), 0, true), null, null));
         }
     }
@@ -385,9 +260,9 @@ public final class Relay {
                 driver.send(java.util.List.of(new Frame(frame, 0, false))); // in-JVM: straight to the others' fan-in
                 return;
             }
-            PublishPump<Outbound> p = pump;
+            PublishPump<Outbox.Outbound> p = pump;
             if (p != null) {
-                p.offer(new Outbound(new Frame(frame, streams.of(topic), false), null, null));
+                p.offer(new Outbox.Outbound(new Frame(frame, streams.of(topic), false), null, null));
             }
         } catch (Throwable t) {
             hub.failure(SyncStage.PUBLISH, DRIVER, t);
@@ -474,7 +349,7 @@ public final class Relay {
 
     /** @return bytes waiting in the relay queue, including the batch being sent */
     public long queuedBytes() {
-        PublishPump<Outbound> p = pump;
+        PublishPump<Outbox.Outbound> p = pump;
         return p == null ? 0 : p.queuedBytes();
     }
 
@@ -514,7 +389,7 @@ public final class Relay {
             return;
         }
         ReconnectLoop l;
-        PublishPump<Outbound> p;
+        PublishPump<Outbox.Outbound> p;
         synchronized (this) {
             l = loop;
             p = pump;
