@@ -6,7 +6,7 @@ import org.synchub.spi.SyncAdapter;
 import org.synchub.tck.SyncHistoryStoreTck;
 import org.synchub.testing.RedisServer;
 
-/** The Redis history store in topic routing (frames on bucket channels) against the history conformance suite. */
+/** The Redis history store in topic routing (frames PUBLISHed on 4 bucket channels) against the history conformance suite. */
 class RedisTopicRoutingHistoryStoreTckTest extends SyncHistoryStoreTck {
 
     private static RedisServer redis;
@@ -23,6 +23,6 @@ class RedisTopicRoutingHistoryStoreTckTest extends SyncHistoryStoreTck {
 
     @Override
     protected SyncAdapter adapter(String channel) {
-        return RedisAdapter.url(redis.url(), channel).withTopicRouting(1);
+        return RedisClusterHistoryTest.interestedInAll(RedisAdapter.url(redis.url(), channel).withTopicRouting(4), 4);
     }
 }
