@@ -178,6 +178,21 @@ final class RedisHistory implements SyncHistoryStore {
         }
     }
 
+    /**
+     * Runs a call that may run twice (a read, a top): when its connection turns out broken (an idle connection to a
+     * server that restarted, say), once more on a new one.
+     */
+    private void runIdempotent(Call call) throws Exception {
+        try {
+            run(List.of(call));
+        } catch (SyncBackplaneUnavailableException e) {
+            if (!(e.getCause() instanceof redis.clients.jedis.exceptions.JedisConnectionException)) {
+                throw e;
+            }
+            run(List.of(call));
+        }
+    }
+
     /** One pass; returns the calls to run again (after a refresh when a redirection was seen). */
     private List<Call> pass(List<Call> calls) throws Exception {
         Map<Object, List<Call>> byNode = new LinkedHashMap<>();
@@ -286,7 +301,7 @@ final class RedisHistory implements SyncHistoryStore {
         Call call = new Call(topic, READ_SHA, HistoryScripts.READ, bytes(since.epoch()),
                 bytes(Long.toString(since.offset())), bytes(Integer.toString(Math.max(1, max))),
                 bytes(Long.toString(limits.ttlMillis())));
-        run(List.of(call));
+        runIdempotent(call);
         List<?> reply = (List<?>) call.reply;
         String epoch = text(reply.get(0));
         SyncPosition top = new SyncPosition(epoch, (Long) reply.get(1));
@@ -308,7 +323,7 @@ final class RedisHistory implements SyncHistoryStore {
     @Override
     public SyncPosition top(String topic) throws Exception {
         Call call = new Call(topic, TOP_SHA, HistoryScripts.TOP);
-        run(List.of(call));
+        runIdempotent(call);
         List<?> reply = (List<?>) call.reply;
         return new SyncPosition(text(reply.get(0)), (Long) reply.get(1));
     }
