@@ -120,44 +120,54 @@ final class RedisHistory implements SyncHistoryStore {
 
     // ------------------------------------------------------------------ one call
 
-    /** One script call: where, what. */
-    private final class Call {
+    /** One script call: where it goes, its keys and arguments (made per connection), its reply. */
+    private static final class Call {
         final byte[] channel;
         final byte[][] keys;
         final byte[] sha;
         final String script;
-        final byte[][] tail;
+        final Function<String, byte[][]> args;
         HostAndPort askedTo;
         Object reply;
 
-        Call(String topic, byte[] sha, String script, byte[]... tail) {
-            this.channel = shardChannel.apply(topic);
-            this.keys = keys(topic);
+        /**
+         * @param channel the shard channel that decides the server
+         * @param keys    the keys
+         * @param sha     the script's SHA-1
+         * @param script  the script (loaded on NOSCRIPT)
+         * @param args    the arguments, from the connection's replication id
+         */
+        Call(byte[] channel, byte[][] keys, byte[] sha, String script, Function<String, byte[][]> args) {
+            this.channel = channel;
+            this.keys = keys;
             this.sha = sha;
             this.script = script;
-            this.tail = tail;
+            this.args = args;
         }
 
         void write(Connection connection, String replicationId) {
-            byte[][] meta = metaArgs(replicationId);
-            byte[][] args = new byte[2 + keys.length + meta.length + tail.length][];
-            int i = 0;
-            args[i++] = sha;
-            args[i++] = bytes(Integer.toString(keys.length));
-            for (byte[] k : keys) {
-                args[i++] = k;
-            }
-            for (byte[] m : meta) {
-                args[i++] = m;
-            }
-            for (byte[] t : tail) {
-                args[i++] = t;
-            }
+            byte[][] tail = args.apply(replicationId);
+            byte[][] all = new byte[2 + keys.length + tail.length][];
+            all[0] = sha;
+            all[1] = bytes(Integer.toString(keys.length));
+            System.arraycopy(keys, 0, all, 2, keys.length);
+            System.arraycopy(tail, 0, all, 2 + keys.length, tail.length);
             if (askedTo != null) {
                 connection.sendCommand(Protocol.Command.ASKING);
             }
-            connection.sendCommand(Protocol.Command.EVALSHA, args);
+            connection.sendCommand(Protocol.Command.EVALSHA, all);
         }
+    }
+
+    /** A read or top call on one topic: the meta arguments, then {@code tail}. */
+    private Call topicCall(String topic, byte[] sha, String script, byte[]... tail) {
+        return new Call(shardChannel.apply(topic), keys(topic), sha, script, rid -> {
+            byte[][] meta = metaArgs(rid);
+            byte[][] all = new byte[meta.length + tail.length][];
+            System.arraycopy(meta, 0, all, 0, meta.length);
+            System.arraycopy(tail, 0, all, meta.length, tail.length);
+            return all;
+        });
     }
 
     /**
@@ -276,29 +286,91 @@ final class RedisHistory implements SyncHistoryStore {
 
     // ------------------------------------------------------------------ the store
 
+    /** The most messages one publish script handles (it blocks Redis while it runs). */
+    static final int MAX_PER_SCRIPT = 256;
+
+    /**
+     * Numbers, keeps and relays {@code batch}: one script call per group of consecutive-or-not messages that share a
+     * server (in Redis Cluster, a slot), at most {@value #MAX_PER_SCRIPT} messages each, all calls pipelined per
+     * server. Messages of one topic stay in order (they are in one group, or in groups sent in order on one
+     * connection).
+     */
     @Override
     public List<SyncPosition> publish(List<Append> batch, Limits limits) throws Exception {
         ttlMillis = limits.ttlMillis();
-        byte[] size = bytes(Integer.toString(limits.size()));
-        byte[] ttl = bytes(Long.toString(limits.ttlMillis()));
-        List<Call> calls = new ArrayList<>(batch.size());
-        for (Append append : batch) {
-            calls.add(new Call(append.topic(), PUBLISH_SHA, HistoryScripts.PUBLISH, append.prefix(),
-                    append.suffix(), size, ttl, publishCommand, shardChannel.apply(append.topic())));
+        Map<Object, List<Integer>> groups = new LinkedHashMap<>();
+        byte[][] channels = new byte[batch.size()][];
+        for (int i = 0; i < batch.size(); i++) {
+            channels[i] = shardChannel.apply(batch.get(i).topic());
+            Object group = connections.clustered()
+                    ? redis.clients.jedis.util.JedisClusterCRC16.getSlot(channels[i]) : "all";
+            groups.computeIfAbsent(group, k -> new ArrayList<>()).add(i);
+        }
+        List<Call> calls = new ArrayList<>();
+        List<List<Integer>> members = new ArrayList<>();
+        for (List<Integer> group : groups.values()) {
+            for (int from = 0; from < group.size(); from += MAX_PER_SCRIPT) {
+                List<Integer> part = group.subList(from, Math.min(group.size(), from + MAX_PER_SCRIPT));
+                calls.add(publishCall(batch, channels, part, limits));
+                members.add(part);
+            }
         }
         run(calls);
-        List<SyncPosition> positions = new ArrayList<>(calls.size());
-        for (Call call : calls) {
-            List<?> reply = (List<?>) call.reply;
-            positions.add(new SyncPosition(text(reply.get(0)), (Long) reply.get(1)));
+        SyncPosition[] positions = new SyncPosition[batch.size()];
+        for (int c = 0; c < calls.size(); c++) {
+            List<?> reply = (List<?>) calls.get(c).reply;
+            List<Integer> part = members.get(c);
+            for (int k = 0; k < part.size(); k++) {
+                positions[part.get(k)] = new SyncPosition(text(reply.get(2 * k)), (Long) reply.get(2 * k + 1));
+            }
         }
-        return positions;
+        return List.of(positions);
+    }
+
+    private Call publishCall(List<Append> batch, byte[][] channels, List<Integer> part, Limits limits) {
+        Map<String, Integer> topicIndex = new LinkedHashMap<>();
+        List<byte[]> keys = new ArrayList<>();
+        List<byte[]> topicArgs = new ArrayList<>();
+        List<byte[]> messageArgs = new ArrayList<>(part.size() * 3);
+        for (int i : part) {
+            Append append = batch.get(i);
+            Integer index = topicIndex.get(append.topic());
+            if (index == null) {
+                index = topicIndex.size() + 1;
+                topicIndex.put(append.topic(), index);
+                for (byte[] key : keys(append.topic())) {
+                    keys.add(key);
+                }
+                topicArgs.add(bytes(newEpoch()));
+                topicArgs.add(channels[i]);
+            }
+            messageArgs.add(bytes(Integer.toString(index)));
+            messageArgs.add(append.prefix());
+            messageArgs.add(append.suffix());
+        }
+        byte[] size = bytes(Integer.toString(limits.size()));
+        byte[] ttl = bytes(Long.toString(limits.ttlMillis()));
+        byte[] life = bytes(Long.toString(limits.ttlMillis() + META_EXTRA_MS));
+        byte[] topics = bytes(Integer.toString(topicIndex.size()));
+        return new Call(channels[part.get(0)], keys.toArray(new byte[0][]), PUBLISH_SHA, HistoryScripts.PUBLISH,
+                rid -> {
+                    List<byte[]> args = new ArrayList<>(6 + topicArgs.size() + messageArgs.size());
+                    args.add(bytes(rid));
+                    args.add(life);
+                    args.add(size);
+                    args.add(ttl);
+                    args.add(publishCommand);
+                    args.add(topics);
+                    args.addAll(topicArgs);
+                    args.addAll(messageArgs);
+                    return args.toArray(new byte[0][]);
+                });
     }
 
     @Override
     public Read read(String topic, SyncPosition since, int max, Limits limits) throws Exception {
         ttlMillis = limits.ttlMillis();
-        Call call = new Call(topic, READ_SHA, HistoryScripts.READ, bytes(since.epoch()),
+        Call call = topicCall(topic, READ_SHA, HistoryScripts.READ, bytes(since.epoch()),
                 bytes(Long.toString(since.offset())), bytes(Integer.toString(Math.max(1, max))),
                 bytes(Long.toString(limits.ttlMillis())));
         runIdempotent(call);
@@ -322,7 +394,7 @@ final class RedisHistory implements SyncHistoryStore {
 
     @Override
     public SyncPosition top(String topic) throws Exception {
-        Call call = new Call(topic, TOP_SHA, HistoryScripts.TOP);
+        Call call = topicCall(topic, TOP_SHA, HistoryScripts.TOP);
         runIdempotent(call);
         List<?> reply = (List<?>) call.reply;
         return new SyncPosition(text(reply.get(0)), (Long) reply.get(1));
