@@ -32,7 +32,7 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * History on Redis, on and off in the same run, on one private redis-server:
  * <ul>
- * <li>publish cost: {@value #TOPICS} topics, 200-byte server publishes from one hub, counted by a raw Jedis
+ * <li>publish cost: {@value #TOPICS} topics, then 1 topic, 200-byte server publishes from one hub, counted by a raw Jedis
  * subscriber on the channel (at most {@value #WINDOW} in flight); per round the throughput, the Redis CPU
  * ({@code INFO cpu} {@code used_cpu_sys + used_cpu_user}) per message and this JVM's CPU per message, rounds
  * alternating history off (topics {@code plain-*}) and on (topics {@code room-*}, size 100, ttl 300 s);</li>
@@ -97,22 +97,26 @@ public final class RedisHistoryBenchmark {
                 .probeIntervalMillis(60_000).adapter(RedisAdapter.url(redis.url(), CHANNEL)).build();
              Jedis info = new Jedis("127.0.0.1", redis.port())) {
             String text = "x".repeat(200);
-            run(hub, "plain-", text, 5_000, received, info); // warm-up, both paths
-            run(hub, "room-", text, 5_000, received, info);
-            List<double[]> off = new ArrayList<>();
-            List<double[]> on = new ArrayList<>();
-            for (int round = 0; round < ROUNDS; round++) {
-                off.add(run(hub, "plain-", text, MESSAGES, received, info));
-                on.add(run(hub, "room-", text, MESSAGES, received, info));
+            run(hub, "plain-", TOPICS, text, 5_000, received, info); // warm-up, both paths
+            run(hub, "room-", TOPICS, text, 5_000, received, info);
+            StringBuilder table = new StringBuilder();
+            for (int topics : new int[] {TOPICS, 1}) {
+                List<double[]> off = new ArrayList<>();
+                List<double[]> on = new ArrayList<>();
+                for (int round = 0; round < ROUNDS; round++) {
+                    off.add(run(hub, "plain-", topics, text, MESSAGES, received, info));
+                    on.add(run(hub, "room-", topics, text, MESSAGES, received, info));
+                }
+                table.append(row("off", topics, off)).append(row("on (size 100, ttl 300 s)", topics, on));
+                table.append(String.format(Locale.ROOT, "| on / off, %d topic(s) | %.2fx | %.2fx | %.2fx | |%n",
+                        topics, median(on, 0) / median(off, 0), median(on, 1) / median(off, 1),
+                        median(on, 2) / median(off, 2)));
             }
             System.out.println();
-            System.out.println("| history | msg/s (median) | Redis CPU µs/msg (median) | JVM CPU µs/msg (median) |"
-                    + " rounds (msg/s; Redis µs; JVM µs) |");
+            System.out.println("| history, topics | msg/s (median) | Redis CPU µs/msg (median) | JVM CPU µs/msg "
+                    + "(median) | rounds (msg/s; Redis µs; JVM µs) |");
             System.out.println("|---|---|---|---|---|");
-            row("off", off);
-            row("on (size 100, ttl 300 s)", on);
-            double ratio = median(on, 1) / median(off, 1);
-            System.out.printf(Locale.ROOT, "%nRedis CPU per message, on / off: %.2fx%n", ratio);
+            System.out.print(table);
             System.out.printf(Locale.ROOT, "Redis used_memory after the run: %s%n",
                     field(info.info("memory"), "used_memory_human"));
         } finally {
@@ -121,13 +125,13 @@ public final class RedisHistoryBenchmark {
         }
     }
 
-    private static void row(String name, List<double[]> rounds) {
+    private static String row(String name, int topics, List<double[]> rounds) {
         StringBuilder all = new StringBuilder();
         for (double[] r : rounds) {
             all.append(String.format(Locale.ROOT, "%.0f; %.2f; %.2f  ", r[0], r[1], r[2]));
         }
-        System.out.printf(Locale.ROOT, "| %s | %.0f | %.2f | %.2f | %s |%n", name, median(rounds, 0),
-                median(rounds, 1), median(rounds, 2), all.toString().trim());
+        return String.format(Locale.ROOT, "| %s, %d topic(s) | %.0f | %.2f | %.2f | %s |%n", name, topics,
+                median(rounds, 0), median(rounds, 1), median(rounds, 2), all.toString().trim());
     }
 
     private static double median(List<double[]> rounds, int column) {
@@ -138,8 +142,8 @@ public final class RedisHistoryBenchmark {
     }
 
     /** One round: {msg/s, Redis CPU µs/msg, JVM CPU µs/msg}. */
-    private static double[] run(SyncHub hub, String prefix, String text, int messages, AtomicLong received,
-                                Jedis info) throws Exception {
+    private static double[] run(SyncHub hub, String prefix, int topics, String text, int messages,
+                                AtomicLong received, Jedis info) throws Exception {
         long base = received.get();
         double redisCpu0 = redisCpu(info);
         long jvmCpu0 = jvmCpuNanos();
@@ -148,7 +152,7 @@ public final class RedisHistoryBenchmark {
             while (i - (received.get() - base) > WINDOW) {
                 LockSupport.parkNanos(50_000);
             }
-            hub.publish(prefix + (i % TOPICS), text);
+            hub.publish(prefix + (i % topics), text);
         }
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (received.get() - base < messages) {
@@ -162,8 +166,8 @@ public final class RedisHistoryBenchmark {
         double redisCpu = redisCpu(info) - redisCpu0;
         long jvmCpu = jvmCpuNanos() - jvmCpu0;
         double[] out = {messages / ((t1 - t0) / 1e9), redisCpu * 1e6 / messages, jvmCpu / 1e3 / messages};
-        System.out.printf(Locale.ROOT, "%-7s %,d msgs: %.0f msg/s, Redis %.2f µs/msg, JVM %.2f µs/msg%n", prefix,
-                messages, out[0], out[1], out[2]);
+        System.out.printf(Locale.ROOT, "%-7s %3d topic(s) %,d msgs: %.0f msg/s, Redis %.2f µs/msg, JVM %.2f µs/msg%n", prefix,
+                topics, messages, out[0], out[1], out[2]);
         return out;
     }
 

@@ -62,14 +62,21 @@ final class HistoryScripts {
               end
               channels[j] = ARGV[6 + 2 * j]
             end
-            local out = {}
+            local out, last = {}, {}
+            for i = 7 + 2 * nt, #ARGV, 3 do
+              last[tonumber(ARGV[i])] = i
+            end
             for i = 7 + 2 * nt, #ARGV, 3 do
               local j = tonumber(ARGV[i])
               local o = tops[j] + 1
               tops[j] = o
               local os = string.format('%d', o)
               local frame = ARGV[i + 1] .. '{"e":"' .. epochs[j] .. '","o":' .. os .. '}' .. ARGV[i + 2]
-              redis.call('XADD', KEYS[2 * j], os .. '-0', 'f', frame, 't', ms)
+              if last[j] == i then
+                redis.call('XADD', KEYS[2 * j], 'MAXLEN', size, os .. '-0', 'f', frame, 't', ms)
+              else
+                redis.call('XADD', KEYS[2 * j], os .. '-0', 'f', frame, 't', ms)
+              end
               redis.call(cmd, channels[j], frame)
               out[#out + 1] = epochs[j]
               out[#out + 1] = o
@@ -77,7 +84,6 @@ final class HistoryScripts {
             for j = 1, nt do
               redis.call('HSET', KEYS[2 * j - 1], 'o', tops[j])
               redis.call('PEXPIRE', KEYS[2 * j - 1], ARGV[2])
-              redis.call('XTRIM', KEYS[2 * j], 'MAXLEN', size)
               redis.call('PEXPIRE', KEYS[2 * j], ARGV[4])
             end
             return out
