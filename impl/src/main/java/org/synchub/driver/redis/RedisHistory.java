@@ -24,17 +24,19 @@ import java.util.function.Function;
 
 /**
  * The Redis history store: per topic a meta hash (epoch, top offset, the server's replication id) and a stream of
- * the last frames ({@code XADD} with the explicit id {@code <offset>-0} and an exact {@code MAXLEN}), written,
- * expired and published ({@code PUBLISH}, or {@code SPUBLISH} on Redis Cluster) by one Lua script per message
+ * the last frames ({@code XADD} with the explicit id {@code <offset>-0}, trimmed to {@code MAXLEN size}), written,
+ * expired and published ({@code PUBLISH}, or {@code SPUBLISH} on Redis Cluster) by a Lua script
  * ({@link HistoryScripts}; {@code EVALSHA}, loaded again on {@code NOSCRIPT}), so numbering, keeping and relaying are
- * one atomic step on the server. A batch is pipelined per server. Reads are one script too ({@code XRANGE} plus the
+ * one atomic step on the server. A batch from the relay is one script call per server (per slot on Redis Cluster, at
+ * most {@value #MAX_PER_SCRIPT} messages), the calls pipelined. Reads are one script too ({@code XRANGE} plus the
  * meta), so the frames and the top they return are consistent.
  *
  * <p><b>Keys.</b> A topic {@code t} whose frames go to the channel {@code S} (the channel, or its bucket channel in
  * topic routing) has the keys {@code {S}:synchub-history:t:meta} and {@code {S}:synchub-history:t:stream}: the hash
  * tag is the channel, so in Redis Cluster both keys and the shard channel the script publishes to are in one slot
  * (a channel name that has braces of its own gets a short tag of the same slot instead). The stream expires ttl after
- * the last publish, the meta hash one hour after that (or after the last read).
+ * the last publish, the meta hash an hour after that (or after the last read); entries older than ttl are not
+ * replayed.
  *
  * <p><b>Epochs.</b> A topic gets a new epoch when its meta hash is missing (Redis lost its data, or the topic was
  * idle longer than the meta lifetime) or was written under another replication id than the server's now (a restart, a
@@ -43,8 +45,10 @@ import java.util.function.Function;
  *
  * <p><b>Threading, failure.</b> {@link #publish} runs on the relay's publishing thread, {@link #read} and
  * {@link #top} on history workers, concurrently; each uses a connection of its own from
- * {@link HistoryConnections}. Each call blocks on the network and throws when Redis cannot do it; messages of a
- * batch whose server answered {@code MOVED}/{@code ASK} (not executed) are sent once more to the new owner.
+ * {@link HistoryConnections}. Each call blocks on the network and throws when Redis cannot do it. Script calls the
+ * server did not run ({@code NOSCRIPT}, {@code MOVED}, {@code ASK}) are sent once more (to the new owner, after
+ * reading the slot map again); a read or top whose connection broke is tried once more on a new connection; a publish
+ * whose connection broke is not (Redis may have run it) and the hub degrades for that batch.
  */
 final class RedisHistory implements SyncHistoryStore {
 
