@@ -108,8 +108,9 @@
  * fields {@code f}, the frame, and {@code t}, the server time in ms), where {@code S} is the channel the topic's
  * frames are published to: the channel, or its bucket channel with topic routing. {@code {S}} is a hash tag: on
  * Redis Cluster a topic's keys and the shard channel its frames go to are in one slot (a channel whose name has
- * braces gets a short tag of the same slot instead), so one script can keep and {@code SPUBLISH} without a
- * cross-slot error. With classic routing on a cluster every topic's history is therefore in the channel's slot, on
+ * braces gets a short tag of the same slot instead), so the script that keeps and {@code SPUBLISH}es runs on the one
+ * primary that owns both, and a batch's script calls are grouped per slot (a script whose keys span slots fails with
+ * {@code CROSSSLOT}). With classic routing on a cluster every topic's history is therefore in the channel's slot, on
  * the primary that already carries all of the channel's pub/sub traffic; topic routing spreads topics over the
  * buckets' slots.</li>
  * <li><b>One atomic step.</b> A Lua script ({@code EVALSHA}, loaded again after {@code NOSCRIPT}) reads the topic's
