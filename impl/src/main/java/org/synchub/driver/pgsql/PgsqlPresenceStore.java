@@ -111,7 +111,7 @@ final class PgsqlPresenceStore implements SyncPresenceStore {
             Set<String> lost = new HashSet<>();
             Array names = connection.createArrayOf("text", topics.toArray());
             try (PreparedStatement statement = prepare(connection, PresenceSql.REFRESH)) {
-                set(statement, ttlMillis, channel, instanceId, names, channel, instanceId, ttlMillis, names);
+                set(statement, names, ttlMillis, channel, instanceId, channel, instanceId, ttlMillis);
                 try (ResultSet rs = statement.executeQuery()) {
                     while (rs.next()) {
                         lost.add(rs.getString(1));

@@ -89,13 +89,14 @@ final class PresenceSql {
 
     /**
      * Moves the instance's expiry in the given topics (one UPDATE over its heartbeat rows: O(topics), whatever the
-     * members) and writes the rows that are gone, returning those topics. Parameters: ttl, channel, instance,
-     * topics (text[]), channel, instance, ttl, topics (text[]).
+     * members; each row found by its primary key) and writes the rows that are gone, returning those topics.
+     * Parameters: topics (text[]), ttl, channel, instance, channel, instance, ttl.
      */
-    static final String REFRESH = "WITH kept AS (UPDATE " + INSTANCES + " SET expires = " + EXPIRY
-            + " WHERE channel = ? AND instance = ? AND topic = ANY(?::text[]) RETURNING topic), "
-            + "lost AS (INSERT INTO " + INSTANCES + " (channel, topic, instance, expires) SELECT ?, t, ?, " + EXPIRY
-            + " FROM unnest(?::text[]) AS t WHERE t NOT IN (SELECT topic FROM kept) "
+    static final String REFRESH = "WITH wanted AS (SELECT DISTINCT t AS topic FROM unnest(?::text[]) AS t), "
+            + "kept AS (UPDATE " + INSTANCES + " i SET expires = " + EXPIRY + " FROM wanted w "
+            + "WHERE i.channel = ? AND i.instance = ? AND i.topic = w.topic RETURNING i.topic), "
+            + "lost AS (INSERT INTO " + INSTANCES + " (channel, topic, instance, expires) SELECT ?, w.topic, ?, "
+            + EXPIRY + " FROM wanted w WHERE NOT EXISTS (SELECT 1 FROM kept k WHERE k.topic = w.topic) "
             + "ON CONFLICT (channel, topic, instance) DO UPDATE SET expires = EXCLUDED.expires RETURNING topic) "
             + "SELECT topic FROM lost";
 
