@@ -33,16 +33,18 @@ import java.util.Set;
  *
  * <p><b>Threading, blocking, failure.</b> Thread-safe; one operation at a time per driver (the hub calls it from its
  * presence thread only). Each operation borrows a connection (the DataSource's, or the driver's own presence
- * connection for a URL), blocks on it with a {@value #QUERY_TIMEOUT_SECONDS} s statement timeout (the URL
- * connection also has a socket timeout), and throws {@link SyncBackplaneUnavailableException} (password redacted)
- * when the database fails; the transaction is then rolled back and, for a URL, the connection reopened on the next
- * call. When the tables are missing and cannot be created it throws {@link SyncConfigurationException} naming
+ * connection for a URL), blocks on it with a {@value #QUERY_TIMEOUT_SECONDS} s statement timeout and a
+ * {@value #NETWORK_TIMEOUT_MILLIS} ms network timeout (restored on a borrowed connection), and throws
+ * {@link SyncBackplaneUnavailableException} (password redacted) when the database fails; the transaction is then
+ * rolled back and, for a URL, the connection reopened on the next call. When the tables are missing and cannot be created it throws {@link SyncConfigurationException} naming
  * {@code synchub.presence.topics} with the DDL to run.
  */
 final class PgsqlPresenceStore implements SyncPresenceStore {
 
     /** The longest one statement may run before PostgreSQL is asked to cancel it. */
     static final int QUERY_TIMEOUT_SECONDS = 10;
+    /** A round trip that takes longer than this (a silent network) breaks the connection. */
+    static final int NETWORK_TIMEOUT_MILLIS = 15_000;
     private static final String PRESENCE_TOPICS_KEY = "synchub.presence.topics";
 
     /** One unit of work on a connection inside a transaction. */
@@ -219,7 +221,10 @@ final class PgsqlPresenceStore implements SyncPresenceStore {
         }
         boolean ok = false;
         boolean autoCommit = true;
+        int networkTimeout = -1;
         try {
+            networkTimeout = connection.getNetworkTimeout();
+            connection.setNetworkTimeout(Runnable::run, NETWORK_TIMEOUT_MILLIS);
             autoCommit = connection.getAutoCommit();
             if (autoCommit) {
                 connection.setAutoCommit(false);
@@ -241,12 +246,15 @@ final class PgsqlPresenceStore implements SyncPresenceStore {
                     // a broken connection: released as broken below
                 }
             }
-            if (autoCommit) {
-                try {
+            try {
+                if (autoCommit) {
                     connection.setAutoCommit(true);
-                } catch (SQLException | RuntimeException ignored) {
-                    // closed next anyway when broken
                 }
+                if (networkTimeout >= 0) {
+                    connection.setNetworkTimeout(Runnable::run, networkTimeout);
+                }
+            } catch (SQLException | RuntimeException ignored) {
+                // closed next anyway when broken
             }
             connections.release(connection, !ok);
         }
