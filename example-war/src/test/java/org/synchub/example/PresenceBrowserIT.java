@@ -5,6 +5,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
@@ -104,7 +105,7 @@ class PresenceBrowserIT {
 
         browser.switchTo().window(carol).close();
         browser.switchTo().window(bob);
-        new WebDriverWait(browser, WAIT).until(d -> !lines("leave", "carol left").isEmpty());
+        await().until(d -> !lines("leave", "carol left").isEmpty());
         awaitGone("carol");
         assertTrue(lines("leave", "carol left").get(0).getText().endsWith("carol left"),
                 "a closed tab is no stopped instance: " + allLines());
@@ -118,7 +119,7 @@ class PresenceBrowserIT {
         jvm.add(one.serverJvm());
         long killed = System.nanoTime();
         jvm.forEach(ProcessHandle::destroyForcibly); // kill -9: no leave from node-1
-        new WebDriverWait(browser, WAIT).until(d -> !lines("leave", "alice left").isEmpty());
+        await().until(d -> !lines("leave", "alice left").isEmpty());
         long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killed);
         screenshot("presence-instance-killed");
         System.out.println("alice's leave after node-1 was killed: " + millis + " ms (ttl " + TTL_SECONDS + " s)");
@@ -138,15 +139,23 @@ class PresenceBrowserIT {
         roomField.clear();
         roomField.sendKeys(room);
         browser.findElement(By.id("join")).click();
-        new WebDriverWait(browser, WAIT).until(d -> "connected".equals(d.findElement(By.id("status"))
+        await().until(d -> "connected".equals(d.findElement(By.id("status"))
                 .getAttribute("data-state")));
-        new WebDriverWait(browser, WAIT).until(d -> d.findElement(By.id("people-panel")).isDisplayed()
+        await().until(d -> d.findElement(By.id("people-panel")).isDisplayed()
                 && !d.findElements(By.cssSelector("#people li[data-name='" + name + "']")).isEmpty());
+    }
+
+    /** A wait that retries when the list was redrawn under it (the page rebuilds it on every change). */
+    private static WebDriverWait await() {
+        WebDriverWait wait = new WebDriverWait(browser, WAIT);
+        wait.ignoring(StaleElementReferenceException.class);
+        return wait;
     }
 
     /** Waits until the list shows {@code name} with {@code tabs} tabs on exactly {@code instances}. */
     private static void awaitPerson(String name, String tabs, List<String> instances) {
-        new WebDriverWait(browser, WAIT).withMessage(() -> name + " with " + tabs + " tab(s) on " + instances
+        WebDriverWait wait = await();
+        wait.withMessage(() -> name + " with " + tabs + " tab(s) on " + instances
                 + "; the list: " + browser.findElement(By.id("people")).getText()).until(d -> {
                     List<WebElement> found = d.findElements(By.cssSelector("#people li[data-name='" + name + "']"));
                     if (found.size() != 1 || !tabs.equals(found.get(0).getAttribute("data-tabs"))) {
@@ -158,7 +167,7 @@ class PresenceBrowserIT {
     }
 
     private static void awaitGone(String name) {
-        new WebDriverWait(browser, WAIT).until(d -> d.findElements(By.cssSelector("#people li[data-name='" + name
+        await().until(d -> d.findElements(By.cssSelector("#people li[data-name='" + name
                 + "']")).isEmpty());
     }
 
