@@ -2,6 +2,9 @@
 // Frames from the server are JSON: {"type":"hello","instance","hub","room"} once on connect (and "name", the name
 // the server gave this member, if the server sends it), then {"type":"message","from","via","text"} for each line
 // another member sent (on this or another instance).
+// With presence on for the room: {"type":"members","enabled","members":[{"key","name","via"}]} once after joining,
+// then {"type":"presence","event":"join"|"leave","key","name","via","first","last","expired"} for each change on
+// any instance; the page lists who is in the room and writes "alice joined" / "alice left" once per user.
 // When the connection drops, the page says so in plain words and reconnects by itself: the first retry after about
 // 0.5 s, then each wait doubles up to 10 s, with random jitter so that many pages do not retry in step.
 (function () {
@@ -132,6 +135,10 @@
         attempt = 0;
       } else if (m.type === 'message') {
         add('message', m.via, m.from, m.text);
+      } else if (m.type === 'members') {
+        members(m);
+      } else if (m.type === 'presence') {
+        presence(m);
       }
     };
     ws.onclose = function (e) {
@@ -189,6 +196,8 @@
     lost = false;
     attempt = 0;
     $('messages').textContent = '';
+    people = {};
+    showPeople();
     connect();
   }
 
@@ -209,6 +218,65 @@
     add('own', myInstance, (myName || 'you') + (myName ? ' (you)' : ''), text);
     $('text').value = '';
     $('text').focus();
+  }
+
+  // ------------------------------------------------------------------ who is in the room (presence)
+
+  var people = {}; // member key -> {name, via}: every connection in the room, on every instance
+
+  /** The room's members as read just after joining (replaces what the page knew: it may have reconnected). */
+  function members(m) {
+    $('people-panel').hidden = !m.enabled;
+    people = {};
+    (m.members || []).forEach(function (p) { people[p.key] = { name: p.name, via: p.via }; });
+    showPeople();
+  }
+
+  /** A join or leave anywhere in the room: the list follows, and a line is written for a user's first or last. */
+  function presence(m) {
+    if (m.event === 'join') {
+      people[m.key] = { name: m.name, via: m.via };
+      if (m.first) {
+        addPresence('join', m.via, m.name + ' joined');
+      }
+    } else {
+      delete people[m.key];
+      if (m.last) {
+        addPresence('leave', m.via, m.name + ' left' + (m.expired ? ' (instance ' + m.via + ' stopped answering)' : ''));
+      }
+    }
+    showPeople();
+  }
+
+  function addPresence(kind, via, text) {
+    add('presence ' + kind, via, null, text);
+    var last = $('messages').lastChild;
+    last.dataset.event = kind;
+  }
+
+  /** One entry per user: name, how many tabs, and the instances they are connected to. */
+  function showPeople() {
+    var users = {};
+    Object.keys(people).forEach(function (key) {
+      var p = people[key];
+      var u = users[p.name] || (users[p.name] = { tabs: 0, via: {} });
+      u.tabs++;
+      u.via[p.via] = true;
+    });
+    var list = $('people');
+    list.textContent = '';
+    Object.keys(users).sort().forEach(function (user) {
+      var li = document.createElement('li');
+      li.dataset.name = user;
+      li.dataset.tabs = users[user].tabs;
+      var who = document.createElement('span');
+      who.className = 'from';
+      who.textContent = user + (users[user].tabs > 1 ? ' (' + users[user].tabs + ' tabs)' : '');
+      li.appendChild(who);
+      Object.keys(users[user].via).sort().forEach(function (via) { li.appendChild(badge(via)); });
+      list.appendChild(li);
+    });
+    $('people-count').textContent = Object.keys(users).length;
   }
 
   $('join-form').addEventListener('submit', join);

@@ -6,8 +6,9 @@
  * presence topics as comma-separated patterns, where {@code *} matches any characters ({@code room-*,lobby}). Every
  * session subscribed to a presence topic is then a <em>member</em> of it, on whichever instance it is connected,
  * until it unsubscribes or closes (an {@code unsubscribeAll}, a close noticed by the hub's sweep, or the hub closing
- * all count). The driver must have a presence store: {@code jvm} has one in memory; {@code redis} and {@code pgsql}
- * get theirs in a later version; the {@code host} driver has none, and a hub on it with presence topics fails to
+ * all count). The driver must have a presence store: {@code jvm} has one in memory; {@code pgsql} keeps it in two
+ * unlogged tables it creates on first use (the package {@code org.synchub.driver.pgsql} gives the tables, the costs
+ * measured and the privileges needed); {@code redis} gets its own in a later version; the {@code host} driver has none, and a hub on it with presence topics fails to
  * start with a {@link org.synchub.SyncConfigurationException} naming {@code synchub.presence.topics}.
  *
  * <h2>Identity</h2>

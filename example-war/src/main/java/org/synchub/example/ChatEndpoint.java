@@ -22,7 +22,8 @@ import java.util.List;
  * <p>Frames to the browser are JSON objects. On connect the session alone gets
  * {@code {"type":"hello","instance":…,"hub":…,"room":…,"name":…}} (which instance it is connected to); each chat line
  * arrives as {@code {"type":"message","from":…,"via":…,"text":…}}, where {@code via} is the instance the sender is
- * connected to. The sender's name comes from the handshake's {@code ?name=} query parameter.
+ * connected to. The sender's name comes from the handshake's {@code ?name=} query parameter; it is also the
+ * session's presence identity ({@link RoomPresence}: who is in the room, join and leave lines).
  */
 @ServerEndpoint("/chat/{room}")
 @Dependent // a bean in annotated discovery mode: Open Liberty injects only into endpoints that are CDI beans
@@ -38,6 +39,9 @@ public class ChatEndpoint {
 
     @Inject
     ChatInstance instance;
+
+    @Inject
+    RoomPresence presence;
 
     /**
      * Greets the new member (through the hub's queue, so the greeting comes before any room message) and subscribes
@@ -57,7 +61,9 @@ public class ChatEndpoint {
                 .add("room", room)
                 .add("name", (String) session.getUserProperties().get(NAME))
                 .build().toString());
+        presence.identify(session, (String) session.getUserProperties().get(NAME));
         hub.subscribe(session, room);
+        presence.entered(session, room);
     }
 
     /**
@@ -83,6 +89,7 @@ public class ChatEndpoint {
      */
     @OnClose
     public void close(Session session, CloseReason reason) {
+        presence.left(session);
         hub.unsubscribeAll(session);
     }
 
@@ -95,6 +102,7 @@ public class ChatEndpoint {
     @OnError
     public void error(Session session, Throwable error) {
         // A broken connection is normal for a chat (a closed tab); the hub prunes the session itself.
+        presence.left(session);
         hub.unsubscribeAll(session);
     }
 

@@ -17,7 +17,10 @@ abstract class Connections implements AutoCloseable {
     /** A connection for one publish batch; give it back with {@link #release}. */
     abstract Connection publisher() throws SQLException;
 
-    /** Gives back a connection from {@link #publisher}; {@code broken} after a failure. */
+    /** A connection for one presence operation ({@link PgsqlPresenceStore}); give it back with {@link #release}. */
+    abstract Connection presence() throws SQLException;
+
+    /** Gives back a connection from {@link #publisher} or {@link #presence}; {@code broken} after a failure. */
     abstract void release(Connection connection, boolean broken);
 
     /** Closes what this object owns (never the application's DataSource). */
@@ -43,6 +46,11 @@ abstract class Connections implements AutoCloseable {
         }
 
         @Override
+        Connection presence() throws SQLException {
+            return dataSource.getConnection();
+        }
+
+        @Override
         void release(Connection connection, boolean broken) {
             closeQuietly(connection);
         }
@@ -53,13 +61,17 @@ abstract class Connections implements AutoCloseable {
         }
     }
 
-    /** A JDBC URL: the driver's own connections; one publisher connection kept open between batches. */
+    /**
+     * A JDBC URL: the driver's own connections; one publisher connection and one presence connection kept open
+     * between uses (each used by one thread at a time).
+     */
     static final class FromUrl extends Connections {
         private final String url;
         private final String user;
         private final String password;
         private final Redaction redaction;
         private Connection publisher;
+        private Connection presence;
         private boolean closed;
 
         FromUrl(String url, String user, String password, Redaction redaction) {
@@ -107,11 +119,25 @@ abstract class Connections implements AutoCloseable {
         }
 
         @Override
+        synchronized Connection presence() throws SQLException {
+            if (closed) {
+                throw new SQLException("closed");
+            }
+            if (presence == null) {
+                presence = open("synchub-presence", true);
+            }
+            return presence;
+        }
+
+        @Override
         synchronized void release(Connection connection, boolean broken) {
             if (broken || closed) {
                 closeQuietly(connection);
                 if (publisher == connection) {
                     publisher = null;
+                }
+                if (presence == connection) {
+                    presence = null;
                 }
             }
         }
@@ -121,6 +147,8 @@ abstract class Connections implements AutoCloseable {
             closed = true;
             closeQuietly(publisher);
             publisher = null;
+            closeQuietly(presence);
+            presence = null;
         }
     }
 }

@@ -10,6 +10,7 @@ import org.synchub.internal.Resources;
 import org.synchub.internal.Utf8;
 import org.synchub.spi.SyncDriver;
 import org.synchub.spi.SyncDriverContext;
+import org.synchub.spi.SyncPresenceStore;
 import static org.synchub.internal.Resources.closeQuietly;
 
 import java.sql.Array;
@@ -21,6 +22,7 @@ import java.sql.Statement;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -71,6 +73,8 @@ final class PgsqlDriver implements SyncDriver {
     private final PayloadStore store;
     /** Fan-in of references (listener thread only), or null when offloading is off. */
     private final OffloadReceiver offloaded;
+    /** The presence store (tables created on its first use). */
+    private final PgsqlPresenceStore presence;
     /** When the publisher last swept expired payload rows (pump thread only). */
     private long lastSweep = System.nanoTime();
 
@@ -82,6 +86,13 @@ final class PgsqlDriver implements SyncDriver {
         this.redaction = redaction;
         this.store = offload.enabled() ? new PayloadStore(offload, channel) : null;
         this.offloaded = store == null ? null : new OffloadReceiver(store, context, channel);
+        this.presence = new PgsqlPresenceStore(channel, connections, redaction);
+    }
+
+    /** The presence store: unlogged tables shared by the channel's instances ({@link PgsqlPresenceStore}). */
+    @Override
+    public Optional<SyncPresenceStore> presence() {
+        return Optional.of(presence);
     }
 
     /** {@code e} with any password masked, keeping its type where it can. */
