@@ -134,8 +134,10 @@
       return;
     }
     if (m.complete) {
-      add('system recovery', null, null, m.replayed === 0 ? 'No lines were missed while disconnected.'
-          : 'Recovered ' + m.replayed + ' line' + (m.replayed === 1 ? '' : 's') + ' missed while disconnected.');
+      // m.replayed counts this page's own lines too, which it shows already: count what it shows as recovered.
+      var shown = $('messages').querySelectorAll('li.recovered[data-conn="' + connection + '"]').length;
+      add('system recovery', null, null, shown === 0 ? 'No lines were missed while disconnected.'
+          : 'Recovered ' + shown + ' line' + (shown === 1 ? '' : 's') + ' missed while disconnected.');
       return;
     }
     // Reload the room: the lines from before this connection may have gaps now, so they go.
