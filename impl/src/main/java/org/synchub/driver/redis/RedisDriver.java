@@ -72,6 +72,9 @@ final class RedisDriver implements SyncDriver {
     /** Topic-interest routing, or null in the classic single-channel mode. */
     private final TopicRouting routing;
 
+    /** The history store, made by the first {@link #history} call. Guarded by this. */
+    private RedisHistory historyStore;
+
     RedisDriver(ConnectionSource source, String channel, SyncDriverContext context, int buckets) {
         this.context = context;
         this.tag = tag(context.instanceId());
@@ -340,6 +343,22 @@ final class RedisDriver implements SyncDriver {
         closeQuietly(jedis);
     }
 
+    // ------------------------------------------------------------------ history
+
+    /**
+     * The Redis history store ({@link RedisHistory}) of this driver's channel: its scripts publish each frame to the
+     * channel {@link #send} would use ({@code SPUBLISH} on Redis Cluster). Made once, without connecting.
+     */
+    @Override
+    public synchronized java.util.Optional<org.synchub.spi.SyncHistoryStore> history() {
+        if (historyStore == null) {
+            SlotTable slots = source instanceof ClusterSource cluster ? new SlotTable(cluster) : null;
+            historyStore = new RedisHistory(new HistoryConnections(source, channel, slots, "synchub-hist-" + tag),
+                    topic -> routing == null ? channelBytes : routing.channelFor(topic), sharded);
+        }
+        return java.util.Optional.of(historyStore);
+    }
+
     // ------------------------------------------------------------------ lifecycle
 
     /** Ends the listen session (closes the subscription's socket), the health thread and the publisher. */
@@ -354,6 +373,13 @@ final class RedisDriver implements SyncDriver {
             closeQuietly(jedis);
         }
         closeQuietly(takePublisher());
+        RedisHistory store;
+        synchronized (this) {
+            store = historyStore;
+        }
+        if (store != null) {
+            store.close();
+        }
         Resources.join(health, CLOSE_WAIT_MS);
     }
 

@@ -35,6 +35,7 @@ final class ShardedTopicDriver implements SyncDriver {
     private final TopicRouting routing;
     private final ShardPublisher publisher;
     private final ShardSubscriptions subscriptions;
+    private final RedisHistory history;
 
     ShardedTopicDriver(ClusterSource source, String channel, SyncDriverContext context, int buckets) {
         String tag = tag(context.instanceId());
@@ -47,6 +48,8 @@ final class ShardedTopicDriver implements SyncDriver {
         this.publisher = new ShardPublisher(slots, source, "synchub-pub-" + tag);
         this.subscriptions = new ShardSubscriptions(context, slots, source, routing, channel, tag,
                 () -> closed);
+        this.history = new RedisHistory(new HistoryConnections(source, channel, slots, "synchub-hist-" + tag),
+                routing::channelFor, true);
     }
 
     private static String tag(String id) {
@@ -91,6 +94,15 @@ final class ShardedTopicDriver implements SyncDriver {
         return publisher;
     }
 
+    /**
+     * The Redis history store: a topic's keys live in the slot of its bucket channel, so its script runs on the
+     * primary that owns that slot and {@code SPUBLISH}es there, as {@link #send} would.
+     */
+    @Override
+    public java.util.Optional<org.synchub.spi.SyncHistoryStore> history() {
+        return java.util.Optional.of(history);
+    }
+
     @Override
     public void listen(Runnable connected) throws Exception {
         try {
@@ -113,6 +125,7 @@ final class ShardedTopicDriver implements SyncDriver {
         closed = true;
         subscriptions.unblock();
         publisher.close();
+        history.close();
     }
 
     /** Closes every shard subscription connection; the loop thread subscribes again on the owners it reads. */
