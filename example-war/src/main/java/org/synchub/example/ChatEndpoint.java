@@ -48,17 +48,18 @@ public class ChatEndpoint {
     static final int MAX_CLIENT = 40;
 
     /**
-     * Puts the position (and whether it is replayed) into each JSON line; anything else (a crossws peer's frame
-     * that is not a JSON object) goes out as it is.
+     * Puts the position (and whether it is replayed) into each JSON line, as its last members (so that they win
+     * over same-named members a crossws peer may have put in its frame); anything else (a frame that is not a JSON
+     * object) goes out as it is.
      */
     static final SyncFrames POSITIONED = (position, payload, recovered) -> {
         String line = payload.strip();
-        if (position == null && !recovered || !line.startsWith("{") || !line.endsWith("}")) {
+        if (position == null && !recovered || line.length() < 2 || !line.startsWith("{") || !line.endsWith("}")) {
             return payload;
         }
-        String rest = line.substring(1).strip();
-        return "{" + (position == null ? "" : "\"pos\":\"" + position + "\",") + "\"recovered\":" + recovered
-                + (rest.equals("}") ? "}" : "," + rest);
+        String members = line.substring(1, line.length() - 1).strip();
+        return "{" + members + (members.isEmpty() ? "" : ",")
+                + (position == null ? "" : "\"pos\":\"" + position + "\",") + "\"recovered\":" + recovered + "}";
     };
 
     @Inject
