@@ -120,6 +120,7 @@
       case 'TOO_OLD': return 'some are older than the history the room keeps';
       case 'EPOCH_CHANGED': return 'the room\'s history was lost (its backplane restarted)';
       case 'UNAVAILABLE': return 'the room\'s history cannot be read right now';
+      case 'INVALID_POSITION': return 'the server did not understand the position this page kept';
       default: return 'the room keeps no history';
     }
   }

@@ -91,20 +91,31 @@ public class ChatEndpoint {
             hub.subscribe(session, room);
             return;
         }
-        SyncPosition since = sinceOf(session);
+        String sinceText = parameter(session, "since", 100);
+        SyncPosition since = positionOf(sinceText);
+        boolean resumed = !sinceText.isEmpty();
         hub.history().subscribe(session, room, since, POSITIONED)
-                .thenAccept(recovery -> hub.send(session, recoveryFrame(recovery, since != null)));
+                .thenAccept(recovery -> hub.send(session, recoveryFrame(recovery, resumed, !resumed || since != null)));
     }
 
-    /** What the page learns of a resume (or a fresh join): complete or refused, and the room's current position. */
-    static String recoveryFrame(SyncRecovery recovery, boolean resumed) {
+    /**
+     * What the page learns of a resume (or a fresh join): complete or refused, and the room's current position. A
+     * resume whose {@code since} is not a position subscribes afresh and is refused as {@code INVALID_POSITION}.
+     *
+     * @param recovery   the hub's outcome
+     * @param resumed    whether the page asked to resume ({@code ?since=} given)
+     * @param validSince whether {@code since} was a position (or absent)
+     * @return the JSON frame
+     */
+    static String recoveryFrame(SyncRecovery recovery, boolean resumed, boolean validSince) {
+        boolean refused = recovery.refused() || !validSince;
         var frame = Json.createObjectBuilder()
                 .add("type", "recovery")
                 .add("resumed", resumed)
-                .add("complete", !recovery.refused())
+                .add("complete", !refused)
                 .add("replayed", recovery.replayed());
-        if (recovery.refused()) {
-            frame.add("reason", recovery.reason().name());
+        if (refused) {
+            frame.add("reason", validSince ? recovery.reason().name() : "INVALID_POSITION");
         }
         if (recovery.position() != null) {
             frame.add("pos", recovery.position().toString());
@@ -156,9 +167,8 @@ public class ChatEndpoint {
         return name.isEmpty() ? "guest-" + session.getId().substring(0, Math.min(4, session.getId().length())) : name;
     }
 
-    /** The position in {@code ?since=}, or null when there is none or it is not a position (then a fresh join). */
-    private static SyncPosition sinceOf(Session session) {
-        String since = parameter(session, "since", 100);
+    /** The position {@code since} names, or null when it is empty or not a position. */
+    private static SyncPosition positionOf(String since) {
         try {
             return since.isEmpty() ? null : SyncPosition.parse(since);
         } catch (IllegalArgumentException notAPosition) {

@@ -42,8 +42,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * meanwhile on the other instance as recovered, and relay again. The rooms keep history in Redis (see
  * {@code org.synchub.history}): a page whose network is cut
  * ({@link CuttableProxy}) while lines are sent from the other instance shows exactly those lines once it is back,
- * marked recovered, none twice; and when it missed more than {@code synchub.history.max-recover} (5 here) it says
- * recovery was refused and reloads the room. Screenshots go to {@code target/browser/}. Without Chromium the test
+ * marked recovered, none twice; and when it missed more than {@code synchub.history.max-recover} (5 here), or Redis
+ * lost the history meanwhile (killed and restarted), it says recovery was refused and why, and reloads the room. Screenshots go to {@code target/browser/}. Without Chromium the test
  * fails when {@code CI=true} and is skipped otherwise.
  */
 class BrowserIT {
@@ -277,6 +277,48 @@ class BrowserIT {
             frank.say("after the reload");
             awaitLines(List.of("after the reload"));
             assertEquals(List.of(), recovered(browser));
+        }
+    }
+
+    /**
+     * A page away while Redis is killed and restarted (its history gone: a new epoch) is refused as
+     * {@code EPOCH_CHANGED} when it comes back: it says the room's history was lost and reloads the room.
+     */
+    @Test
+    void aPageAwayWhileRedisLostTheHistorySaysSoAndReloadsTheRoom() throws Exception {
+        String room = "epoch-" + UUID.randomUUID().toString().substring(0, 8);
+        try (CuttableProxy network = new CuttableProxy(one.httpPort());
+             ChatClient frank = ChatClusterContract.connect(two, room, "frank");
+             ChatClient witness = ChatClusterContract.connect(one, room, "witness")) {
+            joinRoom(network, "hana", room);
+            frank.say("before redis restarted");
+            awaitLines(List.of("before redis restarted"));
+            assertEquals("before redis restarted", witness.nextMessage().getString("text"));
+
+            network.cut();
+            new WebDriverWait(browser, WAIT).until(d -> "lost".equals(state(d)));
+            redis.kill();
+            redis.restart();
+            String link = "link-" + UUID.randomUUID();
+            try (ChatClient a = ChatClusterContract.connect(one, link, "link-a");
+                 ChatClient b = ChatClusterContract.connect(two, link, "link-b")) { // both instances relay again
+                ChatClient.awaitReceives(a, b, WAIT);
+                ChatClient.awaitReceives(b, a, WAIT);
+            }
+            frank.say("after redis restarted");
+            String got;
+            do { // lines said while Redis was down reach the witness live; wait for this one
+                got = witness.nextMessage().getString("text");
+            } while (!got.equals("after redis restarted"));
+            network.restore();
+
+            WebElement notice = new WebDriverWait(browser, WAIT).until(d -> lastMessage(d, "reloaded"));
+            screenshot("history-epoch-changed");
+            assertEquals("EPOCH_CHANGED", notice.getAttribute("data-reason"));
+            assertTrue(notice.getText().contains("history was lost"), notice.getText());
+            assertEquals(List.of(), texts(browser, "message"), "the room was reloaded");
+            frank.say("live again");
+            awaitLines(List.of("live again"));
         }
     }
 

@@ -75,7 +75,7 @@ class ChatFramesTest {
     @Test
     void theRecoveryFrameSaysCompleteOrRefusedWithTheReasonAndTheRoomsPosition() {
         SyncPosition top = new SyncPosition("ep0ch", 41);
-        JsonObject complete = parse(ChatEndpoint.recoveryFrame(SyncRecovery.complete(3, top), true));
+        JsonObject complete = parse(ChatEndpoint.recoveryFrame(SyncRecovery.complete(3, top), true, true));
         assertEquals("recovery", complete.getString("type"));
         assertTrue(complete.getBoolean("resumed"));
         assertTrue(complete.getBoolean("complete"));
@@ -84,19 +84,25 @@ class ChatFramesTest {
         assertFalse(complete.containsKey("reason"));
 
         JsonObject refused = parse(ChatEndpoint.recoveryFrame(
-                SyncRecovery.refused(SyncRecovery.Reason.TOO_MANY, top), true));
+                SyncRecovery.refused(SyncRecovery.Reason.TOO_MANY, top), true, true));
         assertFalse(refused.getBoolean("complete"));
         assertEquals("TOO_MANY", refused.getString("reason"));
         assertEquals("ep0ch:41", refused.getString("pos"));
 
         JsonObject unavailable = parse(ChatEndpoint.recoveryFrame(
-                SyncRecovery.refused(SyncRecovery.Reason.UNAVAILABLE, null), true));
+                SyncRecovery.refused(SyncRecovery.Reason.UNAVAILABLE, null), true, true));
         assertEquals("UNAVAILABLE", unavailable.getString("reason"));
         assertFalse(unavailable.containsKey("pos"), "no position when the store cannot be read");
 
-        JsonObject fresh = parse(ChatEndpoint.recoveryFrame(SyncRecovery.complete(0, top), false));
+        JsonObject fresh = parse(ChatEndpoint.recoveryFrame(SyncRecovery.complete(0, top), false, true));
         assertFalse(fresh.getBoolean("resumed"));
+        assertTrue(fresh.getBoolean("complete"));
         assertEquals("ep0ch:41", fresh.getString("pos"), "a fresh join learns where the room is");
+
+        JsonObject invalid = parse(ChatEndpoint.recoveryFrame(SyncRecovery.complete(0, top), true, false));
+        assertFalse(invalid.getBoolean("complete"), "a resume from what is not a position is refused");
+        assertEquals("INVALID_POSITION", invalid.getString("reason"));
+        assertEquals("ep0ch:41", invalid.getString("pos"), "and learns where the room is");
     }
 
     private static JsonObject parse(String frame) {
