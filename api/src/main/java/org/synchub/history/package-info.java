@@ -10,6 +10,13 @@
  * have a history store ({@code jvm} has one in memory; a driver without one, such as {@code host}, fails at startup
  * with a {@link org.synchub.SyncConfigurationException} naming {@code synchub.history.topics}).
  *
+ * <p><b>Redis</b> ({@code redis}, every mode: one server, Sentinel, Cluster, classic or topic routing) keeps each
+ * topic's history in a Redis stream, numbered, kept and published by one script. Its epoch changes whenever Redis may
+ * have lost writes: the data is gone (a restart without persistence), the server restarted, a replica was promoted,
+ * or a Cluster slot moved to another primary; resumes across such an event are refused ({@code EPOCH_CHANGED}). A
+ * topic's epoch and top outlive its last message by an hour; a client back later is refused the same way. Keys,
+ * costs and failure handling: the {@code org.synchub.driver.redis} package description.
+ *
  * <h2>Positions</h2>
  * Every message published on a history topic gets a {@link org.synchub.history.SyncPosition} (epoch and offset),
  * assigned by the store in the same atomic step that relays it, so two publishers never interleave numbering and

@@ -53,6 +53,17 @@ class HistoryResumeStressTest {
     private final AtomicInteger refused = new AtomicInteger();
     private final AtomicInteger replayed = new AtomicInteger();
 
+    /**
+     * The backplane of the three hubs (subclasses run the same property over another one).
+     *
+     * @param channel a fresh channel
+     * @return its adapter
+     * @throws Exception when the backplane cannot be set up
+     */
+    org.synchub.spi.SyncAdapter adapter(String channel) throws Exception {
+        return JvmAdapter.channel(channel);
+    }
+
     @Test
     void everyResumeGivesExactlyTheTopicsSequenceOrARefusal() throws Exception {
         String channel = "hs-" + UUID.randomUUID();
@@ -60,7 +71,7 @@ class HistoryResumeStressTest {
         List<SyncHub> hubs = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
             hubs.add(server.keep(SyncHubBuilder.create().historyTopics("room-*").historySize(500)
-                    .historyMaxRecover(150).onResync(resyncs::add).adapter(JvmAdapter.channel(channel)).build()));
+                    .historyMaxRecover(150).onResync(resyncs::add).adapter(adapter(channel)).build()));
         }
         AtomicBoolean publishing = new AtomicBoolean(true);
         List<Thread> publishers = new ArrayList<>();

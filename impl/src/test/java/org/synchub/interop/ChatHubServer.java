@@ -69,6 +69,10 @@ final class ChatHubServer implements AutoCloseable {
         server.stop();
     }
 
+    /** How history rooms frame their messages for the Java-side clients. */
+    static final org.synchub.history.SyncFrames HISTORY_FRAMES = (position, payload, recovered) ->
+            (position == null ? "-" : position.toString()) + "|" + recovered + "|" + payload;
+
     /** The chat hooks of {@code crossws/server.mjs}, on the hub. One instance per session. */
     public static final class ChatEndpoint extends Endpoint {
 
@@ -81,7 +85,14 @@ final class ChatHubServer implements AutoCloseable {
         @Override
         public void onOpen(Session session, EndpointConfig config) {
             String room = session.getPathParameters().get("room");
-            hub.subscribe(session, room);
+            if (hub.history().enabled(room)) {
+                // history rooms: frames "<position or ->|<recovered>|<payload>", resumed from ?since=<position>
+                java.util.List<String> since = session.getRequestParameterMap().get("since");
+                hub.history().subscribe(session, room, since == null || since.isEmpty() ? null
+                        : org.synchub.history.SyncPosition.parse(since.get(0)), HISTORY_FRAMES);
+            } else {
+                hub.subscribe(session, room);
+            }
             session.addMessageHandler(String.class, (MessageHandler.Whole<String>) text -> {
                 if (text.startsWith("server:")) {
                     hub.publish(room, text.substring("server:".length()));

@@ -28,6 +28,16 @@ interface ConnectionSource {
     }
 
     /**
+     * Whether the history store can work through this source: false where connections go to any node of a cluster
+     * (a {@code JedisCluster} given to {@code RedisAdapter.client}), which need not own a topic's keys.
+     *
+     * @return true by default
+     */
+    default boolean keepsHistory() {
+        return true;
+    }
+
+    /**
      * Whether {@code connection} (made by {@link #open}) still goes to the server that should serve {@code channel}:
      * false once a Sentinel has promoted another primary, say. Asked every few seconds by the driver's health
      * thread; an answer that cannot be had (Sentinels unreachable) is true, the connection's own failure being

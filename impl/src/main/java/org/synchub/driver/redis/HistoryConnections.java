@@ -64,6 +64,11 @@ final class HistoryConnections {
         return slots == null ? PRIMARY : slots.owner(shardChannel);
     }
 
+    /** @return whether the servers are a Redis Cluster (keys of one script call must share a slot) */
+    boolean clustered() {
+        return slots != null;
+    }
+
     /** After a {@code MOVED}/{@code ASK} or a lost node: reads the cluster's slot map again (a no-op otherwise). */
     void refresh() {
         if (slots != null) {

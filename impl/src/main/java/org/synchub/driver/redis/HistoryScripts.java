@@ -37,19 +37,56 @@ final class HistoryScripts {
             """;
 
     /**
-     * Numbers, keeps and publishes one message. ARGV[4] prefix, ARGV[5] suffix, ARGV[6] size, ARGV[7] ttl ms,
-     * ARGV[8] PUBLISH or SPUBLISH, ARGV[9] channel. Returns {epoch, offset}.
+     * Numbers, keeps and publishes a batch of messages of one or more topics (in Redis Cluster, of one slot), in
+     * order. KEYS: per topic its meta hash and its stream. ARGV[1] replication id, ARGV[2] meta lifetime ms, ARGV[3]
+     * size, ARGV[4] ttl ms, ARGV[5] PUBLISH or SPUBLISH, ARGV[6] the number of topics T; then per topic its epoch
+     * candidate and its channel; then per message the topic's index (from 1), prefix and suffix. Returns
+     * {epoch1, offset1, epoch2, offset2, ...} in message order. Per message one XADD and one publish; per topic one
+     * read of the meta hash, one write of the top, one XTRIM and the two expiries.
      */
-    static final String PUBLISH = META + """
-            top = redis.call('HINCRBY', KEYS[1], 'o', 1)
+    static final String PUBLISH = """
+            local rid, size, cmd, nt = ARGV[1], ARGV[3], ARGV[5], tonumber(ARGV[6])
             local now = redis.call('TIME')
-            local ms = tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000)
-            local frame = ARGV[4] .. '{"e":"' .. e .. '","o":' .. string.format('%d', top) .. '}' .. ARGV[5]
-            redis.call('XADD', KEYS[2], 'MAXLEN', ARGV[6], string.format('%d', top) .. '-0', 'f', frame,
-              't', string.format('%d', ms))
-            redis.call('PEXPIRE', KEYS[2], ARGV[7])
-            redis.call(ARGV[8], ARGV[9], frame)
-            return {e, top}
+            local ms = string.format('%d', tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000))
+            local epochs, tops, channels = {}, {}, {}
+            for j = 1, nt do
+              local m = redis.call('HMGET', KEYS[2 * j - 1], 'e', 'o', 'r')
+              if (not m[1]) or m[3] ~= rid then
+                epochs[j] = ARGV[5 + 2 * j]
+                tops[j] = 0
+                redis.call('DEL', KEYS[2 * j])
+                redis.call('HSET', KEYS[2 * j - 1], 'e', epochs[j], 'r', rid)
+              else
+                epochs[j] = m[1]
+                tops[j] = tonumber(m[2])
+              end
+              channels[j] = ARGV[6 + 2 * j]
+            end
+            local out, last = {}, {}
+            for i = 7 + 2 * nt, #ARGV, 3 do
+              last[tonumber(ARGV[i])] = i
+            end
+            for i = 7 + 2 * nt, #ARGV, 3 do
+              local j = tonumber(ARGV[i])
+              local o = tops[j] + 1
+              tops[j] = o
+              local os = string.format('%d', o)
+              local frame = ARGV[i + 1] .. '{"e":"' .. epochs[j] .. '","o":' .. os .. '}' .. ARGV[i + 2]
+              if last[j] == i then
+                redis.call('XADD', KEYS[2 * j], 'MAXLEN', size, os .. '-0', 'f', frame, 't', ms)
+              else
+                redis.call('XADD', KEYS[2 * j], os .. '-0', 'f', frame, 't', ms)
+              end
+              redis.call(cmd, channels[j], frame)
+              out[#out + 1] = epochs[j]
+              out[#out + 1] = o
+            end
+            for j = 1, nt do
+              redis.call('HSET', KEYS[2 * j - 1], 'o', tops[j])
+              redis.call('PEXPIRE', KEYS[2 * j - 1], ARGV[2])
+              redis.call('PEXPIRE', KEYS[2 * j], ARGV[4])
+            end
+            return out
             """;
 
     /**

@@ -260,7 +260,8 @@ public final class RedisAdapter implements SyncAdapter {
     /**
      * An adapter whose connections are made with the configuration of {@code client}: a {@link JedisPooled}, or
      * another pooled {@link UnifiedJedis} (a {@code JedisSentineled}; with a {@code JedisCluster} any one node is
-     * used, which sees every classic {@code PUBLISH} of the cluster). The client is never closed by SyncHub.
+     * used, which sees every classic {@code PUBLISH} of the cluster, and history is refused at startup naming
+     * {@code synchub.history.topics}: use {@link #cluster} for history on a cluster). The client is never closed by SyncHub.
      *
      * @param client  the application's client
      * @param channel the Redis pub/sub channel, used verbatim
@@ -277,7 +278,13 @@ public final class RedisAdapter implements SyncAdapter {
                     + "redis driver a JedisPooled, a JedisPool or a URL (RedisAdapter.url / synchub.redis.url)");
         }
         AtomicInteger next = new AtomicInteger();
+        boolean anyNode = client instanceof JedisCluster || provider(client) instanceof ClusterConnectionProvider;
         return new RedisAdapter(new ConnectionSource() {
+            @Override
+            public boolean keepsHistory() {
+                return !anyNode; // any one node of a cluster does not own a topic's keys
+            }
+
             @Override
             public Jedis open(String ch) throws Exception {
                 List<Pool<Connection>> current = connectionPools(client);

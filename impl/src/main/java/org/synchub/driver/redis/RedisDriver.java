@@ -347,10 +347,14 @@ final class RedisDriver implements SyncDriver {
 
     /**
      * The Redis history store ({@link RedisHistory}) of this driver's channel: its scripts publish each frame to the
-     * channel {@link #send} would use ({@code SPUBLISH} on Redis Cluster). Made once, without connecting.
+     * channel {@link #send} would use ({@code SPUBLISH} on Redis Cluster). Made once, without connecting; empty
+     * where the source reaches any node of a cluster ({@link ConnectionSource#keepsHistory}).
      */
     @Override
     public synchronized java.util.Optional<org.synchub.spi.SyncHistoryStore> history() {
+        if (!source.keepsHistory()) {
+            return java.util.Optional.empty();
+        }
         if (historyStore == null) {
             SlotTable slots = source instanceof ClusterSource cluster ? new SlotTable(cluster) : null;
             historyStore = new RedisHistory(new HistoryConnections(source, channel, slots, "synchub-hist-" + tag),

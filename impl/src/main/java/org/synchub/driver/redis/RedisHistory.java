@@ -24,17 +24,19 @@ import java.util.function.Function;
 
 /**
  * The Redis history store: per topic a meta hash (epoch, top offset, the server's replication id) and a stream of
- * the last frames ({@code XADD} with the explicit id {@code <offset>-0} and an exact {@code MAXLEN}), written,
- * expired and published ({@code PUBLISH}, or {@code SPUBLISH} on Redis Cluster) by one Lua script per message
+ * the last frames ({@code XADD} with the explicit id {@code <offset>-0}, trimmed to {@code MAXLEN size}), written,
+ * expired and published ({@code PUBLISH}, or {@code SPUBLISH} on Redis Cluster) by a Lua script
  * ({@link HistoryScripts}; {@code EVALSHA}, loaded again on {@code NOSCRIPT}), so numbering, keeping and relaying are
- * one atomic step on the server. A batch is pipelined per server. Reads are one script too ({@code XRANGE} plus the
+ * one atomic step on the server. A batch from the relay is one script call per server (per slot on Redis Cluster, at
+ * most {@value #MAX_PER_SCRIPT} messages), the calls pipelined. Reads are one script too ({@code XRANGE} plus the
  * meta), so the frames and the top they return are consistent.
  *
  * <p><b>Keys.</b> A topic {@code t} whose frames go to the channel {@code S} (the channel, or its bucket channel in
  * topic routing) has the keys {@code {S}:synchub-history:t:meta} and {@code {S}:synchub-history:t:stream}: the hash
  * tag is the channel, so in Redis Cluster both keys and the shard channel the script publishes to are in one slot
  * (a channel name that has braces of its own gets a short tag of the same slot instead). The stream expires ttl after
- * the last publish, the meta hash one hour after that (or after the last read).
+ * the last publish, the meta hash an hour after that (or after the last read); entries older than ttl are not
+ * replayed.
  *
  * <p><b>Epochs.</b> A topic gets a new epoch when its meta hash is missing (Redis lost its data, or the topic was
  * idle longer than the meta lifetime) or was written under another replication id than the server's now (a restart, a
@@ -43,8 +45,10 @@ import java.util.function.Function;
  *
  * <p><b>Threading, failure.</b> {@link #publish} runs on the relay's publishing thread, {@link #read} and
  * {@link #top} on history workers, concurrently; each uses a connection of its own from
- * {@link HistoryConnections}. Each call blocks on the network and throws when Redis cannot do it; messages of a
- * batch whose server answered {@code MOVED}/{@code ASK} (not executed) are sent once more to the new owner.
+ * {@link HistoryConnections}. Each call blocks on the network and throws when Redis cannot do it. Script calls the
+ * server did not run ({@code NOSCRIPT}, {@code MOVED}, {@code ASK}) are sent once more (to the new owner, after
+ * reading the slot map again); a read or top whose connection broke is tried once more on a new connection; a publish
+ * whose connection broke is not (Redis may have run it) and the hub degrades for that batch.
  */
 final class RedisHistory implements SyncHistoryStore {
 
@@ -120,44 +124,54 @@ final class RedisHistory implements SyncHistoryStore {
 
     // ------------------------------------------------------------------ one call
 
-    /** One script call: where, what. */
-    private final class Call {
+    /** One script call: where it goes, its keys and arguments (made per connection), its reply. */
+    private static final class Call {
         final byte[] channel;
         final byte[][] keys;
         final byte[] sha;
         final String script;
-        final byte[][] tail;
+        final Function<String, byte[][]> args;
         HostAndPort askedTo;
         Object reply;
 
-        Call(String topic, byte[] sha, String script, byte[]... tail) {
-            this.channel = shardChannel.apply(topic);
-            this.keys = keys(topic);
+        /**
+         * @param channel the shard channel that decides the server
+         * @param keys    the keys
+         * @param sha     the script's SHA-1
+         * @param script  the script (loaded on NOSCRIPT)
+         * @param args    the arguments, from the connection's replication id
+         */
+        Call(byte[] channel, byte[][] keys, byte[] sha, String script, Function<String, byte[][]> args) {
+            this.channel = channel;
+            this.keys = keys;
             this.sha = sha;
             this.script = script;
-            this.tail = tail;
+            this.args = args;
         }
 
         void write(Connection connection, String replicationId) {
-            byte[][] meta = metaArgs(replicationId);
-            byte[][] args = new byte[2 + keys.length + meta.length + tail.length][];
-            int i = 0;
-            args[i++] = sha;
-            args[i++] = bytes(Integer.toString(keys.length));
-            for (byte[] k : keys) {
-                args[i++] = k;
-            }
-            for (byte[] m : meta) {
-                args[i++] = m;
-            }
-            for (byte[] t : tail) {
-                args[i++] = t;
-            }
+            byte[][] tail = args.apply(replicationId);
+            byte[][] all = new byte[2 + keys.length + tail.length][];
+            all[0] = sha;
+            all[1] = bytes(Integer.toString(keys.length));
+            System.arraycopy(keys, 0, all, 2, keys.length);
+            System.arraycopy(tail, 0, all, 2 + keys.length, tail.length);
             if (askedTo != null) {
                 connection.sendCommand(Protocol.Command.ASKING);
             }
-            connection.sendCommand(Protocol.Command.EVALSHA, args);
+            connection.sendCommand(Protocol.Command.EVALSHA, all);
         }
+    }
+
+    /** A read or top call on one topic: the meta arguments, then {@code tail}. */
+    private Call topicCall(String topic, byte[] sha, String script, byte[]... tail) {
+        return new Call(shardChannel.apply(topic), keys(topic), sha, script, rid -> {
+            byte[][] meta = metaArgs(rid);
+            byte[][] all = new byte[meta.length + tail.length][];
+            System.arraycopy(meta, 0, all, 0, meta.length);
+            System.arraycopy(tail, 0, all, meta.length, tail.length);
+            return all;
+        });
     }
 
     /**
@@ -175,6 +189,21 @@ final class RedisHistory implements SyncHistoryStore {
             Object reply = again.get(0).reply;
             throw reply instanceof Exception e ? e : new SyncBackplaneUnavailableException(
                     "the Redis history store did not run " + again.size() + " script call(s)", null);
+        }
+    }
+
+    /**
+     * Runs a call that may run twice (a read, a top): when its connection turns out broken (an idle connection to a
+     * server that restarted, say), once more on a new one.
+     */
+    private void runIdempotent(Call call) throws Exception {
+        try {
+            run(List.of(call));
+        } catch (SyncBackplaneUnavailableException e) {
+            if (!(e.getCause() instanceof redis.clients.jedis.exceptions.JedisConnectionException)) {
+                throw e;
+            }
+            run(List.of(call));
         }
     }
 
@@ -261,32 +290,94 @@ final class RedisHistory implements SyncHistoryStore {
 
     // ------------------------------------------------------------------ the store
 
+    /** The most messages one publish script handles (it blocks Redis while it runs). */
+    static final int MAX_PER_SCRIPT = 256;
+
+    /**
+     * Numbers, keeps and relays {@code batch}: one script call per group of consecutive-or-not messages that share a
+     * server (in Redis Cluster, a slot), at most {@value #MAX_PER_SCRIPT} messages each, all calls pipelined per
+     * server. Messages of one topic stay in order (they are in one group, or in groups sent in order on one
+     * connection).
+     */
     @Override
     public List<SyncPosition> publish(List<Append> batch, Limits limits) throws Exception {
         ttlMillis = limits.ttlMillis();
-        byte[] size = bytes(Integer.toString(limits.size()));
-        byte[] ttl = bytes(Long.toString(limits.ttlMillis()));
-        List<Call> calls = new ArrayList<>(batch.size());
-        for (Append append : batch) {
-            calls.add(new Call(append.topic(), PUBLISH_SHA, HistoryScripts.PUBLISH, append.prefix(),
-                    append.suffix(), size, ttl, publishCommand, shardChannel.apply(append.topic())));
+        Map<Object, List<Integer>> groups = new LinkedHashMap<>();
+        byte[][] channels = new byte[batch.size()][];
+        for (int i = 0; i < batch.size(); i++) {
+            channels[i] = shardChannel.apply(batch.get(i).topic());
+            Object group = connections.clustered()
+                    ? redis.clients.jedis.util.JedisClusterCRC16.getSlot(channels[i]) : "all";
+            groups.computeIfAbsent(group, k -> new ArrayList<>()).add(i);
+        }
+        List<Call> calls = new ArrayList<>();
+        List<List<Integer>> members = new ArrayList<>();
+        for (List<Integer> group : groups.values()) {
+            for (int from = 0; from < group.size(); from += MAX_PER_SCRIPT) {
+                List<Integer> part = group.subList(from, Math.min(group.size(), from + MAX_PER_SCRIPT));
+                calls.add(publishCall(batch, channels, part, limits));
+                members.add(part);
+            }
         }
         run(calls);
-        List<SyncPosition> positions = new ArrayList<>(calls.size());
-        for (Call call : calls) {
-            List<?> reply = (List<?>) call.reply;
-            positions.add(new SyncPosition(text(reply.get(0)), (Long) reply.get(1)));
+        SyncPosition[] positions = new SyncPosition[batch.size()];
+        for (int c = 0; c < calls.size(); c++) {
+            List<?> reply = (List<?>) calls.get(c).reply;
+            List<Integer> part = members.get(c);
+            for (int k = 0; k < part.size(); k++) {
+                positions[part.get(k)] = new SyncPosition(text(reply.get(2 * k)), (Long) reply.get(2 * k + 1));
+            }
         }
-        return positions;
+        return List.of(positions);
+    }
+
+    private Call publishCall(List<Append> batch, byte[][] channels, List<Integer> part, Limits limits) {
+        Map<String, Integer> topicIndex = new LinkedHashMap<>();
+        List<byte[]> keys = new ArrayList<>();
+        List<byte[]> topicArgs = new ArrayList<>();
+        List<byte[]> messageArgs = new ArrayList<>(part.size() * 3);
+        for (int i : part) {
+            Append append = batch.get(i);
+            Integer index = topicIndex.get(append.topic());
+            if (index == null) {
+                index = topicIndex.size() + 1;
+                topicIndex.put(append.topic(), index);
+                for (byte[] key : keys(append.topic())) {
+                    keys.add(key);
+                }
+                topicArgs.add(bytes(newEpoch()));
+                topicArgs.add(channels[i]);
+            }
+            messageArgs.add(bytes(Integer.toString(index)));
+            messageArgs.add(append.prefix());
+            messageArgs.add(append.suffix());
+        }
+        byte[] size = bytes(Integer.toString(limits.size()));
+        byte[] ttl = bytes(Long.toString(limits.ttlMillis()));
+        byte[] life = bytes(Long.toString(limits.ttlMillis() + META_EXTRA_MS));
+        byte[] topics = bytes(Integer.toString(topicIndex.size()));
+        return new Call(channels[part.get(0)], keys.toArray(new byte[0][]), PUBLISH_SHA, HistoryScripts.PUBLISH,
+                rid -> {
+                    List<byte[]> args = new ArrayList<>(6 + topicArgs.size() + messageArgs.size());
+                    args.add(bytes(rid));
+                    args.add(life);
+                    args.add(size);
+                    args.add(ttl);
+                    args.add(publishCommand);
+                    args.add(topics);
+                    args.addAll(topicArgs);
+                    args.addAll(messageArgs);
+                    return args.toArray(new byte[0][]);
+                });
     }
 
     @Override
     public Read read(String topic, SyncPosition since, int max, Limits limits) throws Exception {
         ttlMillis = limits.ttlMillis();
-        Call call = new Call(topic, READ_SHA, HistoryScripts.READ, bytes(since.epoch()),
+        Call call = topicCall(topic, READ_SHA, HistoryScripts.READ, bytes(since.epoch()),
                 bytes(Long.toString(since.offset())), bytes(Integer.toString(Math.max(1, max))),
                 bytes(Long.toString(limits.ttlMillis())));
-        run(List.of(call));
+        runIdempotent(call);
         List<?> reply = (List<?>) call.reply;
         String epoch = text(reply.get(0));
         SyncPosition top = new SyncPosition(epoch, (Long) reply.get(1));
@@ -307,8 +398,8 @@ final class RedisHistory implements SyncHistoryStore {
 
     @Override
     public SyncPosition top(String topic) throws Exception {
-        Call call = new Call(topic, TOP_SHA, HistoryScripts.TOP);
-        run(List.of(call));
+        Call call = topicCall(topic, TOP_SHA, HistoryScripts.TOP);
+        runIdempotent(call);
         List<?> reply = (List<?>) call.reply;
         return new SyncPosition(text(reply.get(0)), (Long) reply.get(1));
     }

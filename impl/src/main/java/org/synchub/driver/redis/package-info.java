@@ -99,6 +99,47 @@
  * of all of an instance's messages.</li>
  * </ul>
  *
+ * <h2>History</h2>
+ * Topics listed in {@code synchub.history.topics} keep their history in Redis, in every mode (what is promised: the
+ * {@link org.synchub.history} package description). How:
+ * <ul>
+ * <li><b>Keys.</b> Per topic {@code t} a hash {@code {S}:synchub-history:t:meta} (epoch, top offset, the replication
+ * id of the server that wrote it) and a stream {@code {S}:synchub-history:t:stream} (entry id {@code <offset>-0},
+ * fields {@code f}, the frame, and {@code t}, the server time in ms), where {@code S} is the channel the topic's
+ * frames are published to: the channel, or its bucket channel with topic routing. {@code {S}} is a hash tag: on
+ * Redis Cluster a topic's keys and the shard channel its frames go to are in one slot (a channel whose name has
+ * braces gets a short tag of the same slot instead), so the script that keeps and {@code SPUBLISH}es runs on the one
+ * primary that owns both, and a batch's script calls are grouped per slot (a script whose keys span slots fails with
+ * {@code CROSSSLOT}). With classic routing on a cluster every topic's history is therefore in the channel's slot, on
+ * the primary that already carries all of the channel's pub/sub traffic; topic routing spreads topics over the
+ * buckets' slots.</li>
+ * <li><b>One atomic step.</b> A Lua script ({@code EVALSHA}, loaded again after {@code NOSCRIPT}) reads the topic's
+ * top, numbers each message, {@code XADD}s it, trims the stream to {@code synchub.history.size}, sets the expiries and
+ * publishes the positioned frame on the channel ({@code PUBLISH}, or {@code SPUBLISH} on a cluster), all of a relay
+ * batch in one call per server (per slot on a cluster, at most 256 messages per call). So the frames of a topic leave
+ * Redis in offset order whoever publishes, and a frame is never published without being kept, nor kept without being
+ * published. Reads ({@code XRANGE}) are one script too.</li>
+ * <li><b>Lifetimes.</b> The stream expires {@code synchub.history.ttl-seconds} after the topic's last publish, and an
+ * entry older than that is never replayed; the meta hash (epoch and top) lives an hour longer, and is refreshed by
+ * resumes. Memory is bounded by {@code size} frames per active topic.</li>
+ * <li><b>Epochs never reused.</b> The meta hash records the server's replication id ({@code master_replid}); a hash
+ * that is missing, or that another server wrote (after a restart, a Sentinel or Cluster failover to a replica that
+ * may lack the last writes, or a slot migration), starts a new epoch at offset 0 and clears the stream. So resumes
+ * across such an event are refused {@code EPOCH_CHANGED} rather than replaying an offset that was given twice; a
+ * failover costs every client of a history topic a reload.</li>
+ * <li><b>Connections and failures.</b> The history store has its own connections ({@code synchub-hist-<id>}, made on
+ * first use, at most 3 idle per server), to the one server, the current Sentinel primary, or each Cluster primary
+ * that owns a used slot. {@code MOVED}/{@code ASK} replies (a slot moving) are followed once; any other failure makes
+ * the hub degrade to live relay without positions for that batch and refuse resumes meanwhile, reported as
+ * {@code PUBLISH} or {@code DELIVERY} from the source {@code history}.</li>
+ * <li><b>crossws.</b> Positioned frames are ordinary envelopes with an extra {@code "pos"} field, published on the
+ * same channel: crossws peers (classic routing) receive them live; their own messages carry no position and are not
+ * kept.</li>
+ * <li><b>Cost.</b> About 5 to 8 µs of Redis CPU per message against about 1 µs without history (one {@code XADD} and
+ * one publish inside the script, plus per topic and call the meta hash and expiries): {@code BENCHMARKS.md},
+ * {@code benchmarks/results/2026-12-06/history-redis.md}.</li>
+ * </ul>
+ *
  * @see org.synchub.driver.redis.RedisAdapter
  */
 package org.synchub.driver.redis;

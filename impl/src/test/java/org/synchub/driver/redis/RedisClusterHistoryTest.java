@@ -97,6 +97,19 @@ class RedisClusterHistoryTest {
     }
 
     @Test
+    void historyThroughAJedisClusterClientWhoseConnectionsGoToAnyNodeIsRefusedAtStartup() {
+        try (redis.clients.jedis.JedisCluster client = new redis.clients.jedis.JedisCluster(shared.addresses())) {
+            org.synchub.SyncConfigurationException e = org.junit.jupiter.api.Assertions.assertThrows(
+                    org.synchub.SyncConfigurationException.class, () -> org.synchub.core.SyncHubBuilder.create()
+                            .historyTopics("room-*").adapter(RedisAdapter.client(client, "hcl")).build().close());
+            assertEquals("synchub.history.topics", e.key());
+            // the cluster adapter (connections to each slot's owner) keeps history
+            org.synchub.core.SyncHubBuilder.create().historyTopics("room-*")
+                    .adapter(RedisAdapter.cluster(client, "hcl")).build().close();
+        }
+    }
+
+    @Test
     void keysOfATopicAndItsShardChannelShareOneSlot() {
         for (String channel : List.of("chat", "chat:7", "a{b}c", "{x}", "}{")) {
             String tag = RedisHistory.tag(channel);
