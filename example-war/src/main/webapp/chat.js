@@ -7,6 +7,12 @@
 // any instance; the page lists who is in the room and writes "alice joined" / "alice left" once per user.
 // When the connection drops, the page says so in plain words and reconnects by itself: the first retry after about
 // 0.5 s, then each wait doubles up to 10 s, with random jitter so that many pages do not retry in step.
+// In a room that keeps history, each line also carries its position ("pos":"epoch:offset", "recovered":true when
+// replayed) and the page keeps the last one it saw: it reconnects with ?since=<that position> and gets the lines it
+// missed first, shown marked "recovered", then {"type":"recovery","complete":true,"replayed":n,"pos"}. A line it
+// already shows (same epoch, offset not above the last) is never shown twice, nor its own lines (they carry the
+// "client" id this page gave itself). When recovery is refused ("complete":false, "reason") the page says so and
+// reloads the room: it clears the lines from before the reconnect and starts again from the room's position.
 (function () {
   'use strict';
   var $ = function (id) { return document.getElementById(id); };
@@ -21,6 +27,9 @@
   var attempt = 0;        // reconnect attempts since the connection was lost (0 while connected)
   var retryTimer = null;
   var lost = false;       // the connection was lost and is not back yet
+  var lastPos = null;     // {epoch, offset} of the last line seen in this room (rooms with history), or null
+  var connection = 0;     // the number of the current connection; each line remembers the one it came on
+  var client = Math.random().toString(36).slice(2, 12); // this page's id: its own lines come back with it
 
   function base() {
     // The directory this page was served from, e.g. "/chat/": the endpoint is at <base>chat/<room>.
@@ -48,6 +57,7 @@
   function add(kind, via, from, text) {
     var li = document.createElement('li');
     li.className = kind;
+    li.dataset.conn = connection;
     if (via) {
       var b = badge(via);
       b.title = 'came through server instance ' + via;
@@ -67,6 +77,84 @@
     var list = $('messages');
     list.appendChild(li);
     list.scrollTop = list.scrollHeight;
+    return li;
+  }
+
+  /** {epoch, offset} from "epoch:offset", or null. */
+  function parsePos(text) {
+    var m = typeof text === 'string' ? /^([A-Za-z0-9_-]{1,64}):(\d+)$/.exec(text) : null;
+    return m ? { epoch: m[1], offset: Number(m[2]) } : null;
+  }
+
+  /** Whether pos comes after the last position seen (a different epoch counts as after: the room started again). */
+  function after(pos) {
+    return lastPos === null || pos.epoch !== lastPos.epoch || pos.offset > lastPos.offset;
+  }
+
+  /** A chat line from the server: shown unless already shown (its position) or this page's own. */
+  function line(m) {
+    var pos = parsePos(m.pos);
+    if (pos) {
+      if (!after(pos)) {
+        return; // already shown: never twice
+      }
+      lastPos = pos;
+    }
+    if (m.client && m.client === client) {
+      return; // this page's own line, shown when it was typed (a resume replays it)
+    }
+    var li = add(m.recovered ? 'message recovered' : 'message', m.via, m.from, m.text);
+    if (pos) {
+      li.dataset.pos = m.pos;
+    }
+    if (m.recovered) {
+      var mark = document.createElement('span');
+      mark.className = 'mark';
+      mark.textContent = 'recovered';
+      mark.title = 'sent while this page was disconnected';
+      li.appendChild(mark);
+    }
+  }
+
+  /** Plain words for why the server could not replay the missed lines. */
+  function refusal(reason) {
+    switch (reason) {
+      case 'TOO_MANY': return 'more lines were missed than the server replays';
+      case 'TOO_OLD': return 'some are older than the history the room keeps';
+      case 'EPOCH_CHANGED': return 'the room\'s history was lost (its backplane restarted)';
+      case 'UNAVAILABLE': return 'the room\'s history cannot be read right now';
+      case 'INVALID_POSITION': return 'the server did not understand the position this page kept';
+      default: return 'the room keeps no history';
+    }
+  }
+
+  /** The outcome of joining or resuming a room with history. */
+  function recovery(m) {
+    var pos = parsePos(m.pos);
+    if (pos && after(pos)) {
+      lastPos = pos;
+    }
+    if (!m.resumed) {
+      return;
+    }
+    if (m.complete) {
+      // m.replayed counts this page's own lines too, which it shows already: count what it shows as recovered.
+      var shown = $('messages').querySelectorAll('li.recovered[data-conn="' + connection + '"]').length;
+      add('system recovery', null, null, shown === 0 ? 'No lines were missed while disconnected.'
+          : 'Recovered ' + shown + ' line' + (shown === 1 ? '' : 's') + ' missed while disconnected.');
+      return;
+    }
+    // Reload the room: the lines from before this connection may have gaps now, so they go.
+    var list = $('messages');
+    Array.prototype.slice.call(list.children).forEach(function (li) {
+      if (li.dataset.conn !== String(connection)) {
+        list.removeChild(li);
+      }
+    });
+    var notice = add('system reloaded', null, null, 'Could not recover the lines missed while disconnected: '
+        + refusal(m.reason) + '. The room was reloaded; earlier lines are no longer shown.');
+    notice.dataset.reason = m.reason;
+    list.insertBefore(notice, list.firstChild);
   }
 
   /** Sets the status line: state is 'idle', 'connecting', 'connected' or 'lost'; parts are strings or nodes. */
@@ -104,11 +192,13 @@
 
   function url() {
     return (location.protocol === 'https:' ? 'wss://' : 'ws://') + location.host + base() + ROOMS
-        + encodeURIComponent(room) + (name ? '?name=' + encodeURIComponent(name) : '');
+        + encodeURIComponent(room) + '?client=' + client + (name ? '&name=' + encodeURIComponent(name) : '')
+        + (lost && lastPos ? '&since=' + lastPos.epoch + ':' + lastPos.offset : '');
   }
 
   function connect() {
     retryTimer = null;
+    connection++;
     var ws = new WebSocket(url());
     socket = ws;
     if (attempt > 0) {
@@ -134,7 +224,9 @@
         lost = false;
         attempt = 0;
       } else if (m.type === 'message') {
-        add('message', m.via, m.from, m.text);
+        line(m);
+      } else if (m.type === 'recovery') {
+        recovery(m);
       } else if (m.type === 'members') {
         members(m);
       } else if (m.type === 'presence') {
@@ -195,6 +287,7 @@
     }
     lost = false;
     attempt = 0;
+    lastPos = null;
     $('messages').textContent = '';
     people = {};
     showPeople();

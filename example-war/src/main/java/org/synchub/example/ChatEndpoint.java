@@ -12,6 +12,9 @@ import jakarta.websocket.Session;
 import jakarta.websocket.server.PathParam;
 import jakarta.websocket.server.ServerEndpoint;
 import org.synchub.SyncHub;
+import org.synchub.history.SyncFrames;
+import org.synchub.history.SyncPosition;
+import org.synchub.history.SyncRecovery;
 
 import java.util.List;
 
@@ -23,7 +26,16 @@ import java.util.List;
  * {@code {"type":"hello","instance":…,"hub":…,"room":…,"name":…}} (which instance it is connected to); each chat line
  * arrives as {@code {"type":"message","from":…,"via":…,"text":…}}, where {@code via} is the instance the sender is
  * connected to. The sender's name comes from the handshake's {@code ?name=} query parameter; it is also the
- * session's presence identity ({@link RoomPresence}: who is in the room, join and leave lines).
+ * session's presence identity ({@link RoomPresence}: who is in the room, join and leave lines). {@code ?client=}
+ * (an id the page makes up) is passed on in its lines as {@code "client"}, so that a page recognises its own lines.
+ *
+ * <p><b>History.</b> In a room that keeps history ({@code synchub.history.topics}, see {@link org.synchub.history}),
+ * each line also carries its position, {@code "pos":"epoch:offset"}, and {@code "recovered":true} when it is replayed.
+ * A page that reconnects passes the last position it saw as {@code ?since=epoch:offset}; the missed lines come first,
+ * marked recovered, then {@code {"type":"recovery","complete":true,"replayed":n,"pos":…}}. When recovery is refused
+ * the frame is {@code {"type":"recovery","complete":false,"reason":…,"pos":…}} and nothing is replayed: the page
+ * reloads the room. A fresh join gets the complete frame too, with {@code "replayed":0} and the room's current
+ * position. Clients that know nothing of positions ignore the extra fields.
  */
 @ServerEndpoint("/chat/{room}")
 @Dependent // a bean in annotated discovery mode: Open Liberty injects only into endpoints that are CDI beans
@@ -33,6 +45,23 @@ public class ChatEndpoint {
     static final int MAX_TEXT = 4000;
     static final int MAX_NAME = 40;
     static final String NAME = "chat.name";
+    private static final String CLIENT = "chat.client";
+    static final int MAX_CLIENT = 40;
+
+    /**
+     * Puts the position (and whether it is replayed) into each JSON line, as its last members (so that they win
+     * over same-named members a crossws peer may have put in its frame); anything else (a frame that is not a JSON
+     * object) goes out as it is.
+     */
+    static final SyncFrames POSITIONED = (position, payload, recovered) -> {
+        String line = payload.strip();
+        if (position == null && !recovered || line.length() < 2 || !line.startsWith("{") || !line.endsWith("}")) {
+            return payload;
+        }
+        String members = line.substring(1, line.length() - 1).strip();
+        return "{" + members + (members.isEmpty() ? "" : ",")
+                + (position == null ? "" : "\"pos\":\"" + position + "\",") + "\"recovered\":" + recovered + "}";
+    };
 
     @Inject
     SyncHub hub;
@@ -45,7 +74,7 @@ public class ChatEndpoint {
 
     /**
      * Greets the new member (through the hub's queue, so the greeting comes before any room message) and subscribes
-     * the session to its room.
+     * the session to its room; in a room with history, resumes after {@code ?since=} and says how that went.
      *
      * @param session the new connection
      * @param room    the room from the path
@@ -53,6 +82,7 @@ public class ChatEndpoint {
     @OnOpen
     public void open(Session session, @PathParam("room") String room) {
         session.getUserProperties().put(NAME, nameOf(session));
+        session.getUserProperties().put(CLIENT, parameter(session, "client", MAX_CLIENT));
         // Through the hub's ordered send queue, never getBasicRemote(), which would race the hub's own sends.
         hub.send(session, Json.createObjectBuilder()
                 .add("type", "hello")
@@ -62,8 +92,42 @@ public class ChatEndpoint {
                 .add("name", (String) session.getUserProperties().get(NAME))
                 .build().toString());
         presence.identify(session, (String) session.getUserProperties().get(NAME));
-        hub.subscribe(session, room);
+        if (!hub.history().enabled(room)) {
+            hub.subscribe(session, room);
+            presence.entered(session, room);
+            return;
+        }
+        String sinceText = parameter(session, "since", 100);
+        SyncPosition since = positionOf(sinceText);
+        boolean resumed = !sinceText.isEmpty();
+        hub.history().subscribe(session, room, since, POSITIONED)
+                .thenAccept(recovery -> hub.send(session, recoveryFrame(recovery, resumed, !resumed || since != null)));
         presence.entered(session, room);
+    }
+
+    /**
+     * What the page learns of a resume (or a fresh join): complete or refused, and the room's current position. A
+     * resume whose {@code since} is not a position subscribes afresh and is refused as {@code INVALID_POSITION}.
+     *
+     * @param recovery   the hub's outcome
+     * @param resumed    whether the page asked to resume ({@code ?since=} given)
+     * @param validSince whether {@code since} was a position (or absent)
+     * @return the JSON frame
+     */
+    static String recoveryFrame(SyncRecovery recovery, boolean resumed, boolean validSince) {
+        boolean refused = recovery.refused() || !validSince;
+        var frame = Json.createObjectBuilder()
+                .add("type", "recovery")
+                .add("resumed", resumed)
+                .add("complete", !refused)
+                .add("replayed", recovery.replayed());
+        if (refused) {
+            frame.add("reason", validSince ? recovery.reason().name() : "INVALID_POSITION");
+        }
+        if (recovery.position() != null) {
+            frame.add("pos", recovery.position().toString());
+        }
+        return frame.build().toString();
     }
 
     /**
@@ -78,7 +142,8 @@ public class ChatEndpoint {
         if (text.length() > MAX_TEXT) {
             text = text.substring(0, MAX_TEXT);
         }
-        hub.publish(session, room, instance.line((String) session.getUserProperties().get(NAME), text));
+        hub.publish(session, room, instance.line((String) session.getUserProperties().get(NAME), text,
+                (String) session.getUserProperties().get(CLIENT)));
     }
 
     /**
@@ -108,11 +173,23 @@ public class ChatEndpoint {
 
     /** The member name of {@code session}: its {@code ?name=}, stripped and cut, or {@code guest-<id>}. */
     static String nameOf(Session session) {
-        List<String> names = session.getRequestParameterMap().get("name");
-        String name = names == null || names.isEmpty() ? "" : names.get(0).strip();
-        if (name.isEmpty()) {
-            name = "guest-" + session.getId().substring(0, Math.min(4, session.getId().length()));
+        String name = parameter(session, "name", MAX_NAME);
+        return name.isEmpty() ? "guest-" + session.getId().substring(0, Math.min(4, session.getId().length())) : name;
+    }
+
+    /** The position {@code since} names, or null when it is empty or not a position. */
+    private static SyncPosition positionOf(String since) {
+        try {
+            return since.isEmpty() ? null : SyncPosition.parse(since);
+        } catch (IllegalArgumentException notAPosition) {
+            return null;
         }
-        return name.length() > MAX_NAME ? name.substring(0, MAX_NAME) : name;
+    }
+
+    /** The first value of the query parameter, stripped and cut to {@code max} characters; "" when absent. */
+    private static String parameter(Session session, String key, int max) {
+        List<String> values = session.getRequestParameterMap().get(key);
+        String value = values == null || values.isEmpty() ? "" : values.get(0).strip();
+        return value.length() > max ? value.substring(0, max) : value;
     }
 }

@@ -47,11 +47,27 @@ public class ChatInstance {
      * @return the JSON frame
      */
     public String line(String from, String text) {
-        return Json.createObjectBuilder()
+        return line(from, text, "");
+    }
+
+    /**
+     * As {@link #line(String, String)}, with {@code "client"}: the id the sender's page gave itself, so that the
+     * page recognises its own lines when they are replayed to it; left out when empty.
+     *
+     * @param from   who said it
+     * @param text   what was said
+     * @param client the sender page's id, or "" for none
+     * @return the JSON frame
+     */
+    public String line(String from, String text, String client) {
+        var line = Json.createObjectBuilder()
                 .add("type", "message")
                 .add("from", from)
                 .add("via", label)
-                .add("text", text)
-                .build().toString();
+                .add("text", text);
+        if (!client.isEmpty()) {
+            line.add("client", client);
+        }
+        return line.build().toString();
     }
 }

@@ -15,14 +15,18 @@ import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.WebDriverWait;
+import org.synchub.example.client.ChatClient;
 import org.synchub.example.servers.AppServer;
+import org.synchub.example.servers.CuttableProxy;
 import org.synchub.example.servers.WildFlyServer;
+import org.synchub.testing.RedisServer;
 
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -32,18 +36,25 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The chat page in a real browser: headless Chromium (Debian's {@code chromium} and {@code chromium-driver}) driven
- * over WebDriver opens one window on each of two WildFly instances that share a backplane, joins the same room in
- * both, types a line in the first and waits for it in the second, labelled with the first instance; and restarts
- * one instance under its page, which must say it lost the connection, reconnect by itself and relay again. Screenshots go
- * to {@code target/browser/}. Without Chromium the test fails when {@code CI=true} and is skipped otherwise.
+ * over WebDriver opens one window on each of two WildFly instances that share a Redis backplane, joins the same room
+ * in both, types a line in the first and waits for it in the second, labelled with the first instance; and restarts
+ * one instance under its page, which must say it lost the connection, reconnect by itself, show the line sent
+ * meanwhile on the other instance as recovered, and relay again. The rooms keep history in Redis (see
+ * {@code org.synchub.history}): a page whose network is cut
+ * ({@link CuttableProxy}) while lines are sent from the other instance shows exactly those lines once it is back,
+ * marked recovered, none twice; and when it missed more than {@code synchub.history.max-recover} (5 here), or Redis
+ * lost the history meanwhile (killed and restarted), it says recovery was refused and why, and reloads the room. Screenshots go to {@code target/browser/}. Without Chromium the test
+ * fails when {@code CI=true} and is skipped otherwise.
  */
 class BrowserIT {
 
     static final Path CHROMIUM = Path.of("/usr/bin/chromium");
     static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
     static final Duration WAIT = Duration.ofSeconds(30);
+    /** {@code synchub.history.max-recover} of both instances: a page that missed more is refused. */
+    static final int MAX_RECOVER = 5;
 
-    static Path dir;
+    static RedisServer redis;
     static AppServer one;
     static AppServer two;
     static WebDriver browser;
@@ -54,9 +65,9 @@ class BrowserIT {
     static void start() throws Exception {
         requireChromium();
         SELENIUM_LOG.setLevel(java.util.logging.Level.SEVERE);
-        dir = Files.createTempDirectory("synchub-browser-");
-        Map<String, String> env = Map.of("SYNCHUB_DRIVER", "host", "SYNCHUB_HOST_DIR", dir.toString(),
-                "SYNCHUB_CHANNEL", "browser-it");
+        redis = RedisServer.start();
+        Map<String, String> env = Map.of("SYNCHUB_DRIVER", "redis", "SYNCHUB_REDIS_URL", redis.url(),
+                "SYNCHUB_CHANNEL", "browser-it", "SYNCHUB_HISTORY_MAX_RECOVER", String.valueOf(MAX_RECOVER));
         one = WildFlyServer.create("browser-1").env(env).env("CHAT_INSTANCE", "node-1");
         two = WildFlyServer.create("browser-2").env(env).env("CHAT_INSTANCE", "node-2");
         AppServer.startAll(one, two);
@@ -78,8 +89,7 @@ class BrowserIT {
 
     @AfterAll
     static void stop() throws Exception {
-        ChatClusterContract.stopAll(browser == null ? null : browser::quit, one, two,
-                dir == null ? null : () -> WildFlyServer.deleteTree(dir));
+        ChatClusterContract.stopAll(browser == null ? null : browser::quit, one, two, redis);
     }
 
     /**
@@ -177,15 +187,28 @@ class BrowserIT {
         String retrying = browser.findElement(By.id("status")).getText();
         assertTrue(retrying.contains("node-1") && retrying.contains("attempt"), "status while retrying: " + retrying);
         screenshot("connection-lost");
+        // Meanwhile the room goes on on the other instance; the room keeps history on Redis.
+        browser.switchTo().window(second);
+        String meanwhile = "while node-1 was down " + UUID.randomUUID();
+        browser.findElement(By.id("text")).sendKeys(meanwhile);
+        browser.findElement(By.id("send")).click();
+        new WebDriverWait(browser, WAIT).until(d -> lastMessage(d, "own") != null);
+        browser.switchTo().window(first);
 
         one.preferPort(port);
         one.start();
         assertEquals(port, one.httpPort(), "restarted on the same port, as a restarted server would be");
         new WebDriverWait(browser, WAIT).until(d -> "connected".equals(state(d)));
         assertTrue(browser.findElement(By.id("status")).getText().contains("node-1"));
-        WebElement back = lastMessage(browser, "system");
+        List<WebElement> notes = browser.findElements(By.cssSelector("#messages li.system:not(.recovery)"));
+        WebElement back = notes.isEmpty() ? null : notes.get(notes.size() - 1);
         assertTrue(back != null && back.getText().startsWith("Reconnected on instance node-1"),
                 "the page says it is back: " + (back == null ? null : back.getText()));
+        // The line sent while its server was down is recovered after the restart (the history is in Redis).
+        new WebDriverWait(browser, WAIT).until(d -> lastMessage(d, "recovery") != null);
+        assertEquals(List.of(meanwhile), recovered(browser));
+        assertTrue(lastMessage(browser, "recovery").getText().startsWith("Recovered 1 line "),
+                lastMessage(browser, "recovery").getText());
         screenshot("reconnected");
         ChatClusterContract.awaitSubscribed(one, 1); // the restarted instance has only the page's session
         // The restarted instance is on the backplane again (the probes' sessions come and go; the pages' stay).
@@ -202,6 +225,166 @@ class BrowserIT {
         assertTrue(received.getText().contains("carol"), received.getText());
         assertEquals("node-1", received.getAttribute("data-via"));
         assertEquals("connected", state(browser), "the other instance's page never lost its connection");
+    }
+
+    /**
+     * A page on the first instance whose network is cut while the room goes on from the second instance (lines from
+     * a member there, and one the page itself typed just before the cut) reconnects by itself and shows exactly the
+     * lines it missed, in order, marked recovered; its own line and the lines it had already are not shown twice;
+     * then live lines follow, not marked.
+     */
+    @Test
+    void aPageWhoseNetworkDropsShowsExactlyTheLinesItMissedMarkedRecovered() throws Exception {
+        String room = "history-" + UUID.randomUUID().toString().substring(0, 8);
+        try (CuttableProxy network = new CuttableProxy(one.httpPort());
+             ChatClient frank = ChatClusterContract.connect(two, room, "frank");
+             ChatClient witness = ChatClusterContract.connect(one, room, "witness")) {
+            joinRoom(network, "erin", room);
+            frank.say("before the drop");
+            awaitLines(List.of("before the drop"));
+            browser.findElement(By.id("text")).sendKeys("erin's own line");
+            browser.findElement(By.id("send")).click();
+            assertEquals("before the drop", witness.nextMessage().getString("text"));
+            assertEquals("erin's own line", witness.nextMessage().getString("text"));
+
+            network.cut();
+            new WebDriverWait(browser, WAIT).until(d -> "lost".equals(state(d)));
+            List<String> missed = List.of("missed 1", "missed 2", "missed 3");
+            for (String line : missed) {
+                frank.say(line);
+            }
+            for (String line : missed) { // the lines are in the room's history once they reach the first instance
+                assertEquals(line, witness.nextMessage().getString("text"));
+            }
+            screenshot("history-dropped");
+            network.restore();
+
+            new WebDriverWait(browser, WAIT).until(d -> recovered(d).size() == missed.size()
+                    && lastMessage(d, "recovery") != null);
+            assertEquals(missed, recovered(browser), "exactly the missed lines, in order, marked recovered");
+            assertTrue(lastMessage(browser, "recovery").getText().contains("Recovered 3 lines"),
+                    lastMessage(browser, "recovery").getText());
+            frank.say("after the drop");
+            awaitLines(List.of("before the drop", "missed 1", "missed 2", "missed 3", "after the drop"));
+            screenshot("history-recovered");
+            assertEquals(List.of("erin's own line"), texts(browser, "own"), "its own line once, never replayed");
+            assertEquals(missed, recovered(browser), "the live line is not marked recovered");
+            assertEquals(0, browser.findElements(By.cssSelector("#messages li.reloaded")).size());
+        }
+    }
+
+    /**
+     * A page that missed more lines than the instances replay ({@code synchub.history.max-recover}) is refused:
+     * it says so, reloads the room (the lines from before the drop go, none of the missed ones is shown), and goes
+     * on with the live lines.
+     */
+    @Test
+    void aPageThatMissedMoreThanMaxRecoverSaysRecoveryWasRefusedAndReloadsTheRoom() throws Exception {
+        String room = "refused-" + UUID.randomUUID().toString().substring(0, 8);
+        try (CuttableProxy network = new CuttableProxy(one.httpPort());
+             ChatClient frank = ChatClusterContract.connect(two, room, "frank");
+             ChatClient witness = ChatClusterContract.connect(one, room, "witness")) {
+            joinRoom(network, "gina", room);
+            frank.say("before the drop");
+            awaitLines(List.of("before the drop"));
+            assertEquals("before the drop", witness.nextMessage().getString("text"));
+
+            network.cut();
+            new WebDriverWait(browser, WAIT).until(d -> "lost".equals(state(d)));
+            for (int i = 1; i <= MAX_RECOVER + 1; i++) {
+                frank.say("missed " + i);
+            }
+            for (int i = 1; i <= MAX_RECOVER + 1; i++) {
+                assertEquals("missed " + i, witness.nextMessage().getString("text"));
+            }
+            network.restore();
+
+            WebElement notice = new WebDriverWait(browser, WAIT).until(d -> lastMessage(d, "reloaded"));
+            new WebDriverWait(browser, WAIT).until(d -> "connected".equals(state(d)));
+            screenshot("history-refused");
+            assertEquals("TOO_MANY", notice.getAttribute("data-reason"));
+            assertTrue(notice.getText().contains("Could not recover") && notice.getText().contains("reloaded"),
+                    notice.getText());
+            assertEquals(List.of(), texts(browser, "message"), "the room was reloaded: no line from before, none missed");
+            frank.say("after the reload");
+            awaitLines(List.of("after the reload"));
+            assertEquals(List.of(), recovered(browser));
+        }
+    }
+
+    /**
+     * A page away while Redis is killed and restarted (its history gone: a new epoch) is refused as
+     * {@code EPOCH_CHANGED} when it comes back: it says the room's history was lost and reloads the room.
+     */
+    @Test
+    void aPageAwayWhileRedisLostTheHistorySaysSoAndReloadsTheRoom() throws Exception {
+        String room = "epoch-" + UUID.randomUUID().toString().substring(0, 8);
+        try (CuttableProxy network = new CuttableProxy(one.httpPort());
+             ChatClient frank = ChatClusterContract.connect(two, room, "frank");
+             ChatClient witness = ChatClusterContract.connect(one, room, "witness")) {
+            joinRoom(network, "hana", room);
+            frank.say("before redis restarted");
+            awaitLines(List.of("before redis restarted"));
+            assertEquals("before redis restarted", witness.nextMessage().getString("text"));
+
+            network.cut();
+            new WebDriverWait(browser, WAIT).until(d -> "lost".equals(state(d)));
+            redis.kill();
+            redis.restart();
+            String link = "link-" + UUID.randomUUID();
+            try (ChatClient a = ChatClusterContract.connect(one, link, "link-a");
+                 ChatClient b = ChatClusterContract.connect(two, link, "link-b")) { // both instances relay again
+                ChatClient.awaitReceives(a, b, WAIT);
+                ChatClient.awaitReceives(b, a, WAIT);
+            }
+            frank.say("after redis restarted");
+            String got;
+            do { // lines said while Redis was down reach the witness live; wait for this one
+                got = witness.nextMessage().getString("text");
+            } while (!got.equals("after redis restarted"));
+            network.restore();
+
+            WebElement notice = new WebDriverWait(browser, WAIT).until(d -> lastMessage(d, "reloaded"));
+            screenshot("history-epoch-changed");
+            assertEquals("EPOCH_CHANGED", notice.getAttribute("data-reason"));
+            assertTrue(notice.getText().contains("history was lost"), notice.getText());
+            assertEquals(List.of(), texts(browser, "message"), "the room was reloaded");
+            frank.say("live again");
+            awaitLines(List.of("live again"));
+        }
+    }
+
+    /** Opens the chat page through {@code network} and joins {@code room} as {@code name}, on the first instance. */
+    private void joinRoom(CuttableProxy network, String name, String room) {
+        browser.get(network.through(one.baseUri()).toString());
+        browser.findElement(By.id("name")).sendKeys(name);
+        WebElement roomField = browser.findElement(By.id("room"));
+        roomField.clear();
+        roomField.sendKeys(room);
+        browser.findElement(By.id("join")).click();
+        new WebDriverWait(browser, WAIT).until(d -> "connected".equals(state(d)));
+    }
+
+    /** Waits until the page shows exactly {@code lines} as lines from others (recovered or live), in order. */
+    private static void awaitLines(List<String> lines) {
+        try {
+            new WebDriverWait(browser, WAIT).until(d -> lines.equals(texts(d, "message")));
+        } catch (org.openqa.selenium.TimeoutException e) {
+            throw new AssertionError("the page shows " + texts(browser, "message") + ", not " + lines, e);
+        }
+    }
+
+    /** The texts of the lines of {@code kind} (message, own, recovered...), in page order. */
+    private static List<String> texts(WebDriver driver, String kind) {
+        List<String> texts = new ArrayList<>();
+        for (WebElement li : driver.findElements(By.cssSelector("#messages li." + kind + " .text"))) {
+            texts.add(li.getText());
+        }
+        return texts;
+    }
+
+    private static List<String> recovered(WebDriver driver) {
+        return texts(driver, "recovered");
     }
 
     /** The status line's state: idle, connecting, connected or lost. */

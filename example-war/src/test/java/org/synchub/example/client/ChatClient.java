@@ -8,12 +8,15 @@ import org.synchub.tck.TckClient;
 import java.io.StringReader;
 import java.net.URI;
 import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
  * A chat member: a real WebSocket client (the JDK's) connected to one server's room of the chat example, reading
- * JSON frames. Shared with container-tests through example-war's test jar, which holds only this package (a
+ * JSON frames. Like a client that knows nothing of history, it ignores {@code {"type":"recovery"}} frames (a room
+ * with history sends one after each join). Shared with container-tests through example-war's test jar, which holds only this package (a
  * deployment that adds the package {@code org.synchub.example} must not pick up the tests). Not thread-safe: one
  * test thread uses it.
  */
@@ -31,6 +34,8 @@ public final class ChatClient implements AutoCloseable {
     /** The hello frame the server greeted the member with. */
     public final JsonObject hello;
     private final TckClient socket;
+    /** Frames received and not read yet, without the ignored ones. */
+    private final Deque<JsonObject> inbox = new ArrayDeque<>();
 
     private ChatClient(URI chatUri, String serverName, String room, String name) throws Exception {
         this.serverName = serverName;
@@ -100,8 +105,33 @@ public final class ChatClient implements AutoCloseable {
      * @throws InterruptedException when interrupted
      */
     public JsonObject next() throws InterruptedException {
-        String frame = socket.nextText(TIMEOUT);
+        drain();
+        long until = System.nanoTime() + TIMEOUT.toNanos();
+        while (inbox.isEmpty()) {
+            JsonObject frame = parse(socket.nextText(Duration.ofNanos(Math.max(0, until - System.nanoTime()))));
+            if (!ignored(frame)) {
+                return frame;
+            }
+        }
+        return inbox.poll();
+    }
+
+    /** Moves the frames already received into the inbox, leaving out the ignored ones. */
+    private void drain() throws InterruptedException {
+        while (socket.pending() > 0) {
+            JsonObject frame = parse(socket.nextText(TIMEOUT));
+            if (!ignored(frame)) {
+                inbox.add(frame);
+            }
+        }
+    }
+
+    private static JsonObject parse(String frame) {
         return Json.createReader(new StringReader(frame)).readObject();
+    }
+
+    private static boolean ignored(JsonObject frame) {
+        return "recovery".equals(frame.getString("type", null));
     }
 
     /**
@@ -122,7 +152,12 @@ public final class ChatClient implements AutoCloseable {
      * @return their number
      */
     public int pending() {
-        return socket.pending();
+        try {
+            drain();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return inbox.size();
     }
 
     /**
