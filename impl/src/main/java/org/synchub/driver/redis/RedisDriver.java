@@ -72,6 +72,9 @@ final class RedisDriver implements SyncDriver {
     /** Topic-interest routing, or null in the classic single-channel mode. */
     private final TopicRouting routing;
 
+    /** The presence store (its connections are made at its first use). */
+    private final RedisPresenceStore presence;
+
     RedisDriver(ConnectionSource source, String channel, SyncDriverContext context, int buckets) {
         this.context = context;
         this.tag = tag(context.instanceId());
@@ -81,6 +84,7 @@ final class RedisDriver implements SyncDriver {
         this.publish = sharded ? Protocol.Command.SPUBLISH : Protocol.Command.PUBLISH;
         this.channel = channel;
         this.channelBytes = channel.getBytes(StandardCharsets.UTF_8);
+        this.presence = new RedisPresenceStore(source, channel, tag);
     }
 
     private static String tag(String id) {
@@ -354,7 +358,14 @@ final class RedisDriver implements SyncDriver {
             closeQuietly(jedis);
         }
         closeQuietly(takePublisher());
+        presence.close();
         Resources.join(health, CLOSE_WAIT_MS);
+    }
+
+    /** The presence store in Redis ({@link RedisPresenceStore}); it connects at its first use. */
+    @Override
+    public java.util.Optional<org.synchub.spi.SyncPresenceStore> presence() {
+        return java.util.Optional.of(presence);
     }
 
     private synchronized Jedis takePublisher() {

@@ -35,6 +35,7 @@ final class ShardedTopicDriver implements SyncDriver {
     private final TopicRouting routing;
     private final ShardPublisher publisher;
     private final ShardSubscriptions subscriptions;
+    private final RedisPresenceStore presence;
 
     ShardedTopicDriver(ClusterSource source, String channel, SyncDriverContext context, int buckets) {
         String tag = tag(context.instanceId());
@@ -47,6 +48,7 @@ final class ShardedTopicDriver implements SyncDriver {
         this.publisher = new ShardPublisher(slots, source, "synchub-pub-" + tag);
         this.subscriptions = new ShardSubscriptions(context, slots, source, routing, channel, tag,
                 () -> closed);
+        this.presence = new RedisPresenceStore(source, channel, tag);
     }
 
     private static String tag(String id) {
@@ -113,6 +115,13 @@ final class ShardedTopicDriver implements SyncDriver {
         closed = true;
         subscriptions.unblock();
         publisher.close();
+        presence.close();
+    }
+
+    /** The presence store in Redis ({@link RedisPresenceStore}): each topic on the primary owning its slot. */
+    @Override
+    public java.util.Optional<org.synchub.spi.SyncPresenceStore> presence() {
+        return java.util.Optional.of(presence);
     }
 
     /** Closes every shard subscription connection; the loop thread subscribes again on the owners it reads. */
