@@ -83,10 +83,11 @@ public final class PresenceRedisBenchmark {
         String report = header + "\n\n" + String.join("\n", rows) + "\n\nuptime at end: " + uptime() + "\n";
         Path results = E2eRun.resultsDirectory(E2eRun.projectRoot());
         Files.createDirectories(results);
-        Files.writeString(results.resolve("presence-redis.txt"), report);
+        Files.writeString(results.resolve("presence-redis.md"), "# Redis presence store: reads, refresh, memory"
+                + " (issue 23)\n\n```\n" + report + "```\n");
         System.out.println();
         System.out.print(report);
-        System.out.println("wrote " + results.resolve("presence-redis.txt"));
+        System.out.println("wrote " + results.resolve("presence-redis.md"));
     }
 
     // ------------------------------------------------------------------ the parts
@@ -94,7 +95,7 @@ public final class PresenceRedisBenchmark {
     private void reads() throws Exception {
         rows.add("1. reads of one topic (one instance reading, members written by 10 instances)");
         rows.add(String.format("   %-8s | %-30s | %-30s | %-30s | %s", "members", "count: median / p99 ms (Redis us)",
-                "members: median / p99 ms (Redis us)", "expire+members (the hub's read)", "join ms (Redis us)"));
+                "members: median / p99 ms (Redis us)", "expire + members (the hub's read)", "join: mean ms (Redis us)"));
         for (int size : new int[] {10, 1_000, 10_000}) {
             String channel = "bench-" + (++channels);
             List<Instance> writers = new ArrayList<>();
@@ -110,7 +111,7 @@ public final class PresenceRedisBenchmark {
                 writer.store.join(topic, member(writer.id, m), TTL_MS);
             }
             double joinMs = (System.nanoTime() - joinStart) / 1e6 / size;
-            double joinRedis = redisMicrosPerCall();
+            double joinRedis = (double) redisMicros() / size;
             int reads = size >= 10_000 ? Math.max(50, READS / 4) : READS;
             for (int i = 0; i < reads / 4; i++) { // warm-up
                 reader.store.count(topic);
@@ -137,7 +138,7 @@ public final class PresenceRedisBenchmark {
         rows.add("");
         rows.add("2. refresh of one instance with 10,000 members (every ttl/3, default 10 s)");
         rows.add(String.format("   %-22s | %-36s | %s", "shape", "refresh: median / p99 ms (Redis us/topic)",
-                "hub round (refresh + expire per topic): median / p99 ms"));
+                "hub round (refresh + expire per topic): median / p99 ms (Redis us)"));
         memoryRows.add("3. Redis memory (used_memory after - before writing the members)");
         for (int[] shape : new int[][] {{1, 10_000}, {10, 1_000}, {1_000, 10}}) {
             int topics = shape[0];
@@ -168,7 +169,7 @@ public final class PresenceRedisBenchmark {
                     throw new IllegalStateException("taken for dead");
                 }
             });
-            double redisPerTopic = redisMicrosPerCall();
+            double redisPerTopic = Double.parseDouble(refresh.replaceFirst(".*\\((.*)\\)", "$1")) / topics;
             String round = timed(rounds, () -> {
                 instance.store.refresh(instance.id, names, TTL_MS);
                 for (String topic : names) {
@@ -176,8 +177,7 @@ public final class PresenceRedisBenchmark {
                 }
             });
             rows.add(String.format("   %,6d x %,6d members  | %-36s | %s", topics, perTopic,
-                    refresh.replaceFirst(" \\(.*", "") + String.format(" (%.1f)", redisPerTopic), round
-                            .replaceFirst(" \\(.*", "")));
+                    refresh.replaceFirst(" \\(.*", "") + String.format(" (%.1f)", redisPerTopic), round));
             System.out.println(rows.get(rows.size() - 1));
             System.out.println(memoryRows.get(memoryRows.size() - 1));
         }
@@ -206,7 +206,7 @@ public final class PresenceRedisBenchmark {
                 "{\"name\":\"User " + n + "\"}");
     }
 
-    /** @return "median / p99 ms (Redis us per script)" over {@code times} runs of {@code step} */
+    /** @return "median / p99 ms (Redis us per run)" over {@code times} runs of {@code step} */
     private String timed(int times, Step step) throws Exception {
         long[] nanos = new long[times];
         resetStats();
@@ -215,7 +215,7 @@ public final class PresenceRedisBenchmark {
             step.run();
             nanos[i] = System.nanoTime() - start;
         }
-        double redisMicros = redisMicrosPerCall();
+        double redisMicros = (double) redisMicros() / times;
         Arrays.sort(nanos);
         return String.format("%.3f / %.3f (%.1f)", nanos[times / 2] / 1e6, nanos[Math.min(times - 1,
                 (int) Math.ceil(times * 0.99) - 1)] / 1e6, redisMicros);
@@ -227,25 +227,23 @@ public final class PresenceRedisBenchmark {
         }
     }
 
-    /** Redis's own time per EVALSHA/EVAL since the last reset ({@code INFO commandstats}). */
-    private double redisMicrosPerCall() {
-        long calls = 0;
+    /** Redis's own time, in microseconds, in every command since the last reset ({@code INFO commandstats}). */
+    private long redisMicros() {
         long usec = 0;
         try (Jedis jedis = new Jedis("127.0.0.1", redis.port())) {
             for (String line : jedis.info("commandstats").split("\r?\n")) {
-                if (line.startsWith("cmdstat_evalsha:") || line.startsWith("cmdstat_eval:")) {
+                if (line.startsWith("cmdstat_") && !line.startsWith("cmdstat_info:")
+                        && !line.startsWith("cmdstat_config")) {
                     for (String field : line.substring(line.indexOf(':') + 1).split(",")) {
                         String[] kv = field.split("=");
-                        if (kv[0].equals("calls")) {
-                            calls += Long.parseLong(kv[1]);
-                        } else if (kv[0].equals("usec")) {
+                        if (kv[0].equals("usec")) {
                             usec += Long.parseLong(kv[1]);
                         }
                     }
                 }
             }
         }
-        return calls == 0 ? 0 : (double) usec / calls;
+        return usec;
     }
 
     private long usedMemory() throws InterruptedException {

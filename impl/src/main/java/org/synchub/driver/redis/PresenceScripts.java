@@ -86,15 +86,13 @@ enum PresenceScripts {
             return out
             """),
 
-    /** The stored members, without those of instances whose expiry passed. */
-    MEMBERS("""
-            local dead = redis.call('ZRANGEBYSCORE', KEYS[3], '-inf', '(' .. string.format('%.0f', now()))
-            if #dead == 0 then return redis.call('HVALS', KEYS[1]) end
-            local all, out = redis.call('HGETALL', KEYS[1]), {}
-            for j = 1, #all, 2 do
-              if alive(all[j], dead) then out[#out + 1] = all[j + 1] end
-            end
-            return out
+    /**
+     * The instances whose expiry passed (not yet removed by {@link #EXPIRE}): a members read leaves their members
+     * out. The members themselves are read with a plain {@code HVALS} in the same pipeline, which costs Redis much
+     * less than handing 10,000 values through Lua.
+     */
+    DEAD("""
+            return redis.call('ZRANGEBYSCORE', KEYS[3], '-inf', '(' .. string.format('%.0f', now()))
             """),
 
     /** Returns {connections, users}, without the members of instances whose expiry passed. */

@@ -212,19 +212,42 @@ final class RedisPresenceStore implements SyncPresenceStore {
         return removed;
     }
 
+    /**
+     * One round trip: the instances whose expiry passed ({@link PresenceScripts#DEAD}) and {@code HVALS} of the
+     * members, pipelined; members of those instances are left out (the next {@link #expire} removes them and reports
+     * their leaves). Not atomic, which a read need not be.
+     */
     @Override
     public List<SyncMember> members(String topic) {
-        List<?> reply = call("members", topic, keys(topic), jedis -> (List<?>) PresenceScripts.MEMBERS.run(jedis,
-                keys(topic), List.of()));
-        List<SyncMember> members = new ArrayList<>(reply.size());
-        for (Object stored : reply) {
+        List<byte[]> keys = keys(topic);
+        return call("members", topic, keys, jedis -> {
+            Pipeline pipeline = jedis.pipelined();
+            Response<Object> deadReply = pipeline.evalsha(PresenceScripts.DEAD.sha(), keys, List.of());
+            Response<List<byte[]>> values = pipeline.hvals(keys.get(0));
+            pipeline.sync();
+            Object dead;
             try {
-                members.add(PresenceKeys.decode((byte[]) stored));
-            } catch (IllegalStateException foreign) {
-                // not written by SyncHub: not a member
+                dead = deadReply.get();
+            } catch (JedisNoScriptException notCached) {
+                dead = PresenceScripts.DEAD.run(jedis, keys, List.of());
             }
-        }
-        return members;
+            Set<String> deadInstances = new HashSet<>();
+            for (Object instance : (List<?>) dead) {
+                deadInstances.add(new String((byte[]) instance, java.nio.charset.StandardCharsets.UTF_8));
+            }
+            List<SyncMember> members = new ArrayList<>(values.get().size());
+            for (byte[] stored : values.get()) {
+                try {
+                    SyncMember member = PresenceKeys.decode(stored);
+                    if (!deadInstances.contains(member.instanceId())) {
+                        members.add(member);
+                    }
+                } catch (IllegalStateException foreign) {
+                    // not written by SyncHub: not a member
+                }
+            }
+            return members;
+        });
     }
 
     @Override
