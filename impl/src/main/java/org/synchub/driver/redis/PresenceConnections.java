@@ -30,6 +30,8 @@ final class PresenceConnections {
     private final String name;
     private final Map<HostAndPort, Connection> byNode = new HashMap<>();
     private Connection single;
+    /** A connection was lost, left or re-made since the last {@link #takeReplaced()}. */
+    private boolean replaced;
 
     private static final class Connection {
         final Jedis jedis;
@@ -66,8 +68,9 @@ final class PresenceConnections {
     Jedis forKey(byte[] key) throws Exception {
         if (slots == null) {
             if (single != null && !current(single, key)) {
-                closeQuietly(single.jedis);
+                closeQuietly(single.jedis); // a demoted primary: the new one may lack recent writes
                 single = null;
+                replaced = true;
             }
             if (single == null || single.jedis.getConnection().isBroken()) {
                 drop(single == null ? null : single.jedis);
@@ -125,6 +128,7 @@ final class PresenceConnections {
         if (jedis == null) {
             return;
         }
+        replaced = true;
         if (single != null && single.jedis == jedis) {
             single = null;
         }
@@ -134,6 +138,19 @@ final class PresenceConnections {
             }
         }
         closeQuietly(jedis);
+    }
+
+    /**
+     * Whether a connection was dropped (lost, failed, or left for another server) since the last call that
+     * returned true: the server now used may not hold every write made before (a failover with asynchronous
+     * replication, a restart), so the caller should have everything written again.
+     *
+     * @return true once after each such change
+     */
+    boolean takeReplaced() {
+        boolean was = replaced;
+        replaced = false;
+        return was;
     }
 
     /** Closes every connection. */

@@ -127,7 +127,9 @@ final class RedisPresenceStore implements SyncPresenceStore {
 
     /**
      * One {@code REFRESH} script per topic, pipelined per server (one round trip on one server or through Sentinel,
-     * one per primary involved with Redis Cluster).
+     * one per primary involved with Redis Cluster). After a connection was lost or left for another server (a
+     * failover, a restart), every topic is reported as lost once, so that the hub writes its members again: with
+     * asynchronous replication a promoted replica may lack the last writes, and nothing else would tell.
      */
     @Override
     public synchronized Set<String> refresh(String instanceId, Set<String> topics, long ttlMillis) {
@@ -152,6 +154,9 @@ final class RedisPresenceStore implements SyncPresenceStore {
             if (number(reply) == 1) {
                 lost.add(topic);
             }
+        }
+        if (connections.takeReplaced()) {
+            lost.addAll(topics); // another server, or the same after an outage: it may have lost recent writes
         }
         return lost;
     }

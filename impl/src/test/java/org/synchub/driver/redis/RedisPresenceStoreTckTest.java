@@ -127,4 +127,29 @@ class RedisPresenceStoreTckTest extends SyncPresenceStoreTck {
             }
         });
     }
+
+    @Test
+    void afterALostConnectionTheNextRefreshAsksForEverythingAgain() throws Exception {
+        Instance instance = instance();
+        String topic = "room-" + UUID.randomUUID();
+        instance.store().join(topic, member(instance, "alice", "1"), LONG_TTL_MS);
+        assertEquals(Set.of(), instance.store().refresh(instance.id(), Set.of(topic), LONG_TTL_MS));
+        try (Jedis jedis = admin()) {
+            String name = "synchub-presence-" + instance.id().substring(0, 8);
+            assertTrue(jedis.clientList().contains("name=" + name), jedis.clientList());
+            String line = jedis.clientList().lines().filter(l -> l.contains("name=" + name + " ")).findFirst()
+                    .orElseThrow();
+            jedis.clientKill(line.replaceFirst("^.*? addr=(\\S+) .*$", "$1"));
+        }
+        Set<String> lost = null;
+        for (int attempt = 0; attempt < 3 && lost == null; attempt++) {
+            try {
+                lost = instance.store().refresh(instance.id(), Set.of(topic), LONG_TTL_MS);
+            } catch (org.synchub.SyncBackplaneUnavailableException expected) {
+                // the first use of the killed connection fails
+            }
+        }
+        assertEquals(Set.of(topic), lost, "the server may have lost writes meanwhile: write everything again");
+        assertEquals(Set.of(), instance.store().refresh(instance.id(), Set.of(topic), LONG_TTL_MS), "once only");
+    }
 }
