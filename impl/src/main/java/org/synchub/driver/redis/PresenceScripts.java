@@ -22,10 +22,13 @@ import java.util.List;
  */
 enum PresenceScripts {
 
-    /** ARGV: field, stored member, user, instance, ttl ms. Returns {changed, userEdge, connections}. */
+    /**
+     * ARGV: field, stored member, user, instance, ttl ms. Returns {changed, userEdge, connections, entryWasNew}
+     * (whether the instance had no expiry entry in the topic).
+     */
     JOIN("""
             local n = now(); local ttl = tonumber(ARGV[5])
-            redis.call('ZADD', KEYS[3], string.format('%.0f', n + ttl), ARGV[4])
+            local entered = redis.call('ZADD', KEYS[3], string.format('%.0f', n + ttl), ARGV[4])
             local old = redis.call('HGET', KEYS[1], ARGV[1])
             redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
             local changed, edge = 0, 0
@@ -37,7 +40,7 @@ enum PresenceScripts {
               if was ~= ARGV[3] then down(was); redis.call('HINCRBY', KEYS[2], ARGV[3], 1) end
             end
             for i = 1, 3 do keep(KEYS[i], 2 * ttl) end
-            return {changed, edge, redis.call('HLEN', KEYS[1])}
+            return {changed, edge, redis.call('HLEN', KEYS[1]), entered}
             """),
 
     /** ARGV: field. Returns {changed, userEdge, connections[, stored member]}. */

@@ -47,6 +47,10 @@ final class RedisPresenceStore implements SyncPresenceStore {
     private final String where;
     private final PresenceConnections connections;
     private boolean closed;
+    /** Topics this instance had an expiry entry in, by the last refresh and the joins since (under the lock). */
+    private Set<String> live = new HashSet<>();
+    /** Topics where a join found this instance's entry gone (it was expired): reported by the next refresh. */
+    private final Set<String> expiredMeanwhile = new HashSet<>();
 
     /**
      * @param source  where Redis is
@@ -103,13 +107,22 @@ final class RedisPresenceStore implements SyncPresenceStore {
         return (Long) reply;
     }
 
+    /**
+     * Also notes a join that found this instance's expiry entry in the topic gone although it had one (it was taken
+     * for dead and expired meanwhile, so its other members there are gone): the next {@link #refresh} reports the
+     * topic, and the hub writes them again.
+     */
     @Override
-    public Change join(String topic, SyncMember member, long ttlMillis) {
+    public synchronized Change join(String topic, SyncMember member, long ttlMillis) {
         List<byte[]> args = List.of(PresenceKeys.field(member), PresenceKeys.encode(member),
                 PresenceKeys.bytes(member.userId()), PresenceKeys.bytes(member.instanceId()),
                 PresenceKeys.bytes(Long.toString(ttlMillis)));
         List<?> reply = call("join", topic, keys(topic), jedis -> (List<?>) PresenceScripts.JOIN.run(jedis,
                 keys(topic), args));
+        if (number(reply.get(3)) == 1 && live.contains(topic)) {
+            expiredMeanwhile.add(topic);
+        }
+        live.add(topic);
         boolean changed = number(reply.get(0)) == 1;
         return new Change(member, changed, changed && number(reply.get(1)) == 1, number(reply.get(2)));
     }
@@ -135,6 +148,8 @@ final class RedisPresenceStore implements SyncPresenceStore {
     public synchronized Set<String> refresh(String instanceId, Set<String> topics, long ttlMillis) {
         Set<String> lost = new HashSet<>();
         if (topics.isEmpty()) {
+            live = new HashSet<>();
+            expiredMeanwhile.clear();
             return lost;
         }
         List<byte[]> args = List.of(PresenceKeys.bytes(instanceId), PresenceKeys.bytes(Long.toString(ttlMillis)));
@@ -158,6 +173,13 @@ final class RedisPresenceStore implements SyncPresenceStore {
         if (connections.takeReplaced()) {
             lost.addAll(topics); // another server, or the same after an outage: it may have lost recent writes
         }
+        for (String topic : expiredMeanwhile) {
+            if (topics.contains(topic)) {
+                lost.add(topic);
+            }
+        }
+        expiredMeanwhile.clear();
+        live = new HashSet<>(topics);
         return lost;
     }
 
