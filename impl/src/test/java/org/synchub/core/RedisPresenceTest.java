@@ -34,8 +34,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * expire with one LEAVE each, Redis restarts mid-session (with and without its data), and a stress of joins and
  * leaves from many threads ends with every view equal to the open sessions.
  *
- * <p>The dead instance is a hub whose presence thread is halted (no refresh, no leave written) and whose driver is
- * then closed: its members stay in Redis exactly as after a kill -9 of its JVM. It is not a separate process.
+ * <p>A dead instance is, once, a real child JVM ({@link RedisPresenceChildMain}) killed with SIGKILL while real
+ * WebSocket clients are connected to it, and once a hub in this JVM whose presence thread is halted (no refresh, no
+ * leave written) and whose driver is then closed, so that its members stay in Redis as after a kill -9.
  */
 class RedisPresenceTest extends RedisPresenceHubs {
 
@@ -114,6 +115,76 @@ class RedisPresenceTest extends RedisPresenceHubs {
         }
         assertEquals(new SyncPresence.Count(3, 3), count(c, ROOM));
         assertTrue(carol.isOpen() && dave.isOpen());
+    }
+
+    @Test
+    void theMembersOfAKilledInstanceProcessExpireWithinTheTtlWithOneLeaveEach() throws Exception {
+        Duration ttl = Duration.ofSeconds(3);
+        List<SyncPresenceEvent> onB = new CopyOnWriteArrayList<>();
+        List<SyncPresenceEvent> onC = new CopyOnWriteArrayList<>();
+        SyncHub b = hub(onB, ttl);
+        SyncHub c = hub(onC, ttl);
+        Session carol = join(b, "carol", ROOM);
+        Session dave = join(c, "dave", ROOM);
+        List<String> command = List.of(java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java")
+                        .toString(), "-Xmx128m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
+                "-cp", System.getProperty("java.class.path"), RedisPresenceChildMain.class.getName(), redis.url(),
+                channel, String.valueOf(ttl.toMillis()));
+        Process child = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        List<org.synchub.tck.TckClient> clients = new ArrayList<>();
+        try {
+            java.io.BufferedReader out = new java.io.BufferedReader(new java.io.InputStreamReader(
+                    child.getInputStream(), java.nio.charset.StandardCharsets.UTF_8));
+            String instance = null;
+            int port = 0;
+            while (port == 0) {
+                String line = out.readLine();
+                if (line == null) {
+                    throw new AssertionError("the child JVM ended before serving");
+                }
+                if (line.startsWith("INSTANCE ")) {
+                    instance = line.substring(9).trim();
+                } else if (line.startsWith("PORT ")) {
+                    port = Integer.parseInt(line.substring(5).trim());
+                }
+            }
+            for (int i = 0; i < 3; i++) {
+                clients.add(org.synchub.tck.TckClient.connect(org.synchub.testing.TckEndpoints.uri(port, "/chat",
+                        ROOM)));
+            }
+            String childId = instance;
+            Await.until(TIMEOUT, "the child's 3 members on b and c", () -> List.of(b, c).stream().allMatch(hub -> {
+                Set<String> seen = keys(hub, ROOM);
+                return seen != null && seen.stream().filter(k -> k.startsWith(childId + ":")).count() == 3;
+            }));
+            for (List<SyncPresenceEvent> events : List.of(onB, onC)) {
+                Await.until(TIMEOUT, "the joins everywhere", () -> events.size() >= 5);
+            }
+
+            child.destroyForcibly(); // kill -9: no leave is written, no frame sent
+            assertTrue(child.waitFor(10, TimeUnit.SECONDS), "the child did not die");
+            long died = System.nanoTime();
+            Set<String> rest = keysOf(b, carol, c, dave);
+            Await.until(TIMEOUT, "the killed instance's members to vanish on b", () -> rest.equals(keys(b, ROOM)));
+            long vanishedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - died);
+            System.out.println("[redis presence] a kill -9ed instance's members vanished " + vanishedMillis
+                    + " ms after its death (ttl " + ttl.toMillis() + " ms, bound ttl + ttl/3 + a read)");
+            for (List<SyncPresenceEvent> events : List.of(onB, onC)) {
+                Await.until(TIMEOUT, "three expiry leaves", () -> events.stream()
+                        .filter(e -> e.type() == SyncPresenceEvent.Type.LEAVE).count() >= 3);
+                List<SyncPresenceEvent> leaves = events.stream()
+                        .filter(e -> e.type() == SyncPresenceEvent.Type.LEAVE).toList();
+                assertEquals(3, leaves.size(), "one leave each: " + leaves);
+                assertEquals(3, leaves.stream().map(e -> e.member().key()).distinct().count(), leaves.toString());
+                assertTrue(leaves.stream().allMatch(e -> e.expired() && e.lastForUser()
+                        && e.member().instanceId().equals(childId)), leaves.toString());
+            }
+            assertEquals(rest, keys(c, ROOM));
+            assertEquals(new SyncPresence.Count(2, 2), count(c, ROOM));
+        } finally {
+            clients.forEach(org.synchub.tck.TckClient::close);
+            child.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
     }
 
     private static Set<String> keysOf(Object... hubsAndSessions) {
