@@ -13,6 +13,7 @@ import org.synchub.spi.SyncAdapter;
 import org.synchub.tck.Await;
 import org.synchub.tck.Cleanup;
 import org.synchub.tck.SyncPresenceStoreTck;
+import org.synchub.tck.TckClient;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -44,6 +45,8 @@ abstract class RedisPresenceHubs {
 
     /** Which hub each server session belongs to: the application's {@code @OnClose} unsubscribes it there. */
     final Map<Session, SyncHub> owners = new ConcurrentHashMap<>();
+    /** The client side of each server session. */
+    final Map<Session, TckClient> clients = new ConcurrentHashMap<>();
     @RegisterExtension
     final SessionServer server = new SessionServer(session -> {
         SyncHub hub = owners.get(session);
@@ -87,8 +90,9 @@ abstract class RedisPresenceHubs {
 
     /** A client connected to {@code hub}, its server session identified as {@code user}, subscribed to topic. */
     Session join(SyncHub hub, String user, String topic) throws Exception {
-        server.connect("/chat");
+        TckClient client = server.connect("/chat");
         Session session = server.nextSession();
+        clients.put(session, client);
         owners.put(session, hub);
         hub.presence().identify(session, user, "{\"name\":\"" + user + "\"}");
         hub.subscribe(session, topic);
@@ -129,6 +133,26 @@ abstract class RedisPresenceHubs {
         for (SyncHub hub : hubs) {
             Await.until(TIMEOUT, hub + " to see " + expected + (count == null ? "" : " and " + count),
                     () -> expected.equals(keys(hub, topic)) && (count == null || count.equals(count(hub, topic))));
+        }
+    }
+
+    /**
+     * Waits until each hub hears {@code topic} from another hub through the backplane: with topic routing, a hub
+     * subscribes to a topic's bucket a moment after its first local subscriber, and events sent before that are not
+     * heard there (at most once, like messages).
+     *
+     * @param hubs      the hubs
+     * @param listeners for each hub (same index), a session of it subscribed to {@code topic}
+     * @param topic     the topic
+     */
+    void awaitHearing(List<SyncHub> hubs, List<Session> listeners, String topic) {
+        for (int i = 0; i < hubs.size(); i++) {
+            SyncHub speaker = hubs.get((i + 1) % hubs.size());
+            TckClient listener = clients.get(listeners.get(i));
+            Await.until(TIMEOUT, hubs.get(i) + " to hear " + topic + " from " + speaker, () -> {
+                speaker.publish(topic, "hello");
+                return listener.pending() > 0;
+            });
         }
     }
 
@@ -177,9 +201,11 @@ abstract class RedisPresenceHubs {
         }
         SyncHub a = hubs.get(0);
         SyncHub b = hubs.get(1);
+        List<Session> watchers = new ArrayList<>();
         for (int i = 0; i < hubs.size(); i++) { // every hub keeps hearing the room (with topic routing, only
-            join(hubs.get(i), "watcher-" + i, ROOM); // instances with subscribers in a topic hear its events)
+            watchers.add(join(hubs.get(i), "watcher-" + i, ROOM)); // instances with subscribers hear its events)
         }
+        awaitHearing(hubs, watchers, ROOM);
         List<Session> tabs = new ArrayList<>();
         tabs.add(join(a, "alice", ROOM));
         tabs.add(join(b, "alice", ROOM));
