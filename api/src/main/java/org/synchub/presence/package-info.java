@@ -71,12 +71,12 @@
  * {@code benchmarks/results/2026-12-06/presence-redis.md} in the source tree; medians):
  * <ul>
  * <li>{@code count}: about 0.03 ms at 10, 1,000 and 10,000 members (O(1)): use it for big rooms.</li>
- * <li>{@code members} (a read as the hub makes it, with the expiry check): 0.07 ms at 10 members, about 0.5 ms at
- * 1,000, 4 to 6 ms at 10,000 (O(members), about 1.3 MB on the wire at 10,000).</li>
+ * <li>{@code members} (a read as the hub makes it, with the expiry check): under 0.1 ms at 10 members, 0.3 to
+ * 0.7 ms at 1,000, 4 to 6 ms at 10,000 (O(members), about 1.3 MB on the wire at 10,000).</li>
  * <li>Refresh, every {@code ttl/3}, of an instance with 10,000 members: O(topics), not O(members): under 0.1 ms in
- * 1 or 10 topics, about 11 ms in 1,000 topics of 10 (one pipelined round trip), plus one expiry check per topic
- * (about 37 ms in all for 1,000 topics).</li>
- * <li>Redis memory: about 330 to 350 bytes per member (a member of about 130 bytes stored), whatever the split
+ * 1 or 10 topics, 11 to 17 ms in 1,000 topics of 10 (one pipelined round trip), plus one expiry check per topic
+ * (37 to 39 ms in all for 1,000 topics).</li>
+ * <li>Redis memory: about 310 to 345 bytes per member (a member of about 130 bytes stored), whatever the split
  * into topics.</li>
  * </ul>
  */
