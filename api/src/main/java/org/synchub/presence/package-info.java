@@ -6,9 +6,10 @@
  * presence topics as comma-separated patterns, where {@code *} matches any characters ({@code room-*,lobby}). Every
  * session subscribed to a presence topic is then a <em>member</em> of it, on whichever instance it is connected,
  * until it unsubscribes or closes (an {@code unsubscribeAll}, a close noticed by the hub's sweep, or the hub closing
- * all count). The driver must have a presence store: {@code jvm} has one in memory; {@code pgsql} keeps it in two
+ * all count). The driver must have a presence store: {@code jvm} has one in memory; {@code redis} keeps it in Redis
+ * (one server, Sentinel or Cluster; see the {@code org.synchub.driver.redis} package); {@code pgsql} keeps it in two
  * unlogged tables it creates on first use (the package {@code org.synchub.driver.pgsql} gives the tables, the costs
- * measured and the privileges needed); {@code redis} gets its own in a later version; the {@code host} driver has none, and a hub on it with presence topics fails to
+ * measured and the privileges needed); the {@code host} driver has none, and a hub on it with presence topics fails to
  * start with a {@link org.synchub.SyncConfigurationException} naming {@code synchub.presence.topics}.
  *
  * <h2>Identity</h2>
@@ -64,6 +65,20 @@
  * <li>With Redis topic routing, an instance hears the events of the topics it has subscribers to.</li>
  * <li>Store writes, reads and events share one presence thread per hub: a slow backplane delays them all, never
  * publishing or delivery.</li>
+ * </ul>
+ *
+ * <h2>Costs (Redis)</h2>
+ * Measured on a loaded 2-vCPU machine, redis-server 7.0 on loopback (command, machine and load in
+ * {@code benchmarks/results/2026-12-06/presence-redis.md} in the source tree; medians):
+ * <ul>
+ * <li>{@code count}: about 0.03 ms at 10, 1,000 and 10,000 members (O(1)): use it for big rooms.</li>
+ * <li>{@code members} (a read as the hub makes it, with the expiry check): under 0.1 ms at 10 members, 0.3 to
+ * 0.7 ms at 1,000, 4 to 6 ms at 10,000 (O(members), about 1.3 MB on the wire at 10,000).</li>
+ * <li>Refresh, every {@code ttl/3}, of an instance with 10,000 members: O(topics), not O(members): under 0.1 ms in
+ * 1 or 10 topics, 11 to 17 ms in 1,000 topics of 10 (one pipelined round trip), plus one expiry check per topic
+ * (37 to 39 ms in all for 1,000 topics).</li>
+ * <li>Redis memory: about 310 to 345 bytes per member (a member of about 130 bytes stored), whatever the split
+ * into topics.</li>
  * </ul>
  */
 package org.synchub.presence;

@@ -41,7 +41,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * that pipelines whatever is queued. Connections are made from a URL, or derived from the configuration (host, port,
  * database, credentials, TLS) of a Jedis client the application already has; the application's client is never
  * borrowed from for long, and never closed. (Topic routing on Redis Cluster opens one {@code synchub-sub-<id>}
- * connection, with its own reader thread, and one {@code synchub-pub-<id>} connection per node it uses.)
+ * connection, with its own reader thread, and one {@code synchub-pub-<id>} connection per node it uses.) With
+ * presence topics, the presence store opens {@code synchub-presence-<id>} at its first call (with Redis Cluster, one
+ * per primary holding presence topics); see the package description.
  *
  * <h2>Modes and keys</h2>
  * <table>

@@ -74,6 +74,8 @@ final class RedisDriver implements SyncDriver {
 
     /** The history store, made by the first {@link #history} call. Guarded by this. */
     private RedisHistory historyStore;
+    /** The presence store (its connections are made at its first use). */
+    private final RedisPresenceStore presence;
 
     RedisDriver(ConnectionSource source, String channel, SyncDriverContext context, int buckets) {
         this.context = context;
@@ -84,6 +86,7 @@ final class RedisDriver implements SyncDriver {
         this.publish = sharded ? Protocol.Command.SPUBLISH : Protocol.Command.PUBLISH;
         this.channel = channel;
         this.channelBytes = channel.getBytes(StandardCharsets.UTF_8);
+        this.presence = new RedisPresenceStore(source, channel, tag);
     }
 
     private static String tag(String id) {
@@ -384,7 +387,14 @@ final class RedisDriver implements SyncDriver {
         if (store != null) {
             store.close();
         }
+        presence.close();
         Resources.join(health, CLOSE_WAIT_MS);
+    }
+
+    /** The presence store in Redis ({@link RedisPresenceStore}); it connects at its first use. */
+    @Override
+    public java.util.Optional<org.synchub.spi.SyncPresenceStore> presence() {
+        return java.util.Optional.of(presence);
     }
 
     private synchronized Jedis takePublisher() {

@@ -36,6 +36,7 @@ final class ShardedTopicDriver implements SyncDriver {
     private final ShardPublisher publisher;
     private final ShardSubscriptions subscriptions;
     private final RedisHistory history;
+    private final RedisPresenceStore presence;
 
     ShardedTopicDriver(ClusterSource source, String channel, SyncDriverContext context, int buckets) {
         String tag = tag(context.instanceId());
@@ -50,6 +51,7 @@ final class ShardedTopicDriver implements SyncDriver {
                 () -> closed);
         this.history = new RedisHistory(new HistoryConnections(source, channel, slots, "synchub-hist-" + tag),
                 routing::channelFor, true);
+        this.presence = new RedisPresenceStore(source, channel, tag);
     }
 
     private static String tag(String id) {
@@ -126,6 +128,13 @@ final class ShardedTopicDriver implements SyncDriver {
         subscriptions.unblock();
         publisher.close();
         history.close();
+        presence.close();
+    }
+
+    /** The presence store in Redis ({@link RedisPresenceStore}): each topic on the primary owning its slot. */
+    @Override
+    public java.util.Optional<org.synchub.spi.SyncPresenceStore> presence() {
+        return java.util.Optional.of(presence);
     }
 
     /** Closes every shard subscription connection; the loop thread subscribes again on the owners it reads. */

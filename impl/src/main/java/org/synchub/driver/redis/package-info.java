@@ -32,7 +32,8 @@
  * connections of its own per hub instance, with the same host, port, database, credentials, TLS settings and
  * timeouts: {@code synchub-sub-<id>} (the {@code SUBSCRIBE} connection) and {@code synchub-pub-<id>} (the publisher),
  * named with {@code CLIENT SETNAME} ({@code <id>} is the first 8 characters of the hub's instance id), so
- * {@code CLIENT LIST} shows them. It never closes the application's pool or client. A {@code UnifiedJedis} over a
+ * {@code CLIENT LIST} shows them. With presence on, a third, {@code synchub-presence-<id>}, is made at the first
+ * presence call (see below). It never closes the application's pool or client. A {@code UnifiedJedis} over a
  * single {@code Connection} has no factory to copy and is refused with a message saying to use a pool, a
  * {@code JedisPooled} or a URL. With a {@code JedisCluster} one node is used, picked again at each reconnect; classic
  * {@code PUBLISH} reaches every node of a cluster.
@@ -139,6 +140,39 @@
  * one publish inside the script, plus per topic and call the meta hash and expiries): {@code BENCHMARKS.md},
  * {@code benchmarks/results/2026-12-06/history-redis.md}.</li>
  * </ul>
+ * <h2>Presence</h2>
+ * The driver has a presence store ({@link org.synchub.presence}, what is promised there holds), in Redis itself,
+ * on one server, a Sentinel-managed primary or Redis Cluster, with any routing:
+ * <ul>
+ * <li><b>Keys.</b> Per channel and topic three keys with one hash tag, so they share one Cluster slot:
+ * {@code synchub:presence:{<channel>/<topic>}:m} (hash {@code instanceId:connectionId → member}),
+ * {@code ...:u} (hash {@code userId → connections}) and {@code ...:e} (sorted set {@code instanceId → expiry}).
+ * {@code %}, braces, {@code /} and {@code :} in the names are escaped as {@code %XX}. With Redis Cluster the
+ * topics of a channel spread over the shards; each topic lives on the primary owning its slot.</li>
+ * <li><b>Atomicity and time.</b> Every join, leave, refresh and expiry is one Lua script on the topic's keys
+ * ({@code EVALSHA}, and {@code EVAL} after a {@code NOSCRIPT} reply from a restarted or failed-over server), so
+ * exactly one instance reports each change; the clock is the Redis server's {@code TIME}, never the instances'.
+ * Scripts replicate their effects, so replicas and Sentinel failovers work.</li>
+ * <li><b>Refresh and expiry.</b> An instance's refresh is one script per topic where it has members (a
+ * {@code ZADD} of its expiry), pipelined: one round trip per server. A read or expiry finds dead instances with one
+ * {@code ZRANGEBYSCORE}; when one died, its members in the topic are found with one {@code HSCAN ... MATCH}, O(the
+ * topic's members), once. {@code members} is a plain {@code HVALS} (O(members)) that leaves out the members of
+ * instances already past their expiry; {@code count} reads the lengths of two hashes (O(1)).</li>
+ * <li><b>Outages and failovers.</b> A failed call is retried by the hub, which then writes its members again. After
+ * the store's connection was lost or left for another server (a failover, a restart, a demoted primary found by
+ * the check every 5 s), its next refresh asks the hub to write everything again, since a promoted replica may lack
+ * the last acknowledged writes: members still present give no event, missing ones a JOIN. A Redis restart without
+ * persistence is repaired the same way.</li>
+ * <li><b>Cleanup.</b> Each join and refresh keeps the topic's keys alive for twice the time to live: a topic that no
+ * instance refreshes any more (all of them dead) vanishes from Redis by itself, without LEAVE events.</li>
+ * <li><b>Costs</b> (read, refresh, memory per member) are measured and given in the presence guide,
+ * {@link org.synchub.presence}.</li>
+ * </ul>
+ * The store's calls run on the hub's presence thread and are bounded by the connection's socket timeout (2 s with
+ * a URL; the application client's with {@link org.synchub.driver.redis.RedisAdapter#pool} and the like). An ACL user
+ * needs {@code EVALSHA}, {@code EVAL}, {@code HVALS} and the commands the scripts call ({@code TIME}, {@code HGET},
+ * {@code HSET}, {@code HDEL}, {@code HINCRBY}, {@code HLEN}, {@code HSCAN}, {@code ZADD}, {@code ZREM},
+ * {@code ZRANGEBYSCORE}, {@code PTTL}, {@code PEXPIRE}) on the {@code synchub:presence:*} keys.
  *
  * @see org.synchub.driver.redis.RedisAdapter
  */

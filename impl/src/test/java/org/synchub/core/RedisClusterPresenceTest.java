@@ -1,0 +1,39 @@
+package org.synchub.core;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.synchub.driver.redis.RedisAdapter;
+import org.synchub.spi.SyncAdapter;
+import org.synchub.testing.RedisClusterSet;
+
+/**
+ * Presence on Redis Cluster ({@code redis-cluster://}): each topic's keys live on the primary owning their slot, so
+ * the topics of one channel spread over the shards. The store suite runs in the classic routing (one shard channel);
+ * the hubs use topic routing (bucket channels on several shards), so both cluster drivers carry a store.
+ */
+class RedisClusterPresenceTest extends RedisPresenceHubs {
+
+    private static RedisClusterSet cluster;
+
+    @BeforeAll
+    static void startCluster() throws Exception {
+        cluster = RedisClusterSet.startOrSkip();
+    }
+
+    @AfterAll
+    static void stopCluster() {
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    @Override
+    SyncAdapter adapter(String channel) {
+        return RedisAdapter.url(cluster.url(), channel);
+    }
+
+    @Override
+    SyncAdapter hubAdapter(String channel) {
+        return RedisAdapter.url(cluster.url(), channel).withTopicRouting(16);
+    }
+}
