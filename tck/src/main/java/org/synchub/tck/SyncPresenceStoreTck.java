@@ -277,4 +277,37 @@ public abstract class SyncPresenceStoreTck {
         assertEquals(new SyncPresence.Count(open.size(), users), instances.get(1).store().count(topic));
         assertEquals(users, firsts.get() - lasts.get(), "first joins minus last leaves = users present");
     }
+
+    /**
+     * An instance taken for dead in a topic (a stall longer than the ttl) whose next call there is a join: the join
+     * brings back its heartbeat and that one member, not the others, so the next refresh must still report the topic
+     * (the hub then writes all its members again); a first join in a topic is no loss.
+     *
+     * @throws Exception when the store fails
+     */
+    @Test
+    void aJoinAfterTheInstanceWasExpiredMakesTheNextRefreshReportTheTopic() throws Exception {
+        Instance slow = instance();
+        Instance other = instance();
+        String topic = "room-" + UUID.randomUUID();
+        slow.store().join(topic, slow.member("alice", "1"), SHORT_TTL_MS);
+        assertEquals(Set.of(), slow.store().refresh(slow.id(), Set.of(topic), SHORT_TTL_MS));
+        List<SyncMember> expired = new java.util.ArrayList<>();
+        Await.until(timeout(), "the slow instance to be taken for dead", () -> {
+            try {
+                other.store().expire(topic).forEach(change -> expired.add(change.member()));
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
+            return !expired.isEmpty();
+        });
+        slow.store().join(topic, slow.member("bob", "2"), LONG_TTL_MS); // its entry is back, alice is not
+        assertEquals(Set.of(topic), slow.store().refresh(slow.id(), Set.of(topic), LONG_TTL_MS),
+                "the refresh says the instance was taken for dead there, so that the hub writes alice again");
+        assertEquals(Set.of(), slow.store().refresh(slow.id(), Set.of(topic), LONG_TTL_MS), "once");
+        String fresh = "room-" + UUID.randomUUID();
+        slow.store().join(fresh, slow.member("carol", "3"), LONG_TTL_MS);
+        assertEquals(Set.of(), slow.store().refresh(slow.id(), Set.of(topic, fresh), LONG_TTL_MS),
+                "a first join in a topic is no loss");
+    }
 }

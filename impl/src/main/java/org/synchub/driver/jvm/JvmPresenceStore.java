@@ -27,6 +27,8 @@ final class JvmPresenceStore implements SyncPresenceStore {
         final Map<String, SyncMember> members = new HashMap<>();
         final Map<String, Integer> users = new HashMap<>();
         final Map<String, Long> expiries = new HashMap<>();
+        /** Instances taken for dead here that have not refreshed since: a join of theirs does not make them whole. */
+        final java.util.Set<String> expired = new java.util.HashSet<>();
 
         Change add(SyncMember member) {
             SyncMember before = members.put(member.key(), member);
@@ -71,7 +73,7 @@ final class JvmPresenceStore implements SyncPresenceStore {
     public Change join(String topic, SyncMember member, long ttlMillis) {
         Topic t = topic(topic);
         synchronized (t) {
-            t.expiries.put(member.instanceId(), expiry(ttlMillis));
+            t.expiries.put(member.instanceId(), expiry(ttlMillis)); // taken for dead: stays in t.expired for refresh
             return t.add(member);
         }
     }
@@ -91,8 +93,8 @@ final class JvmPresenceStore implements SyncPresenceStore {
         for (String name : names) {
             Topic t = topic(name);
             synchronized (t) {
-                if (t.expiries.put(instanceId, expiry) == null) {
-                    lost.add(name);
+                if (t.expiries.put(instanceId, expiry) == null | t.expired.remove(instanceId)) {
+                    lost.add(name); // its members here were expired (a join since then brought back only its own)
                 }
             }
         }
@@ -115,6 +117,7 @@ final class JvmPresenceStore implements SyncPresenceStore {
                 return removed;
             }
             dead.forEach(t.expiries::remove);
+            t.expired.addAll(dead);
             for (SyncMember member : List.copyOf(t.members.values())) {
                 if (dead.contains(member.instanceId())) {
                     removed.add(t.remove(member));

@@ -55,6 +55,13 @@ final class PgsqlPresenceStore implements SyncPresenceStore {
     private final String channel;
     private final Connections connections;
     private final Redaction redaction;
+    /** Topics this store has joined in (the store is one hub's). */
+    private final Set<String> joined = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /**
+     * Topics where a join found this instance's heartbeat row gone although it had joined there before (it was taken
+     * for dead): the join brought back one member, so the next refresh reports the topic for the hub to write all.
+     */
+    private final Set<String> rejoined = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private volatile boolean tablesReady;
 
     PgsqlPresenceStore(String channel, Connections connections, Redaction redaction) {
@@ -73,6 +80,9 @@ final class PgsqlPresenceStore implements SyncPresenceStore {
                         member.namespace(), member.info());
                 try (ResultSet rs = statement.executeQuery()) {
                     rs.next();
+                    if (rs.getBoolean(4) && !joined.add(topic)) {
+                        rejoined.add(topic);
+                    }
                     long total = rs.getLong(1);
                     boolean present = rs.getLong(3) > 0;
                     if (present) {
@@ -121,6 +131,11 @@ final class PgsqlPresenceStore implements SyncPresenceStore {
                 }
             } finally {
                 names.free();
+            }
+            for (String topic : topics) {
+                if (rejoined.remove(topic)) {
+                    lost.add(topic);
+                }
             }
             return lost;
         });

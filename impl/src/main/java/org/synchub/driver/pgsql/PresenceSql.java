@@ -48,7 +48,8 @@ final class PresenceSql {
 
     /**
      * Adds or updates a member and sets its instance's expiry; returns, as seen before the change, the topic's
-     * members, whether the member was present, and whether another member of its user was. Parameters: user,
+     * members, whether the member was present, whether another member of its user was, and whether the instance's
+     * heartbeat row was made anew (it had none in the topic: a first join, or it was taken for dead). Parameters: user,
      * instance, connection, instance, connection, channel, topic (before); channel, topic, instance, ttl (expiry);
      * channel, topic, instance, connection, user, namespace, info (the member).
      */
@@ -57,11 +58,12 @@ final class PresenceSql {
             + "count(*) FILTER (WHERE instance = ? AND connection = ?) AS present "
             + "FROM " + MEMBERS + " WHERE channel = ? AND topic = ?), "
             + "alive AS (INSERT INTO " + INSTANCES + " (channel, topic, instance, expires) VALUES (?, ?, ?, " + EXPIRY
-            + ") ON CONFLICT (channel, topic, instance) DO UPDATE SET expires = EXCLUDED.expires), "
+            + ") ON CONFLICT (channel, topic, instance) DO UPDATE SET expires = EXCLUDED.expires "
+            + "RETURNING (xmax = 0) AS inserted), "
             + "stored AS (INSERT INTO " + MEMBERS + " (channel, topic, instance, connection, user_id, namespace, info) "
             + "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (channel, topic, instance, connection) DO UPDATE SET "
             + "user_id = EXCLUDED.user_id, namespace = EXCLUDED.namespace, info = EXCLUDED.info) "
-            + "SELECT total, others, present FROM before";
+            + "SELECT total, others, present, (SELECT bool_or(inserted) FROM alive) FROM before";
 
     /**
      * Removes a member (and its instance's heartbeat row when it was the instance's last member in the topic);

@@ -152,30 +152,4 @@ class RedisPresenceStoreTckTest extends SyncPresenceStoreTck {
         assertEquals(Set.of(topic), lost, "the server may have lost writes meanwhile: write everything again");
         assertEquals(Set.of(), instance.store().refresh(instance.id(), Set.of(topic), LONG_TTL_MS), "once only");
     }
-
-    @Test
-    void aJoinAfterTheInstanceWasExpiredMakesTheNextRefreshReportTheTopic() throws Exception {
-        Instance slow = instance();
-        Instance other = instance();
-        String topic = "room-" + UUID.randomUUID();
-        slow.store().join(topic, member(slow, "alice", "1"), SHORT_TTL_MS);
-        assertEquals(Set.of(), slow.store().refresh(slow.id(), Set.of(topic), SHORT_TTL_MS));
-        List<SyncMember> expired = new java.util.ArrayList<>();
-        Await.until(timeout(), "the slow instance to be taken for dead", () -> {
-            try {
-                other.store().expire(topic).forEach(change -> expired.add(change.member()));
-            } catch (Exception e) {
-                throw new AssertionError(e);
-            }
-            return !expired.isEmpty();
-        });
-        slow.store().join(topic, member(slow, "bob", "2"), LONG_TTL_MS); // its entry is back, alice is not
-        assertEquals(Set.of(topic), slow.store().refresh(slow.id(), Set.of(topic), LONG_TTL_MS),
-                "the refresh says the instance was taken for dead there, so that the hub writes alice again");
-        assertEquals(Set.of(), slow.store().refresh(slow.id(), Set.of(topic), LONG_TTL_MS), "once");
-        String fresh = "room-" + UUID.randomUUID();
-        slow.store().join(fresh, member(slow, "carol", "3"), LONG_TTL_MS);
-        assertEquals(Set.of(), slow.store().refresh(slow.id(), Set.of(topic, fresh), LONG_TTL_MS),
-                "a first join in a topic is no loss");
-    }
 }
