@@ -8,7 +8,8 @@ import java.sql.SQLException;
 import java.util.Properties;
 import javax.sql.DataSource;
 
-/** Where one driver gets its connections: the listener's (held until it breaks) and one per publish batch. */
+/** Where one driver gets its connections: the listener's (held until it breaks), one per publish batch, and one per
+ * history read (on the history workers, so that reads never wait for, nor delay, publishing). */
 abstract class Connections implements AutoCloseable {
 
     /** A new connection for the dedicated listener; the caller closes it. */
@@ -19,6 +20,12 @@ abstract class Connections implements AutoCloseable {
 
     /** Gives back a connection from {@link #publisher}; {@code broken} after a failure. */
     abstract void release(Connection connection, boolean broken);
+
+    /** A connection for one history read; give it back with {@link #releaseReader}. */
+    abstract Connection reader() throws SQLException;
+
+    /** Gives back a connection from {@link #reader}; {@code broken} after a failure. */
+    abstract void releaseReader(Connection connection, boolean broken);
 
     /** Closes what this object owns (never the application's DataSource). */
     @Override
@@ -48,12 +55,23 @@ abstract class Connections implements AutoCloseable {
         }
 
         @Override
+        Connection reader() throws SQLException {
+            return dataSource.getConnection();
+        }
+
+        @Override
+        void releaseReader(Connection connection, boolean broken) {
+            closeQuietly(connection);
+        }
+
+        @Override
         public void close() {
             // the DataSource belongs to the application
         }
     }
 
-    /** A JDBC URL: the driver's own connections; one publisher connection kept open between batches. */
+    /** A JDBC URL: the driver's own connections; one publisher connection kept open between batches, and one reader
+     * connection opened on the first history read, used by one reader at a time. */
     static final class FromUrl extends Connections {
         private final String url;
         private final String user;
@@ -61,6 +79,10 @@ abstract class Connections implements AutoCloseable {
         private final Redaction redaction;
         private Connection publisher;
         private boolean closed;
+        /** Held from {@link #reader} to {@link #releaseReader}. */
+        private final java.util.concurrent.locks.ReentrantLock readerLock = new java.util.concurrent.locks.ReentrantLock();
+        /** Guarded by {@link #readerLock}. */
+        private Connection reader;
 
         FromUrl(String url, String user, String password, Redaction redaction) {
             this.url = url;
@@ -117,10 +139,55 @@ abstract class Connections implements AutoCloseable {
         }
 
         @Override
-        public synchronized void close() {
-            closed = true;
-            closeQuietly(publisher);
-            publisher = null;
+        Connection reader() throws SQLException {
+            readerLock.lock();
+            try {
+                synchronized (this) {
+                    if (closed) {
+                        throw new SQLException("closed");
+                    }
+                }
+                if (reader == null) {
+                    reader = open("synchub-history", true);
+                }
+                return reader;
+            } catch (SQLException | RuntimeException e) {
+                readerLock.unlock();
+                throw e;
+            }
+        }
+
+        @Override
+        void releaseReader(Connection connection, boolean broken) {
+            try {
+                boolean closing;
+                synchronized (this) {
+                    closing = closed;
+                }
+                if (broken || closing) {
+                    closeQuietly(connection);
+                    reader = null;
+                }
+            } finally {
+                readerLock.unlock();
+            }
+        }
+
+        @Override
+        public void close() {
+            synchronized (this) {
+                closed = true;
+                closeQuietly(publisher);
+                publisher = null;
+            }
+            if (readerLock.tryLock()) { // a read under way closes it when it gives it back
+                try {
+                    closeQuietly(reader);
+                    reader = null;
+                } finally {
+                    readerLock.unlock();
+                }
+            }
         }
     }
 }
