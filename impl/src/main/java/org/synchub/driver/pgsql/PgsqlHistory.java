@@ -37,7 +37,7 @@ import java.util.concurrent.TimeUnit;
  * <p><b>Retention without cron.</b> Reads never return more than the last {@code size} messages nor any older than
  * the ttl, whatever is still in the table. Rows are deleted by publishers: every {@link #pruneEvery} messages of a
  * topic the publishing statement deletes that topic's rows beyond the size, older than the ttl or of another epoch;
- * and at most every {@link #SWEEP_NANOS} one publishing statement deletes the channel's rows older than the ttl
+ * and at most every {@link #sweepNanos} (half the ttl, 1 to 60 s) one publishing statement deletes the channel's rows older than the ttl
  * (topics nobody publishes on any more), skipping rows another statement is deleting.
  *
  * <p><b>Lost tables.</b> A dropped topic table (recreated when allowed) or a deleted topic row means a new random
@@ -51,8 +51,6 @@ import java.util.concurrent.TimeUnit;
  */
 final class PgsqlHistory implements SyncHistoryStore {
 
-    /** How often one publisher deletes the channel's expired rows. */
-    static final long SWEEP_NANOS = TimeUnit.SECONDS.toNanos(10);
     /** A NOTIFY payload must be shorter than this. */
     private static final int LIMIT = PgsqlAdapter.MAX_PAYLOAD_BYTES;
     /** The position JSON is at most this long: {@code {"e":"<32 hex>","o":<19 digits>}}. */
@@ -69,7 +67,7 @@ final class PgsqlHistory implements SyncHistoryStore {
     /** The payload table, or null when offloading is off. */
     private final PayloadStore payloads;
     /** When a publisher last swept the channel's expired rows (publishing thread only). */
-    private long lastSweep = System.nanoTime() - SWEEP_NANOS;
+    private long lastSweep = System.nanoTime() - TimeUnit.MINUTES.toNanos(1);
 
     PgsqlHistory(String channel, String instanceId, Connections connections, HistoryTables tables,
                  PayloadStore payloads) {
@@ -78,6 +76,11 @@ final class PgsqlHistory implements SyncHistoryStore {
         this.connections = connections;
         this.tables = tables;
         this.payloads = payloads;
+    }
+
+    /** How often one publisher deletes the channel's expired rows: half the ttl, 1 to 60 s. */
+    static long sweepNanos(Limits limits) {
+        return TimeUnit.MILLISECONDS.toNanos(Math.max(1_000, Math.min(60_000, limits.ttlMillis() / 2)));
     }
 
     /** How many messages of a topic pass between two prunes of its rows: a quarter of the size, 1 to 64. */
@@ -97,7 +100,7 @@ final class PgsqlHistory implements SyncHistoryStore {
         boolean ok = false;
         try {
             boolean offload = offloadNeeded(batch) && offloadReady(connection);
-            boolean sweep = started - lastSweep >= SWEEP_NANOS;
+            boolean sweep = started - lastSweep >= sweepNanos(limits);
             List<SyncPosition> positions = retrying(connection, () -> publishOnce(connection, batch, limits,
                     offload, sweep));
             if (sweep) {
