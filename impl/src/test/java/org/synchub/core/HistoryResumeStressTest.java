@@ -8,6 +8,7 @@ import org.synchub.SyncResync;
 import org.synchub.driver.jvm.JvmAdapter;
 import org.synchub.history.SyncPosition;
 import org.synchub.history.SyncRecovery;
+import org.synchub.spi.SyncAdapter;
 import org.synchub.tck.Cleanup;
 import org.synchub.tck.TckClient;
 
@@ -60,7 +61,7 @@ class HistoryResumeStressTest {
         List<SyncHub> hubs = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
             hubs.add(server.keep(SyncHubBuilder.create().historyTopics("room-*").historySize(500)
-                    .historyMaxRecover(150).onResync(resyncs::add).adapter(JvmAdapter.channel(channel)).build()));
+                    .historyMaxRecover(150).onResync(resyncs::add).adapter(adapter(channel)).build()));
         }
         AtomicBoolean publishing = new AtomicBoolean(true);
         List<Thread> publishers = new ArrayList<>();
@@ -105,6 +106,11 @@ class HistoryResumeStressTest {
         assertEquals(List.of(), resyncs.stream().filter(r -> r.reason() == SyncResync.Reason.HISTORY).toList());
         System.out.println("history stress: published " + published + ", resumes complete " + complete + ", refused "
                 + refused + ", replayed " + replayed);
+    }
+
+    /** The backplane of the three hubs (a subclass runs the same property over another one). */
+    SyncAdapter adapter(String channel) {
+        return JvmAdapter.channel(channel);
     }
 
     /** One client's rounds: connect, resume, read some, drop. */
