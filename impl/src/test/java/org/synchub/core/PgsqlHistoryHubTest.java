@@ -103,8 +103,15 @@ class PgsqlHistoryHubTest {
                 throw new AssertionError(e);
             }
         });
+        HistoryRecoveryTest.Client onA = connect();
+        await(a.history().subscribe(onA.session(), "room-1", null, HistoryRecoveryTest.FRAMES));
         for (int i = 6; i <= 8; i++) {
             a.publish("room-1", "m" + i);
+        }
+        for (int i = 6; i <= 8; i++) { // delivered locally once stored: the resume below must replay them
+            HistoryRecoveryTest.Frame stored = next(onA);
+            assertEquals("m" + i, stored.payload());
+            assertTrue(stored.position() != null, "published with a position after the restart: " + stored);
         }
         HistoryRecoveryTest.Client second = connect();
         SyncRecovery resumed = await(b.history().subscribe(second.session(), "room-1", last,
@@ -128,10 +135,21 @@ class PgsqlHistoryHubTest {
         for (int i = 1; i <= 8; i++) {
             assertEquals("m" + i, next(fromStart).payload(), "kept across the restart, in order");
         }
+        try {
+            awaitLive(a, second);
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + "; hub a " + a.counters() + ", hub b " + b.counters()
+                    + ", resyncs " + resyncs, e);
+        }
+    }
+
+    /** Publishes on {@code a} until {@code client} gets it live (relay between the hubs works again). */
+    private static void awaitLive(SyncHub a, HistoryRecoveryTest.Client client) {
         Await.until(WAIT, "relay between the hubs again", () -> {
             a.publish("room-1", "live");
             try {
-                return "live".equals(next(second).payload());
+                return "live".equals(HistoryRecoveryTest.Frame.parse(client.client().nextText(Duration.ofSeconds(2)))
+                        .payload());
             } catch (AssertionError notYet) {
                 return false;
             } catch (InterruptedException e) {

@@ -24,6 +24,9 @@ final class HistoryTables {
     /** The simple name of the message table. */
     static final String MESSAGES = "synchub_history";
 
+    /** The advisory lock key that serializes creating the tables (any constant; "SyncHist" in ASCII). */
+    static final long CREATE_LOCK = 0x5379_6e63_4869_7374L;
+
     private final PgsqlOffload settings;
     private final String topics;
     private final String messages;
@@ -92,24 +95,30 @@ final class HistoryTables {
         }
         boolean autoCommit = connection.getAutoCommit();
         try (Statement statement = connection.createStatement()) {
+            if (autoCommit) {
+                connection.setAutoCommit(false);
+            }
+            // one creator at a time, so that IF NOT EXISTS sees what a concurrent creator made (two concurrent
+            // CREATE TABLE IF NOT EXISTS of one name can both pass the check, and the second then fails)
+            statement.execute("SELECT pg_advisory_xact_lock(" + CREATE_LOCK + ")");
             for (String ddl : ddl().split("; ")) {
                 statement.execute(ddl);
             }
-            if (!autoCommit) {
-                connection.commit();
-            }
+            connection.commit();
             ready = true;
         } catch (SQLException e) {
-            if (!autoCommit) {
-                connection.rollback();
-            }
-            if (exist(connection)) { // another instance created them at the same moment
+            connection.rollback();
+            if (exist(connection)) { // made by another instance meanwhile
                 ready = true;
                 return;
             }
             throw new SyncConfigurationException(PgsqlOffload.KEY_CREATE_TABLE, "could not create the message "
                     + "history tables (" + e.getMessage() + "): have the database owner run  " + ddl()
                     + "  (and grant SELECT, INSERT, UPDATE, DELETE on them to this user)", e);
+        } finally {
+            if (autoCommit) {
+                connection.setAutoCommit(true);
+            }
         }
     }
 
