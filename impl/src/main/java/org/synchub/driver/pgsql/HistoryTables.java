@@ -101,8 +101,10 @@ final class HistoryTables {
             // one creator at a time, so that IF NOT EXISTS sees what a concurrent creator made (two concurrent
             // CREATE TABLE IF NOT EXISTS of one name can both pass the check, and the second then fails)
             statement.execute("SELECT pg_advisory_xact_lock(" + CREATE_LOCK + ")");
-            for (String ddl : ddl().split("; ")) {
-                statement.execute(ddl);
+            if (!exist(connection, false)) { // not made by the creator this one waited for
+                for (String ddl : ddl().split("; ")) {
+                    statement.execute(ddl);
+                }
             }
             connection.commit();
             ready = true;
@@ -123,6 +125,11 @@ final class HistoryTables {
     }
 
     private boolean exist(Connection connection) throws SQLException {
+        return exist(connection, true);
+    }
+
+    /** @param endTransaction whether to commit the transaction the lookup opened (when not in auto-commit mode) */
+    private boolean exist(Connection connection, boolean endTransaction) throws SQLException {
         boolean autoCommit = connection.getAutoCommit();
         try (PreparedStatement statement = connection.prepareStatement(
                 "SELECT to_regclass(?) IS NOT NULL AND to_regclass(?) IS NOT NULL")) {
@@ -133,7 +140,7 @@ final class HistoryTables {
                 return rs.getBoolean(1);
             }
         } finally {
-            if (!autoCommit) {
+            if (!autoCommit && endTransaction) {
                 connection.commit();
             }
         }
