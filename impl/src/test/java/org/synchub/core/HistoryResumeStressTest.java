@@ -8,6 +8,7 @@ import org.synchub.SyncResync;
 import org.synchub.driver.jvm.JvmAdapter;
 import org.synchub.history.SyncPosition;
 import org.synchub.history.SyncRecovery;
+import org.synchub.spi.SyncAdapter;
 import org.synchub.tck.Cleanup;
 import org.synchub.tck.TckClient;
 
@@ -60,7 +61,7 @@ class HistoryResumeStressTest {
      * @return its adapter
      * @throws Exception when the backplane cannot be set up
      */
-    org.synchub.spi.SyncAdapter adapter(String channel) throws Exception {
+    SyncAdapter adapter(String channel) throws Exception {
         return JvmAdapter.channel(channel);
     }
 

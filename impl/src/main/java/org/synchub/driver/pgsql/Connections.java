@@ -8,7 +8,8 @@ import java.sql.SQLException;
 import java.util.Properties;
 import javax.sql.DataSource;
 
-/** Where one driver gets its connections: the listener's (held until it breaks) and one per publish batch. */
+/** Where one driver gets its connections: the listener's (held until it breaks), one per publish batch, and one per
+ * history read (on the history workers, so that reads never wait for, nor delay, publishing). */
 abstract class Connections implements AutoCloseable {
 
     /** A new connection for the dedicated listener; the caller closes it. */
@@ -22,6 +23,12 @@ abstract class Connections implements AutoCloseable {
 
     /** Gives back a connection from {@link #publisher} or {@link #presence}; {@code broken} after a failure. */
     abstract void release(Connection connection, boolean broken);
+
+    /** A connection for one history read; give it back with {@link #releaseReader}. */
+    abstract Connection reader() throws SQLException;
+
+    /** Gives back a connection from {@link #reader}; {@code broken} after a failure. */
+    abstract void releaseReader(Connection connection, boolean broken);
 
     /** Closes what this object owns (never the application's DataSource). */
     @Override
@@ -56,6 +63,16 @@ abstract class Connections implements AutoCloseable {
         }
 
         @Override
+        Connection reader() throws SQLException {
+            return dataSource.getConnection();
+        }
+
+        @Override
+        void releaseReader(Connection connection, boolean broken) {
+            closeQuietly(connection);
+        }
+
+        @Override
         public void close() {
             // the DataSource belongs to the application
         }
@@ -63,7 +80,8 @@ abstract class Connections implements AutoCloseable {
 
     /**
      * A JDBC URL: the driver's own connections; one publisher connection and one presence connection kept open
-     * between uses (each used by one thread at a time).
+     * between uses (each used by one thread at a time), and one reader connection opened on the first history read,
+     * used by one reader at a time.
      */
     static final class FromUrl extends Connections {
         private final String url;
@@ -73,6 +91,10 @@ abstract class Connections implements AutoCloseable {
         private Connection publisher;
         private Connection presence;
         private boolean closed;
+        /** Held from {@link #reader} to {@link #releaseReader}. */
+        private final java.util.concurrent.locks.ReentrantLock readerLock = new java.util.concurrent.locks.ReentrantLock();
+        /** Guarded by {@link #readerLock}. */
+        private Connection reader;
 
         FromUrl(String url, String user, String password, Redaction redaction) {
             this.url = url;
@@ -143,12 +165,57 @@ abstract class Connections implements AutoCloseable {
         }
 
         @Override
-        public synchronized void close() {
-            closed = true;
-            closeQuietly(publisher);
-            publisher = null;
-            closeQuietly(presence);
-            presence = null;
+        Connection reader() throws SQLException {
+            readerLock.lock();
+            try {
+                synchronized (this) {
+                    if (closed) {
+                        throw new SQLException("closed");
+                    }
+                }
+                if (reader == null) {
+                    reader = open("synchub-history", true);
+                }
+                return reader;
+            } catch (SQLException | RuntimeException e) {
+                readerLock.unlock();
+                throw e;
+            }
+        }
+
+        @Override
+        void releaseReader(Connection connection, boolean broken) {
+            try {
+                boolean closing;
+                synchronized (this) {
+                    closing = closed;
+                }
+                if (broken || closing) {
+                    closeQuietly(connection);
+                    reader = null;
+                }
+            } finally {
+                readerLock.unlock();
+            }
+        }
+
+        @Override
+        public void close() {
+            synchronized (this) {
+                closed = true;
+                closeQuietly(publisher);
+                publisher = null;
+                closeQuietly(presence);
+                presence = null;
+            }
+            if (readerLock.tryLock()) { // a read under way closes it when it gives it back
+                try {
+                    closeQuietly(reader);
+                    reader = null;
+                } finally {
+                    readerLock.unlock();
+                }
+            }
         }
     }
 }

@@ -29,7 +29,8 @@ import java.util.Objects;
  * relayed. A message whose envelope is 8000 bytes of UTF-8 or more (PostgreSQL's NOTIFY payload limit) is stored in
  * a table and referenced by a small NOTIFY that receiving hubs resolve ({@link PgsqlOffload}; crossws peers ignore
  * such references); with offloading off, or when the table is missing, it is reported as {@code PUBLISH}. Relay is
- * at-most-once: nothing is replayed after an outage. The DataSource is never closed by SyncHub.
+ * at-most-once: nothing is replayed after an outage, except to clients that resume on history topics (kept in
+ * tables of the same database; see the package description). The DataSource is never closed by SyncHub.
  *
  * <p>Instances are immutable and thread-safe; the factories validate at once and throw
  * {@link SyncConfigurationException} naming the key ({@code synchub.channel}, {@code synchub.pgsql.url}).

@@ -11,6 +11,8 @@ import org.synchub.internal.Utf8;
 import org.synchub.spi.SyncDriver;
 import org.synchub.spi.SyncDriverContext;
 import org.synchub.spi.SyncPresenceStore;
+import org.synchub.spi.SyncHistoryStore;
+import org.synchub.history.SyncPosition;
 import static org.synchub.internal.Resources.closeQuietly;
 
 import java.sql.Array;
@@ -75,6 +77,8 @@ final class PgsqlDriver implements SyncDriver {
     private final OffloadReceiver offloaded;
     /** The presence store (tables created on its first use). */
     private final PgsqlPresenceStore presence;
+    /** The message history (tables made on first use). */
+    private final PgsqlHistory history;
     /** When the publisher last swept expired payload rows (pump thread only). */
     private long lastSweep = System.nanoTime();
 
@@ -87,12 +91,65 @@ final class PgsqlDriver implements SyncDriver {
         this.store = offload.enabled() ? new PayloadStore(offload, channel) : null;
         this.offloaded = store == null ? null : new OffloadReceiver(store, context, channel);
         this.presence = new PgsqlPresenceStore(channel, connections, redaction);
+        this.history = new PgsqlHistory(channel, context.instanceId(), connections, new HistoryTables(offload), store);
     }
 
     /** The presence store: unlogged tables shared by the channel's instances ({@link PgsqlPresenceStore}). */
     @Override
     public Optional<SyncPresenceStore> presence() {
         return Optional.of(presence);
+    }
+
+    /**
+     * The message history of this channel, kept in the tables {@link HistoryTables} describes (made on first use
+     * when {@link PgsqlOffload#createTable()} allows): see {@link PgsqlHistory}. Its publishing is paced like
+     * {@link #send}.
+     */
+    @Override
+    public Optional<SyncHistoryStore> history() {
+        return Optional.of(new SyncHistoryStore() {
+            @Override
+            public List<SyncPosition> publish(List<Append> batch, Limits limits) throws Exception {
+                long started = System.nanoTime();
+                try {
+                    return history.publish(batch, limits);
+                } catch (SQLException e) {
+                    throw unavailable("history NOTIFY of " + batch.size() + " message(s) on channel '" + channel
+                            + "' failed", "relayed without positions", e);
+                } catch (Exception e) {
+                    throw redacted(e);
+                } finally {
+                    pace(started);
+                }
+            }
+
+            @Override
+            public Read read(String topic, SyncPosition since, int max, Limits limits) throws Exception {
+                try {
+                    return history.read(topic, since, max, limits);
+                } catch (SQLException e) {
+                    throw unavailable("history read of topic '" + topic + "' failed", "resume refused", e);
+                } catch (Exception e) {
+                    throw redacted(e);
+                }
+            }
+
+            @Override
+            public SyncPosition top(String topic) throws Exception {
+                try {
+                    return history.top(topic);
+                } catch (SQLException e) {
+                    throw unavailable("history read of topic '" + topic + "' failed", "resume refused", e);
+                } catch (Exception e) {
+                    throw redacted(e);
+                }
+            }
+
+            @Override
+            public String toString() {
+                return "pgsql-history:" + channel;
+            }
+        });
     }
 
     /** {@code e} with any password masked, keeping its type where it can. */
@@ -339,7 +396,11 @@ final class PgsqlDriver implements SyncDriver {
             }
             connections.release(connection, !ok);
         }
-        // Let the next batch gather what is published meanwhile (see MIN_BATCH_INTERVAL_NANOS).
+        pace(started);
+    }
+
+    /** Lets the next batch gather what is published meanwhile (see MIN_BATCH_INTERVAL_NANOS). */
+    private void pace(long started) {
         long wait;
         while ((wait = started + MIN_BATCH_INTERVAL_NANOS - System.nanoTime()) > 0 && !closed) {
             LockSupport.parkNanos(wait);

@@ -70,7 +70,9 @@
  * The guarantees are those of {@link org.synchub.SyncHub}; how this driver keeps them:
  * <ul>
  * <li>Messages published while the database is unreachable are not relayed, and a batch that fails is lost
- * (reported as {@code PUBLISH}, once per incident).</li>
+ * (reported as {@code PUBLISH}, once per incident). On history topics a client that resumes from its last position
+ * after the outage gets every message kept before and after it; those published while the database was unreachable
+ * were not kept (see <em>Message history</em>).</li>
  * <li>If the listener connection dies (server restart, {@code pg_terminate_backend}, network cut) the outage is
  * reported once as {@code SUBSCRIBE}, and the driver reconnects with bounded backoff (100 ms doubling to 1 s, with
  * jitter) and {@code LISTEN}s again, until the hub is closed; notifications sent while no listener was connected are
@@ -107,6 +109,28 @@
  * <li>The advisory locks use the two-key form; an application that also uses two-key advisory locks on the same
  * database may on a hash collision wait for a presence transaction (milliseconds), never deadlock with it.</li>
  * </ul>
+ * <h2>Message history</h2>
+ * This driver has a history store ({@link org.synchub.spi.SyncDriver#history()}), so {@code synchub.history.topics}
+ * works with it (the promise: {@link org.synchub.history}). It keeps history in two tables of the same database,
+ * {@code synchub_history_topic} (per channel and topic: a random epoch and the top offset) and
+ * {@code synchub_history} (the frames), in the schema of {@code synchub.pgsql.offload-table}, made on first use when
+ * {@code synchub.pgsql.create-table=true} (else the failure gives the DDL to run, and resumes are refused
+ * {@code UNAVAILABLE} until the tables exist).
+ * <ul>
+ * <li><b>One statement per batch:</b> the topic row is bumped, the frames inserted and {@code pg_notify}'d in one
+ * SQL statement; the row lock orders publishers of a topic and NOTIFYs are delivered in commit order, so numbering
+ * and sending never interleave, across instances too. History batches commit with {@code synchronous_commit} at
+ * least {@code local}, so a position a listener has heard survives a crash.</li>
+ * <li><b>Retention without cron:</b> reads return at most {@code synchub.history.size} messages younger than
+ * {@code synchub.history.ttl-seconds}; publishing statements delete a topic's surplus rows every few messages and
+ * the channel's expired rows at most every half ttl.</li>
+ * <li><b>Restart:</b> a PostgreSQL restart or crash keeps the history and its epochs (the tables are durable), so a
+ * resume afterwards is complete; a dropped topic table or deleted topic row gives new epochs (resumes from old
+ * positions are refused {@code EPOCH_CHANGED}).</li>
+ * <li><b>Large frames</b> (8000 bytes or more) are kept whole in the history table and relayed through the offload
+ * table as references.</li>
+ * </ul>
+ * Details, DDL and measured cost: {@code docs/pgsql.md} in the source tree.
  *
  * <h2>Limits</h2>
  * <ul>
