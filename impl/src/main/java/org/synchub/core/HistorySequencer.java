@@ -74,6 +74,9 @@ final class HistorySequencer {
     private long last = -1;
     private boolean initialising = true;
     private boolean filling;
+    /** The highest offset the fill in flight asked for (its epoch is {@link #fillEpoch}). */
+    private long fillUpTo;
+    private String fillEpoch;
     private long heldSince;
     private boolean closed;
     /** Fills that stopped at an own message since the last progress. */
@@ -159,10 +162,16 @@ final class HistorySequencer {
             return;
         }
         filling = true;
-        fill.read(this, new SyncPosition(epoch, last), (int) Math.min(Integer.MAX_VALUE, held.firstKey() - last - 1));
+        fillEpoch = epoch;
+        fillUpTo = held.firstKey() - 1;
+        fill.read(this, new SyncPosition(epoch, last), (int) Math.min(Integer.MAX_VALUE, fillUpTo - last));
     }
 
-    /** The messages read for a fill, in offset order, or null when they could not be read. */
+    /**
+     * The messages read for a fill, in offset order, or null when they could not be read. A loss is concluded only
+     * for the gap the fill asked for: while the read was in flight the missing messages may have arrived and a new
+     * gap, above the range read, may have opened; that one gets its own hold and fill.
+     */
     synchronized void filled(List<Item> read) {
         filling = false;
         if (closed || held.isEmpty()) {
@@ -188,11 +197,17 @@ final class HistorySequencer {
             fill.later(this);
             return;
         }
-        if (!held.isEmpty()) {
+        if (held.isEmpty()) {
+            return;
+        }
+        if (fillEpoch.equals(epoch) && last < fillUpTo) {
             long missing = held.firstKey() - last - 1;
             flushHeld();
             fill.lost(topic, missing);
-        }
+        } else if (read == null) {
+            heldSince = System.nanoTime(); // a gap above the range asked for: it gets its own hold and fill
+            fill.later(this);
+        } // else the same, and drain() has armed it
     }
 
     /** Stops (the topic has no local subscriber any more). */
@@ -203,10 +218,13 @@ final class HistorySequencer {
         ready.complete(null);
     }
 
+    /** Delivers the held messages that follow {@link #last}; drops those a fill delivered meanwhile. */
     private void drain() {
-        for (Map.Entry<Long, Item> next; (next = held.firstEntry()) != null && next.getKey() == last + 1; ) {
+        for (Map.Entry<Long, Item> next; (next = held.firstEntry()) != null && next.getKey() <= last + 1; ) {
             held.pollFirstEntry();
-            deliver(next.getValue());
+            if (next.getKey() == last + 1) {
+                deliver(next.getValue());
+            }
         }
         if (!held.isEmpty()) {
             heldSince = System.nanoTime();
