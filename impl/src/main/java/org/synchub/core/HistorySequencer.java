@@ -19,13 +19,21 @@ import java.util.concurrent.CompletableFuture;
  * the order (signalled too). A message without position is delivered at once.
  *
  * <p>The baseline is the store's top when the sequencer was made ({@link #initialised}); until then messages are
- * held. Thread-safe: every method takes this object's lock, and delivery (which only queues) happens under it, so
+ * held. Once more {@link #SETTLE_MILLIS} later the top is compared ({@link #settle}), for messages published before
+ * the backplane subscription was live. Thread-safe: every method takes this object's lock, and delivery (which only queues) happens under it, so
  * messages are queued in order. Never blocks; the store is read by the {@link Fill} off this thread.
  */
 final class HistorySequencer {
 
     /** How long a message ahead of a missing one waits before the missing ones are read from the store. */
     static final long HOLD_MILLIS = 250;
+    /**
+     * When, after the baseline, the store's top is read once more ({@link #settle}): a message published between the
+     * baseline and the backplane subscription becoming live (a driver may subscribe asynchronously, such as Redis
+     * Cluster's {@code SSUBSCRIBE}) never arrives by the backplane; without this it would wait for the next message
+     * of the topic to show the gap.
+     */
+    static final long SETTLE_MILLIS = 1_000;
     /** The most messages held; beyond it they are delivered and the loss signalled. */
     static final int MAX_HELD = 10_000;
 
@@ -152,6 +160,22 @@ final class HistorySequencer {
         }
     }
 
+    /**
+     * {@link #SETTLE_MILLIS} after the baseline: the store's top then (null when it could not be read). Messages up to
+     * it that have not come by then are read from the store, unless a fill is under way or held messages will bring
+     * one anyway.
+     */
+    synchronized void settle(SyncPosition top) {
+        if (closed || initialising || filling || top == null || epoch == null || !epoch.equals(top.epoch())
+                || top.offset() <= last || !held.isEmpty()) {
+            return;
+        }
+        filling = true;
+        fillEpoch = epoch;
+        fillUpTo = top.offset();
+        fill.read(this, new SyncPosition(epoch, last), (int) Math.min(Integer.MAX_VALUE, fillUpTo - last));
+    }
+
     /** {@link #HOLD_MILLIS} after a message was held: reads the missing ones if they are still missing. */
     synchronized void check() {
         if (closed || held.isEmpty() || filling) {
@@ -174,7 +198,7 @@ final class HistorySequencer {
      */
     synchronized void filled(List<Item> read) {
         filling = false;
-        if (closed || held.isEmpty()) {
+        if (closed) {
             return;
         }
         boolean waitForOwn = false;

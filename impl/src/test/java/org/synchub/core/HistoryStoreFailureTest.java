@@ -51,7 +51,17 @@ class HistoryStoreFailureTest {
         volatile java.util.concurrent.CountDownLatch readGate;
         /** Released once per store read that began. */
         final java.util.concurrent.Semaphore readsBegun = new java.util.concurrent.Semaphore(0);
+        /** Each store {@code top} takes a permit of this semaphore while it is set. */
+        volatile java.util.concurrent.Semaphore topPermits;
         private volatile SyncDriverContext hubSide;
+
+        /** @return whether a frame containing {@code text} is parked */
+        boolean parks(String text) {
+            synchronized (parked) {
+                return parked.stream().anyMatch(f -> new String(f, java.nio.charset.StandardCharsets.UTF_8)
+                        .contains(text));
+            }
+        }
 
         /** Hands the parked frames that contain {@code text} to the hub, in the order they came. */
         void unpark(String text) {
@@ -144,6 +154,10 @@ class HistoryStoreFailureTest {
                 @Override
                 public SyncPosition top(String topic) throws Exception {
                     check();
+                    java.util.concurrent.Semaphore permits = topPermits;
+                    if (permits != null && !permits.tryAcquire(30, java.util.concurrent.TimeUnit.SECONDS)) {
+                        throw new IOException("no top permit (test)");
+                    }
                     return store.top(topic);
                 }
 
@@ -369,6 +383,45 @@ class HistoryStoreFailureTest {
         assertTrue(!receivedWithin(onB), "nothing more (no duplicate)");
         assertEquals(List.of(), resyncs.stream().filter(r -> r.reason() == org.synchub.SyncResync.Reason.HISTORY)
                 .toList(), "nothing was lost");
+    }
+
+    /**
+     * A message published after the first local subscriber's baseline was read but before the backplane subscription
+     * was live (Redis Cluster subscribes asynchronously) never arrives by the backplane; on a quiet topic no later
+     * message shows the gap. The sequencer reads the top once more and fills it from the store.
+     */
+    @Test
+    void aMessageMissedBeforeTheSubscriptionWasLiveComesWithoutANextMessage() throws Exception {
+        String channel = "hw-" + UUID.randomUUID();
+        List<org.synchub.SyncResync> resyncs = Collections.synchronizedList(new ArrayList<>());
+        SyncHub a = server.keep(SyncHubBuilder.create().historyTopics("room-*").adapter(new Breakable(channel))
+                .build());
+        Breakable adapterB = new Breakable(channel);
+        SyncHub b = server.keep(SyncHubBuilder.create().historyTopics("room-*").onResync(resyncs::add)
+                .adapter(adapterB).build());
+        jakarta.websocket.Session plain = connectSession();
+        HistoryRecoveryTest.Client plainClient = lastClient;
+        b.subscribe(plain, "plain-w");
+        do {
+            a.publish("plain-w", "warm"); // until b hears a
+        } while (!receivedWithin(plainClient));
+
+        adapterB.park = "window"; // published in the window: never arrives by the backplane
+        java.util.concurrent.Semaphore tops = new java.util.concurrent.Semaphore(2); // the baseline, the resume
+        adapterB.topPermits = tops;
+        SyncRecovery fresh = HistoryRecoveryTest.await(b.history().subscribe(connectSession(), "room-w", null,
+                HistoryRecoveryTest.FRAMES));
+        HistoryRecoveryTest.Client onB = lastClient;
+        a.publish("room-w", "window");
+        org.synchub.tck.Await.until(HistoryRecoveryTest.WAIT, "the window message was sent",
+                () -> adapterB.parks("window"));
+        tops.release(1_000); // the later look at the top may happen now
+
+        HistoryRecoveryTest.Frame window = onB.next();
+        assertEquals(new HistoryRecoveryTest.Frame(new SyncPosition(fresh.position().epoch(),
+                fresh.position().offset() + 1), false, "window"), window, "filled from the store, live");
+        assertEquals(List.of(), resyncs.stream().filter(r -> r.reason() == org.synchub.SyncResync.Reason.HISTORY)
+                .toList());
     }
 
     private HistoryRecoveryTest.Client lastClient;
