@@ -20,8 +20,9 @@ import java.util.concurrent.CompletableFuture;
  *
  * <p>The baseline is the store's top when the sequencer was made ({@link #initialised}); until then messages are
  * held. Once more {@link #SETTLE_MILLIS} later the top is compared ({@link #settle}), for messages published before
- * the backplane subscription was live. Thread-safe: every method takes this object's lock, and delivery (which only queues) happens under it, so
- * messages are queued in order. Never blocks; the store is read by the {@link Fill} off this thread.
+ * the backplane subscription was live. Thread-safe: every method takes this object's lock, and delivery (which only
+ * queues) happens under it, so messages are queued in order. Never blocks; the store is read by the {@link Fill} off
+ * this thread.
  */
 final class HistorySequencer {
 
