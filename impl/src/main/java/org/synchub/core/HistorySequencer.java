@@ -19,13 +19,22 @@ import java.util.concurrent.CompletableFuture;
  * the order (signalled too). A message without position is delivered at once.
  *
  * <p>The baseline is the store's top when the sequencer was made ({@link #initialised}); until then messages are
- * held. Thread-safe: every method takes this object's lock, and delivery (which only queues) happens under it, so
- * messages are queued in order. Never blocks; the store is read by the {@link Fill} off this thread.
+ * held. Once more {@link #SETTLE_MILLIS} later the top is compared ({@link #settle}), for messages published before
+ * the backplane subscription was live. Thread-safe: every method takes this object's lock, and delivery (which only
+ * queues) happens under it, so messages are queued in order. Never blocks; the store is read by the {@link Fill} off
+ * this thread.
  */
 final class HistorySequencer {
 
     /** How long a message ahead of a missing one waits before the missing ones are read from the store. */
     static final long HOLD_MILLIS = 250;
+    /**
+     * When, after the baseline, the store's top is read once more ({@link #settle}): a message published between the
+     * baseline and the backplane subscription becoming live (a driver may subscribe asynchronously, such as Redis
+     * Cluster's {@code SSUBSCRIBE}) never arrives by the backplane; without this it would wait for the next message
+     * of the topic to show the gap.
+     */
+    static final long SETTLE_MILLIS = 1_000;
     /** The most messages held; beyond it they are delivered and the loss signalled. */
     static final int MAX_HELD = 10_000;
 
@@ -74,6 +83,9 @@ final class HistorySequencer {
     private long last = -1;
     private boolean initialising = true;
     private boolean filling;
+    /** The highest offset the fill in flight asked for (its epoch is {@link #fillEpoch}). */
+    private long fillUpTo;
+    private String fillEpoch;
     private long heldSince;
     private boolean closed;
     /** Fills that stopped at an own message since the last progress. */
@@ -149,6 +161,22 @@ final class HistorySequencer {
         }
     }
 
+    /**
+     * {@link #SETTLE_MILLIS} after the baseline: the store's top then (null when it could not be read). Messages up to
+     * it that have not come by then are read from the store, unless a fill is under way or held messages will bring
+     * one anyway.
+     */
+    synchronized void settle(SyncPosition top) {
+        if (closed || initialising || filling || top == null || epoch == null || !epoch.equals(top.epoch())
+                || top.offset() <= last || !held.isEmpty()) {
+            return;
+        }
+        filling = true;
+        fillEpoch = epoch;
+        fillUpTo = top.offset();
+        fill.read(this, new SyncPosition(epoch, last), (int) Math.min(Integer.MAX_VALUE, fillUpTo - last));
+    }
+
     /** {@link #HOLD_MILLIS} after a message was held: reads the missing ones if they are still missing. */
     synchronized void check() {
         if (closed || held.isEmpty() || filling) {
@@ -159,13 +187,19 @@ final class HistorySequencer {
             return;
         }
         filling = true;
-        fill.read(this, new SyncPosition(epoch, last), (int) Math.min(Integer.MAX_VALUE, held.firstKey() - last - 1));
+        fillEpoch = epoch;
+        fillUpTo = held.firstKey() - 1;
+        fill.read(this, new SyncPosition(epoch, last), (int) Math.min(Integer.MAX_VALUE, fillUpTo - last));
     }
 
-    /** The messages read for a fill, in offset order, or null when they could not be read. */
+    /**
+     * The messages read for a fill, in offset order, or null when they could not be read. A loss is concluded only
+     * for the gap the fill asked for: while the read was in flight the missing messages may have arrived and a new
+     * gap, above the range read, may have opened; that one gets its own hold and fill.
+     */
     synchronized void filled(List<Item> read) {
         filling = false;
-        if (closed || held.isEmpty()) {
+        if (closed) {
             return;
         }
         boolean waitForOwn = false;
@@ -188,11 +222,17 @@ final class HistorySequencer {
             fill.later(this);
             return;
         }
-        if (!held.isEmpty()) {
+        if (held.isEmpty()) {
+            return;
+        }
+        if (fillEpoch.equals(epoch) && last < fillUpTo) {
             long missing = held.firstKey() - last - 1;
             flushHeld();
             fill.lost(topic, missing);
-        }
+        } else if (read == null) {
+            heldSince = System.nanoTime(); // a gap above the range asked for: it gets its own hold and fill
+            fill.later(this);
+        } // else the same, and drain() has armed it
     }
 
     /** Stops (the topic has no local subscriber any more). */
@@ -203,10 +243,13 @@ final class HistorySequencer {
         ready.complete(null);
     }
 
+    /** Delivers the held messages that follow {@link #last}; drops those a fill delivered meanwhile. */
     private void drain() {
-        for (Map.Entry<Long, Item> next; (next = held.firstEntry()) != null && next.getKey() == last + 1; ) {
+        for (Map.Entry<Long, Item> next; (next = held.firstEntry()) != null && next.getKey() <= last + 1; ) {
             held.pollFirstEntry();
-            deliver(next.getValue());
+            if (next.getKey() == last + 1) {
+                deliver(next.getValue());
+            }
         }
         if (!held.isEmpty()) {
             heldSince = System.nanoTime();

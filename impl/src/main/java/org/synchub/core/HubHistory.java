@@ -145,8 +145,26 @@ final class HubHistory implements SyncHistory {
                 readFailed(t);
             }
             sequencer.initialised(top);
+            settleLater(sequencer);
         })) {
             sequencer.initialised(null);
+        }
+    }
+
+    /** Reads the top once more {@link HistorySequencer#SETTLE_MILLIS} after the baseline, for the sequencer. */
+    private void settleLater(HistorySequencer sequencer) {
+        try {
+            workers.schedule(() -> {
+                SyncPosition top = null;
+                try {
+                    top = store.top(sequencer.topic);
+                } catch (Throwable t) {
+                    readFailed(t);
+                }
+                sequencer.settle(top);
+            }, HistorySequencer.SETTLE_MILLIS, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException closing) {
+            // the hub is closing
         }
     }
 

@@ -42,6 +42,44 @@ class HistoryStoreFailureTest {
         final AtomicBoolean broken = new AtomicBoolean();
         /** Frames received that contain this text are dropped (lost on the way), when set. */
         volatile String drop;
+        /** Frames received that contain this text are parked (late on the way) until {@link #unpark}, when set. */
+        volatile String park;
+        private final List<byte[]> parked = Collections.synchronizedList(new ArrayList<>());
+        /** The texts of the frames handed to the hub so far (once the hub has taken each). */
+        final List<String> handed = Collections.synchronizedList(new ArrayList<>());
+        /** Store reads ({@code read}, not {@code top}) wait for this latch while it is set. */
+        volatile java.util.concurrent.CountDownLatch readGate;
+        /** Released once per store read that began. */
+        final java.util.concurrent.Semaphore readsBegun = new java.util.concurrent.Semaphore(0);
+        /** Each store {@code top} takes a permit of this semaphore while it is set. */
+        volatile java.util.concurrent.Semaphore topPermits;
+        private volatile SyncDriverContext hubSide;
+
+        /** @return whether a frame containing {@code text} is parked */
+        boolean parks(String text) {
+            synchronized (parked) {
+                return parked.stream().anyMatch(f -> new String(f, java.nio.charset.StandardCharsets.UTF_8)
+                        .contains(text));
+            }
+        }
+
+        /** Hands the parked frames that contain {@code text} to the hub, in the order they came. */
+        void unpark(String text) {
+            List<byte[]> late = new ArrayList<>();
+            synchronized (parked) {
+                for (var i = parked.iterator(); i.hasNext(); ) {
+                    byte[] frame = i.next();
+                    if (new String(frame, java.nio.charset.StandardCharsets.UTF_8).contains(text)) {
+                        late.add(frame);
+                        i.remove();
+                    }
+                }
+            }
+            for (byte[] frame : late) {
+                hubSide.received(frame);
+                handed.add(new String(frame, java.nio.charset.StandardCharsets.UTF_8));
+            }
+        }
 
         Breakable(String channel) {
             this.inner = JvmAdapter.channel(channel);
@@ -49,6 +87,7 @@ class HistoryStoreFailureTest {
 
         @Override
         public SyncDriver open(SyncDriverContext context) {
+            hubSide = context;
             SyncDriver driver = inner.open(new SyncDriverContext() {
                 @Override
                 public String instanceId() {
@@ -62,9 +101,14 @@ class HistoryStoreFailureTest {
 
                 @Override
                 public void received(byte[] frame) {
+                    String text = new String(frame, java.nio.charset.StandardCharsets.UTF_8);
                     String lost = drop;
-                    if (lost == null || !new String(frame, java.nio.charset.StandardCharsets.UTF_8).contains(lost)) {
+                    String late = park;
+                    if (late != null && text.contains(late)) {
+                        parked.add(frame);
+                    } else if (lost == null || !text.contains(lost)) {
                         context.received(frame);
+                        handed.add(text);
                     }
                 }
 
@@ -99,12 +143,21 @@ class HistoryStoreFailureTest {
                 @Override
                 public Read read(String topic, SyncPosition since, int max, Limits limits) throws Exception {
                     check();
+                    readsBegun.release();
+                    java.util.concurrent.CountDownLatch gate = readGate;
+                    if (gate != null && !gate.await(30, java.util.concurrent.TimeUnit.SECONDS)) {
+                        throw new IOException("read gate never opened (test)");
+                    }
                     return store.read(topic, since, max, limits);
                 }
 
                 @Override
                 public SyncPosition top(String topic) throws Exception {
                     check();
+                    java.util.concurrent.Semaphore permits = topPermits;
+                    if (permits != null && !permits.tryAcquire(30, java.util.concurrent.TimeUnit.SECONDS)) {
+                        throw new IOException("no top permit (test)");
+                    }
                     return store.top(topic);
                 }
 
@@ -226,6 +279,149 @@ class HistoryStoreFailureTest {
         assertEquals(org.synchub.SyncResync.Reason.HISTORY, resyncs.get(0).reason());
         assertEquals("room-l", resyncs.get(0).sender());
         assertEquals(1, resyncs.get(0).lostMessages());
+    }
+
+    /**
+     * Issue 22's seam gap, made deterministic: a gap's fill is read from the store while the missing message arrives
+     * after all, and a new gap opens above the range the fill asked for before its read returns. The fill must not
+     * count the new gap as lost (it was flushed, its message skipped, and a HISTORY resync signalled): the new gap
+     * gets its own hold and fill, and the session sees every offset in order.
+     */
+    @Test
+    void aFillOvertakenByTheMissingMessageLeavesTheNextGapToItsOwnFill() throws Exception {
+        String channel = "hr-" + UUID.randomUUID();
+        List<org.synchub.SyncResync> resyncs = Collections.synchronizedList(new ArrayList<>());
+        SyncHub a = server.keep(SyncHubBuilder.create().historyTopics("room-*").adapter(new Breakable(channel))
+                .build());
+        Breakable adapterB = new Breakable(channel);
+        SyncHub b = server.keep(SyncHubBuilder.create().historyTopics("room-*").onResync(resyncs::add)
+                .adapter(adapterB).build());
+        HistoryRecoveryTest.await(b.history().subscribe(connectSession(), "room-r", null, HistoryRecoveryTest.FRAMES));
+        HistoryRecoveryTest.Client onB = lastClient;
+        do {
+            a.publish("room-r", "warm");
+        } while (!receivedWithin(onB));
+        while (receivedWithin(onB)) {
+            // drain the warm-ups
+        }
+        int readsBefore = adapterB.readsBegun.drainPermits();
+        java.util.concurrent.CountDownLatch gate = new java.util.concurrent.CountDownLatch(1);
+        adapterB.readGate = gate;
+
+        adapterB.park = "late-1";
+        a.publish("room-r", "late-1");
+        a.publish("room-r", "after-1"); // held by b's sequencer: late-1 is missing
+        assertTrue(adapterB.readsBegun.tryAcquire(10, java.util.concurrent.TimeUnit.SECONDS),
+                "the hold ended in a fill (reads before: " + readsBefore + ")");
+        adapterB.park = "late-2";
+        adapterB.unpark("late-1"); // late-1 arrives while the fill's read is in flight
+        HistoryRecoveryTest.Frame late1 = onB.next();
+        assertEquals("late-1", late1.payload());
+        HistoryRecoveryTest.Frame after1 = onB.next();
+        assertEquals("after-1", after1.payload());
+        assertEquals(late1.position().offset() + 1, after1.position().offset());
+
+        a.publish("room-r", "late-2"); // parked: never arrives on the way
+        a.publish("room-r", "after-2"); // a new gap, above the range the fill in flight asked for
+        org.synchub.tck.Await.until(HistoryRecoveryTest.WAIT, "b took after-2",
+                () -> adapterB.handed.stream().anyMatch(f -> f.contains("after-2")));
+        gate.countDown(); // the first fill returns (late-1, delivered already)
+
+        HistoryRecoveryTest.Frame late2 = onB.next();
+        assertEquals("late-2", late2.payload(), "the new gap was filled from the store by a fill of its own");
+        assertEquals(after1.position().offset() + 1, late2.position().offset());
+        HistoryRecoveryTest.Frame after2 = onB.next();
+        assertEquals("after-2", after2.payload());
+        assertEquals(late2.position().offset() + 1, after2.position().offset());
+        assertEquals(List.of(), resyncs.stream().filter(r -> r.reason() == org.synchub.SyncResync.Reason.HISTORY)
+                .toList(), "nothing was lost");
+    }
+
+    /**
+     * The other half of that race: while a fill's read is in flight, one of the missing messages arrives and is held
+     * behind one still missing. The fill delivers both; the held copy must then be dropped as a duplicate, not
+     * delivered a second time with the rest flushed and a loss signalled.
+     */
+    @Test
+    void aMessageHeldWhileItsFillIsInFlightIsNotDeliveredTwice() throws Exception {
+        String channel = "hd-" + UUID.randomUUID();
+        List<org.synchub.SyncResync> resyncs = Collections.synchronizedList(new ArrayList<>());
+        SyncHub a = server.keep(SyncHubBuilder.create().historyTopics("room-*").adapter(new Breakable(channel))
+                .build());
+        Breakable adapterB = new Breakable(channel);
+        SyncHub b = server.keep(SyncHubBuilder.create().historyTopics("room-*").onResync(resyncs::add)
+                .adapter(adapterB).build());
+        HistoryRecoveryTest.await(b.history().subscribe(connectSession(), "room-d", null, HistoryRecoveryTest.FRAMES));
+        HistoryRecoveryTest.Client onB = lastClient;
+        do {
+            a.publish("room-d", "warm");
+        } while (!receivedWithin(onB));
+        while (receivedWithin(onB)) {
+            // drain the warm-ups
+        }
+        adapterB.readsBegun.drainPermits();
+        java.util.concurrent.CountDownLatch gate = new java.util.concurrent.CountDownLatch(1);
+        adapterB.readGate = gate;
+
+        adapterB.park = "late-";
+        a.publish("room-d", "late-a");
+        a.publish("room-d", "late-b");
+        a.publish("room-d", "after"); // held: late-a and late-b are missing
+        assertTrue(adapterB.readsBegun.tryAcquire(10, java.util.concurrent.TimeUnit.SECONDS), "a fill began");
+        adapterB.unpark("late-b"); // held too, behind late-a, while the fill's read is in flight
+        gate.countDown(); // the fill returns late-a and late-b
+
+        List<String> seen = new ArrayList<>();
+        List<Long> offsets = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            HistoryRecoveryTest.Frame frame = onB.next();
+            seen.add(frame.payload());
+            offsets.add(frame.position().offset());
+        }
+        assertEquals(List.of("late-a", "late-b", "after"), seen);
+        assertEquals(List.of(offsets.get(0), offsets.get(0) + 1, offsets.get(0) + 2), offsets);
+        assertTrue(!receivedWithin(onB), "nothing more (no duplicate)");
+        assertEquals(List.of(), resyncs.stream().filter(r -> r.reason() == org.synchub.SyncResync.Reason.HISTORY)
+                .toList(), "nothing was lost");
+    }
+
+    /**
+     * A message published after the first local subscriber's baseline was read but before the backplane subscription
+     * was live (Redis Cluster subscribes asynchronously) never arrives by the backplane; on a quiet topic no later
+     * message shows the gap. The sequencer reads the top once more and fills it from the store.
+     */
+    @Test
+    void aMessageMissedBeforeTheSubscriptionWasLiveComesWithoutANextMessage() throws Exception {
+        String channel = "hw-" + UUID.randomUUID();
+        List<org.synchub.SyncResync> resyncs = Collections.synchronizedList(new ArrayList<>());
+        SyncHub a = server.keep(SyncHubBuilder.create().historyTopics("room-*").adapter(new Breakable(channel))
+                .build());
+        Breakable adapterB = new Breakable(channel);
+        SyncHub b = server.keep(SyncHubBuilder.create().historyTopics("room-*").onResync(resyncs::add)
+                .adapter(adapterB).build());
+        jakarta.websocket.Session plain = connectSession();
+        HistoryRecoveryTest.Client plainClient = lastClient;
+        b.subscribe(plain, "plain-w");
+        do {
+            a.publish("plain-w", "warm"); // until b hears a
+        } while (!receivedWithin(plainClient));
+
+        adapterB.park = "window"; // published in the window: never arrives by the backplane
+        java.util.concurrent.Semaphore tops = new java.util.concurrent.Semaphore(2); // the baseline, the resume
+        adapterB.topPermits = tops;
+        SyncRecovery fresh = HistoryRecoveryTest.await(b.history().subscribe(connectSession(), "room-w", null,
+                HistoryRecoveryTest.FRAMES));
+        HistoryRecoveryTest.Client onB = lastClient;
+        a.publish("room-w", "window");
+        org.synchub.tck.Await.until(HistoryRecoveryTest.WAIT, "the window message was sent",
+                () -> adapterB.parks("window"));
+        tops.release(1_000); // the later look at the top may happen now
+
+        HistoryRecoveryTest.Frame window = onB.next();
+        assertEquals(new HistoryRecoveryTest.Frame(new SyncPosition(fresh.position().epoch(),
+                fresh.position().offset() + 1), false, "window"), window, "filled from the store, live");
+        assertEquals(List.of(), resyncs.stream().filter(r -> r.reason() == org.synchub.SyncResync.Reason.HISTORY)
+                .toList());
     }
 
     private HistoryRecoveryTest.Client lastClient;
