@@ -42,7 +42,9 @@ import java.util.Set;
  * backplane.
  * <ul>
  * <li><b>Local delivery is immediate.</b> Each local recipient's copy is on that session's send queue before
- * {@code publish} returns, whatever the backplane's state.</li>
+ * {@code publish} returns, whatever the backplane's state; on a history topic, once the store has given the
+ * message its position (one round trip; at once, without position, when the store fails: see
+ * {@link org.synchub.history}).</li>
  * <li><b>Relay is best effort.</b> The message is queued for the backplane and reaches every other instance on the
  * channel that is subscribed at the time, which delivers it to its own subscribers. Nothing is replayed or buffered
  * across a backplane outage: what is published here meanwhile reaches only local subscribers, and what other
