@@ -1,9 +1,8 @@
 package org.synchub.core;
 
 import jakarta.websocket.Session;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.synchub.SyncHub;
 import org.synchub.driver.redis.RedisAdapter;
 import org.synchub.presence.SyncPresence;
@@ -11,6 +10,7 @@ import org.synchub.presence.SyncPresenceEvent;
 import org.synchub.spi.SyncAdapter;
 import org.synchub.tck.Await;
 import org.synchub.testing.RedisServer;
+import org.synchub.testing.ClassRedis;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -31,21 +31,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class RedisPresenceTest extends RedisPresenceHubs {
 
-    private static RedisServer redis;
-
-    @BeforeAll
-    static void startRedis() throws Exception {
-        redis = RedisServer.start();
-    }
-
-    @AfterAll
-    static void stopRedis() throws Exception {
-        redis.close();
-    }
+    @RegisterExtension
+    static final ClassRedis REDIS = new ClassRedis();
 
     @Override
     SyncAdapter adapter(String channel) {
-        return RedisAdapter.url(redis.url(), channel);
+        return RedisAdapter.url(REDIS.server().url(), channel);
     }
 
     private SyncHub hub(String url, Collection<SyncPresenceEvent> events, Duration ttl) {
@@ -63,7 +54,7 @@ class RedisPresenceTest extends RedisPresenceHubs {
         Session dave = join(c, "dave", ROOM);
         List<String> command = List.of(java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java")
                         .toString(), "-Xmx128m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
-                "-cp", System.getProperty("java.class.path"), RedisPresenceChildMain.class.getName(), redis.url(),
+                "-cp", System.getProperty("java.class.path"), RedisPresenceChildMain.class.getName(), REDIS.server().url(),
                 channel, String.valueOf(ttl.toMillis()));
         Process child = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
         List<org.synchub.tck.TckClient> clients = new ArrayList<>();
