@@ -1,9 +1,8 @@
 package org.synchub.core;
 
 import jakarta.websocket.Session;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.synchub.SyncHub;
 import org.synchub.driver.redis.RedisAdapter;
 import org.synchub.presence.SyncPresence;
@@ -11,110 +10,37 @@ import org.synchub.presence.SyncPresenceEvent;
 import org.synchub.spi.SyncAdapter;
 import org.synchub.tck.Await;
 import org.synchub.testing.RedisServer;
+import org.synchub.testing.ClassRedis;
 
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Queue;
 import java.util.Set;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Presence on one Redis server, beyond what every mode checks ({@link RedisPresenceHubs}): a dead instance's members
- * expire with one LEAVE each, Redis restarts mid-session (with and without its data), and a stress of joins and
- * leaves from many threads ends with every view equal to the open sessions.
- *
- * <p>A dead instance is, once, a real child JVM ({@link RedisPresenceChildMain}) killed with SIGKILL while real
- * WebSocket clients are connected to it, and once a hub in this JVM whose presence thread is halted (no refresh, no
- * leave written) and whose driver is then closed, so that its members stay in Redis as after a kill -9.
+ * Presence on one Redis server, beyond what every backplane checks ({@link PresenceHubsContract}): the members of a
+ * real child JVM ({@link RedisPresenceChildMain}) killed with SIGKILL while real WebSocket clients are connected to
+ * it expire with one LEAVE each, and Redis restarts mid-session (with and without its data).
  */
 class RedisPresenceTest extends RedisPresenceHubs {
 
-    private static RedisServer redis;
-
-    @BeforeAll
-    static void startRedis() throws Exception {
-        redis = RedisServer.start();
-    }
-
-    @AfterAll
-    static void stopRedis() throws Exception {
-        redis.close();
-    }
+    @RegisterExtension
+    static final ClassRedis REDIS = new ClassRedis();
 
     @Override
     SyncAdapter adapter(String channel) {
-        return RedisAdapter.url(redis.url(), channel);
+        return RedisAdapter.url(REDIS.server().url(), channel);
     }
 
     private SyncHub hub(String url, Collection<SyncPresenceEvent> events, Duration ttl) {
-        return server.keep(SyncHubBuilder.create().adapter(RedisAdapter.url(url, channel)).presenceTopics("room-*")
-                .presenceTtl(ttl).onPresence(events::add).onFailure(failures::add).build());
-    }
-
-    private static List<SyncPresenceEvent> of(Collection<SyncPresenceEvent> events, SyncPresenceEvent.Type type,
-                                              String user) {
-        return events.stream().filter(e -> e.type() == type && e.member().userId().equals(user)).toList();
-    }
-
-    @Test
-    void theMembersOfADeadInstanceExpireWithinTheTtlWithOneLeaveEach() throws Exception {
-        Duration ttl = Duration.ofSeconds(3);
-        List<SyncPresenceEvent> onB = new CopyOnWriteArrayList<>();
-        List<SyncPresenceEvent> onC = new CopyOnWriteArrayList<>();
-        SyncHub a = hub(new CopyOnWriteArrayList<>(), ttl);
-        SyncHub b = hub(onB, ttl);
-        SyncHub c = hub(onC, ttl);
-        Session alice = join(a, "alice", ROOM);
-        Session bob = join(a, "bob", ROOM);
-        Session carol = join(b, "carol", ROOM);
-        Session dave = join(c, "dave", ROOM);
-        Session bobOnB = join(b, "bob", ROOM); // bob's second tab: his expiry on a is not his last leave
-        awaitView(List.of(a, b, c), ROOM, keysOf(a, alice, bob, b, carol, bobOnB, c, dave), null);
-        for (List<SyncPresenceEvent> events : List.of(onB, onC)) {
-            Await.until(TIMEOUT, "the joins everywhere", () -> events.size() >= 5);
-        }
-
-        ((DefaultSyncHub) a).presenceTracker().halt(); // a dies: no more refresh, and no leave from it
-        long died = System.nanoTime();
-        a.close(); // its connections go, as the kernel closes them after a kill -9; its members stay in Redis
-        Set<String> rest = new HashSet<>(keys(b, ROOM));
-        rest.remove(key(a, alice));
-        rest.remove(key(a, bob));
-        assertEquals(5, keys(b, ROOM).size(), "still there right after the death");
-        Await.until(TIMEOUT, "alice and bob of a to vanish on b", () -> rest.equals(keys(b, ROOM)));
-        long vanishedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - died);
-        assertTrue(vanishedMillis >= ttl.toMillis() * 2 / 3 - 100, "not before the ttl after a's last refresh (at "
-                + "most ttl/3 before it died): " + vanishedMillis + " ms");
-        System.out.println("[redis presence] a dead instance's members vanished after " + vanishedMillis
-                + " ms (ttl " + ttl.toMillis() + " ms, bound ttl + ttl/3 + a read)");
-        for (List<SyncPresenceEvent> events : List.of(onB, onC)) {
-            Await.until(TIMEOUT, "two expiry leaves", () -> events.stream()
-                    .filter(e -> e.type() == SyncPresenceEvent.Type.LEAVE).count() >= 2);
-        }
-        assertEquals(rest, keys(c, ROOM));
-        for (List<SyncPresenceEvent> events : List.of(onB, onC)) {
-            List<SyncPresenceEvent> leaves = events.stream()
-                    .filter(e -> e.type() == SyncPresenceEvent.Type.LEAVE).toList();
-            assertEquals(2, leaves.size(), "one leave each: " + leaves);
-            assertTrue(leaves.stream().allMatch(e -> e.expired() && e.member().instanceId().equals(a.instanceId())),
-                    leaves.toString());
-            assertTrue(of(leaves, SyncPresenceEvent.Type.LEAVE, "alice").get(0).lastForUser());
-            assertTrue(!of(leaves, SyncPresenceEvent.Type.LEAVE, "bob").get(0).lastForUser(),
-                    "bob still has his tab on b");
-        }
-        assertEquals(new SyncPresence.Count(3, 3), count(c, ROOM));
-        assertTrue(carol.isOpen() && dave.isOpen());
+        return hub(RedisAdapter.url(url, channel), events, ttl);
     }
 
     @Test
@@ -128,7 +54,7 @@ class RedisPresenceTest extends RedisPresenceHubs {
         Session dave = join(c, "dave", ROOM);
         List<String> command = List.of(java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java")
                         .toString(), "-Xmx128m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
-                "-cp", System.getProperty("java.class.path"), RedisPresenceChildMain.class.getName(), redis.url(),
+                "-cp", System.getProperty("java.class.path"), RedisPresenceChildMain.class.getName(), REDIS.server().url(),
                 channel, String.valueOf(ttl.toMillis()));
         Process child = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
         List<org.synchub.tck.TckClient> clients = new ArrayList<>();
@@ -185,19 +111,6 @@ class RedisPresenceTest extends RedisPresenceHubs {
             clients.forEach(org.synchub.tck.TckClient::close);
             child.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
         }
-    }
-
-    private static Set<String> keysOf(Object... hubsAndSessions) {
-        Set<String> out = new HashSet<>();
-        SyncHub hub = null;
-        for (Object o : hubsAndSessions) {
-            if (o instanceof SyncHub h) {
-                hub = h;
-            } else {
-                out.add(key(hub, (Session) o));
-            }
-        }
-        return out;
     }
 
     @Test
@@ -266,75 +179,4 @@ class RedisPresenceTest extends RedisPresenceHubs {
         }
     }
 
-    @Test
-    void afterJoinsAndLeavesFromManyThreadsEveryViewEqualsTheOpenSessions() throws Exception {
-        Queue<SyncPresenceEvent> onA = new ConcurrentLinkedQueue<>();
-        Queue<SyncPresenceEvent> onB = new ConcurrentLinkedQueue<>();
-        SyncHub a = hub(onA);
-        SyncHub b = hub(onB);
-        List<SyncHub> hubs = List.of(a, b);
-        String[] topics = {"room-1", "room-2", "lobby"};
-        List<Session> sessions = new ArrayList<>();
-        for (int i = 0; i < 40; i++) {
-            sessions.add(join(hubs.get(i % 2), "user" + (i % 9), topics[i % topics.length]));
-        }
-        AtomicBoolean running = new AtomicBoolean(true);
-        List<Throwable> thrown = new CopyOnWriteArrayList<>();
-        List<Thread> threads = new ArrayList<>();
-        for (int t = 0; t < 4; t++) {
-            threads.add(new Thread(() -> {
-                ThreadLocalRandom random = ThreadLocalRandom.current();
-                try {
-                    while (running.get()) {
-                        Session session = sessions.get(random.nextInt(sessions.size()));
-                        SyncHub hub = owners.get(session);
-                        String topic = topics[random.nextInt(topics.length)];
-                        switch (random.nextInt(10)) {
-                            case 0 -> hub.unsubscribeAll(session);
-                            case 1, 2, 3, 4 -> hub.unsubscribe(session, topic);
-                            default -> hub.subscribe(session, topic);
-                        }
-                    }
-                } catch (Throwable e) {
-                    thrown.add(e);
-                }
-            }));
-        }
-        threads.forEach(Thread::start);
-        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
-        while (System.nanoTime() < until) {
-            Thread.sleep(50);
-        }
-        for (int i = 0; i < 6; i++) { // some sessions close meanwhile
-            sessions.get(i * 5).close();
-        }
-        running.set(false);
-        for (Thread thread : threads) {
-            thread.join(TIMEOUT.toMillis());
-        }
-        assertEquals(List.of(), thrown);
-        for (String topic : List.of("room-1", "room-2")) {
-            Set<String> expected = new HashSet<>();
-            Set<String> users = new HashSet<>();
-            for (int i = 0; i < sessions.size(); i++) {
-                Session session = sessions.get(i);
-                SyncHub hub = owners.get(session);
-                if (session.isOpen() && hub.topics(session).contains(topic)) {
-                    expected.add(key(hub, session));
-                    users.add("user" + (i % 9));
-                }
-            }
-            awaitView(hubs, topic, expected, new SyncPresence.Count(expected.size(), users.size()));
-            for (Queue<SyncPresenceEvent> events : List.of(onA, onB)) {
-                Await.until(TIMEOUT, "joins minus leaves of " + topic + " = its members", () -> {
-                    long joins = events.stream().filter(e -> e.topic().equals(topic)
-                            && e.type() == SyncPresenceEvent.Type.JOIN).count();
-                    long leaves = events.stream().filter(e -> e.topic().equals(topic)
-                            && e.type() == SyncPresenceEvent.Type.LEAVE).count();
-                    return joins - leaves == expected.size();
-                });
-            }
-        }
-        assertEquals(List.of(), failures);
-    }
 }

@@ -1,10 +1,9 @@
 package org.synchub.core;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.synchub.driver.redis.RedisAdapter;
 import org.synchub.spi.SyncAdapter;
-import org.synchub.testing.RedisServer;
+import org.synchub.testing.ClassRedis;
 
 /**
  * The history property of {@link HistoryResumeStressTest} over a private redis-server in topic routing: three hubs
@@ -13,20 +12,11 @@ import org.synchub.testing.RedisServer;
  */
 class RedisTopicRoutingHistoryResumeStressTest extends HistoryResumeStressTest {
 
-    private static RedisServer redis;
-
-    @BeforeAll
-    static void startRedis() throws Exception {
-        redis = RedisServer.start();
-    }
-
-    @AfterAll
-    static void stopRedis() throws Exception {
-        redis.close();
-    }
+    @RegisterExtension
+    static final ClassRedis REDIS = new ClassRedis();
 
     @Override
     SyncAdapter adapter(String channel) {
-        return RedisAdapter.url(redis.url(), channel).withTopicRouting(8);
+        return RedisAdapter.url(REDIS.server().url(), channel).withTopicRouting(8);
     }
 }

@@ -1,10 +1,9 @@
 package org.synchub.driver.redis;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.synchub.spi.SyncAdapter;
 import org.synchub.tck.SyncHistoryStoreTck;
-import org.synchub.testing.RedisServer;
+import org.synchub.testing.ClassRedis;
 
 /**
  * The Redis history store against the history conformance suite, on a private redis-server without persistence;
@@ -12,27 +11,18 @@ import org.synchub.testing.RedisServer;
  */
 class RedisHistoryStoreTckTest extends SyncHistoryStoreTck {
 
-    private static RedisServer redis;
-
-    @BeforeAll
-    static void startRedis() throws Exception {
-        redis = RedisServer.start();
-    }
-
-    @AfterAll
-    static void stopRedis() throws Exception {
-        redis.close();
-    }
+    @RegisterExtension
+    static final ClassRedis REDIS = new ClassRedis();
 
     @Override
     protected SyncAdapter adapter(String channel) {
-        return RedisAdapter.url(redis.url(), channel);
+        return RedisAdapter.url(REDIS.server().url(), channel);
     }
 
     @Override
     protected boolean loseHistory(String channel) throws Exception {
-        redis.kill();
-        redis.restart();
+        REDIS.server().kill();
+        REDIS.server().restart();
         return true;
     }
 }

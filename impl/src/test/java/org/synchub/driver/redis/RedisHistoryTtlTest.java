@@ -1,8 +1,7 @@
 package org.synchub.driver.redis;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.synchub.SyncMessage;
 import org.synchub.history.SyncPosition;
 import org.synchub.history.SyncRecovery;
@@ -11,7 +10,7 @@ import org.synchub.spi.SyncHistoryStore;
 import org.synchub.tck.Await;
 import org.synchub.tck.DriverNode;
 import org.synchub.tck.RecordingContext;
-import org.synchub.testing.RedisServer;
+import org.synchub.testing.ClassRedis;
 import redis.clients.jedis.Jedis;
 
 import java.nio.charset.StandardCharsets;
@@ -30,17 +29,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class RedisHistoryTtlTest {
 
-    private static RedisServer redis;
-
-    @BeforeAll
-    static void startRedis() throws Exception {
-        redis = RedisServer.start();
-    }
-
-    @AfterAll
-    static void stopRedis() throws Exception {
-        redis.close();
-    }
+    @RegisterExtension
+    static final ClassRedis REDIS = new ClassRedis();
 
     private static SyncHistoryStore.Append append(String topic, String text) {
         return new SyncHistoryStore.Append(topic, EnvelopeCodec.positionedPrefix("ttl", SyncMessage.text("/t", topic,
@@ -53,8 +43,8 @@ class RedisHistoryTtlTest {
         String channel = "httl-" + UUID.randomUUID().toString().substring(0, 8);
         String topic = "room";
         SyncHistoryStore.Limits limits = new SyncHistoryStore.Limits(100, 2_000);
-        try (DriverNode node = new DriverNode(RedisAdapter.url(redis.url(), channel), new RecordingContext());
-             Jedis jedis = new Jedis("127.0.0.1", redis.port())) {
+        try (DriverNode node = new DriverNode(RedisAdapter.url(REDIS.server().url(), channel), new RecordingContext());
+             Jedis jedis = new Jedis("127.0.0.1", REDIS.server().port())) {
             SyncHistoryStore store = node.driver().history().orElseThrow();
             SyncPosition first = store.publish(List.of(append(topic, "first")), limits).get(0);
             String meta = "{" + channel + "}:synchub-history:" + topic + ":meta";

@@ -1,14 +1,13 @@
 package org.synchub.driver.redis;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.synchub.presence.SyncMember;
 import org.synchub.presence.SyncPresence;
 import org.synchub.spi.SyncAdapter;
 import org.synchub.tck.Await;
 import org.synchub.tck.SyncPresenceStoreTck;
-import org.synchub.testing.RedisServer;
+import org.synchub.testing.ClassRedis;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.util.JedisClusterCRC16;
 
@@ -27,25 +26,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class RedisPresenceStoreTckTest extends SyncPresenceStoreTck {
 
-    private static RedisServer redis;
-
-    @BeforeAll
-    static void startRedis() throws Exception {
-        redis = RedisServer.start();
-    }
-
-    @AfterAll
-    static void stopRedis() throws Exception {
-        redis.close();
-    }
+    @RegisterExtension
+    static final ClassRedis REDIS = new ClassRedis();
 
     @Override
     protected SyncAdapter adapter(String channel) {
-        return RedisAdapter.url(redis.url(), channel);
+        return RedisAdapter.url(REDIS.server().url(), channel);
     }
 
     private Jedis admin() {
-        return new Jedis("127.0.0.1", redis.port());
+        return new Jedis("127.0.0.1", REDIS.server().port());
     }
 
     @Test
