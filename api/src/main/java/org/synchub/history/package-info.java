@@ -7,8 +7,9 @@
  * {@code synchub.history.size} messages for at most {@code synchub.history.ttl-seconds}, in the backplane's own store;
  * one resume replays at most {@code synchub.history.max-recover} messages. The keys and defaults are in
  * {@code docs/configuration.md}. Other topics behave exactly as without history, at no extra cost. The backplane must
- * have a history store ({@code jvm} has one in memory; a driver without one, such as {@code host}, fails at startup
- * with a {@link org.synchub.SyncConfigurationException} naming {@code synchub.history.topics}).
+ * have a history store ({@code jvm} has one in memory, {@code redis} and {@code pgsql} keep it in their server; a
+ * driver without one, such as {@code host}, fails at startup with a {@link org.synchub.SyncConfigurationException}
+ * naming {@code synchub.history.topics}).
  *
  * <p><b>Redis</b> ({@code redis}, every mode: one server, Sentinel, Cluster, classic or topic routing) keeps each
  * topic's history in a Redis stream, numbered, kept and published by one script. Its epoch changes whenever Redis may
@@ -16,6 +17,10 @@
  * or a Cluster slot moved to another primary; resumes across such an event are refused ({@code EPOCH_CHANGED}). A
  * topic's epoch and top outlive its last message by an hour; a client back later is refused the same way. Keys,
  * costs and failure handling: the {@code org.synchub.driver.redis} package description.
+ *
+ * <p><b>PostgreSQL</b> ({@code pgsql}) keeps it in two durable tables, numbered, kept and notified by one statement
+ * per batch; a restart or crash of the server keeps the history and its epochs, so resumes across it are complete.
+ * Tables, retention and costs: the {@code org.synchub.driver.pgsql} package description and {@code docs/pgsql.md}.
  *
  * <h2>Positions</h2>
  * Every message published on a history topic gets a {@link org.synchub.history.SyncPosition} (epoch and offset),
