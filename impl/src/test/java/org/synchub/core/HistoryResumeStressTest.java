@@ -9,6 +9,7 @@ import org.synchub.driver.jvm.JvmAdapter;
 import org.synchub.history.SyncPosition;
 import org.synchub.history.SyncRecovery;
 import org.synchub.spi.SyncAdapter;
+import org.synchub.tck.Await;
 import org.synchub.tck.Cleanup;
 import org.synchub.tck.TckClient;
 
@@ -73,6 +74,9 @@ class HistoryResumeStressTest {
         for (int i = 0; i < 3; i++) {
             hubs.add(server.keep(SyncHubBuilder.create().historyTopics("room-*").historySize(500)
                     .historyMaxRecover(150).onResync(resyncs::add).adapter(adapter(channel)).build()));
+        }
+        for (SyncHub hub : hubs) { // every hub listening before anyone publishes: no message sent into the void
+            Await.until(Duration.ofSeconds(30), hub + " ready: " + hub.health(), () -> hub.health().ready());
         }
         AtomicBoolean publishing = new AtomicBoolean(true);
         List<Thread> publishers = new ArrayList<>();
