@@ -228,6 +228,22 @@ final class PgsqlPresenceStore implements SyncPresenceStore {
      * a time per store. Restores the connection's auto-commit mode before giving it back.
      */
     private synchronized <T> T transaction(String what, Work<T> work) throws Exception {
+        try {
+            return attempt(what, work);
+        } catch (SyncBackplaneUnavailableException e) {
+            boolean deadlock = e.getCause() instanceof SQLException sql ? DEADLOCK.equals(sql.getSQLState())
+                    : String.valueOf(e.getMessage()).contains("deadlock detected"); // a redacted copy of the cause
+            if (!deadlock) {
+                throw e;
+            }
+            return attempt(what, work); // PostgreSQL aborted one side of a deadlock: the work is redone once
+        }
+    }
+
+    /** SQLSTATE of a transaction PostgreSQL aborted to break a deadlock. */
+    private static final String DEADLOCK = "40P01";
+
+    private <T> T attempt(String what, Work<T> work) throws Exception {
         Connection connection;
         try {
             connection = connections.presence();
