@@ -1,10 +1,9 @@
 package org.synchub.core;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.synchub.driver.redis.RedisAdapter;
 import org.synchub.spi.SyncAdapter;
-import org.synchub.testing.RedisClusterSet;
+import org.synchub.testing.ClassRedisCluster;
 
 /**
  * The history property of {@link HistoryResumeStressTest} over a real 3-primary Redis Cluster in topic routing (8
@@ -15,22 +14,11 @@ import org.synchub.testing.RedisClusterSet;
  */
 class RedisClusterHistoryResumeStressTest extends HistoryResumeStressTest {
 
-    private static RedisClusterSet cluster;
-
-    @BeforeAll
-    static void startCluster() throws Exception {
-        cluster = RedisClusterSet.startOrSkip();
-    }
-
-    @AfterAll
-    static void stopCluster() {
-        if (cluster != null) {
-            cluster.close();
-        }
-    }
+    @RegisterExtension
+    static final ClassRedisCluster CLUSTER = new ClassRedisCluster();
 
     @Override
     SyncAdapter adapter(String channel) {
-        return RedisAdapter.url(cluster.url(), channel).withTopicRouting(8);
+        return RedisAdapter.url(CLUSTER.cluster().url(), channel).withTopicRouting(8);
     }
 }

@@ -1,10 +1,9 @@
 package org.synchub.core;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.synchub.driver.redis.RedisAdapter;
 import org.synchub.spi.SyncAdapter;
-import org.synchub.testing.RedisClusterSet;
+import org.synchub.testing.ClassRedisCluster;
 
 /**
  * Presence on Redis Cluster ({@code redis-cluster://}): each topic's keys live on the primary owning their slot, so
@@ -13,28 +12,17 @@ import org.synchub.testing.RedisClusterSet;
  */
 class RedisClusterPresenceTest extends RedisPresenceHubs {
 
-    private static RedisClusterSet cluster;
-
-    @BeforeAll
-    static void startCluster() throws Exception {
-        cluster = RedisClusterSet.startOrSkip();
-    }
-
-    @AfterAll
-    static void stopCluster() {
-        if (cluster != null) {
-            cluster.close();
-        }
-    }
+    @RegisterExtension
+    static final ClassRedisCluster CLUSTER = new ClassRedisCluster();
 
     @Override
     SyncAdapter adapter(String channel) {
-        return RedisAdapter.url(cluster.url(), channel);
+        return RedisAdapter.url(CLUSTER.cluster().url(), channel);
     }
 
     @Override
     SyncAdapter hubAdapter(String channel) {
-        return RedisAdapter.url(cluster.url(), channel).withTopicRouting(16);
+        return RedisAdapter.url(CLUSTER.cluster().url(), channel).withTopicRouting(16);
     }
 
     /** With topic routing a hub hears a topic only while it has a subscriber there. */

@@ -1,9 +1,8 @@
 package org.synchub.driver.redis;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.synchub.SyncMessage;
 import org.synchub.history.SyncPosition;
 import org.synchub.history.SyncRecovery;
@@ -15,6 +14,7 @@ import org.synchub.tck.Await;
 import org.synchub.tck.DriverNode;
 import org.synchub.tck.RecordingContext;
 import org.synchub.tck.SyncHistoryStoreTck;
+import org.synchub.testing.ClassRedisCluster;
 import org.synchub.testing.RedisClusterSet;
 import org.synchub.testing.RedisServer;
 import redis.clients.jedis.Jedis;
@@ -43,26 +43,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class RedisClusterHistoryTest {
 
-    private static RedisClusterSet shared;
-
-    @BeforeAll
-    static void startCluster() throws Exception {
-        shared = RedisClusterSet.startOrSkip();
-    }
-
-    @AfterAll
-    static void stopCluster() {
-        if (shared != null) {
-            shared.close();
-        }
-    }
+    @RegisterExtension
+    static final ClassRedisCluster CLUSTER = new ClassRedisCluster();
 
     /** The history TCK with SPUBLISH on the channel (every topic's keys in the channel's slot). */
     @Nested
     class Classic extends SyncHistoryStoreTck {
         @Override
         protected SyncAdapter adapter(String channel) {
-            return RedisAdapter.url(shared.url(), channel);
+            return RedisAdapter.url(CLUSTER.cluster().url(), channel);
         }
 
         @Override
@@ -76,7 +65,7 @@ class RedisClusterHistoryTest {
     class TopicRouting extends SyncHistoryStoreTck {
         @Override
         protected SyncAdapter adapter(String channel) {
-            return interestedInAll(RedisAdapter.url(shared.url(), channel).withTopicRouting(16), 16);
+            return interestedInAll(RedisAdapter.url(CLUSTER.cluster().url(), channel).withTopicRouting(16), 16);
         }
 
         @Override
@@ -98,7 +87,7 @@ class RedisClusterHistoryTest {
 
     @Test
     void historyThroughAJedisClusterClientWhoseConnectionsGoToAnyNodeIsRefusedAtStartup() {
-        try (redis.clients.jedis.JedisCluster client = new redis.clients.jedis.JedisCluster(shared.addresses())) {
+        try (redis.clients.jedis.JedisCluster client = new redis.clients.jedis.JedisCluster(CLUSTER.cluster().addresses())) {
             org.synchub.SyncConfigurationException e = org.junit.jupiter.api.Assertions.assertThrows(
                     org.synchub.SyncConfigurationException.class, () -> org.synchub.core.SyncHubBuilder.create()
                             .historyTopics("room-*").adapter(RedisAdapter.client(client, "hcl")).build().close());
@@ -123,8 +112,8 @@ class RedisClusterHistoryTest {
         String channel = "hmig-" + UUID.randomUUID().toString().substring(0, 8);
         String topic = "room";
         SyncHistoryStore.Limits limits = new SyncHistoryStore.Limits(10_000, 300_000);
-        try (DriverNode publisher = new DriverNode(RedisAdapter.url(shared.url(), channel), new RecordingContext());
-             DriverNode listener = new DriverNode(RedisAdapter.url(shared.url(), channel), new RecordingContext())) {
+        try (DriverNode publisher = new DriverNode(RedisAdapter.url(CLUSTER.cluster().url(), channel), new RecordingContext());
+             DriverNode listener = new DriverNode(RedisAdapter.url(CLUSTER.cluster().url(), channel), new RecordingContext())) {
             SyncHistoryStore store = publisher.driver().history().orElseThrow();
             List<SyncPosition> positions = Collections.synchronizedList(new ArrayList<>());
             List<Throwable> failures = Collections.synchronizedList(new ArrayList<>());
@@ -148,7 +137,7 @@ class RedisClusterHistoryTest {
                     () -> positions.size() > afterMigration + 50);
             stop.set(true);
             pump.join(10_000);
-            assertEquals(target.port(), shared.ownerOf(channel).port());
+            assertEquals(target.port(), CLUSTER.cluster().ownerOf(channel).port());
 
             Set<SyncPosition> unique = new HashSet<>();
             for (int i = 0; i < positions.size(); i++) {
@@ -181,8 +170,8 @@ class RedisClusterHistoryTest {
     /** Moves the channel's slot with its keys (IMPORTING/MIGRATING, MIGRATE, SETSLOT NODE), as resharding does. */
     private static RedisServer migrateWithKeys(String channel) throws InterruptedException {
         int slot = JedisClusterCRC16.getSlot(channel);
-        RedisServer source = shared.ownerOf(channel);
-        RedisServer target = shared.primaries().stream().filter(p -> p.port() != source.port()).findFirst()
+        RedisServer source = CLUSTER.cluster().ownerOf(channel);
+        RedisServer target = CLUSTER.cluster().primaries().stream().filter(p -> p.port() != source.port()).findFirst()
                 .orElseThrow();
         String sourceId = RedisClusterSet.nodeId(source);
         String targetId = RedisClusterSet.nodeId(target);
@@ -199,12 +188,12 @@ class RedisClusterHistoryTest {
             to.clusterSetSlotNode(slot, targetId);
             from.clusterSetSlotNode(slot, targetId);
         }
-        for (RedisServer primary : shared.primaries()) {
+        for (RedisServer primary : CLUSTER.cluster().primaries()) {
             try (Jedis other = new Jedis("127.0.0.1", primary.port())) {
                 other.clusterSetSlotNode(slot, targetId);
             }
         }
-        shared.awaitOk(Duration.ofSeconds(60));
+        CLUSTER.cluster().awaitOk(Duration.ofSeconds(60));
         return target;
     }
 }

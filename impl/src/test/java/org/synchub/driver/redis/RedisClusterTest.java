@@ -1,12 +1,12 @@
 package org.synchub.driver.redis;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.synchub.SyncConfigurationException;
 import org.synchub.spi.SyncAdapter;
 import org.synchub.tck.SyncDriverTck;
+import org.synchub.testing.ClassRedisCluster;
 import org.synchub.testing.RedisClusterSet;
 import org.synchub.testing.RedisServer;
 import redis.clients.jedis.Jedis;
@@ -34,31 +34,20 @@ class RedisClusterTest {
      */
     static final Duration KILL_RESUME = Duration.ofMillis(RedisClusterSet.CRASH_NODE_TIMEOUT_MS + 25_000);
 
-    private static RedisClusterSet shared;
-
-    @BeforeAll
-    static void startCluster() throws Exception {
-        shared = RedisClusterSet.startOrSkip();
-    }
-
-    @AfterAll
-    static void stopCluster() {
-        if (shared != null) {
-            shared.close();
-        }
-    }
+    @RegisterExtension
+    static final ClassRedisCluster CLUSTER = new ClassRedisCluster();
 
     /** The driver conformance suite in cluster mode (SSUBSCRIBE/SPUBLISH). */
     @Nested
     class Tck extends SyncDriverTck {
         @Override
         protected SyncAdapter adapter(String channel) {
-            return RedisAdapter.url(shared.url(), channel);
+            return RedisAdapter.url(CLUSTER.cluster().url(), channel);
         }
 
         @Override
         protected boolean injectRaw(String channel, String frame) {
-            try (Jedis jedis = new Jedis("127.0.0.1", shared.ownerOf(channel).port())) {
+            try (Jedis jedis = new Jedis("127.0.0.1", CLUSTER.cluster().ownerOf(channel).port())) {
                 jedis.sendCommand(Protocol.Command.SPUBLISH, channel, frame);
             }
             return true;
@@ -83,17 +72,17 @@ class RedisClusterTest {
     void migratingTheChannelsSlotWithLiveSubscriptionsLosesNothingLasting() throws Exception {
         try (FailoverStream stream = new FailoverStream()) {
             String channel = "migrate-" + UUID.randomUUID().toString().substring(0, 8);
-            long ms = stream.run(RedisAdapter.url(shared.url(), channel), RedisAdapter.url(shared.url(), channel),
-                    () -> migrate(shared, channel), Duration.ofSeconds(30));
+            long ms = stream.run(RedisAdapter.url(CLUSTER.cluster().url(), channel), RedisAdapter.url(CLUSTER.cluster().url(), channel),
+                    () -> migrate(CLUSTER.cluster(), channel), Duration.ofSeconds(30));
             System.out.println("[cluster] slot migration -> delivery resumed after " + ms + " ms");
         }
     }
 
     /** Moves {@code channel}'s slot (no keys in it) to another primary with CLUSTER SETSLOT, as resharding does. */
-    static void migrate(RedisClusterSet shared, String channel) throws InterruptedException {
+    static void migrate(RedisClusterSet set, String channel) throws InterruptedException {
         int slot = redis.clients.jedis.util.JedisClusterCRC16.getSlot(channel);
-        RedisServer source = shared.ownerOf(channel);
-        RedisServer target = shared.primaries().stream().filter(p -> p.port() != source.port()).findFirst()
+        RedisServer source = set.ownerOf(channel);
+        RedisServer target = set.primaries().stream().filter(p -> p.port() != source.port()).findFirst()
                 .orElseThrow();
         String sourceId = RedisClusterSet.nodeId(source);
         String targetId = RedisClusterSet.nodeId(target);
@@ -103,13 +92,13 @@ class RedisClusterTest {
             to.clusterSetSlotNode(slot, targetId);
             from.clusterSetSlotNode(slot, targetId);
         }
-        for (RedisServer primary : shared.primaries()) {
+        for (RedisServer primary : set.primaries()) {
             try (Jedis other = new Jedis("127.0.0.1", primary.port())) {
                 other.clusterSetSlotNode(slot, targetId);
             }
         }
-        shared.awaitOk(Duration.ofSeconds(60));
-        assertTrue(shared.ownerOf(channel).port() == target.port(), "the slot moved");
+        set.awaitOk(Duration.ofSeconds(60));
+        assertTrue(set.ownerOf(channel).port() == target.port(), "the slot moved");
     }
 
     @Test

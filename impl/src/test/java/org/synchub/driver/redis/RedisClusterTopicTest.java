@@ -1,7 +1,5 @@
 package org.synchub.driver.redis;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -20,6 +18,7 @@ import org.synchub.tck.DriverNode;
 import org.synchub.tck.RecordingContext;
 import org.synchub.tck.SyncDriverTck;
 import org.synchub.tck.TckClient;
+import org.synchub.testing.ClassRedisCluster;
 import org.synchub.testing.RedisClusterSet;
 import org.synchub.testing.RedisServer;
 import org.synchub.testing.TyrusHubNode;
@@ -57,21 +56,11 @@ class RedisClusterTopicTest {
     private static final List<String> TCK_TOPICS = List.of(DriverNode.PROBE_TOPIC, "t", "marker", "__link", "all",
             "b", "other", "q\"uote\\back", "room-1", "tøpic ✓");
 
-    private static RedisClusterSet shared;
+    @RegisterExtension
+    static final ClassRedisCluster CLUSTER = new ClassRedisCluster();
+
     @RegisterExtension
     final Cleanup cleanup = new Cleanup();
-
-    @BeforeAll
-    static void startCluster() throws Exception {
-        shared = RedisClusterSet.startOrSkip();
-    }
-
-    @AfterAll
-    static void stopCluster() {
-        if (shared != null) {
-            shared.close();
-        }
-    }
 
     private static RedisAdapter topic(RedisClusterSet cluster, String channel) {
         return RedisAdapter.url(cluster.url(), channel).withTopicRouting(BUCKETS);
@@ -86,7 +75,7 @@ class RedisClusterTopicTest {
     class Tck extends SyncDriverTck {
         @Override
         protected SyncAdapter adapter(String channel) {
-            RedisAdapter adapter = topic(shared, channel);
+            RedisAdapter adapter = topic(CLUSTER.cluster(), channel);
             return context -> {
                 SyncDriver driver = adapter.open(context);
                 TCK_TOPICS.forEach(t -> driver.interest(driver.stream(t), true));
@@ -98,7 +87,7 @@ class RedisClusterTopicTest {
         protected boolean injectRaw(String channel, String frame) {
             // on the bucket channel of topic "t", as another instance publishing on "t" would
             String bucket = bucketChannel(channel, "t");
-            try (Jedis jedis = new Jedis("127.0.0.1", shared.ownerOf(bucket).port())) {
+            try (Jedis jedis = new Jedis("127.0.0.1", CLUSTER.cluster().ownerOf(bucket).port())) {
                 jedis.sendCommand(Protocol.Command.SPUBLISH, bucket, frame);
             }
             return true;
@@ -109,7 +98,7 @@ class RedisClusterTopicTest {
 
     private Relay driver(String channel, List<SyncMessage> received) {
         RecordingContext context = new RecordingContext();
-        Relay relay = RecordingHub.relay(topic(shared, channel), context, received::add);
+        Relay relay = RecordingHub.relay(topic(CLUSTER.cluster(), channel), context, received::add);
         contexts.put(relay, context);
         cleanup.add(relay::close);
         return relay;
@@ -120,7 +109,7 @@ class RedisClusterTopicTest {
     }
 
     private static long shardSubscribers(String channel) {
-        try (Jedis owner = new Jedis("127.0.0.1", shared.ownerOf(channel).port())) {
+        try (Jedis owner = new Jedis("127.0.0.1", CLUSTER.cluster().ownerOf(channel).port())) {
             List<?> reply = (List<?>) owner.sendCommand(Protocol.Command.PUBSUB, "SHARDNUMSUB", channel);
             return (Long) reply.get(1);
         }
@@ -134,7 +123,7 @@ class RedisClusterTopicTest {
         String other = null;
         for (int i = 0; byOwner.size() < 3 || other == null; i++) {
             String t = "room-" + i;
-            int port = shared.ownerOf(bucketChannel(channel, t)).port();
+            int port = CLUSTER.cluster().ownerOf(bucketChannel(channel, t)).port();
             if (!byOwner.containsKey(port)) {
                 byOwner.put(port, t);
             } else if (other == null && !byOwner.containsValue(t) && byOwner.values().stream()
@@ -183,7 +172,7 @@ class RedisClusterTopicTest {
                 .allMatch(t -> shardSubscribers(bucketChannel(channel, t)) == 0));
         Await.until(TIMEOUT, "only the base channel's node kept", () -> shards(b).subscriptions().subscribed().size() == 1);
         HostAndPort baseOwner = shards(b).subscriptions().subscribed().keySet().iterator().next();
-        assertEquals(shared.ownerOf(channel).port(), baseOwner.getPort());
+        assertEquals(CLUSTER.cluster().ownerOf(channel).port(), baseOwner.getPort());
 
         // close leaves no connection behind on any node
         List<String> names = new ArrayList<>();
@@ -200,7 +189,7 @@ class RedisClusterTopicTest {
 
     /** @return whether a node of the shared cluster lists a client named as one of {@code names} says */
     private static boolean listed(List<String> names) {
-        for (HostAndPort node : shared.addresses()) {
+        for (HostAndPort node : CLUSTER.cluster().addresses()) {
             try (Jedis admin = new Jedis(node)) {
                 String clients = admin.clientList();
                 if (names.stream().anyMatch(clients::contains)) {
@@ -214,7 +203,7 @@ class RedisClusterTopicTest {
     /** A hub configured by keys only, as an application would: {@code redis-cluster://} and topic routing. */
     private SyncHub hub(String channel, List<SyncFailure> failures) {
         Map<String, String> config = Map.of(SyncHubBuilder.DRIVER, "redis", SyncHubBuilder.CHANNEL, channel,
-                RedisAdapter.URL_KEY, shared.url(), RedisAdapter.ROUTING_KEY, "topic",
+                RedisAdapter.URL_KEY, CLUSTER.cluster().url(), RedisAdapter.ROUTING_KEY, "topic",
                 RedisAdapter.BUCKETS_KEY, String.valueOf(BUCKETS));
         SyncHub hub = SyncHubBuilder.create().configure(key -> Optional.ofNullable(config.get(key)))
                 .onFailure(failures::add).build();
@@ -250,7 +239,7 @@ class RedisClusterTopicTest {
         // positive control: a foreign sender skips 3 numbers in b's bucket; those, and only those, are lost
         String bucket = bucketChannel(channel, "heard");
         String foreign = UUID.randomUUID().toString();
-        try (Jedis raw = new Jedis("127.0.0.1", shared.ownerOf(bucket).port())) {
+        try (Jedis raw = new Jedis("127.0.0.1", CLUSTER.cluster().ownerOf(bucket).port())) {
             for (long seq : new long[] {1, 2, 6, 7}) {
                 raw.sendCommand(Protocol.Command.SPUBLISH, bucket,
                         EnvelopeCodec.encode(foreign, SyncMessage.text("/chat", "heard", "f"), seq));
@@ -281,8 +270,8 @@ class RedisClusterTopicTest {
             String bucket = bucketChannel(channel, "t");
             // from the end of the migration: the server's sunsubscribe (or, at the latest, the health check) moves the
             // subscription; the deadline leaves a loaded machine room, the printed time shows which one it was
-            long ms = stream.fromOutageEnd().run(topic(shared, channel), topic(shared, channel),
-                    () -> RedisClusterTest.migrate(shared, bucket), Duration.ofSeconds(30));
+            long ms = stream.fromOutageEnd().run(topic(CLUSTER.cluster(), channel), topic(CLUSTER.cluster(), channel),
+                    () -> RedisClusterTest.migrate(CLUSTER.cluster(), bucket), Duration.ofSeconds(30));
             System.out.println("[cluster topic] bucket slot migration -> delivery resumed after " + ms + " ms");
         }
     }
@@ -301,7 +290,7 @@ class RedisClusterTopicTest {
         String second = null;
         for (int i = 0; second == null; i++) {
             String t = "right-" + i;
-            if (shared.ownerOf(bucketChannel(channel, t)).port() != shared.ownerOf(bucketChannel(channel, first))
+            if (CLUSTER.cluster().ownerOf(bucketChannel(channel, t)).port() != CLUSTER.cluster().ownerOf(bucketChannel(channel, first))
                     .port()) {
                 second = t;
             }
