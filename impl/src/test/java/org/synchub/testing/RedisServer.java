@@ -57,9 +57,8 @@ public final class RedisServer implements AutoCloseable {
      * @throws Exception when it cannot start
      */
     public static RedisServer startWith(List<String> extraArgs) throws Exception {
-        RedisServer server = new RedisServer(executable(Binary.AUTO), TyrusHubNode.freePort(), extraArgs, null);
-        server.restart();
-        return server;
+        Path executable = executable(Binary.AUTO);
+        return startFresh(port -> new RedisServer(executable, port, extraArgs, null));
     }
 
     /**
@@ -71,10 +70,9 @@ public final class RedisServer implements AutoCloseable {
      * @throws Exception when it cannot start
      */
     public static RedisServer startSentinel(List<String> configLines) throws Exception {
-        RedisServer server = new RedisServer(executable(Binary.AUTO), TyrusHubNode.freePort(), List.of(),
-                String.join("\n", configLines) + "\n");
-        server.restart();
-        return server;
+        Path executable = executable(Binary.AUTO);
+        String config = String.join("\n", configLines) + "\n";
+        return startFresh(port -> new RedisServer(executable, port, List.of(), config));
     }
 
     /** @return the server's temporary directory (its log is {@code redis.log} there) */
@@ -98,9 +96,8 @@ public final class RedisServer implements AutoCloseable {
     }
 
     public static RedisServer start(Binary binary) throws Exception {
-        RedisServer server = new RedisServer(executable(binary), TyrusHubNode.freePort());
-        server.restart();
-        return server;
+        Path executable = executable(binary);
+        return startFresh(port -> new RedisServer(executable, port));
     }
 
     /** A server bound to {@code port} once {@link #restart()} is called (not started yet). */
@@ -150,7 +147,7 @@ public final class RedisServer implements AutoCloseable {
         process = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(READY_DEADLINE_MS);
-        while (!ping()) {
+        while (!pingOurs()) {
             if (!process.isAlive()) {
                 throw new IllegalStateException("redis-server exited with " + process.exitValue() + ": "
                         + Files.readString(log));
@@ -197,20 +194,86 @@ public final class RedisServer implements AutoCloseable {
         }
     }
 
+    /**
+     * Whether <em>this</em> process answers on the port: another test run on the machine may have taken the same
+     * "free" port between {@link TyrusHubNode#freePort()} and our bind, and then its server would answer PING while
+     * ours exits with "Address already in use". So the answer must carry our process id ({@code INFO server}).
+     */
+    private boolean pingOurs() throws InterruptedException {
+        try {
+            return ping();
+        } catch (PortTaken e) {
+            kill();
+            throw e;
+        }
+    }
+
+    /** Another process answers on the port this server was to bind. */
+    static final class PortTaken extends IllegalStateException {
+        PortTaken(String message) {
+            super(message);
+        }
+    }
+
+    /**
+     * A server made by {@code make} on a fresh free port and started; when another process took that port first
+     * (see {@link #ping}), made again on another one.
+     */
+    private static RedisServer startFresh(PortFactory make) throws Exception {
+        for (int attempt = 1; ; attempt++) {
+            RedisServer server = make.on(TyrusHubNode.freePort());
+            try {
+                server.restart();
+                return server;
+            } catch (PortTaken e) {
+                server.close();
+                if (attempt == 3) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private interface PortFactory {
+        RedisServer on(int port) throws Exception;
+    }
+
     private boolean ping() {
         try (Socket socket = new Socket()) {
             socket.connect(new InetSocketAddress("127.0.0.1", port), 500);
             socket.setSoTimeout(1000);
             OutputStream out = socket.getOutputStream();
-            out.write("PING\r\n".getBytes(StandardCharsets.US_ASCII));
+            out.write("INFO server\r\n".getBytes(StandardCharsets.US_ASCII));
             out.flush();
             InputStream in = socket.getInputStream();
-            byte[] reply = new byte[7];
-            int n = in.readNBytes(reply, 0, 7);
-            return n == 7 && new String(reply, StandardCharsets.US_ASCII).equals("+PONG\r\n");
-        } catch (IOException e) {
+            String header = readLine(in);
+            if (!header.startsWith("$")) {
+                return false; // "-LOADING ..." and the like: not ready yet
+            }
+            byte[] body = in.readNBytes(Integer.parseInt(header.substring(1)));
+            String info = new String(body, StandardCharsets.US_ASCII);
+            java.util.regex.Matcher pid = java.util.regex.Pattern.compile("process_id:(\\d+)").matcher(info);
+            if (pid.find() && Long.parseLong(pid.group(1)) != process.pid()) {
+                throw new PortTaken("port " + port + " is answered by another redis-server (pid "
+                        + pid.group(1) + ", ours is " + process.pid() + "): the free port was taken meanwhile");
+            }
+            return true;
+        } catch (IOException | NumberFormatException e) {
             return false;
         }
+    }
+
+    private static String readLine(InputStream in) throws IOException {
+        StringBuilder line = new StringBuilder();
+        for (int c = in.read(); c != '\n'; c = in.read()) {
+            if (c < 0) {
+                throw new IOException("connection closed");
+            }
+            if (c != '\r') {
+                line.append((char) c);
+            }
+        }
+        return line.toString();
     }
 
     // ------------------------------------------------------------------ the binary
