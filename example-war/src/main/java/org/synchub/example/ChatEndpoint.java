@@ -3,6 +3,10 @@ package org.synchub.example;
 import jakarta.enterprise.context.Dependent;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
+import jakarta.json.JsonException;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonObjectBuilder;
+import jakarta.json.JsonReader;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.OnClose;
 import jakarta.websocket.OnError;
@@ -16,6 +20,7 @@ import org.synchub.history.SyncFrames;
 import org.synchub.history.SyncPosition;
 import org.synchub.history.SyncRecovery;
 
+import java.io.StringReader;
 import java.util.List;
 
 /**
@@ -49,18 +54,25 @@ public class ChatEndpoint {
     static final int MAX_CLIENT = 40;
 
     /**
-     * Puts the position (and whether it is replayed) into each JSON line, as its last members (so that they win
-     * over same-named members a crossws peer may have put in its frame); anything else (a frame that is not a JSON
-     * object) goes out as it is.
+     * Puts the position (and whether it is replayed) into each JSON line as the members {@code pos} and
+     * {@code recovered}, replacing same-named members a crossws peer may have put in its frame; anything else (a frame
+     * that is not a JSON object) goes out as it is.
      */
     static final SyncFrames POSITIONED = (position, payload, recovered) -> {
-        String line = payload.strip();
-        if (position == null && !recovered || line.length() < 2 || !line.startsWith("{") || !line.endsWith("}")) {
+        if (position == null && !recovered) {
             return payload;
         }
-        String members = line.substring(1, line.length() - 1).strip();
-        return "{" + members + (members.isEmpty() ? "" : ",")
-                + (position == null ? "" : "\"pos\":\"" + position + "\",") + "\"recovered\":" + recovered + "}";
+        JsonObject line;
+        try (JsonReader reader = Json.createReader(new StringReader(payload))) {
+            line = reader.readObject();
+        } catch (JsonException | IllegalStateException notAnObject) {
+            return payload;
+        }
+        JsonObjectBuilder framed = Json.createObjectBuilder(line).remove("pos").add("recovered", recovered);
+        if (position != null) {
+            framed.add("pos", position.toString());
+        }
+        return framed.build().toString();
     };
 
     @Inject

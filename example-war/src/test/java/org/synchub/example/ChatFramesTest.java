@@ -64,12 +64,16 @@ class ChatFramesTest {
     }
 
     @Test
-    void theFramesOwnMembersComeLastSoThatThePageReadsThemOverSameNamedOnes() {
-        String frame = ChatEndpoint.POSITIONED.text(new SyncPosition("e", 9),
-                "{\"type\":\"message\",\"pos\":\"x:1\",\"recovered\":true}", false);
-        assertTrue(frame.endsWith(",\"pos\":\"e:9\",\"recovered\":false}"), frame);
-        assertEquals("{\"pos\":\"e:1\",\"recovered\":true}",
-                ChatEndpoint.POSITIONED.text(new SyncPosition("e", 1), " { } ", true));
+    void theFramesOwnMembersReplaceSameNamedOnesSoThatThePageReadsOnlyThem() {
+        String peer = "{\"type\":\"message\",\"pos\":\"x:1\",\"recovered\":true}";
+        JsonObject live = parse(ChatEndpoint.POSITIONED.text(new SyncPosition("e", 9), peer, false));
+        assertEquals(Json.createObjectBuilder().add("type", "message").add("pos", "e:9").add("recovered", false)
+                .build(), live);
+        JsonObject replayedWithoutPosition = parse(ChatEndpoint.POSITIONED.text(null, peer, true));
+        assertEquals(Json.createObjectBuilder().add("type", "message").add("recovered", true).build(),
+                replayedWithoutPosition, "a peer's pos is not passed off as a position of this room");
+        assertEquals(Json.createObjectBuilder().add("recovered", true).add("pos", "e:1").build(),
+                parse(ChatEndpoint.POSITIONED.text(new SyncPosition("e", 1), " { } ", true)));
     }
 
     @Test
