@@ -144,7 +144,7 @@ final class DefaultSyncHub implements SyncHub {
      */
     private void refuseMissingStores() {
         SyncConfigurationException refused = null;
-        if (settings.history().on() && !relay.hasHistory()) {
+        if (settings.history().on() && relay.historyStore() == null) {
             refused = new SyncConfigurationException(SyncHubBuilder.HISTORY_TOPICS, "is set (" + String.join(",",
                     settings.history().topics()) + ") but the backplane " + relay + " keeps no message history; "
                     + "remove " + SyncHubBuilder.HISTORY_TOPICS + ", or use a driver with a history store "

@@ -124,12 +124,7 @@ public final class Relay {
         this.outbox = new Outbox(driver, store, streams, hub);
     }
 
-    /** @return whether the driver has a history store ({@link SyncDriver#history()}) */
-    public boolean hasHistory() {
-        return store != null;
-    }
-
-    /** @return the driver's history store, or null */
+    /** @return the driver's history store ({@link SyncDriver#history()}), or null when it keeps none */
     public SyncHistoryStore historyStore() {
         return store;
     }
