@@ -20,9 +20,13 @@ import java.util.concurrent.CompletableFuture;
  *
  * <p>The baseline is the store's top when the sequencer was made ({@link #initialised}); until then messages are
  * held. Once more {@link #SETTLE_MILLIS} later the top is compared ({@link #settle}), for messages published before
- * the backplane subscription was live. Thread-safe: every method takes this object's lock, and delivery (which only
- * queues) happens under it, so messages are queued in order. Never blocks; the store is read by the {@link Fill} off
- * this thread.
+ * the backplane subscription was live.
+ *
+ * <p>Thread-safe: every method but {@link #close} takes this object's lock, and delivery happens under it, so
+ * messages are queued in order. Delivery may write to sessions and, when a write fails, retire a subscriber, which
+ * takes that subscriber's lock: the lock order is sequencer, then subscriber. A subscriber's retirement in turn may
+ * close this sequencer (its topic's last local subscriber left) while holding the subscriber's lock, so {@link #close}
+ * takes no lock. Never blocks; the store is read by the {@link Fill} off this thread.
  */
 final class HistorySequencer {
 
@@ -58,7 +62,10 @@ final class HistorySequencer {
 
     /** What the sequencer needs from the hub. */
     interface Fill {
-        /** Delivers {@code item} to the topic's local subscribers (only queues; never throws). */
+        /**
+         * Delivers {@code item} to the topic's local subscribers; never throws. Called under the sequencer's lock; it
+         * may take subscribers' locks (a failed write retires its subscriber).
+         */
         void deliver(Item item);
 
         /** Calls {@link #check} in {@link #HOLD_MILLIS}. */
@@ -87,7 +94,8 @@ final class HistorySequencer {
     private long fillUpTo;
     private String fillEpoch;
     private long heldSince;
-    private boolean closed;
+    /** Set by {@link #close} without the lock; read under it, where it stops all work. */
+    private volatile boolean closed;
     /** Fills that stopped at an own message since the last progress. */
     private int ownWaits;
 
@@ -235,11 +243,12 @@ final class HistorySequencer {
         } // else the same, and drain() has armed it
     }
 
-    /** Stops (the topic has no local subscriber any more). */
-    synchronized void close() {
+    /**
+     * Stops (the topic has no local subscriber any more): nothing is delivered after a delivery in progress ends.
+     * Takes no lock (see the class comment); what is held is dropped with this object.
+     */
+    void close() {
         closed = true;
-        held.clear();
-        early.clear();
         ready.complete(null);
     }
 
@@ -267,6 +276,8 @@ final class HistorySequencer {
     private void deliver(Item item) {
         ownWaits = 0;
         last = item.position().offset();
-        fill.deliver(item);
+        if (!closed) { // closed by a delivery a moment ago (its failed write retired the last subscriber)
+            fill.deliver(item);
+        }
     }
 }
