@@ -36,10 +36,6 @@ public final class RedisServer implements AutoCloseable {
     private final String sentinelConfig;
     private Process process;
 
-    private RedisServer(Path executable, int port) throws IOException {
-        this(executable, port, List.of(), null);
-    }
-
     private RedisServer(Path executable, int port, List<String> extraArgs, String sentinelConfig) throws IOException {
         this.executable = executable;
         this.port = port;
@@ -95,15 +91,29 @@ public final class RedisServer implements AutoCloseable {
         return start(Binary.AUTO);
     }
 
+    /**
+     * A standalone server on a free port, started. It cannot be made a replica ({@code REPLICAOF} and
+     * {@code SLAVEOF} are disabled): a Sentinel of another test run on this machine that still watches a primary
+     * which had this port before would otherwise turn it into a replica of its own primary, which wipes its data and
+     * changes its replication id under the test.
+     *
+     * @param binary where the binary comes from
+     * @return the running server
+     * @throws Exception when it cannot start
+     */
     public static RedisServer start(Binary binary) throws Exception {
         Path executable = executable(binary);
-        return startFresh(port -> new RedisServer(executable, port));
+        return startFresh(port -> new RedisServer(executable, port, STANDALONE, null));
     }
 
-    /** A server bound to {@code port} once {@link #restart()} is called (not started yet). */
+    /** A standalone server bound to {@code port} once {@link #restart()} is called (not started yet). */
     public static RedisServer notStarted(int port) throws Exception {
-        return new RedisServer(executable(Binary.AUTO), port);
+        return new RedisServer(executable(Binary.AUTO), port, STANDALONE, null);
     }
+
+    /** The options of a server that no one may make a replica. */
+    private static final List<String> STANDALONE = List.of("--rename-command", "REPLICAOF", "",
+            "--rename-command", "SLAVEOF", "");
 
     public int port() {
         return port;
