@@ -40,7 +40,10 @@ class PgsqlPresenceClusterTest extends PresenceHubsContract {
         return Duration.ofMillis(1_500);
     }
 
-    /** Not checked before the contract either: a run on a loaded machine missed an event (to look into). */
+    /**
+     * Not checked: under the 20 s stress on a loaded machine a hub's joins minus leaves stays off the members (seen
+     * again on 2026-12-06 after the deadlock retry; the views themselves agree). To look into.
+     */
     @Override
     boolean eventsBalanceUnderStress() {
         return false;
