@@ -48,7 +48,7 @@ class HistoryStoreFailureTest {
         volatile String park;
         private final List<byte[]> parked = Collections.synchronizedList(new ArrayList<>());
         /** The texts of the frames handed to the hub so far (once the hub has taken each). */
-        final List<String> handed = Collections.synchronizedList(new ArrayList<>());
+        final List<String> handed = new java.util.concurrent.CopyOnWriteArrayList<>();
         /** Store reads ({@code read}, not {@code top}) wait for this latch while it is set. */
         volatile java.util.concurrent.CountDownLatch readGate;
         /** Released once per store read that began. */
