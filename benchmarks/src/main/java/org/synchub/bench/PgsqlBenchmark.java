@@ -19,6 +19,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 
+import static org.synchub.bench.BenchHubs.load;
+import static org.synchub.bench.BenchHubs.median;
+import static org.synchub.bench.BenchHubs.waitRelayed;
+
 /**
  * The pgsql driver against a raw pgjdbc baseline, on a private PostgreSQL server on loopback.
  *
@@ -108,15 +112,6 @@ public final class PgsqlBenchmark {
                 hubRate / rawRate);
         System.out.printf(Locale.ROOT, "(reference: raw with synchronous_commit=off: %,.0f msgs/s, ratio %.2f x)%n",
                 median(asyncs), hubRate / median(asyncs));
-    }
-
-    /** The 1-minute load average (other processes on a 2-core machine skew latency a lot). */
-    private static String load() {
-        try {
-            return java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg")).split(" ")[0];
-        } catch (java.io.IOException | RuntimeException e) {
-            return "n/a";
-        }
     }
 
     private static String payload(long stamp, int seq) {
@@ -212,19 +207,6 @@ public final class PgsqlBenchmark {
 
     // ---------------------------------------------------------------- through the hubs
 
-    private static void waitRelayed(SyncHub a, SyncHub b) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        long before = b.counters().received();
-        while (b.counters().received() == before) {
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("hub B never heard hub A");
-            }
-            a.publish("probe", "probe");
-            Thread.sleep(50);
-        }
-        Thread.sleep(200);
-    }
-
     private static double hub(SyncHub a, SyncHub b, int n) throws Exception {
         long before = b.counters().received();
         long start = System.nanoTime();
@@ -294,12 +276,6 @@ public final class PgsqlBenchmark {
             }
             Thread.sleep(1);
         }
-    }
-
-    private static double median(double[] values) {
-        double[] sorted = values.clone();
-        Arrays.sort(sorted);
-        return sorted[sorted.length / 2];
     }
 
     private static void report(String what, int rate, long[] nanos) {

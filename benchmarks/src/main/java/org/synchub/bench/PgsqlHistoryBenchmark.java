@@ -24,11 +24,14 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.Locale;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+
+import static org.synchub.bench.BenchHubs.load;
+import static org.synchub.bench.BenchHubs.median;
+import static org.synchub.bench.BenchHubs.waitRelayed;
 
 /**
  * The pgsql history store's cost, on a private PostgreSQL server on loopback, two hubs (A publishes, B receives).
@@ -205,19 +208,6 @@ public final class PgsqlHistoryBenchmark {
         }
     }
 
-    private static void waitRelayed(SyncHub a, SyncHub b) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        long before = b.counters().received();
-        while (b.counters().received() == before) {
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("hub B never heard hub A");
-            }
-            a.publish("probe", "probe");
-            Thread.sleep(50);
-        }
-        Thread.sleep(200);
-    }
-
     /** Publishes {@code n} on A and returns messages/s until B received them all. */
     private static double publish(SyncHub a, SyncHub b, String topic, int n) throws Exception {
         long before = b.counters().received();
@@ -278,12 +268,6 @@ public final class PgsqlHistoryBenchmark {
         return 100; // USER_HZ on Linux
     }
 
-    private static double median(double[] values) {
-        double[] sorted = values.clone();
-        Arrays.sort(sorted);
-        return sorted[sorted.length / 2];
-    }
-
     private static String round(double[] values) {
         StringBuilder sb = new StringBuilder();
         for (double v : values) {
@@ -292,11 +276,4 @@ public final class PgsqlHistoryBenchmark {
         return sb.toString();
     }
 
-    private static String load() {
-        try {
-            return Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
-        } catch (java.io.IOException | RuntimeException e) {
-            return "n/a";
-        }
-    }
 }

@@ -1,6 +1,9 @@
 package org.synchub.container;
 
 import jakarta.json.JsonObject;
+import org.jboss.arquillian.container.test.api.Deployer;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.test.api.ArquillianResource;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -33,7 +36,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * package {@code org.synchub.container.declarative}. A session of the annotated room is unsubscribed when it closes
  * and after an error; an injected {@code @Topic SyncTopic} publishes from a JAX-RS resource and on commit from a
  * {@code @Transactional} bean (nothing after a rollback); each misuse fails its own deployment with its message.
- * Subclasses say where the deployment is and how a failed deployment's message is read. That messages cross between
+ * Subclasses say where the deployment is and how a failed deployment's message is read; those that Arquillian runs
+ * inherit the misuses as unmanaged deployments and deploy them with {@link #deployWithArquillian(Misuse)}. Not
+ * thread-safe: JUnit runs one test of an instance at a time. That messages cross between
  * instances through annotated endpoints is checked where two instances run: {@code LibertyRedisDeliveryIT} and
  * example-war's cluster tests (WildFly, Payara Micro).
  */
@@ -80,6 +85,51 @@ public abstract class DeclarativeContract {
     /** The chat example with the declarative test classes, configured by {@code config}. */
     public static WebArchive deployment(String name, Map<String, String> config) {
         return Deployments.chat(name, config).addPackage(DeclarativeRoom.class.getPackage());
+    }
+
+    /*
+     * The misuses as unmanaged Arquillian deployments (Arquillian finds @Deployment methods of superclasses too): a
+     * subclass that Arquillian runs deploys them with deployWithArquillian; others (Payara Micro's) ignore them.
+     */
+
+    @Deployment(name = "misuse-unknown-path-parameter", managed = false, testable = false)
+    static WebArchive unknownPathParameter() {
+        return Misuse.UNKNOWN_PATH_PARAMETER.deployment();
+    }
+
+    @Deployment(name = "misuse-broadcast-without-on-message", managed = false, testable = false)
+    static WebArchive broadcastWithoutOnMessage() {
+        return Misuse.BROADCAST_WITHOUT_ON_MESSAGE.deployment();
+    }
+
+    @Deployment(name = "misuse-not-an-endpoint", managed = false, testable = false)
+    static WebArchive notAnEndpoint() {
+        return Misuse.NOT_AN_ENDPOINT.deployment();
+    }
+
+    /** Arquillian's deployer, injected when Arquillian runs the subclass (null otherwise). */
+    @ArquillianResource
+    private Deployer deployer;
+
+    /**
+     * Deploys {@code misuse}'s deployment with Arquillian's {@link Deployer} (in a subclass Arquillian runs), then
+     * undeploys it (a failed deployment may already be gone).
+     *
+     * @return the messages of the deployment's failure, or {@code null} when it deployed without one
+     */
+    protected String deployWithArquillian(Misuse misuse) {
+        try {
+            deployer.deploy(misuse.deploymentName());
+        } catch (Exception failed) { // Arquillian's DeploymentException, thrown through deploy() unchecked
+            return messages(failed);
+        } finally {
+            try {
+                deployer.undeploy(misuse.deploymentName());
+            } catch (Exception notDeployed) {
+                // a failed deployment may already be gone
+            }
+        }
+        return null;
     }
 
     /** {@code http://127.0.0.1:<port>/<context>/}: the base of the deployment of {@link #deployment}. */

@@ -72,19 +72,7 @@ class BrowserIT {
         two = WildFlyServer.create("browser-2").env(env).env("CHAT_INSTANCE", "node-2");
         AppServer.startAll(one, two);
         ChatClusterContract.awaitLinked(one, two);
-        ChromeDriverService service = new ChromeDriverService.Builder()
-                .usingDriverExecutable(CHROMEDRIVER.toFile())
-                .usingAnyFreePort()
-                .withLogFile(AppServer.workDir().resolve("chromedriver.log").toFile())
-                .build();
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(CHROMIUM.toFile());
-        options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                "--disable-component-update", "--disable-sync", "--no-first-run", "--window-size=1100,900",
-                // Both windows must run their timers (the page's reconnect backoff) at full speed.
-                "--disable-background-timer-throttling", "--disable-backgrounding-occluded-windows",
-                "--disable-renderer-backgrounding");
-        browser = new ChromeDriver(service, options);
+        browser = headlessChromium("chromedriver.log");
     }
 
     @AfterAll
@@ -284,13 +272,7 @@ class BrowserIT {
         try (CuttableProxy network = new CuttableProxy(one.httpPort());
              ChatClient frank = ChatClusterContract.connect(two, room, "frank");
              ChatClient witness = ChatClusterContract.connect(one, room, "witness")) {
-            joinRoom(network, "gina", room);
-            frank.say("before the drop");
-            awaitLines(List.of("before the drop"));
-            assertEquals("before the drop", witness.nextMessage().getString("text"));
-
-            network.cut();
-            new WebDriverWait(browser, WAIT).until(d -> "lost".equals(state(d)));
+            joinSayAndCut(network, "gina", room, frank, witness, "before the drop");
             for (int i = 1; i <= MAX_RECOVER + 1; i++) {
                 frank.say("missed " + i);
             }
@@ -322,13 +304,7 @@ class BrowserIT {
         try (CuttableProxy network = new CuttableProxy(one.httpPort());
              ChatClient frank = ChatClusterContract.connect(two, room, "frank");
              ChatClient witness = ChatClusterContract.connect(one, room, "witness")) {
-            joinRoom(network, "hana", room);
-            frank.say("before redis restarted");
-            awaitLines(List.of("before redis restarted"));
-            assertEquals("before redis restarted", witness.nextMessage().getString("text"));
-
-            network.cut();
-            new WebDriverWait(browser, WAIT).until(d -> "lost".equals(state(d)));
+            joinSayAndCut(network, "hana", room, frank, witness, "before redis restarted");
             redis.kill();
             redis.restart();
             String link = "link-" + UUID.randomUUID();
@@ -357,12 +333,24 @@ class BrowserIT {
     /** Opens the chat page through {@code network} and joins {@code room} as {@code name}, on the first instance. */
     private void joinRoom(CuttableProxy network, String name, String room) {
         browser.get(network.through(one.baseUri()).toString());
-        browser.findElement(By.id("name")).sendKeys(name);
-        WebElement roomField = browser.findElement(By.id("room"));
-        roomField.clear();
-        roomField.sendKeys(room);
-        browser.findElement(By.id("join")).click();
+        typeAndJoin(browser, name, room);
         new WebDriverWait(browser, WAIT).until(d -> "connected".equals(state(d)));
+    }
+
+    /**
+     * Joins {@code room} as {@code name} through {@code network}; {@code frank} (on the second instance) says
+     * {@code line}, and the page and {@code witness} (on the first) show it; then cuts the network and waits until
+     * the page says it lost the connection.
+     */
+    private void joinSayAndCut(CuttableProxy network, String name, String room, ChatClient frank, ChatClient witness,
+            String line) throws Exception {
+        joinRoom(network, name, room);
+        frank.say(line);
+        awaitLines(List.of(line));
+        assertEquals(line, witness.nextMessage().getString("text"));
+
+        network.cut();
+        new WebDriverWait(browser, WAIT).until(d -> "lost".equals(state(d)));
     }
 
     /** Waits until the page shows exactly {@code lines} as lines from others (recovered or live), in order. */
@@ -397,11 +385,7 @@ class BrowserIT {
         if (server != null) {
             browser.get(server.baseUri().toString());
         }
-        browser.findElement(By.id("name")).sendKeys(name);
-        WebElement roomField = browser.findElement(By.id("room"));
-        roomField.clear();
-        roomField.sendKeys(room);
-        browser.findElement(By.id("join")).click();
+        typeAndJoin(browser, name, room);
         new WebDriverWait(browser, WAIT).until(d -> "connected".equals(state(d)));
         String status = browser.findElement(By.id("status")).getText();
         assertTrue(status.contains("Connected to instance " + instance) && status.contains(room)
@@ -414,7 +398,41 @@ class BrowserIT {
     }
 
     private static void screenshot(String name) throws Exception {
-        File shot = ((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE);
+        screenshot(browser, name);
+    }
+
+    /**
+     * Starts headless Chromium over WebDriver for a browser test ({@link PresenceBrowserIT} too), chromedriver on any
+     * free port logging to {@code logName} in {@link AppServer#workDir()}. The caller quits it.
+     */
+    static WebDriver headlessChromium(String logName) {
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(CHROMEDRIVER.toFile())
+                .usingAnyFreePort()
+                .withLogFile(AppServer.workDir().resolve(logName).toFile())
+                .build();
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(CHROMIUM.toFile());
+        options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync", "--no-first-run", "--window-size=1100,900",
+                // Both windows must run their timers (the page's reconnect backoff) at full speed.
+                "--disable-background-timer-throttling", "--disable-backgrounding-occluded-windows",
+                "--disable-renderer-backgrounding");
+        return new ChromeDriver(service, options);
+    }
+
+    /** Types {@code name} and {@code room} into the open chat page of {@code driver} and clicks Join. */
+    static void typeAndJoin(WebDriver driver, String name, String room) {
+        driver.findElement(By.id("name")).sendKeys(name);
+        WebElement roomField = driver.findElement(By.id("room"));
+        roomField.clear();
+        roomField.sendKeys(room);
+        driver.findElement(By.id("join")).click();
+    }
+
+    /** Saves {@code driver}'s window as {@code target/browser/<name>.png} and prints where. */
+    static void screenshot(WebDriver driver, String name) throws Exception {
+        File shot = ((TakesScreenshot) driver).getScreenshotAs(OutputType.FILE);
         Path target = AppServer.workDir().resolveSibling("browser").resolve(name + ".png");
         Files.createDirectories(target.getParent());
         Files.copy(shot.toPath(), target, StandardCopyOption.REPLACE_EXISTING);

@@ -180,6 +180,24 @@ abstract class ChatClusterContract {
     }
 
     /**
+     * ann (on the first instance, with bob) says a line; bob and cid (on the second) get it from ann, labelled with
+     * ann's instance. ann must not get it: the next thing ann and bob get is a marker cid says after it.
+     */
+    private static void annReachesBobAndCidButNotHerself(ChatClient ann, ChatClient bob, ChatClient cid)
+            throws Exception {
+        ann.say("hello from ann");
+        for (ChatClient receiver : List.of(bob, cid)) {
+            JsonObject m = receiver.nextMessage();
+            assertEquals("ann", m.getString("from"), receiver + " got " + m);
+            assertEquals("hello from ann", m.getString("text"));
+            assertEquals(ann.instance(), m.getString("via"), "labelled with the instance ann is connected to");
+        }
+        cid.say("marker from cid");
+        assertEquals("marker from cid", ann.nextMessage().getString("text"), "ann must not get her own line");
+        assertEquals("marker from cid", bob.nextMessage().getString("text"));
+    }
+
+    /**
      * The annotated rooms ({@code AnnotatedChatEndpoint}: {@code @SyncTopics} and {@code @Broadcast}, no hub calls)
      * relay like the explicit ones: a line reaches the room on both instances, through the backplane, but not the
      * sender; closing unsubscribes.
@@ -192,16 +210,7 @@ abstract class ChatClusterContract {
         ChatClient cid = join(two(), "annotated", room, "cid");
         awaitAllSubscribed();
 
-        ann.say("hello from ann");
-        for (ChatClient receiver : List.of(bob, cid)) {
-            JsonObject m = receiver.nextMessage();
-            assertEquals("ann", m.getString("from"), receiver + " got " + m);
-            assertEquals("hello from ann", m.getString("text"));
-            assertEquals(ann.instance(), m.getString("via"), "labelled with the instance ann is connected to");
-        }
-        cid.say("marker from cid");
-        assertEquals("marker from cid", ann.nextMessage().getString("text"), "ann must not get her own line");
-        assertEquals("marker from cid", bob.nextMessage().getString("text"));
+        annReachesBobAndCidButNotHerself(ann, bob, cid);
 
         int before = sessions(one());
         ann.close();
@@ -221,19 +230,9 @@ abstract class ChatClusterContract {
         ChatClient eve = join(two(), elsewhere, "eve");
         awaitAllSubscribed();
 
-        ann.say("hello from ann");
-        for (ChatClient receiver : List.of(bob, cid)) {
-            JsonObject m = receiver.nextMessage();
-            assertEquals("ann", m.getString("from"), receiver + " got " + m);
-            assertEquals("hello from ann", m.getString("text"));
-            assertEquals(ann.instance(), m.getString("via"), "labelled with the instance ann is connected to");
-        }
-
-        // The sender and the other room must not have received ann's line: the next thing each of them gets is a
-        // marker sent after it, in their own room, from the other instance.
-        cid.say("marker from cid");
-        assertEquals("marker from cid", ann.nextMessage().getString("text"), "ann must not get her own message");
-        assertEquals("marker from cid", bob.nextMessage().getString("text"));
+        annReachesBobAndCidButNotHerself(ann, bob, cid);
+        // Nor the other room: the next thing each of dan and eve gets is a marker sent after ann's line, in their own
+        // room, from the other instance.
         eve.say("marker from eve");
         assertEquals("marker from eve", dan.nextMessage().getString("text"), "dan is in another room");
         dan.say("marker from dan");

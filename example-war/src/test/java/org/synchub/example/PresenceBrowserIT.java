@@ -4,24 +4,15 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
-import org.openqa.selenium.OutputType;
 import org.openqa.selenium.StaleElementReferenceException;
-import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.WindowType;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import org.synchub.example.servers.AppServer;
 import org.synchub.example.servers.WildFlyServer;
 import org.synchub.testing.PostgresServer;
 
-import java.io.File;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -61,18 +52,7 @@ class PresenceBrowserIT {
         two = WildFlyServer.create("presence-2").env(env).env("CHAT_INSTANCE", "node-2");
         AppServer.startAll(one, two);
         ChatClusterContract.awaitLinked(one, two);
-        ChromeDriverService service = new ChromeDriverService.Builder()
-                .usingDriverExecutable(BrowserIT.CHROMEDRIVER.toFile())
-                .usingAnyFreePort()
-                .withLogFile(AppServer.workDir().resolve("chromedriver-presence.log").toFile())
-                .build();
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(BrowserIT.CHROMIUM.toFile());
-        options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                "--disable-component-update", "--disable-sync", "--no-first-run", "--window-size=1100,900",
-                "--disable-background-timer-throttling", "--disable-backgrounding-occluded-windows",
-                "--disable-renderer-backgrounding");
-        browser = new ChromeDriver(service, options);
+        browser = BrowserIT.headlessChromium("chromedriver-presence.log");
     }
 
     @AfterAll
@@ -134,11 +114,7 @@ class PresenceBrowserIT {
 
     private static void joinRoom(AppServer server, String name, String room) {
         browser.get(server.baseUri().toString());
-        browser.findElement(By.id("name")).sendKeys(name);
-        WebElement roomField = browser.findElement(By.id("room"));
-        roomField.clear();
-        roomField.sendKeys(room);
-        browser.findElement(By.id("join")).click();
+        BrowserIT.typeAndJoin(browser, name, room);
         await().until(d -> "connected".equals(d.findElement(By.id("status"))
                 .getAttribute("data-state")));
         await().until(d -> d.findElement(By.id("people-panel")).isDisplayed()
@@ -182,10 +158,6 @@ class PresenceBrowserIT {
     }
 
     private static void screenshot(String name) throws Exception {
-        File shot = ((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE);
-        Path target = AppServer.workDir().resolveSibling("browser").resolve(name + ".png");
-        Files.createDirectories(target.getParent());
-        Files.copy(shot.toPath(), target, StandardCopyOption.REPLACE_EXISTING);
-        System.out.println("screenshot: " + target.toAbsolutePath());
+        BrowserIT.screenshot(browser, name);
     }
 }

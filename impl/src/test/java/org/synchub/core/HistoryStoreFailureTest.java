@@ -13,6 +13,8 @@ import org.synchub.spi.SyncAdapter;
 import org.synchub.spi.SyncDriver;
 import org.synchub.spi.SyncDriverContext;
 import org.synchub.spi.SyncHistoryStore;
+import org.synchub.testing.ForwardingDriver;
+import org.synchub.testing.ForwardingDriverContext;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -46,7 +48,7 @@ class HistoryStoreFailureTest {
         volatile String park;
         private final List<byte[]> parked = Collections.synchronizedList(new ArrayList<>());
         /** The texts of the frames handed to the hub so far (once the hub has taken each). */
-        final List<String> handed = Collections.synchronizedList(new ArrayList<>());
+        final List<String> handed = new java.util.concurrent.CopyOnWriteArrayList<>();
         /** Store reads ({@code read}, not {@code top}) wait for this latch while it is set. */
         volatile java.util.concurrent.CountDownLatch readGate;
         /** Released once per store read that began. */
@@ -88,17 +90,7 @@ class HistoryStoreFailureTest {
         @Override
         public SyncDriver open(SyncDriverContext context) {
             hubSide = context;
-            SyncDriver driver = inner.open(new SyncDriverContext() {
-                @Override
-                public String instanceId() {
-                    return context.instanceId();
-                }
-
-                @Override
-                public Thread newThread(String name, Runnable task) {
-                    return context.newThread(name, task);
-                }
-
+            SyncDriver driver = inner.open(new ForwardingDriverContext(context) {
                 @Override
                 public void received(byte[] frame) {
                     String text = new String(frame, java.nio.charset.StandardCharsets.UTF_8);
@@ -110,26 +102,6 @@ class HistoryStoreFailureTest {
                         context.received(frame);
                         handed.add(text);
                     }
-                }
-
-                @Override
-                public int maxFrameBytes() {
-                    return context.maxFrameBytes();
-                }
-
-                @Override
-                public void tooLarge(String why) {
-                    context.tooLarge(why);
-                }
-
-                @Override
-                public void failure(SyncStage stage, String source, Throwable cause) {
-                    context.failure(stage, source, cause);
-                }
-
-                @Override
-                public void recovered(SyncStage stage, String source) {
-                    context.recovered(stage, source);
                 }
             });
             SyncHistoryStore store = driver.history().orElseThrow();
@@ -167,25 +139,10 @@ class HistoryStoreFailureTest {
                     }
                 }
             };
-            return new SyncDriver() {
-                @Override
-                public void listen(Runnable connected) throws Exception {
-                    driver.listen(connected);
-                }
-
-                @Override
-                public void send(List<Frame> batch) throws Exception {
-                    driver.send(batch);
-                }
-
+            return new ForwardingDriver(driver) {
                 @Override
                 public Optional<SyncHistoryStore> history() {
                     return Optional.of(failing);
-                }
-
-                @Override
-                public void close() {
-                    driver.close();
                 }
 
                 @Override
@@ -243,21 +200,10 @@ class HistoryStoreFailureTest {
 
     @Test
     void aMessageLostOnTheWayIsFilledFromTheStoreInOrderOrTheLossIsSignalled() throws Exception {
-        String channel = "hl-" + UUID.randomUUID();
-        List<org.synchub.SyncResync> resyncs = Collections.synchronizedList(new ArrayList<>());
-        SyncHub a = server.keep(SyncHubBuilder.create().historyTopics("room-*").adapter(new Breakable(channel))
-                .build());
-        Breakable adapterB = new Breakable(channel);
-        SyncHub b = server.keep(SyncHubBuilder.create().historyTopics("room-*").onResync(resyncs::add)
-                .adapter(adapterB).build());
-        HistoryRecoveryTest.await(b.history().subscribe(connectSession(), "room-l", null, HistoryRecoveryTest.FRAMES));
-        HistoryRecoveryTest.Client onB = lastClient;
-        do {
-            a.publish("room-l", "warm");
-        } while (!receivedWithin(onB));
-        while (receivedWithin(onB)) {
-            // drain the warm-ups
-        }
+        TwoHubs hubs = new TwoHubs("hl");
+        SyncHub a = hubs.a;
+        Breakable adapterB = hubs.adapterB;
+        HistoryRecoveryTest.Client onB = hubs.quietOnB("room-l");
         adapterB.drop = "lost-1";
         a.publish("room-l", "lost-1");
         a.publish("room-l", "after-1");
@@ -266,7 +212,7 @@ class HistoryStoreFailureTest {
         HistoryRecoveryTest.Frame next = onB.next();
         assertEquals("after-1", next.payload());
         assertEquals(filled.position().offset() + 1, next.position().offset());
-        assertEquals(List.of(), resyncs);
+        assertEquals(List.of(), hubs.resyncs);
 
         adapterB.drop = "lost-2";
         adapterB.broken.set(true); // and the store cannot be read
@@ -275,10 +221,10 @@ class HistoryStoreFailureTest {
         HistoryRecoveryTest.Frame held = onB.next();
         assertEquals("after-2", held.payload(), "delivered once the fill failed");
         assertEquals(next.position().offset() + 2, held.position().offset());
-        org.synchub.tck.Await.until(HistoryRecoveryTest.WAIT, "a HISTORY resync", () -> !resyncs.isEmpty());
-        assertEquals(org.synchub.SyncResync.Reason.HISTORY, resyncs.get(0).reason());
-        assertEquals("room-l", resyncs.get(0).sender());
-        assertEquals(1, resyncs.get(0).lostMessages());
+        org.synchub.tck.Await.until(HistoryRecoveryTest.WAIT, "a HISTORY resync", () -> !hubs.resyncs.isEmpty());
+        assertEquals(org.synchub.SyncResync.Reason.HISTORY, hubs.resyncs.get(0).reason());
+        assertEquals("room-l", hubs.resyncs.get(0).sender());
+        assertEquals(1, hubs.resyncs.get(0).lostMessages());
     }
 
     /**
@@ -289,21 +235,10 @@ class HistoryStoreFailureTest {
      */
     @Test
     void aFillOvertakenByTheMissingMessageLeavesTheNextGapToItsOwnFill() throws Exception {
-        String channel = "hr-" + UUID.randomUUID();
-        List<org.synchub.SyncResync> resyncs = Collections.synchronizedList(new ArrayList<>());
-        SyncHub a = server.keep(SyncHubBuilder.create().historyTopics("room-*").adapter(new Breakable(channel))
-                .build());
-        Breakable adapterB = new Breakable(channel);
-        SyncHub b = server.keep(SyncHubBuilder.create().historyTopics("room-*").onResync(resyncs::add)
-                .adapter(adapterB).build());
-        HistoryRecoveryTest.await(b.history().subscribe(connectSession(), "room-r", null, HistoryRecoveryTest.FRAMES));
-        HistoryRecoveryTest.Client onB = lastClient;
-        do {
-            a.publish("room-r", "warm");
-        } while (!receivedWithin(onB));
-        while (receivedWithin(onB)) {
-            // drain the warm-ups
-        }
+        TwoHubs hubs = new TwoHubs("hr");
+        SyncHub a = hubs.a;
+        Breakable adapterB = hubs.adapterB;
+        HistoryRecoveryTest.Client onB = hubs.quietOnB("room-r");
         int readsBefore = adapterB.readsBegun.drainPermits();
         java.util.concurrent.CountDownLatch gate = new java.util.concurrent.CountDownLatch(1);
         adapterB.readGate = gate;
@@ -333,8 +268,7 @@ class HistoryStoreFailureTest {
         HistoryRecoveryTest.Frame after2 = onB.next();
         assertEquals("after-2", after2.payload());
         assertEquals(late2.position().offset() + 1, after2.position().offset());
-        assertEquals(List.of(), resyncs.stream().filter(r -> r.reason() == org.synchub.SyncResync.Reason.HISTORY)
-                .toList(), "nothing was lost");
+        assertEquals(List.of(), hubs.historyResyncs(), "nothing was lost");
     }
 
     /**
@@ -344,21 +278,10 @@ class HistoryStoreFailureTest {
      */
     @Test
     void aMessageHeldWhileItsFillIsInFlightIsNotDeliveredTwice() throws Exception {
-        String channel = "hd-" + UUID.randomUUID();
-        List<org.synchub.SyncResync> resyncs = Collections.synchronizedList(new ArrayList<>());
-        SyncHub a = server.keep(SyncHubBuilder.create().historyTopics("room-*").adapter(new Breakable(channel))
-                .build());
-        Breakable adapterB = new Breakable(channel);
-        SyncHub b = server.keep(SyncHubBuilder.create().historyTopics("room-*").onResync(resyncs::add)
-                .adapter(adapterB).build());
-        HistoryRecoveryTest.await(b.history().subscribe(connectSession(), "room-d", null, HistoryRecoveryTest.FRAMES));
-        HistoryRecoveryTest.Client onB = lastClient;
-        do {
-            a.publish("room-d", "warm");
-        } while (!receivedWithin(onB));
-        while (receivedWithin(onB)) {
-            // drain the warm-ups
-        }
+        TwoHubs hubs = new TwoHubs("hd");
+        SyncHub a = hubs.a;
+        Breakable adapterB = hubs.adapterB;
+        HistoryRecoveryTest.Client onB = hubs.quietOnB("room-d");
         adapterB.readsBegun.drainPermits();
         java.util.concurrent.CountDownLatch gate = new java.util.concurrent.CountDownLatch(1);
         adapterB.readGate = gate;
@@ -381,8 +304,7 @@ class HistoryStoreFailureTest {
         assertEquals(List.of("late-a", "late-b", "after"), seen);
         assertEquals(List.of(offsets.get(0), offsets.get(0) + 1, offsets.get(0) + 2), offsets);
         assertTrue(!receivedWithin(onB), "nothing more (no duplicate)");
-        assertEquals(List.of(), resyncs.stream().filter(r -> r.reason() == org.synchub.SyncResync.Reason.HISTORY)
-                .toList(), "nothing was lost");
+        assertEquals(List.of(), hubs.historyResyncs(), "nothing was lost");
     }
 
     /**
@@ -392,13 +314,10 @@ class HistoryStoreFailureTest {
      */
     @Test
     void aMessageMissedBeforeTheSubscriptionWasLiveComesWithoutANextMessage() throws Exception {
-        String channel = "hw-" + UUID.randomUUID();
-        List<org.synchub.SyncResync> resyncs = Collections.synchronizedList(new ArrayList<>());
-        SyncHub a = server.keep(SyncHubBuilder.create().historyTopics("room-*").adapter(new Breakable(channel))
-                .build());
-        Breakable adapterB = new Breakable(channel);
-        SyncHub b = server.keep(SyncHubBuilder.create().historyTopics("room-*").onResync(resyncs::add)
-                .adapter(adapterB).build());
+        TwoHubs hubs = new TwoHubs("hw");
+        SyncHub a = hubs.a;
+        Breakable adapterB = hubs.adapterB;
+        SyncHub b = hubs.b;
         jakarta.websocket.Session plain = connectSession();
         HistoryRecoveryTest.Client plainClient = lastClient;
         b.subscribe(plain, "plain-w");
@@ -420,8 +339,47 @@ class HistoryStoreFailureTest {
         HistoryRecoveryTest.Frame window = onB.next();
         assertEquals(new HistoryRecoveryTest.Frame(new SyncPosition(fresh.position().epoch(),
                 fresh.position().offset() + 1), false, "window"), window, "filled from the store, live");
-        assertEquals(List.of(), resyncs.stream().filter(r -> r.reason() == org.synchub.SyncResync.Reason.HISTORY)
-                .toList());
+        assertEquals(List.of(), hubs.historyResyncs());
+    }
+
+    /**
+     * Hub a and hub b on one fresh in-JVM channel (named {@code prefix-<uuid>}), both over a {@link Breakable} with
+     * history on {@code room-*}; b records the resyncs it signals, and its adapter is at hand to drop, park or fail.
+     */
+    private final class TwoHubs {
+        final List<org.synchub.SyncResync> resyncs = Collections.synchronizedList(new ArrayList<>());
+        final SyncHub a;
+        final Breakable adapterB;
+        final SyncHub b;
+
+        TwoHubs(String prefix) {
+            String channel = prefix + "-" + UUID.randomUUID();
+            a = server.keep(SyncHubBuilder.create().historyTopics("room-*").adapter(new Breakable(channel)).build());
+            adapterB = new Breakable(channel);
+            b = server.keep(SyncHubBuilder.create().historyTopics("room-*").onResync(resyncs::add).adapter(adapterB)
+                    .build());
+        }
+
+        /**
+         * A session on b subscribed to {@code topic} with history, once b hears a on it (a publishes "warm" until it
+         * does) and the warm-ups are drained.
+         */
+        HistoryRecoveryTest.Client quietOnB(String topic) throws Exception {
+            HistoryRecoveryTest.await(b.history().subscribe(connectSession(), topic, null, HistoryRecoveryTest.FRAMES));
+            HistoryRecoveryTest.Client onB = lastClient;
+            do {
+                a.publish(topic, "warm");
+            } while (!receivedWithin(onB));
+            while (receivedWithin(onB)) {
+                // drain the warm-ups
+            }
+            return onB;
+        }
+
+        /** @return the HISTORY resyncs b signalled so far */
+        List<org.synchub.SyncResync> historyResyncs() {
+            return resyncs.stream().filter(r -> r.reason() == org.synchub.SyncResync.Reason.HISTORY).toList();
+        }
     }
 
     private HistoryRecoveryTest.Client lastClient;

@@ -17,6 +17,7 @@ import org.synchub.spi.SyncDriverContext;
 import org.synchub.spi.SyncPresenceStore;
 import org.synchub.tck.Await;
 import org.synchub.tck.Cleanup;
+import org.synchub.testing.ForwardingDriver;
 
 import java.time.Duration;
 import java.util.List;
@@ -53,25 +54,10 @@ class PresenceOutageTest {
         public SyncDriver open(SyncDriverContext context) {
             SyncDriver jvm = JvmAdapter.channel(channel).open(context);
             SyncPresenceStore store = jvm.presence().orElseThrow();
-            return new SyncDriver() {
-                @Override
-                public void listen(Runnable connected) throws Exception {
-                    jvm.listen(connected);
-                }
-
-                @Override
-                public void send(List<Frame> batch) throws Exception {
-                    jvm.send(batch);
-                }
-
+            return new ForwardingDriver(jvm) {
                 @Override
                 public Optional<SyncPresenceStore> presence() {
                     return Optional.of(new CutOffStore(store));
-                }
-
-                @Override
-                public void close() {
-                    jvm.close();
                 }
             };
         }

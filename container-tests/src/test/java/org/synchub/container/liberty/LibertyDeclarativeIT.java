@@ -3,7 +3,6 @@ package org.synchub.container.liberty;
 import org.jboss.arquillian.container.test.api.Deployer;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.arquillian.test.api.ArquillianResource;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.synchub.container.DeclarativeContract;
@@ -29,24 +28,6 @@ class LibertyDeclarativeIT extends DeclarativeContract {
         return deployment("declarative", Deployments.redis("liberty-declarative"));
     }
 
-    @Deployment(name = "misuse-unknown-path-parameter", managed = false, testable = false)
-    static WebArchive unknownPathParameter() {
-        return Misuse.UNKNOWN_PATH_PARAMETER.deployment();
-    }
-
-    @Deployment(name = "misuse-broadcast-without-on-message", managed = false, testable = false)
-    static WebArchive broadcastWithoutOnMessage() {
-        return Misuse.BROADCAST_WITHOUT_ON_MESSAGE.deployment();
-    }
-
-    @Deployment(name = "misuse-not-an-endpoint", managed = false, testable = false)
-    static WebArchive notAnEndpoint() {
-        return Misuse.NOT_AN_ENDPOINT.deployment();
-    }
-
-    @ArquillianResource
-    Deployer deployer;
-
     @Override
     protected URI base() {
         return URI.create("http://127.0.0.1:" + Integer.getInteger("synchub.it.liberty.http-port") + "/declarative/");
@@ -54,18 +35,7 @@ class LibertyDeclarativeIT extends DeclarativeContract {
 
     @Override
     protected String deploymentFailure(Misuse misuse) throws IOException {
-        String thrown = null;
-        try {
-            deployer.deploy(misuse.deploymentName());
-        } catch (Exception failed) { // Arquillian's DeploymentException, thrown through deploy() unchecked
-            thrown = messages(failed);
-        } finally {
-            try {
-                deployer.undeploy(misuse.deploymentName());
-            } catch (Exception notDeployed) {
-                // a failed deployment may already be gone
-            }
-        }
+        String thrown = deployWithArquillian(misuse);
         if (thrown == null) {
             return "(deployed without a failure)";
         }

@@ -1,9 +1,8 @@
 package org.synchub.driver.redis;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.synchub.SyncMessage;
 import org.synchub.history.SyncPosition;
 import org.synchub.history.SyncRecovery;
@@ -14,6 +13,7 @@ import org.synchub.tck.Await;
 import org.synchub.tck.DriverNode;
 import org.synchub.tck.RecordingContext;
 import org.synchub.tck.SyncHistoryStoreTck;
+import org.synchub.testing.ClassRedisSentinel;
 import org.synchub.testing.RedisSentinelSet;
 import redis.clients.jedis.HostAndPort;
 
@@ -39,24 +39,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class RedisSentinelHistoryTest {
 
-    private static RedisSentinelSet shared;
-
-    @BeforeAll
-    static void startSet() throws Exception {
-        shared = RedisSentinelSet.start();
-    }
-
-    @AfterAll
-    static void stopSet() {
-        shared.close();
-    }
+    @RegisterExtension
+    static final ClassRedisSentinel SENTINEL = new ClassRedisSentinel();
 
     /** The history TCK against a Sentinel-managed primary. */
     @Nested
     class Tck extends SyncHistoryStoreTck {
         @Override
         protected SyncAdapter adapter(String channel) {
-            return RedisAdapter.url(shared.url(), channel);
+            return RedisAdapter.url(SENTINEL.set().url(), channel);
         }
     }
 

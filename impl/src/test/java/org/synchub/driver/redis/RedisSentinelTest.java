@@ -1,12 +1,12 @@
 package org.synchub.driver.redis;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.synchub.SyncConfigurationException;
 import org.synchub.spi.SyncAdapter;
 import org.synchub.tck.SyncDriverTck;
+import org.synchub.testing.ClassRedisSentinel;
 import org.synchub.testing.RedisSentinelSet;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
@@ -38,12 +38,12 @@ class RedisSentinelTest {
     class Tck extends SyncDriverTck {
         @Override
         protected SyncAdapter adapter(String channel) {
-            return RedisAdapter.url(shared.url(), channel);
+            return RedisAdapter.url(SENTINEL.set().url(), channel);
         }
 
         @Override
         protected boolean injectRaw(String channel, String frame) {
-            HostAndPort primary = shared.primary();
+            HostAndPort primary = SENTINEL.set().primary();
             try (Jedis jedis = new Jedis(primary)) {
                 jedis.publish(channel, frame);
             }
@@ -57,17 +57,8 @@ class RedisSentinelTest {
      */
     private static final Duration KILL_RESUME = Duration.ofMillis(RedisSentinelSet.CRASH_DOWN_AFTER_MS + 25_000);
 
-    private static RedisSentinelSet shared;
-
-    @BeforeAll
-    static void startSet() throws Exception {
-        shared = RedisSentinelSet.start();
-    }
-
-    @AfterAll
-    static void stopSet() {
-        shared.close();
-    }
+    @RegisterExtension
+    static final ClassRedisSentinel SENTINEL = new ClassRedisSentinel();
 
     @Test
     void killMinus9ThePrimaryMidStreamAndDeliveryResumesAfterPromotion() throws Exception {
