@@ -17,6 +17,8 @@ import redis.clients.jedis.JedisPubSub;
 
 import java.io.StringReader;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -198,6 +200,21 @@ abstract class ChatClusterContract {
     }
 
     /**
+     * Servers that scan every class of the WAR's libraries (Payara) must not log one of SyncHub's as failing to load:
+     * optional integrations (Micrometer here) are absent from the chat WAR.
+     */
+    @Test
+    void noClassOfSyncHubFailsToLoadWhenTheServerScansTheWar() throws Exception {
+        for (AppServer server : List.of(one(), two())) {
+            String log = new String(Files.readAllBytes(server.log()), StandardCharsets.UTF_8);
+            List<String> failures = log.lines().filter(line -> line.contains("org.synchub") && (line.contains(
+                    "not found") || line.contains("NoClassDefFoundError") || line.contains("ClassNotFoundException")))
+                    .toList();
+            assertEquals(List.of(), failures, server.name() + " logged a SyncHub class that failed to load");
+        }
+    }
+
+    /**
      * The annotated rooms ({@code AnnotatedChatEndpoint}: {@code @SyncTopics} and {@code @Broadcast}, no hub calls)
      * relay like the explicit ones: a line reaches the room on both instances, through the backplane, but not the
      * sender; closing unsubscribes.
@@ -266,7 +283,8 @@ abstract class ChatClusterContract {
     private static void publishOnCommit(AppServer server, String room, String text, String mode) throws Exception {
         java.net.URI uri = server.baseUri().resolve("test/publish-on-commit?room=" + enc(room) + "&text=" + enc(text)
                 + "&mode=" + mode);
-        var response = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(uri)
+        var http = java.net.http.HttpClient.newBuilder().version(java.net.http.HttpClient.Version.HTTP_1_1).build();
+        var response = http.send(java.net.http.HttpRequest.newBuilder(uri)
                 .POST(java.net.http.HttpRequest.BodyPublishers.noBody()).build(),
                 java.net.http.HttpResponse.BodyHandlers.ofString());
         assertEquals(204, response.statusCode(), uri + " answered " + response.body());
