@@ -46,7 +46,8 @@ public abstract class DeclarativeContract {
 
     /** How long anything may take to happen. */
     protected static final Duration DEADLINE = Duration.ofSeconds(30);
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build(); // no h2c upgrade: see example AppServer
 
     /** Each misuse the issue names, with the deployment it fails and the message that must say why. */
     public enum Misuse {

@@ -14,7 +14,8 @@ import java.time.Duration;
 /** Reads JSON from a server on 127.0.0.1 (the probe servlet). Blocking, with a 10 s timeout per request. */
 public final class Http {
 
-    private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final HttpClient CLIENT = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build(); // no h2c upgrade: see example AppServer
 
     private Http() {
     }

@@ -222,7 +222,8 @@ class LibertyRedisDeliveryIT {
             return !checks.isEmpty() && checks.stream().allMatch(c -> "UP".equals(c.getString("status")));
         });
         URI metrics = URI.create("http://127.0.0.1:" + one.base.getPort() + "/metrics?scope=application");
-        var body = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(metrics).build(),
+        var http = java.net.http.HttpClient.newBuilder().version(java.net.http.HttpClient.Version.HTTP_1_1).build();
+        var body = http.send(java.net.http.HttpRequest.newBuilder(metrics).build(),
                 java.net.http.HttpResponse.BodyHandlers.ofString());
         assertEquals(200, body.statusCode(), metrics + ": " + body.body());
         List<String> ours = body.body().lines().filter(l -> l.startsWith("synchub_")).toList();

@@ -43,7 +43,12 @@ public abstract class AppServer implements AutoCloseable {
     static final Duration START_TIMEOUT = Duration.ofSeconds(Long.getLong("synchub.example.startSeconds", 300));
     /** The hub's check in a MicroProfile Health answer. */
     private static final java.util.regex.Pattern HUB_CHECK = java.util.regex.Pattern.compile("\"name\"\\s*:\\s*\"synchub\"");
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    /**
+     * HTTP/1.1 only: the JDK client's default {@code Upgrade: h2c} on plain HTTP once left a readiness probe of a
+     * Payara Micro instance waiting for minutes, past the request timeout.
+     */
+    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
 
     protected final String name;
     protected final Path dir;
@@ -424,23 +429,38 @@ public abstract class AppServer implements AutoCloseable {
                 throw new IllegalStateException("interrupted", e);
             }
         }
-        throw failure("not ready within " + START_TIMEOUT.toSeconds() + " s (" + last + ")");
+        String timedOut = "not ready within " + START_TIMEOUT.toSeconds() + " s (" + last + ")";
+        // a server that is up but does not answer: an error in its log may be unrelated, so the timeout comes first
+        throw failure(timedOut, reason -> timedOut + "; the log's last error: " + reason);
     }
 
     private ServerStartException failure(String what) {
+        return failure(what, reason -> reason);
+    }
+
+    /** @param explain the one-line reason from the error the log names ({@link LogReason}) */
+    private ServerStartException failure(String what, java.util.function.UnaryOperator<String> explain) {
         List<String> lines;
         try {
             lines = Files.readAllLines(log(), StandardCharsets.UTF_8);
         } catch (IOException | UncheckedIOException e) {
             lines = List.of();
         }
-        return new ServerStartException(name, what, LogReason.of(lines).orElse(what), log().toAbsolutePath(),
-                logTail(60));
+        return new ServerStartException(name, what, LogReason.of(lines).map(explain).orElse(what),
+                log().toAbsolutePath(), logTail(60));
     }
 
     static HttpResponse<String> get(URI uri) throws IOException, InterruptedException {
-        return HTTP.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).GET().build(),
+        var answer = HTTP.sendAsync(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).GET().build(),
                 HttpResponse.BodyHandlers.ofString());
+        try {
+            return answer.get(15, TimeUnit.SECONDS); // a deadline of our own too, should the client's not fire
+        } catch (java.util.concurrent.TimeoutException e) {
+            answer.cancel(true);
+            throw new IOException("GET " + uri + ": no answer within 15 s", e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw e.getCause() instanceof IOException io ? io : new IOException("GET " + uri, e.getCause());
+        }
     }
 
     /** A TCP port free on 127.0.0.1 right now. */

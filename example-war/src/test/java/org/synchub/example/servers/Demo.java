@@ -296,7 +296,7 @@ public final class Demo {
         }
     }
 
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     /**
      * Prepares the backplane: uses the address the user exported (in {@code yours}) or starts a private server (or
