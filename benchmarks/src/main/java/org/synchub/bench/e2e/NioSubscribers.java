@@ -122,6 +122,17 @@ public final class NioSubscribers implements AutoCloseable {
         }, connectPool);
     }
 
+    /**
+     * Wakes every reader's selector: a registered channel that was closed is only really closed (its FIN or reset
+     * sent) when its selector deregisters it, at the selector's next wake-up; call this after closing connections
+     * that may see no more traffic.
+     */
+    public void wakeReaders() {
+        for (Reader reader : readers) {
+            reader.selector.wakeup();
+        }
+    }
+
     /** Stops the reader threads and the connect pool (sockets are left to the process's exit). */
     @Override
     public void close() {

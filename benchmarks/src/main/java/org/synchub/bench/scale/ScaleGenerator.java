@@ -219,6 +219,7 @@ public final class ScaleGenerator {
                 n++;
             }
         }
+        nio.wakeReaders();
         return "OK dropped=" + n;
     }
 
@@ -312,6 +313,7 @@ public final class ScaleGenerator {
         if (p != null) {
             p.reset();
         }
+        nio.wakeReaders();
         return "OK closed";
     }
 

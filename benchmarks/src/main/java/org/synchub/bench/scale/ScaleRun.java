@@ -42,6 +42,7 @@ public final class ScaleRun {
     private final List<Proc> generators = new ArrayList<>();
     private RedisServer redis;
     private Proc server;
+    private String redisUrl;
 
     private ScaleRun(String container) {
         this.container = container;
@@ -78,7 +79,7 @@ public final class ScaleRun {
         Files.createDirectories(logs);
         report.note("machine: nproc " + Runtime.getRuntime().availableProcessors() + ", load average "
                 + E2eRun.loadAverage() + ", fd hard limit " + hardFdLimit() + ", ephemeral ports "
-                + Files.readString(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).trim().replace('\t', '-'));
+                + Files.readString(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).trim().replaceAll("\\s+", "-"));
         report.note("30,000 connections are not measured: one server process holds one fd per connection and its "
                 + "hard limit (ulimit -Hn) is " + hardFdLimit() + " without CAP_SYS_RESOURCE to raise it, so one "
                 + "instance holds at most ~19,000; the largest count measured is " + counts[counts.length - 1]);
@@ -98,26 +99,41 @@ public final class ScaleRun {
             generators.add(gen);
         }
         report.note(g + " generator process(es), client sockets bound to 127.0.0.2.." + "127.0.0." + (1 + g));
+        this.redisUrl = "redis://127.0.0.1:" + redis.port();
+        if (Files.isRegularFile(root.resolve("benchmarks/crossws/package.json"))) {
+            npmCi();
+        }
+        for (String kind : List.of("SyncHub", "raw", "crossws")) {
+            new ScaleSteps(this, kind).all();
+            stopServer();
+        }
+    }
+
+    /**
+     * Stops the server under test, if any, and starts a fresh one of {@code kind} (SyncHub, raw or crossws), so that
+     * each memory baseline is taken in a process that has not held connections before.
+     */
+    Target freshServer(String kind) throws Exception {
+        stopServer();
+        int port = freePort();
         List<String> jvm = List.of("-Xms256m", "-Xmx2g", "-XX:+UseG1GC",
                 "-Djava.util.logging.config.file=" + root.resolve(".ci/test-logging.properties"));
-        for (String kind : List.of("SyncHub", "raw", "crossws")) {
-            int port = freePort();
-            List<String> command = switch (kind) {
-                case "SyncHub" -> Proc.java(jvm, org.synchub.bench.e2e.SyncHubChatServer.class, "" + port, redisUrl,
-                        "scale-synchub");
-                case "raw" -> Proc.java(jvm, org.synchub.bench.e2e.RawChatServer.class, "" + port, redisUrl,
-                        "scale-raw");
-                default -> List.of("node", "--expose-gc", root.resolve("benchmarks/crossws/server.mjs").toString(),
-                        "" + port, redisUrl, "scale-crossws");
-            };
-            if (kind.equals("crossws")) {
-                npmCi();
-            }
-            server = start(kind, command);
-            server.expect("READY", 120_000);
-            Target t = new Target(kind, server, "ws://127.0.0.1:" + port);
-            report.note(kind + " up (pid " + server.pid() + ")");
-            new ScaleSteps(this, t).all();
+        List<String> command = switch (kind) {
+            case "SyncHub" -> Proc.java(jvm, org.synchub.bench.e2e.SyncHubChatServer.class, "" + port, redisUrl,
+                    "scale-synchub");
+            case "raw" -> Proc.java(jvm, org.synchub.bench.e2e.RawChatServer.class, "" + port, redisUrl,
+                    "scale-raw");
+            default -> List.of("node", "--expose-gc", root.resolve("benchmarks/crossws/server.mjs").toString(),
+                    "" + port, redisUrl, "scale-crossws");
+        };
+        server = start(kind, command);
+        server.expect("READY", 120_000);
+        report.note(kind + " started (pid " + server.pid() + ", port " + port + ")");
+        return new Target(kind, server, "ws://127.0.0.1:" + port);
+    }
+
+    private void stopServer() {
+        if (server != null) {
             server.close();
             server = null;
         }
@@ -237,9 +253,7 @@ public final class ScaleRun {
     }
 
     private void shutdown() {
-        if (server != null) {
-            server.close();
-        }
+        stopServer();
         for (Proc gen : generators) {
             gen.close();
         }

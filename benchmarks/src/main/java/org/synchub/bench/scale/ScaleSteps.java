@@ -22,13 +22,14 @@ final class ScaleSteps {
 
     private final ScaleRun run;
     private final ScaleReport report;
-    private final Target t;
+    private final String kind;
+    private Target t;
     private long broadcastIds;
 
-    ScaleSteps(ScaleRun run, Target t) {
+    ScaleSteps(ScaleRun run, String kind) {
         this.run = run;
         this.report = run.report();
-        this.t = t;
+        this.kind = kind;
         report.table(MEMORY, "server", "connections", "RSS before MB", "RSS after MB", "RSS per conn KB",
                 "heap before MB", "heap after MB", "heap per conn B");
         report.table(HUB_SHARE, "server", "sessions of each kind", "idle endpoint heap per session B",
@@ -41,13 +42,17 @@ final class ScaleSteps {
                 "received", "lost", "server cores", "server CPU us/delivery");
     }
 
+    /** Each memory measurement on a fresh server process, then the storm and the chat on one more. */
     void all() throws Exception {
         for (int n : run.counts()) {
+            t = run.freshServer(kind);
             memoryAndBroadcast(n);
-            if (t.name().equals("SyncHub")) {
+            if (kind.equals("SyncHub")) {
+                t = run.freshServer(kind);
                 hubShare(n);
             }
         }
+        t = run.freshServer(kind);
         storm(run.stormClients());
         chat(run.chatClients());
     }
@@ -111,7 +116,7 @@ final class ScaleSteps {
         report.step(t.name() + ": broadcast to " + n);
         run.generators().get(0).call("PUB " + t.base() + "/chat/bench", "OK", 60_000);
         run.awaitSessions(t, n + 1L, 60);
-        for (int i = 0; i < 2; i++) {
+        for (int i = 0; i < 5; i++) {
             broadcastOnce(n, 30); // warm-up, unmeasured
         }
         Histogram first = new Histogram(3);
