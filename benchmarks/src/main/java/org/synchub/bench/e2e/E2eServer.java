@@ -17,6 +17,12 @@ public interface E2eServer extends AutoCloseable {
     String memLine() throws Exception;
 
     /**
+     * @return {@code <word> <rss bytes> <heap used now> <sessions>}, without a collection (cheap enough to poll)
+     * @throws Exception if the server did not answer in time
+     */
+    String statLine() throws Exception;
+
+    /**
      * @return the WebSocket sessions open on this server (cheaper than {@link #memLine()}: no GC)
      * @throws Exception if the server did not answer in time
      */

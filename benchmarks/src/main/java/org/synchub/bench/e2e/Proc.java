@@ -173,8 +173,13 @@ public final class Proc implements E2eServer {
     }
 
     @Override
+    public String statLine() throws Exception {
+        return call("STAT", "STAT", 60_000);
+    }
+
+    @Override
     public long sessions() throws Exception {
-        return Long.parseLong(call("STAT", "STAT", 60_000).split(" ")[3]);
+        return Long.parseLong(statLine().split(" ")[3]);
     }
 
     /**

@@ -2,7 +2,12 @@ package org.synchub.bench.scale;
 
 import org.HdrHistogram.Histogram;
 import org.synchub.bench.e2e.E2eRun;
+import org.synchub.bench.e2e.ContainerServer;
+import org.synchub.bench.e2e.E2eServer;
 import org.synchub.bench.e2e.Proc;
+import org.synchub.example.servers.AppServer;
+import org.synchub.example.servers.PayaraMicroServer;
+import org.synchub.example.servers.WildFlyServer;
 import org.synchub.bench.war.MemoryStats;
 import org.synchub.testing.RedisServer;
 
@@ -41,7 +46,7 @@ public final class ScaleRun {
     private final ScaleReport report;
     private final List<Proc> generators = new ArrayList<>();
     private RedisServer redis;
-    private Proc server;
+    private E2eServer server;
     private String redisUrl;
 
     private ScaleRun(String container) {
@@ -83,10 +88,8 @@ public final class ScaleRun {
         report.note("30,000 connections are not measured: one server process holds one fd per connection and its "
                 + "hard limit (ulimit -Hn) is " + hardFdLimit() + " without CAP_SYS_RESOURCE to raise it, so one "
                 + "instance holds at most ~19,000; the largest count measured is " + counts[counts.length - 1]);
-        if (!container.equals("tyrus")) {
-            report.note("container " + container + ": not implemented in this version of the Scale benchmark "
-                    + "(Tyrus standalone only); skipped");
-            return;
+        if (!List.of("tyrus", "wildfly", "payara").contains(container)) {
+            throw new IllegalArgumentException("scale.container " + container + ": use tyrus, wildfly or payara");
         }
         redis = RedisServer.start();
         String redisUrl = "redis://127.0.0.1:" + redis.port();
@@ -115,6 +118,9 @@ public final class ScaleRun {
      */
     Target freshServer(String kind) throws Exception {
         stopServer();
+        if (!container.equals("tyrus") && !kind.equals("crossws")) {
+            return freshContainer(kind);
+        }
         int port = freePort();
         List<String> jvm = List.of("-Xms256m", "-Xmx2g", "-XX:+UseG1GC",
                 "-Djava.util.logging.config.file=" + root.resolve(".ci/test-logging.properties"));
@@ -126,10 +132,38 @@ public final class ScaleRun {
             default -> List.of("node", "--expose-gc", root.resolve("benchmarks/crossws/server.mjs").toString(),
                     "" + port, redisUrl, "scale-crossws");
         };
-        server = start(kind, command);
-        server.expect("READY", 120_000);
-        report.note(kind + " started (pid " + server.pid() + ", port " + port + ")");
-        return new Target(kind, server, "ws://127.0.0.1:" + port);
+        Proc proc = start(kind, command);
+        server = proc;
+        proc.expect("READY", 120_000);
+        report.note(kind + " started (pid " + proc.pid() + ", port " + port + ")");
+        return new Target(kind, proc, "ws://127.0.0.1:" + port);
+    }
+
+    /**
+     * SyncHub or raw inside WildFly or Payara Micro (Payara with {@code --nocluster}, as the e2e benchmark runs it):
+     * bench-war's WAR at {@code /bench}, the hub or relay configured by system properties. The container inherits
+     * this JVM's soft fd limit (run Maven under {@code ulimit -n 20000}).
+     */
+    private Target freshContainer(String kind) throws Exception {
+        Path war = root.resolve(kind.equals("SyncHub") ? "bench-war/target/bench-synchub.war"
+                : "bench-war/target/bench-synchub-raw.war");
+        if (!Files.isRegularFile(war)) {
+            throw new IllegalStateException(war + " is missing: run through Maven from the checkout's root with -am");
+        }
+        String name = "scale-" + kind.toLowerCase(Locale.ROOT);
+        Path dir = logs.resolve("servers").resolve(container + "-" + name);
+        AppServer app = container.equals("wildfly") ? WildFlyServer.create(name, dir)
+                : PayaraMicroServer.create(name, dir);
+        String channel = "scale-" + kind.toLowerCase(Locale.ROOT);
+        app.deploy(war, ContainerServer.CONTEXT).jvmArgs(List.of("-Xms256m", "-Xmx2g", "-XX:+UseG1GC",
+                        "-Dsynchub.driver=redis", "-Dsynchub.redis.url=" + redisUrl, "-Dsynchub.channel=" + channel))
+                .readyWhen("stats", body -> body.startsWith("MEM "));
+        ContainerServer wrapped = new ContainerServer(app);
+        server = wrapped;
+        app.start();
+        wrapped.started();
+        report.note(kind + " on " + container + " started (pid " + wrapped.pid() + ", log " + app.log() + ")");
+        return new Target(kind + " (" + container + ")", wrapped, wrapped.wsBase());
     }
 
     private void stopServer() {
@@ -209,7 +243,7 @@ public final class ScaleRun {
      */
     boolean awaitSessions(Target t, long n, int seconds) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-        while (t.proc().sessions() != n) {
+        while (t.server().sessions() != n) {
             if (System.nanoTime() > deadline) {
                 return false;
             }
@@ -220,15 +254,15 @@ public final class ScaleRun {
 
     /** {rss bytes, heap after GC bytes, sessions} of the server. */
     long[] mem(Target t) throws Exception {
-        String[] f = t.proc().memLine().split(" ");
-        long rss = MemoryStats.rssBytes(t.proc().pid());
+        String[] f = t.server().memLine().split(" ");
+        long rss = MemoryStats.rssBytes(t.server().pid());
         return new long[] {rss > 0 ? rss : Long.parseLong(f[1]), Long.parseLong(f[2]), Long.parseLong(f[3])};
     }
 
     /** {rss bytes, heap used now (no GC)} of the server. */
     long[] stat(Target t) throws Exception {
-        String[] f = t.proc().call("STAT", "STAT", 60_000).split(" ");
-        return new long[] {MemoryStats.rssBytes(t.proc().pid()), Long.parseLong(f[2])};
+        String[] f = t.server().statLine().split(" ");
+        return new long[] {MemoryStats.rssBytes(t.server().pid()), Long.parseLong(f[2])};
     }
 
     private Proc start(String name, List<String> command) throws IOException {
@@ -290,7 +324,7 @@ public final class ScaleRun {
     }
 
     /** A server under test: its name in the tables, its process, its WebSocket base URL. */
-    record Target(String name, Proc proc, String base) {
+    record Target(String name, E2eServer server, String base) {
     }
 
     /** Merges a generator's base64 histogram into {@code into}. */

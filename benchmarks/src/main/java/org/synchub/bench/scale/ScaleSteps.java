@@ -47,7 +47,7 @@ final class ScaleSteps {
         for (int n : run.counts()) {
             t = run.freshServer(kind);
             memoryAndBroadcast(n);
-            if (kind.equals("SyncHub")) {
+            if (kind.equals("SyncHub")) { // the hub-share endpoints (/idle) are on the SyncHub servers
                 t = run.freshServer(kind);
                 hubShare(n);
             }
@@ -62,7 +62,7 @@ final class ScaleSteps {
         long[] before = run.mem(t);
         report.note("  connect: " + run.connect(n, 0, 0, t.base() + "/chat/bench"));
         if (!run.awaitSessions(t, n, 120)) {
-            throw new IllegalStateException(t.name() + " did not reach " + n + " sessions: " + t.proc().sessions());
+            throw new IllegalStateException(t.name() + " did not reach " + n + " sessions: " + t.server().sessions());
         }
         long[] after = run.mem(t);
         report.row(MEMORY, t.name(), "" + n, mb(before[0]), mb(after[0]), f1((after[0] - before[0]) / 1024.0 / n),
@@ -116,22 +116,22 @@ final class ScaleSteps {
         report.step(t.name() + ": broadcast to " + n);
         run.generators().get(0).call("PUB " + t.base() + "/chat/bench", "OK", 60_000);
         run.awaitSessions(t, n + 1L, 60);
-        for (int i = 0; i < 5; i++) {
-            broadcastOnce(n, 30); // warm-up, unmeasured
+        for (int i = 0; i < Math.max(5, run.broadcasts() / 2); i++) {
+            broadcastOnce(n, 30); // warm-up, unmeasured (the JIT compiles the fan-out path)
         }
         Histogram first = new Histogram(3);
         Histogram last = new Histogram(3);
         long lost = 0;
-        long cpu0 = Proc.cpuMillis(t.proc().pid());
-        ThreadCpu threads0 = ThreadCpu.of(t.proc().pid());
+        long cpu0 = Proc.cpuMillis(t.server().pid());
+        ThreadCpu threads0 = ThreadCpu.of(t.server().pid());
         for (int i = 0; i < run.broadcasts(); i++) {
             long[] r = broadcastOnce(n, 30);
             first.recordValue(Math.max(0, r[0] / 1000));
             last.recordValue(Math.max(0, r[1] / 1000));
             lost += n - r[2];
         }
-        long cpuMs = Proc.cpuMillis(t.proc().pid()) - cpu0;
-        String spread = ThreadCpu.of(t.proc().pid()).spreadSince(threads0, 4);
+        long cpuMs = Proc.cpuMillis(t.server().pid()) - cpu0;
+        String spread = ThreadCpu.of(t.server().pid()).spreadSince(threads0, 4);
         report.row(BROADCAST, t.name(), "" + n, "" + run.broadcasts(), ms(first.getValueAtPercentile(50)),
                 ms(last.getValueAtPercentile(50)), ms(last.getValueAtPercentile(99)), ms(last.getMaxValue()),
                 "" + lost, f2(cpuMs * 1000.0 / ((long) run.broadcasts() * n)), spread);
@@ -189,7 +189,7 @@ final class ScaleSteps {
             String t99 = times.size() > i99 ? f2(times.get(i99) / 1000.0) : "not reached";
             String t50 = times.size() > i50 ? f2(times.get(i50) / 1000.0) : "not reached";
             boolean sessionsRight = run.awaitSessions(t, n + 1L, 60);
-            long sessions = t.proc().sessions();
+            long sessions = t.server().sessions();
             long[] check = broadcastOnce(n, 30);
             report.row(STORM, t.name(), "" + n, mode.equals("none") ? "no backoff" : "backoff, first 0..2 s",
                     t99, t50, times.size() + "/" + n, "" + failures, mb(peakHeap), mb(peakRss),
@@ -213,11 +213,11 @@ final class ScaleSteps {
         long windowStart = start + TimeUnit.MILLISECONDS.toNanos(warmupMs);
         long windowEnd = windowStart + TimeUnit.MILLISECONDS.toNanos(measureMs);
         LockSupport.parkNanos(windowStart - System.nanoTime());
-        long cpu0 = Proc.cpuMillis(t.proc().pid());
+        long cpu0 = Proc.cpuMillis(t.server().pid());
         while (System.nanoTime() < windowEnd) {
             LockSupport.parkNanos(windowEnd - System.nanoTime());
         }
-        long cpuMs = Proc.cpuMillis(t.proc().pid()) - cpu0;
+        long cpuMs = Proc.cpuMillis(t.server().pid()) - cpu0;
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         long sent;
         long received;
