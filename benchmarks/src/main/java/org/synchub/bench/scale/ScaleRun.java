@@ -40,6 +40,7 @@ public final class ScaleRun {
     private final int stormClients = Integer.getInteger("scale.storm", quick ? 2000 : 10000);
     private final int chatClients = Integer.getInteger("scale.chat", quick ? 2000 : 10000);
     private final int broadcasts = Integer.getInteger("scale.broadcasts", quick ? 5 : 20);
+    private final List<String> steps = List.of(System.getProperty("scale.steps", "memory,storm,chat").split(","));
     private final String container;
     private final Path root = E2eRun.projectRoot();
     private final Path logs = root.resolve("benchmarks/target/scale-logs");
@@ -51,7 +52,9 @@ public final class ScaleRun {
 
     private ScaleRun(String container) {
         this.container = container;
-        this.report = new ScaleReport(container, E2eRun.resultsDirectory(root));
+        String only = System.getProperty("scale.steps", "");
+        this.report = new ScaleReport(container + (only.isBlank() ? "" : "-" + only.replace(',', '-')),
+                E2eRun.resultsDirectory(root));
     }
 
     /**
@@ -195,6 +198,11 @@ public final class ScaleRun {
         return broadcasts;
     }
 
+    /** @return the measurements to run ({@code -Dscale.steps}, default {@code memory,storm,chat}) */
+    List<String> steps() {
+        return steps;
+    }
+
     ScaleReport report() {
         return report;
     }
@@ -259,9 +267,18 @@ public final class ScaleRun {
         return new long[] {rss > 0 ? rss : Long.parseLong(f[1]), Long.parseLong(f[2]), Long.parseLong(f[3])};
     }
 
-    /** {rss bytes, heap used now (no GC)} of the server. */
+    /**
+     * {rss bytes, heap used now (no GC)} of the server, or null if it did not answer within 5 s (a Tyrus or Node.js
+     * server busy with a storm; a late answer is taken by the next poll).
+     */
     long[] stat(Target t) throws Exception {
-        String[] f = t.server().statLine().split(" ");
+        String line;
+        try {
+            line = t.server() instanceof Proc proc ? proc.call("STAT", "STAT", 5_000) : t.server().statLine();
+        } catch (IllegalStateException slow) {
+            return null;
+        }
+        String[] f = line.split(" ");
         return new long[] {MemoryStats.rssBytes(t.server().pid()), Long.parseLong(f[2])};
     }
 
