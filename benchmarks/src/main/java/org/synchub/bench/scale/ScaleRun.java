@@ -87,7 +87,8 @@ public final class ScaleRun {
         Files.createDirectories(logs);
         report.note("machine: nproc " + Runtime.getRuntime().availableProcessors() + ", load average "
                 + E2eRun.loadAverage() + ", fd hard limit " + hardFdLimit() + ", ephemeral ports "
-                + Files.readString(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).trim().replaceAll("\\s+", "-"));
+                + String.join("", Files.readAllLines(Path.of("/proc/sys/net/ipv4/ip_local_port_range"))).trim()
+                        .replaceAll("\\s+", "-"));
         report.note("30,000 connections are not measured: one server process holds one fd per connection and its "
                 + "hard limit (ulimit -Hn) is " + hardFdLimit() + " without CAP_SYS_RESOURCE to raise it, so one "
                 + "instance holds at most ~19,000; the largest count measured is " + counts[counts.length - 1]);

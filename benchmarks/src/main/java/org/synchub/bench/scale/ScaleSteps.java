@@ -37,7 +37,7 @@ final class ScaleSteps {
         report.table(BROADCAST, "server", "subscribers", "broadcasts", "first p50 ms", "last p50 ms",
                 "last p99 ms", "last max ms", "lost", "server CPU us/delivery", "threads (share of the work)");
         report.table(STORM, "server", "clients", "reconnect", "99 % back s", "50 % back s", "back", "connect failures",
-                "peak heap MB", "peak RSS MB", "sessions after = N+1", "broadcast after reaches");
+                "peak heap in use MB (polled, no GC)", "peak RSS MB", "sessions after = N+1", "broadcast after reaches");
         report.table(CHAT, "server", "connections", "rooms", "seconds", "p50 ms", "p99 ms", "max ms", "expected",
                 "received", "lost", "server cores", "server CPU us/delivery");
     }
