@@ -8,22 +8,39 @@ import java.nio.file.Path;
 /**
  * The memory figures of the benchmarks' idle-session rows, read the same way by every server (the WARs' stats
  * servlet, the Tyrus standalone servers) and by the orchestrator for other processes. Linux {@code /proc} only;
- * -1 elsewhere. Thread-safe; {@link #heapAfterGc()} blocks for four full collections.
+ * -1 elsewhere. Thread-safe; {@link #heapAfterGc()} blocks for several full collections.
  */
 public final class MemoryStats {
 
     private MemoryStats() {
     }
 
-    /** @return the smallest heap use seen over four {@code System.gc()} calls, in bytes */
+    /**
+     * The heap in use after full collections: {@code System.gc()} is repeated (3 to 20 times) until two successive
+     * readings differ by less than 0.5 %, and the smallest reading is returned, so that a collection that left
+     * floating garbage or a concurrent allocation burst does not count.
+     *
+     * @return the smallest heap use seen, in bytes
+     */
     public static long heapAfterGc() {
         var memory = ManagementFactory.getMemoryMXBean();
-        long used = Long.MAX_VALUE;
-        for (int i = 0; i < 4; i++) {
+        long min = Long.MAX_VALUE;
+        long previous = -1;
+        for (int i = 0; i < 20; i++) {
             System.gc();
-            used = Math.min(used, memory.getHeapMemoryUsage().getUsed());
+            long used = memory.getHeapMemoryUsage().getUsed();
+            min = Math.min(min, used);
+            if (i >= 2 && previous > 0 && Math.abs(used - previous) < previous * 0.005) {
+                break;
+            }
+            previous = used;
         }
-        return used;
+        return min;
+    }
+
+    /** @return the heap in use now, without a collection (cheap; for polling) */
+    public static long heapUsed() {
+        return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
     }
 
     /**

@@ -10,24 +10,30 @@ import java.net.http.HttpResponse;
  * {@code /bench/stats} servlet answers what {@code MEM} answers on the Tyrus servers' stdin. Its CPU and RSS are
  * those of the server JVM ({@link AppServer#serverJvm()}: for WildFly the java child of standalone.sh).
  */
-final class ContainerServer implements E2eServer {
+public final class ContainerServer implements E2eServer {
 
-    static final String CONTEXT = "bench";
+    /** The context path of the WARs. */
+    public static final String CONTEXT = "bench";
 
     final AppServer server;
     private long pid = -1;
 
-    ContainerServer(AppServer server) {
+    /**
+     * Wraps a WildFly or Payara Micro server that deploys one of bench-war's WARs at {@link #CONTEXT}.
+     *
+     * @param server the server, not started yet
+     */
+    public ContainerServer(AppServer server) {
         this.server = server;
     }
 
     /** Once the server is ready: finds its JVM. */
-    void started() {
+    public void started() {
         pid = server.serverJvm().pid();
     }
 
-    /** The WebSocket base URL that the generator appends {@code /chat/<room>} to. */
-    String wsBase() {
+    /** @return the WebSocket base URL that the generator appends {@code /chat/<room>} to */
+    public String wsBase() {
         return "ws://127.0.0.1:" + server.httpPort() + "/" + CONTEXT;
     }
 
@@ -39,6 +45,11 @@ final class ContainerServer implements E2eServer {
     @Override
     public String memLine() throws Exception {
         return stats("stats?gc=true");
+    }
+
+    @Override
+    public String statLine() throws Exception {
+        return stats("stats");
     }
 
     @Override

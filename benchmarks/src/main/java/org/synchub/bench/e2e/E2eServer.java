@@ -5,7 +5,7 @@ package org.synchub.bench.e2e;
  * ({@link Proc}) or a WildFly / Payara Micro instance asked over HTTP ({@link ContainerServer}). Called from the
  * benchmark's one driver thread; each call blocks until the server answers or a deadline passes.
  */
-interface E2eServer extends AutoCloseable {
+public interface E2eServer extends AutoCloseable {
 
     /** @return the pid of the process whose CPU time and RSS count for this server (the JVM, not a start script) */
     long pid();
@@ -15,6 +15,12 @@ interface E2eServer extends AutoCloseable {
      * @throws Exception if the server did not answer in time
      */
     String memLine() throws Exception;
+
+    /**
+     * @return {@code <word> <rss bytes> <heap used now> <sessions>}, without a collection (cheap enough to poll)
+     * @throws Exception if the server did not answer in time
+     */
+    String statLine() throws Exception;
 
     /**
      * @return the WebSocket sessions open on this server (cheaper than {@link #memLine()}: no GC)

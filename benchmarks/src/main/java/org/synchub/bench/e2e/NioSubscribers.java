@@ -39,11 +39,15 @@ import java.util.concurrent.TimeUnit;
  * future exceptionally; a read error, a close frame or end of stream close the socket and call
  * {@link Receiver#onClosed()} once.
  */
-final class NioSubscribers implements AutoCloseable {
+public final class NioSubscribers implements AutoCloseable {
 
     /** What a subscriber does with what it receives; called on a reader thread. */
-    interface Receiver {
-        /** One complete text message; {@code text} is only valid during the call (a view on the read buffer). */
+    public interface Receiver {
+        /**
+         * One complete text message.
+         *
+         * @param text the message, only valid during the call (a view on the read buffer)
+         */
         void onText(CharSequence text);
 
         /** The connection ended (close frame, end of stream, error or {@link Connection#abort()}). */
@@ -63,12 +67,24 @@ final class NioSubscribers implements AutoCloseable {
      * @param readerThreads how many selector threads share the sockets
      */
     NioSubscribers(int readerThreads) throws IOException {
+        this(readerThreads, 16);
+    }
+
+    /**
+     * Starts {@code readerThreads} reader threads (daemon) and a pool of {@code connectThreads} for the blocking
+     * upgrades (how many handshakes may be in flight at once).
+     *
+     * @param readerThreads how many selector threads share the sockets
+     * @param connectThreads how many upgrades may run at once
+     * @throws IOException if a selector cannot be opened
+     */
+    public NioSubscribers(int readerThreads, int connectThreads) throws IOException {
         readers = new Reader[readerThreads];
         for (int i = 0; i < readerThreads; i++) {
             readers[i] = new Reader("nio-subscribers-" + i);
             readers[i].start();
         }
-        connectPool = Executors.newFixedThreadPool(16, task -> {
+        connectPool = Executors.newFixedThreadPool(connectThreads, task -> {
             Thread thread = new Thread(task, "nio-connect");
             thread.setDaemon(true);
             return thread;
@@ -77,13 +93,27 @@ final class NioSubscribers implements AutoCloseable {
 
     /** Opens {@code uri} (ws:// only) and, once upgraded, reads it on one of the reader threads. */
     CompletableFuture<Connection> connect(URI uri, Receiver receiver) {
+        return connect(uri, null, receiver);
+    }
+
+    /**
+     * Opens {@code uri} (ws:// only) from a given local address and, once upgraded, reads it on one of the reader
+     * threads.
+     *
+     * @param uri the WebSocket URL
+     * @param local the local address to bind the socket to (a loopback alias such as 127.0.0.2, so that each
+     *              source address has its own ephemeral ports), or null for the system's choice
+     * @param receiver what handles the messages
+     * @return the connection once upgraded; completed exceptionally if the connect or the upgrade failed
+     */
+    public CompletableFuture<Connection> connect(URI uri, java.net.InetAddress local, Receiver receiver) {
         Reader reader;
         synchronized (this) {
             reader = readers[next++ % readers.length];
         }
         return CompletableFuture.supplyAsync(() -> {
             try {
-                Connection connection = upgrade(uri, receiver);
+                Connection connection = upgrade(uri, local, receiver);
                 reader.add(connection);
                 return connection;
             } catch (IOException e) {
@@ -92,6 +122,18 @@ final class NioSubscribers implements AutoCloseable {
         }, connectPool);
     }
 
+    /**
+     * Wakes every reader's selector: a registered channel that was closed is only really closed (its FIN or reset
+     * sent) when its selector deregisters it, at the selector's next wake-up; call this after closing connections
+     * that may see no more traffic.
+     */
+    public void wakeReaders() {
+        for (Reader reader : readers) {
+            reader.selector.wakeup();
+        }
+    }
+
+    /** Stops the reader threads and the connect pool (sockets are left to the process's exit). */
     @Override
     public void close() {
         connectPool.shutdownNow();
@@ -101,13 +143,16 @@ final class NioSubscribers implements AutoCloseable {
         }
     }
 
-    private static Connection upgrade(URI uri, Receiver receiver) throws IOException {
+    private static Connection upgrade(URI uri, java.net.InetAddress local, Receiver receiver) throws IOException {
         if (!"ws".equals(uri.getScheme())) {
             throw new IOException("only ws:// URIs are supported: " + uri);
         }
         SocketChannel channel = SocketChannel.open();
         try {
             channel.socket().setTcpNoDelay(true);
+            if (local != null) {
+                channel.bind(new InetSocketAddress(local, 0));
+            }
             channel.socket().connect(new InetSocketAddress(uri.getHost(), uri.getPort()), CONNECT_TIMEOUT_MS);
             byte[] nonce = new byte[16];
             ThreadLocalRandom.current().nextBytes(nonce);
@@ -183,7 +228,7 @@ final class NioSubscribers implements AutoCloseable {
     }
 
     /** One subscriber socket after the upgrade. */
-    static final class Connection {
+    public static final class Connection {
         private final SocketChannel channel;
         private final Receiver receiver;
         private ByteBuffer in;
@@ -196,6 +241,29 @@ final class NioSubscribers implements AutoCloseable {
             this.channel = channel;
             this.receiver = receiver;
             this.in = in;
+        }
+
+        /**
+         * Closes the socket abortively: SO_LINGER 0, so the peer gets a reset and no TIME_WAIT is left; any thread.
+         */
+        public void reset() {
+            try {
+                channel.setOption(java.net.StandardSocketOptions.SO_LINGER, 0);
+            } catch (IOException | RuntimeException ignored) {
+                // closed already
+            }
+            abort();
+        }
+
+        /**
+         * Sends one text message as a single masked frame (RFC 6455 5.3); any thread, writes are serialised.
+         *
+         * @param text the message (ASCII)
+         * @throws IOException if the socket fails or stays full for 5 s
+         */
+        public void sendText(String text) throws IOException {
+            byte[] payload = text.getBytes(StandardCharsets.UTF_8);
+            send(0x1, payload, 0, payload.length);
         }
 
         /** Closes the socket without a closing handshake; any thread. */
@@ -318,8 +386,15 @@ final class NioSubscribers implements AutoCloseable {
 
         /** A masked control frame (client frames are masked, RFC 6455 5.3). */
         private void send(int opcode, byte[] a, int offset, int length) throws IOException {
-            ByteBuffer out = ByteBuffer.allocate(6 + length);
-            out.put((byte) (0x80 | opcode)).put((byte) (0x80 | length));
+            ByteBuffer out = ByteBuffer.allocate(14 + length);
+            out.put((byte) (0x80 | opcode));
+            if (length < 126) {
+                out.put((byte) (0x80 | length));
+            } else if (length < 65536) {
+                out.put((byte) (0x80 | 126)).putShort((short) length);
+            } else {
+                out.put((byte) (0x80 | 127)).putLong(length);
+            }
             byte[] mask = new byte[4];
             ThreadLocalRandom.current().nextBytes(mask);
             out.put(mask);
@@ -327,7 +402,9 @@ final class NioSubscribers implements AutoCloseable {
                 out.put((byte) (a[offset + i] ^ mask[i & 3]));
             }
             out.flip();
-            writeFully(channel, out);
+            synchronized (this) {
+                writeFully(channel, out);
+            }
         }
     }
 

@@ -23,7 +23,7 @@ import java.util.concurrent.TimeUnit;
  * lines, stderr copied to a log file. Also the helpers to start a child JVM on this benchmark's class path and to
  * read a process's resident set size. Not thread-safe (one driver thread).
  */
-final class Proc implements E2eServer {
+public final class Proc implements E2eServer {
 
     final String name;
     final Process process;
@@ -50,14 +50,31 @@ final class Proc implements E2eServer {
         reader.start();
     }
 
-    static Proc start(String name, List<String> command, Path dir, Path log) throws IOException {
+    /**
+     * Starts a child.
+     *
+     * @param name the name its echoed output and errors carry
+     * @param command the command line
+     * @param dir its working directory
+     * @param log where its stderr is appended
+     * @return the running child
+     * @throws IOException if it cannot be started
+     */
+    public static Proc start(String name, List<String> command, Path dir, Path log) throws IOException {
         ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile())
                 .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()));
         return new Proc(name, builder.start());
     }
 
-    /** A command line that runs {@code mainClass} in a new JVM on this JVM's application class path. */
-    static List<String> java(List<String> jvmArgs, Class<?> mainClass, String... args) {
+    /**
+     * A command line that runs {@code mainClass} in a new JVM on this JVM's application class path.
+     *
+     * @param jvmArgs options of the new JVM
+     * @param mainClass the class to run
+     * @param args its arguments
+     * @return the command line
+     */
+    public static List<String> java(List<String> jvmArgs, Class<?> mainClass, String... args) {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmArgs);
@@ -98,12 +115,24 @@ final class Proc implements E2eServer {
         return String.join(File.pathSeparator, entries);
     }
 
-    void send(String command) {
+    /**
+     * Sends one command line without waiting for an answer (see {@link #expect}).
+     *
+     * @param command the line
+     */
+    public void send(String command) {
         stdin.println(command);
     }
 
-    /** The next stdout line starting with {@code prefix} (other lines are echoed), or an exception. */
-    String expect(String prefix, long timeoutMs) throws Exception {
+    /**
+     * Waits for a line of the child's stdout.
+     *
+     * @param prefix how the line starts (other lines are echoed)
+     * @param timeoutMs how long to wait
+     * @return the next stdout line starting with {@code prefix}
+     * @throws Exception if none came in time
+     */
+    public String expect(String prefix, long timeoutMs) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
         while (true) {
             long left = deadline - System.nanoTime();
@@ -119,7 +148,16 @@ final class Proc implements E2eServer {
         }
     }
 
-    String call(String command, String replyPrefix, long timeoutMs) throws Exception {
+    /**
+     * Sends a command and waits for its answer.
+     *
+     * @param command one line for the child's stdin
+     * @param replyPrefix how the answer starts (other lines are echoed)
+     * @param timeoutMs how long to wait
+     * @return the answer line
+     * @throws Exception if no answer came in time
+     */
+    public String call(String command, String replyPrefix, long timeoutMs) throws Exception {
         send(command);
         return expect(replyPrefix, timeoutMs);
     }
@@ -135,12 +173,22 @@ final class Proc implements E2eServer {
     }
 
     @Override
-    public long sessions() throws Exception {
-        return Long.parseLong(memLine().split(" ")[3]);
+    public String statLine() throws Exception {
+        return call("STAT", "STAT", 60_000);
     }
 
-    /** User + system CPU time of {@code pid} so far, in milliseconds, from /proc/&lt;pid&gt;/stat; -1 without /proc. */
-    static long cpuMillis(long pid) {
+    @Override
+    public long sessions() throws Exception {
+        return Long.parseLong(statLine().split(" ")[3]);
+    }
+
+    /**
+     * User + system CPU time of a process so far.
+     *
+     * @param pid the process
+     * @return milliseconds, from /proc/&lt;pid&gt;/stat; -1 without /proc
+     */
+    public static long cpuMillis(long pid) {
         try {
             String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
             // fields after the parenthesised command name; utime and stime are fields 14 and 15 (1-based)

@@ -57,6 +57,10 @@ public final class RawChatServer {
                 System.out.println("MEM " + MemoryStats.rssBytes() + " " + MemoryStats.heapAfterGc() + " "
                         + relay.sessions());
                 System.out.flush();
+            } else if (line.trim().equals("STAT")) {
+                System.out.println("STAT " + MemoryStats.rssBytes() + " " + MemoryStats.heapUsed() + " "
+                        + relay.sessions());
+                System.out.flush();
             } else if (line.trim().equals("STOP")) {
                 break;
             }

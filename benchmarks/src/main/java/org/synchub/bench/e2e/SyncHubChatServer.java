@@ -29,6 +29,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * publish every text message from the session to {@code room}); {@code /idle/{room}} accepts sessions and does
  * nothing with the hub, the baseline for the heap cost of a subscription. Prints {@code READY <port>} when listening;
  * reads commands on stdin: {@code MEM} answers {@code MEM <rss bytes> <heap used after GC> <sessions>},
+ * {@code STAT} the same without a collection ({@code STAT <rss> <heap used now> <sessions>}, cheap for polling),
  * {@code STOP} closes the hub and the server and exits.
  */
 public final class SyncHubChatServer {
@@ -76,6 +77,11 @@ public final class SyncHubChatServer {
                 case "MEM" -> {
                     System.out.println("MEM " + MemoryStats.rssBytes() + " " + MemoryStats.heapAfterGc()
                             + " " + SESSIONS.get());
+                    System.out.flush();
+                }
+                case "STAT" -> {
+                    System.out.println("STAT " + MemoryStats.rssBytes() + " " + MemoryStats.heapUsed() + " "
+                            + SESSIONS.get());
                     System.out.flush();
                 }
                 case "STOP" -> {
