@@ -106,9 +106,10 @@ final class ScaleSteps {
     }
 
     /**
-     * The hub's share in two fresh processes, idle sessions first in one and hub sessions first in the other: a
-     * one-time cost of the container's first sessions (lazy initialisation, Payara's showed as a negative share) lands
-     * in the first kind connected, so it counts once against each kind and the mean of the two differences cancels it.
+     * The hub's share in two fresh processes, idle sessions first in one and hub sessions first in the other, each
+     * on top of up to {@value #WARM_SESSIONS} warm-up sessions opened before the baseline: a one-time cost of the
+     * container's first sessions (lazy initialisation, Payara's showed as a negative share) falls in the warm-up, and
+     * what is left lands in the first kind connected, so it counts once against each kind and the mean cancels it.
      */
     private void hubShare(int n) throws Exception {
         int half = n / 2;
@@ -123,16 +124,27 @@ final class ScaleSteps {
                 f1((idleFirst[2] + hubFirst[2]) / 2), f1((idleFirst[3] + hubFirst[3]) / 2));
     }
 
+    /** Idle sessions opened (and kept) before a hub-share baseline, where the fd limit leaves room. */
+    private static final int WARM_SESSIONS = 2_000;
+    /** The sessions one server process may hold (its fd hard limit is 20,000 here). */
+    private static final int FD_ROOM = 19_000;
+
     /** @return {idle heap per session, hub heap per session, idle RSS KB per session, hub RSS KB per session} */
     private double[] hubShareOnce(int half, boolean idleFirst) throws Exception {
         report.step(t.name() + ": hub share, " + half + (idleFirst ? " idle-endpoint sessions then " + half
                 + " hub sessions" : " hub sessions then " + half + " idle-endpoint sessions"));
+        // warm-up sessions stay open below the baseline, so that the container's lazy start-up is not counted
+        int warm = Math.max(0, Math.min(WARM_SESSIONS, FD_ROOM - 2 * half));
+        if (warm > 0) {
+            run.connect(warm, 0, 0, t.base() + "/idle/warm");
+            run.awaitSessions(t, warm, 120);
+        }
         long[] base = run.mem(t);
-        run.connect(half, 0, 0, t.base() + (idleFirst ? "/idle/x" : "/chat/share"));
-        run.awaitSessions(t, half, 120);
+        run.connect(half, warm, 0, t.base() + (idleFirst ? "/idle/x" : "/chat/share"));
+        run.awaitSessions(t, warm + half, 120);
         long[] first = run.mem(t);
-        run.connect(half, half, 0, t.base() + (idleFirst ? "/chat/share" : "/idle/x"));
-        run.awaitSessions(t, 2L * half, 120);
+        run.connect(half, warm + half, 0, t.base() + (idleFirst ? "/chat/share" : "/idle/x"));
+        run.awaitSessions(t, warm + 2L * half, 120);
         long[] second = run.mem(t);
         run.closeAll(t);
         double firstHeap = (first[1] - base[1]) / (double) half;
