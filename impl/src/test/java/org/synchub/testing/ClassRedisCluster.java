@@ -1,9 +1,5 @@
 package org.synchub.testing;
 
-import org.junit.jupiter.api.extension.AfterAllCallback;
-import org.junit.jupiter.api.extension.BeforeAllCallback;
-import org.junit.jupiter.api.extension.ExtensionContext;
-
 /**
  * One Redis Cluster ({@link RedisClusterSet#start()}: 3 primaries, 3 replicas, the stable node timeout) for all the
  * tests of a class, started before the first and closed after the last:
@@ -12,30 +8,15 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * class's own {@code @BeforeAll} methods; {@code @Nested} classes share the outer class's cluster. Not thread-safe
  * (JUnit calls it from one thread).
  */
-public final class ClassRedisCluster implements BeforeAllCallback, AfterAllCallback {
-
-    private RedisClusterSet cluster;
-    /** The class whose callbacks started the cluster: nested classes see this extension too, and must not stop it. */
-    private String owner;
+public final class ClassRedisCluster extends ClassResource<RedisClusterSet> {
 
     @Override
-    public void beforeAll(ExtensionContext context) throws Exception {
-        if (cluster == null) {
-            cluster = RedisClusterSet.startOrSkip();
-            owner = context.getUniqueId();
-        }
-    }
-
-    @Override
-    public void afterAll(ExtensionContext context) {
-        if (cluster != null && context.getUniqueId().equals(owner)) {
-            cluster.close();
-            cluster = null;
-        }
+    RedisClusterSet start() throws Exception {
+        return RedisClusterSet.startOrSkip();
     }
 
     /** @return the running cluster */
     public RedisClusterSet cluster() {
-        return cluster;
+        return resource();
     }
 }
