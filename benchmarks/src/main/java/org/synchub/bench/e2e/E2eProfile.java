@@ -18,10 +18,12 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * {@code -Dprofile=true}: runs the SyncHub cluster alone at (or near) its saturation rate with JFR recording on
- * server A, then summarises the execution samples (top leaf frames, top SyncHub frames inclusive) and allocation
- * samples into {@code benchmarks/results/<UTC date>/e2e-profile.md}. {@code -Dprofile.subscribers} (100),
- * {@code -Dprofile.payload} (100), {@code -Dprofile.rate} (found by a short sweep when absent),
- * {@code -Dprofile.seconds} (15).
+ * server A, then summarises into {@code benchmarks/results/<UTC date>/e2e-profile[-container].md}: server A's CPU per
+ * delivery and its threads' user and system (kernel) CPU over the recording, the execution samples by layer
+ * (SyncHub, Tyrus, Grizzly, Undertow, the container, the JDK) and by frame, and the allocation samples.
+ * {@code -Dprofile.subscribers} (100), {@code -Dprofile.payload} (100), {@code -Dprofile.rate} (found by a short sweep
+ * when absent; give the same rate to compare containers), {@code -Dprofile.seconds} (15),
+ * {@code -Dprofile.sampleMillis} (Java sampling period, 2; JFR's {@code profile} setting uses 10).
  */
 final class E2eProfile {
 
@@ -58,18 +60,45 @@ final class E2eProfile {
         Files.deleteIfExists(jfr);
         String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
         long pid = cluster.a().pid();
-        exec(jcmd, "" + pid, "JFR.start", "name=e2e", "settings=profile");
+        exec(jcmd, "" + pid, "JFR.start", "name=e2e", "settings=" + settings(run.logs));
         run.generator.call("ENSURE " + cluster.group(), "OK", 180_000);
+        ThreadCpu before = ThreadCpu.of(pid);
         String line = run.generator.call(String.format(Locale.ROOT, "RUN %s %.3f %d %d %d %d", cluster.group(), rate,
                 payload, 1000, seconds * 1000L, 3000), "RESULT", 300_000);
+        ThreadCpu after = ThreadCpu.of(pid);
         exec(jcmd, "" + pid, "JFR.dump", "name=e2e", "filename=" + jfr);
         exec(jcmd, "" + pid, "JFR.stop", "name=e2e");
         run.note("profiled at " + rate + " publishes/s: " + line);
-        String summary = summarise(jfr, n, payload, rate, line);
+        String summary = summarise(jfr, n, payload, rate, line, run.container.label())
+                + after.table(before, received(line) / 2);
         Path out = run.results.resolve("e2e-profile" + run.container.suffix() + ".md");
         Files.writeString(out, summary);
         System.out.println(summary);
         System.out.println("[e2e] wrote " + out + " (recording: " + jfr + ")");
+    }
+
+    /**
+     * JFR's {@code profile} settings with Java sampling every {@code -Dprofile.sampleMillis} ms: at the default 10 ms
+     * a 15 s recording holds only a few hundred samples of the busy threads.
+     */
+    private static String settings(Path dir) throws IOException {
+        Path profile = Path.of(System.getProperty("java.home"), "lib", "jfr", "profile.jfc");
+        String jfc = Files.readString(profile).replace(
+                "<setting name=\"period\" control=\"method-sampling-java-interval\">10 ms</setting>",
+                "<setting name=\"period\" control=\"method-sampling-java-interval\">"
+                        + Integer.getInteger("profile.sampleMillis", 2) + " ms</setting>");
+        Path out = dir.resolve("profile-sampling.jfc").toAbsolutePath();
+        Files.writeString(out, jfc);
+        return out.toString();
+    }
+
+    private static long received(String result) {
+        for (String field : result.split(" ")) {
+            if (field.startsWith("received=")) {
+                return Long.parseLong(field.substring("received=".length()));
+            }
+        }
+        return 0;
     }
 
     private static void exec(String... command) throws Exception {
@@ -80,8 +109,11 @@ final class E2eProfile {
         }
     }
 
-    static String summarise(Path jfr, int n, int payload, double rate, String result) throws IOException {
+    static String summarise(Path jfr, int n, int payload, double rate, String result, String container)
+            throws IOException {
         Map<String, Long> leaf = new HashMap<>();
+        Map<String, Long> leafLayer = new HashMap<>();
+        Map<String, Long> byThread = new HashMap<>();
         Map<String, Long> inclusive = new HashMap<>();
         Map<String, Long> synchubInclusive = new HashMap<>();
         Map<String, Long> allocByFrame = new HashMap<>();
@@ -113,6 +145,9 @@ final class E2eProfile {
             if (type.equals("jdk.ExecutionSample")) {
                 samples++;
                 leaf.merge(name(frames.get(0)), 1L, Long::sum);
+                leafLayer.merge(layer(frames), 1L, Long::sum);
+                byThread.merge(threadGroup(event.getThread("sampledThread") == null ? "?"
+                        : event.getThread("sampledThread").getJavaName()), 1L, Long::sum);
                 Set<String> seen = new HashSet<>();
                 for (RecordedFrame frame : frames) {
                     String name = name(frame);
@@ -148,12 +183,15 @@ final class E2eProfile {
                 allocByFrame.merge(site, weight, Long::sum);
             }
         }
-        StringBuilder out = new StringBuilder("# JFR profile of a SyncHub server at saturation\n\n");
+        StringBuilder out = new StringBuilder("# JFR profile of a SyncHub server (" + container + ")\n\n");
         out.append(String.format(Locale.ROOT, "Server A of the SyncHub cluster, %d subscribers (half on each server), "
                 + "%d B payload, %.1f publishes/s (%.0f deliveries/s offered); JFR `settings=profile`.%n%n"
                 + "Generator result: `%s`%n%n", n, payload, rate, rate * n, result));
         out.append(String.format(Locale.ROOT, "GC (whole recording): %d collections, %.1f ms paused in total, longest "
                 + "pause %.1f ms.%n%n", gcCount, gcPauseMicros / 1000.0, gcMaxPauseMicros / 1000.0));
+        table(out, "Self time by layer (execution samples, " + samples + " total; a sample counts for the first "
+                + "non-JDK frame from the leaf up, or JDK when the whole stack is the JDK's)", leafLayer, samples, 12);
+        table(out, "Execution samples by thread (digits in names folded)", byThread, samples, 15);
         table(out, "Top frames by self time (execution samples, " + samples + " total)", leaf, samples, 25);
         table(out, "Top SyncHub frames, inclusive", synchubInclusive, samples, 20);
         table(out, "Top frames, inclusive", inclusive, samples, 40);
@@ -172,7 +210,49 @@ final class E2eProfile {
         out.append('\n');
     }
 
+    /** The layer a sample's time is spent for: its first frame from the leaf up that is not the JDK's. */
+    static String layer(List<RecordedFrame> frames) {
+        for (RecordedFrame frame : frames) {
+            String type = frame.getMethod().getType().getName();
+            if (type.startsWith("java.") || type.startsWith("javax.") || type.startsWith("jdk.")
+                    || type.startsWith("sun.") || type.startsWith("com.sun.crypto.")) {
+                continue;
+            }
+            for (String[] prefix : LAYERS) {
+                if (type.startsWith(prefix[0])) {
+                    return prefix[1];
+                }
+            }
+            return "other (" + type.substring(0, Math.max(0, type.lastIndexOf('.'))) + ")";
+        }
+        return "JDK (whole stack)";
+    }
+
+    private static final String[][] LAYERS = {
+        {"org.synchub.bench.", "benchmark endpoint"},
+        {"org.synchub.", "SyncHub"},
+        {"org.glassfish.tyrus.", "Tyrus"},
+        {"org.glassfish.grizzly.", "Grizzly"},
+        {"io.undertow.", "Undertow"},
+        {"org.xnio.", "XNIO"},
+        {"redis.clients.", "Jedis"},
+        {"org.apache.commons.pool2.", "Jedis (commons-pool)"},
+        {"fish.payara.", "Payara"},
+        {"com.sun.enterprise.", "Payara (GlassFish core)"},
+        {"org.glassfish.", "Payara (GlassFish modules)"},
+        {"org.jboss.weld.", "Weld (CDI)"},
+        {"org.jboss.", "WildFly (JBoss modules)"},
+        {"org.wildfly.", "WildFly"},
+        {"jakarta.", "Jakarta API"},
+    };
+
+    /** A thread's name with its digits folded, so the threads of one pool count together. */
+    static String threadGroup(String name) {
+        return name == null ? "?" : name.replaceAll("[0-9]+", "N");
+    }
+
     private static String name(RecordedFrame frame) {
         return frame.getMethod().getType().getName() + "." + frame.getMethod().getName();
     }
 }
+

@@ -55,6 +55,9 @@ final class ScaleReport {
         StringBuilder csv = new StringBuilder("table,cells...\n");
         for (Map.Entry<String, String[]> e : headers.entrySet()) {
             String title = e.getKey();
+            if (rows.get(title).isEmpty()) {
+                continue; // a measurement this run's -Dscale.steps left out
+            }
             md.append("## ").append(title).append("\n\n| ").append(String.join(" | ", e.getValue())).append(" |\n|");
             for (int i = 0; i < e.getValue().length; i++) {
                 md.append(i == 0 ? "---|" : "---:|");

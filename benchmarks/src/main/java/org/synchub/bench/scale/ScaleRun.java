@@ -40,6 +40,8 @@ public final class ScaleRun {
     private final int stormClients = Integer.getInteger("scale.storm", quick ? 2000 : 10000);
     private final int chatClients = Integer.getInteger("scale.chat", quick ? 2000 : 10000);
     private final int broadcasts = Integer.getInteger("scale.broadcasts", quick ? 5 : 20);
+    private final int[] curveCounts = ints(System.getProperty("scale.curve",
+            quick ? "500,1000,2000" : "1000,2000,5000,10000,14000,18000"));
     private final List<String> steps = List.of(System.getProperty("scale.steps", "memory,storm,chat").split(","));
     private final String container;
     private final Path root = E2eRun.projectRoot();
@@ -78,6 +80,7 @@ public final class ScaleRun {
             } finally {
                 run.shutdown();
                 run.report.write();
+                ScalePlots.render(E2eRun.resultsDirectory(run.root));
             }
         }
         System.exit(exit);
@@ -91,13 +94,17 @@ public final class ScaleRun {
                         .replaceAll("\\s+", "-"));
         report.note("30,000 connections are not measured: one server process holds one fd per connection and its "
                 + "hard limit (ulimit -Hn) is " + hardFdLimit() + " without CAP_SYS_RESOURCE to raise it, so one "
-                + "instance holds at most ~19,000; the largest count measured is " + counts[counts.length - 1]);
+                + "instance holds at most ~19,000; the largest count measured is " + Math.max(counts[counts.length - 1],
+                steps.contains("curve") ? curveCounts[curveCounts.length - 1] : 0));
         if (!List.of("tyrus", "wildfly", "payara").contains(container)) {
             throw new IllegalArgumentException("scale.container " + container + ": use tyrus, wildfly or payara");
         }
         redis = RedisServer.start();
         String redisUrl = "redis://127.0.0.1:" + redis.port();
         int most = Math.max(Arrays.stream(counts).max().orElse(0), Math.max(stormClients, chatClients)) + 1;
+        if (steps.contains("curve")) {
+            most = Math.max(most, Arrays.stream(curveCounts).max().orElse(0) + 1);
+        }
         int g = (most + PER_GENERATOR - 1) / PER_GENERATOR;
         for (int i = 0; i < g; i++) {
             Proc gen = start("gen-" + i, Proc.java(List.of("-Xms256m", "-Xmx1g", "-XX:+UseG1GC"),
@@ -185,6 +192,11 @@ public final class ScaleRun {
 
     int[] counts() {
         return counts;
+    }
+
+    /** @return the connection counts of the curve ({@code -Dscale.curve}), ascending */
+    int[] curveCounts() {
+        return curveCounts;
     }
 
     int stormClients() {

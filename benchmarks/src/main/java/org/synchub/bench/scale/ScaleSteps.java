@@ -2,6 +2,7 @@ package org.synchub.bench.scale;
 
 import org.HdrHistogram.Histogram;
 import org.synchub.bench.e2e.Proc;
+import org.synchub.bench.e2e.ThreadCpu;
 import org.synchub.bench.scale.ScaleRun.Target;
 
 import java.util.ArrayList;
@@ -19,6 +20,8 @@ final class ScaleSteps {
     static final String BROADCAST = "2. Broadcast: one publish to N subscribers of one topic";
     static final String STORM = "3. Reconnect storm";
     static final String CHAT = "4. Steady chat: rooms of 10, one message per room per second";
+    static final String CURVE = "5. Curve: connections added step by step to one server process, memory and "
+            + "broadcasts at each count";
 
     private final ScaleRun run;
     private final ScaleReport report;
@@ -40,6 +43,8 @@ final class ScaleSteps {
                 "peak heap in use MB (polled, no GC)", "peak RSS MB", "sessions after = N+1", "broadcast after reaches");
         report.table(CHAT, "server", "connections", "rooms", "seconds", "p50 ms", "p99 ms", "max ms", "expected",
                 "received", "lost", "server cores", "server CPU us/delivery");
+        report.table(CURVE, "server", "connections", "heap after GC MB", "RSS MB", "heap per conn B",
+                "RSS per conn KB", "last p50 ms", "last p99 ms", "lost", "server CPU us/delivery");
     }
 
     /**
@@ -67,6 +72,9 @@ final class ScaleSteps {
                 t = run.freshServer(kind);
                 storm(run.stormClients());
             });
+        }
+        if (steps.contains("curve")) {
+            guarded("curve", this::curve);
         }
         if (steps.contains("chat")) {
             guarded("chat", () -> {
@@ -183,26 +191,70 @@ final class ScaleSteps {
         report.step(t.name() + ": broadcast to " + n);
         run.generators().get(0).call("PUB " + t.base() + "/chat/bench", "OK", 60_000);
         run.awaitSessions(t, n + 1L, 60);
-        for (int i = 0; i < Math.max(5, run.broadcasts() / 2); i++) {
-            broadcastOnce(n, 30); // warm-up, unmeasured (the JIT compiles the fan-out path)
+        Broadcasts b = broadcasts(n, run.broadcasts());
+        report.row(BROADCAST, t.name(), "" + n, "" + run.broadcasts(), ms(b.first.getValueAtPercentile(50)),
+                ms(b.last.getValueAtPercentile(50)), ms(b.last.getValueAtPercentile(99)), ms(b.last.getMaxValue()),
+                "" + b.lost, f2(b.cpuMicrosPerDelivery), b.spread);
+    }
+
+    /** What {@link #broadcasts} measured: first and last arrival (µs), messages lost, CPU, how it was spread. */
+    private record Broadcasts(Histogram first, Histogram last, long lost, double cpuMicrosPerDelivery,
+                              String spread) {
+    }
+
+    /** Warm-up broadcasts (unmeasured: the JIT compiles the fan-out path), then {@code count} measured ones. */
+    private Broadcasts broadcasts(int n, int count) throws Exception {
+        for (int i = 0; i < Math.max(5, count / 2); i++) {
+            broadcastOnce(n, 30);
         }
         Histogram first = new Histogram(3);
         Histogram last = new Histogram(3);
         long lost = 0;
         long cpu0 = Proc.cpuMillis(t.server().pid());
         ThreadCpu threads0 = ThreadCpu.of(t.server().pid());
-        for (int i = 0; i < run.broadcasts(); i++) {
+        for (int i = 0; i < count; i++) {
             long[] r = broadcastOnce(n, 30);
             first.recordValue(Math.max(0, r[0] / 1000));
             last.recordValue(Math.max(0, r[1] / 1000));
             lost += n - r[2];
         }
         long cpuMs = Proc.cpuMillis(t.server().pid()) - cpu0;
-        String spread = ThreadCpu.of(t.server().pid()).spreadSince(threads0, 4);
-        report.row(BROADCAST, t.name(), "" + n, "" + run.broadcasts(), ms(first.getValueAtPercentile(50)),
-                ms(last.getValueAtPercentile(50)), ms(last.getValueAtPercentile(99)), ms(last.getMaxValue()),
-                "" + lost, f2(cpuMs * 1000.0 / ((long) run.broadcasts() * n)), spread);
+        return new Broadcasts(first, last, lost, cpuMs * 1000.0 / ((long) count * n),
+                ThreadCpu.of(t.server().pid()).spreadSince(threads0, 4));
     }
+
+    /**
+     * The curve: one fresh server process, connections added step by step up to each count of
+     * {@code -Dscale.curve}; at each count its heap after GC and RSS, and {@value #CURVE_BROADCASTS} broadcasts to
+     * every connection. Rows of {@link #CURVE}, and the plots ({@link ScalePlots}).
+     */
+    private void curve() throws Exception {
+        t = run.freshServer(kind);
+        long[] base = run.mem(t);
+        int connected = 0;
+        for (int n : run.curveCounts()) {
+            report.step(t.name() + ": curve, " + n + " connections");
+            run.connect(n - connected, connected, 0, t.base() + "/chat/bench");
+            long publisher = connected == 0 ? 0 : 1;
+            connected = n;
+            if (!run.awaitSessions(t, n + publisher, 120)) {
+                throw new IllegalStateException(t.name() + " did not reach " + n + " sessions: "
+                        + t.server().sessions());
+            }
+            long[] m = run.mem(t);
+            if (publisher == 0) {
+                run.generators().get(0).call("PUB " + t.base() + "/chat/bench", "OK", 60_000);
+                run.awaitSessions(t, n + 1L, 60);
+            }
+            Broadcasts b = broadcasts(n, CURVE_BROADCASTS);
+            report.row(CURVE, t.name(), "" + n, mb(m[1]), mb(m[0]), f0((m[1] - base[1]) / (double) n),
+                    f1((m[0] - base[0]) / 1024.0 / n), ms(b.last.getValueAtPercentile(50)),
+                    ms(b.last.getValueAtPercentile(99)), "" + b.lost, f2(b.cpuMicrosPerDelivery));
+        }
+        run.closeAll(t);
+    }
+
+    private static final int CURVE_BROADCASTS = 10;
 
     private void storm(int n) throws Exception {
         report.step(t.name() + ": reconnect storm, " + n + " clients");
