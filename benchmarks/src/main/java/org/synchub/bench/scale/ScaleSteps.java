@@ -22,6 +22,8 @@ final class ScaleSteps {
     static final String CHAT = "4. Steady chat: rooms of 10, one message per room per second";
     static final String CURVE = "5. Curve: connections added step by step to one server process, memory and "
             + "broadcasts at each count";
+    static final String CLASSES = "6. What a connection's heap is: live objects by class (jcmd GC.class_histogram), "
+            + "growth from the fresh server to the curve's largest count, per connection";
 
     private final ScaleRun run;
     private final ScaleReport report;
@@ -45,6 +47,8 @@ final class ScaleSteps {
                 "received", "lost", "server cores", "server CPU us/delivery");
         report.table(CURVE, "server", "connections", "heap after GC MB", "RSS MB", "heap per conn B",
                 "RSS per conn KB", "last p50 ms", "last p99 ms", "lost", "server CPU us/delivery");
+        report.table(CLASSES, "server", "connections", "class", "bytes per conn", "instances per conn",
+                "share of the growth");
     }
 
     /**
@@ -231,6 +235,7 @@ final class ScaleSteps {
     private void curve() throws Exception {
         t = run.freshServer(kind);
         long[] base = run.mem(t);
+        ClassHistogram classesBefore = kind.equals("crossws") ? null : ClassHistogram.of(t.server().pid());
         int connected = 0;
         for (int n : run.curveCounts()) {
             report.step(t.name() + ": curve, " + n + " connections");
@@ -245,6 +250,11 @@ final class ScaleSteps {
             if (publisher == 0) {
                 run.generators().get(0).call("PUB " + t.base() + "/chat/bench", "OK", 60_000);
                 run.awaitSessions(t, n + 1L, 60);
+            }
+            if (classesBefore != null && n == run.curveCounts()[run.curveCounts().length - 1]) {
+                for (String[] row : ClassHistogram.of(t.server().pid()).growthPer(classesBefore, n, 12)) {
+                    report.row(CLASSES, t.name(), "" + n, row[0], row[1], row[2], row[3]);
+                }
             }
             Broadcasts b = broadcasts(n, CURVE_BROADCASTS);
             report.row(CURVE, t.name(), "" + n, mb(m[1]), mb(m[0]), f0((m[1] - base[1]) / (double) n),
