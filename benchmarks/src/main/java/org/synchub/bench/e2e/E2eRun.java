@@ -346,7 +346,17 @@ public final class E2eRun {
 
     /** {@code -De2e.serverJvmArgs}: JVM options added to every server JVM's (Tyrus and container alike). */
     static List<String> serverJvmExtra() {
-        String extra = System.getProperty("e2e.serverJvmArgs", "");
+        return serverJvmExtra("e2e.serverJvmArgs");
+    }
+
+    /**
+     * JVM options from a system property, space-separated.
+     *
+     * @param key the property
+     * @return its options, none when it is absent or blank
+     */
+    public static List<String> serverJvmExtra(String key) {
+        String extra = System.getProperty(key, "");
         return extra.isBlank() ? List.of() : List.of(extra.trim().split("\\s+"));
     }
 

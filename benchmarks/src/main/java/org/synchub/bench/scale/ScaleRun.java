@@ -55,8 +55,9 @@ public final class ScaleRun {
     private ScaleRun(String container) {
         this.container = container;
         String only = System.getProperty("scale.steps", "");
-        this.report = new ScaleReport(container + (only.isBlank() ? "" : "-" + only.replace(',', '-')),
-                E2eRun.resultsDirectory(root));
+        String variant = System.getProperty("scale.variant", "");
+        this.report = new ScaleReport(container + (only.isBlank() ? "" : "-" + only.replace(',', '-'))
+                + (variant.isBlank() ? "" : "-" + variant), E2eRun.resultsDirectory(root));
     }
 
     /**
@@ -91,7 +92,7 @@ public final class ScaleRun {
         report.note("machine: nproc " + Runtime.getRuntime().availableProcessors() + ", load average "
                 + E2eRun.loadAverage() + ", fd hard limit " + hardFdLimit() + ", ephemeral ports "
                 + String.join("", Files.readAllLines(Path.of("/proc/sys/net/ipv4/ip_local_port_range"))).trim()
-                        .replaceAll("\\s+", "-"));
+                        .replaceAll("\\s+", "-") + ", server JVM options " + String.join(" ", serverJvm()));
         report.note("30,000 connections are not measured: one server process holds one fd per connection and its "
                 + "hard limit (ulimit -Hn) is " + hardFdLimit() + " without CAP_SYS_RESOURCE to raise it, so one "
                 + "instance holds at most ~19,000; the largest count measured is " + Math.max(counts[counts.length - 1],
@@ -133,8 +134,8 @@ public final class ScaleRun {
             return freshContainer(kind);
         }
         int port = freePort();
-        List<String> jvm = List.of("-Xms256m", "-Xmx2g", "-XX:+UseG1GC",
-                "-Djava.util.logging.config.file=" + root.resolve(".ci/test-logging.properties"));
+        List<String> jvm = new ArrayList<>(serverJvm());
+        jvm.add("-Djava.util.logging.config.file=" + root.resolve(".ci/test-logging.properties"));
         List<String> command = switch (kind) {
             case "SyncHub" -> Proc.java(jvm, org.synchub.bench.e2e.SyncHubChatServer.class, "" + port, redisUrl,
                     "scale-synchub");
@@ -166,8 +167,10 @@ public final class ScaleRun {
         AppServer app = container.equals("wildfly") ? WildFlyServer.create(name, dir)
                 : PayaraMicroServer.create(name, dir);
         String channel = "scale-" + kind.toLowerCase(Locale.ROOT);
-        app.deploy(war, ContainerServer.CONTEXT).jvmArgs(List.of("-Xms256m", "-Xmx2g", "-XX:+UseG1GC",
-                        "-Dsynchub.driver=redis", "-Dsynchub.redis.url=" + redisUrl, "-Dsynchub.channel=" + channel))
+        List<String> jvm = new ArrayList<>(serverJvm());
+        jvm.addAll(List.of("-Dsynchub.driver=redis", "-Dsynchub.redis.url=" + redisUrl,
+                "-Dsynchub.channel=" + channel));
+        app.deploy(war, ContainerServer.CONTEXT).jvmArgs(jvm)
                 .readyWhen("stats", body -> body.startsWith("MEM "));
         ContainerServer wrapped = new ContainerServer(app);
         server = wrapped;
@@ -175,6 +178,20 @@ public final class ScaleRun {
         wrapped.started();
         report.note(kind + " on " + container + " started (pid " + wrapped.pid() + ", log " + app.log() + ")");
         return new Target(kind + " (" + container + ")", wrapped, wrapped.wsBase());
+    }
+
+    /**
+     * The server JVMs' options: 256 MB to 2 GB of heap, G1, and {@code -Dscale.serverJvmArgs} (space-separated; a
+     * {@code -XX:+Use...GC} there replaces G1), e.g. to measure a tuning.
+     */
+    private static List<String> serverJvm() {
+        List<String> extra = E2eRun.serverJvmExtra("scale.serverJvmArgs");
+        List<String> jvm = new ArrayList<>(List.of("-Xms256m", "-Xmx2g"));
+        if (extra.stream().noneMatch(o -> o.matches("-XX:\\+Use\\w*GC"))) {
+            jvm.add("-XX:+UseG1GC");
+        }
+        jvm.addAll(extra);
+        return jvm;
     }
 
     private void stopServer() {
