@@ -13,7 +13,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * references the container's classes, which other containers do not have). When anything about it does not fit (the
  * container's internals differ, a module forbids the access, an extension such as permessage-deflate is negotiated
  * on the session), the session gets the portable path: never an error. The setting {@code synchub.send.portable}
- * (read by {@link SyncHubBuilder}) forces the portable path for every session.
+ * (read by {@link SyncHubBuilder}) forces the portable path for every session. A Tyrus session's idle timer is
+ * filtered when the hub takes it ({@link #adopt}).
  *
  * <p>Thread-safe, stateless per session.
  */
@@ -57,6 +58,19 @@ final class SendPaths {
             }
         }
         return new PortableSend(session);
+    }
+
+    /**
+     * When the hub takes a session (its first subscription), whichever path it will use: a Tyrus session's scheduler
+     * gets {@link TyrusIdleTimer} in front, which spares it a do-nothing timer task per message when it has no idle
+     * timeout.
+     *
+     * @param session the session
+     */
+    void adopt(Session session) {
+        if (isA(session.getClass(), TYRUS_SESSION)) {
+            TyrusIdleTimer.install(session);
+        }
     }
 
     private static boolean isA(Class<?> type, String name) {

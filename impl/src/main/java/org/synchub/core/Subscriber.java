@@ -60,6 +60,7 @@ final class Subscriber implements SendQueue.Listener {
         this.session = session;
         this.namespace = namespace;
         this.outcomes = outcomes;
+        paths.adopt(session);
         this.queue = new SendQueue(() -> paths.forSession(session), () -> new PortableSend(session), this,
                 batchedWrites);
     }

@@ -187,4 +187,42 @@ class FastSendTest {
         assertTrue(failures.isEmpty(), failures::toString);
         assertTrue(hub.snapshot().fanOutHandOffs() > 0, "sends were handed to fan-out worker threads");
     }
+
+    /**
+     * A Tyrus session without an idle timeout (the default, 0) makes Tyrus schedule a do-nothing timer task on the
+     * container's scheduler for every message it receives (on Payara each costs a context capture). Once the hub
+     * holds the session, messages received schedule none, and the session still never times out; a timeout the
+     * application sets afterwards is armed on the container's scheduler and closes the idle session.
+     */
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(booleans = {false, true})
+    void aTyrusSessionWithoutIdleTimeoutSchedulesNoTimerTaskPerMessageReceived(boolean portable) throws Exception {
+        List<SyncFailure> failures = new CopyOnWriteArrayList<>();
+        DefaultSyncHub hub = hub(portable, failures);
+        TyrusHubNode node = TyrusHubNode.start(hub);
+        open.add(node);
+        java.util.concurrent.ThreadPoolExecutor timer = (java.util.concurrent.ThreadPoolExecutor)
+                ((org.glassfish.tyrus.core.BaseContainer) node.container()).getScheduledExecutorService();
+        TckClient sender = client(node, "t");
+        TckClient receiver = client(node, "t");
+        Await.until(WAIT, "subscribed", () -> hub.counters().sessions() == 2);
+        long before = timer.getTaskCount();
+        int messages = 200;
+        for (int i = 0; i < messages; i++) {
+            sender.send("m" + i);
+        }
+        for (int i = 0; i < messages; i++) {
+            assertEquals("m" + i, receiver.nextText(WAIT)); // every message was received and handled
+        }
+        long scheduled = timer.getTaskCount() - before;
+        assertTrue(scheduled < messages / 10, scheduled + " timer tasks scheduled for " + messages
+                + " messages received");
+        for (Session s : hub.snapshot().sessions().keySet()) {
+            assertEquals(0, s.getMaxIdleTimeout(), "the session's timeout is left as it was");
+            s.setMaxIdleTimeout(300);
+        }
+        Await.until(WAIT, "the idle timeout set afterwards closed both sessions",
+                () -> hub.counters().sessions() == 0);
+        assertTrue(failures.isEmpty(), failures::toString);
+    }
 }

@@ -42,6 +42,11 @@ public final class TyrusHubNode implements HubNode {
         }
     }
 
+    /** @return the Tyrus container the endpoints run in */
+    public ServerContainer container() {
+        return server;
+    }
+
     @Override
     public SyncHub hub() {
         return hub;

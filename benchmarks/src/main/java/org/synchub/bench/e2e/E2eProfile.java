@@ -23,7 +23,8 @@ import java.util.concurrent.TimeUnit;
  * (SyncHub, Tyrus, Grizzly, Undertow, the container, the JDK) and by frame, and the allocation samples.
  * {@code -Dprofile.subscribers} (100), {@code -Dprofile.payload} (100), {@code -Dprofile.rate} (found by a short sweep
  * when absent; give the same rate to compare containers), {@code -Dprofile.seconds} (15),
- * {@code -Dprofile.sampleMillis} (Java sampling period, 2; JFR's {@code profile} setting uses 10).
+ * {@code -Dprofile.sampleMillis} (Java sampling period, 2; JFR's {@code profile} setting uses 10),
+ * {@code -Dprofile.warmupSeconds} (20: the same load, unrecorded, before the recording).
  */
 final class E2eProfile {
 
@@ -60,6 +61,12 @@ final class E2eProfile {
         Files.deleteIfExists(jfr);
         String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
         long pid = cluster.a().pid();
+        int warmup = Integer.getInteger("profile.warmupSeconds", 20);
+        if (warmup > 0) { // the same load unrecorded first, so that the JIT's compiling is not in the profile
+            run.generator.call("ENSURE " + cluster.group(), "OK", 180_000);
+            run.note("warm-up: " + run.generator.call(String.format(Locale.ROOT, "RUN %s %.3f %d %d %d %d",
+                    cluster.group(), rate, payload, 1000, warmup * 1000L, 3000), "RESULT", 300_000));
+        }
         exec(jcmd, "" + pid, "JFR.start", "name=e2e", "settings=" + settings(run.logs));
         run.generator.call("ENSURE " + cluster.group(), "OK", 180_000);
         ThreadCpu before = ThreadCpu.of(pid);

@@ -51,6 +51,11 @@ public record ThreadCpu(Map<Long, String> names, Map<Long, Long> user, Map<Long,
         return new ThreadCpu(names, user, system);
     }
 
+    /** The JIT compiler's and JFR's threads: the measurement's and the warm-up's, not the server's work. */
+    private static boolean tooling(String name) {
+        return name.startsWith("C1 Compiler") || name.startsWith("C2 Compiler") || name.startsWith("JFR ");
+    }
+
     private long total(long tid) {
         return user.getOrDefault(tid, 0L) + system.getOrDefault(tid, 0L);
     }
@@ -101,6 +106,8 @@ public record ThreadCpu(Map<Long, String> names, Map<Long, Long> user, Map<Long,
         Map<String, long[]> groups = new HashMap<>();
         long userTotal = 0;
         long systemTotal = 0;
+        long userTooling = 0;
+        long systemTooling = 0;
         for (Long tid : names.keySet()) {
             long u = user.get(tid) - before.user.getOrDefault(tid, 0L);
             long s = system.get(tid) - before.system.getOrDefault(tid, 0L);
@@ -111,15 +118,22 @@ public record ThreadCpu(Map<Long, String> names, Map<Long, Long> user, Map<Long,
                 g[2]++;
                 userTotal += u;
                 systemTotal += s;
+                if (tooling(names.get(tid))) {
+                    userTooling += u;
+                    systemTooling += s;
+                }
             }
         }
         double d = Math.max(1, deliveries);
         StringBuilder out = new StringBuilder(String.format(Locale.ROOT, "## CPU of the process over the run "
                 + "(/proc, user / system)%n%nuser %.0f ms, system %.0f ms over %d deliveries: %.2f µs user + %.2f µs "
-                + "system = %.2f µs per delivery.%n%n| threads | count | user ms | system ms | share |%n"
+                + "system = %.2f µs per delivery; without the JIT compiler's and JFR's threads %.2f µs user + %.2f "
+                + "µs system = %.2f µs.%n%n| threads | count | user ms | system ms | share |%n"
                 + "|---|---:|---:|---:|---:|%n", userTotal * TICK_MS, systemTotal * TICK_MS, deliveries,
                 userTotal * TICK_MS * 1000 / d, systemTotal * TICK_MS * 1000 / d,
-                (userTotal + systemTotal) * TICK_MS * 1000 / d));
+                (userTotal + systemTotal) * TICK_MS * 1000 / d, (userTotal - userTooling) * TICK_MS * 1000 / d,
+                (systemTotal - systemTooling) * TICK_MS * 1000 / d,
+                (userTotal + systemTotal - userTooling - systemTooling) * TICK_MS * 1000 / d));
         long all = Math.max(1, userTotal + systemTotal);
         groups.entrySet().stream().sorted((a, b) -> Long.compare(b.getValue()[0] + b.getValue()[1],
                 a.getValue()[0] + a.getValue()[1])).limit(15).forEach(e -> out.append(String.format(Locale.ROOT,

@@ -92,6 +92,12 @@ public final class PayaraMicroServer extends AppServer {
                 "--prebootcommandfile", preboot.toString(),
                 "--rootdir", dir.resolve("root").toString(),
                 "--deploy", war.toString(), "--contextroot", context));
+        String postboot = System.getProperty("payara.postboot", "").trim();
+        if (!postboot.isEmpty()) { // benchmarks measuring a tuning: asadmin commands separated by ';'
+            Path file = dir.resolve("postboot.asadmin");
+            Files.writeString(file, String.join("\n", postboot.split("\\s*;\\s*")) + "\n");
+            command.addAll(command.indexOf("--deploy"), List.of("--postbootcommandfile", file.toString()));
+        }
         return command;
     }
 }
