@@ -347,6 +347,18 @@ public final class ScaleRun {
         }
     }
 
+    /**
+     * @return the sessions one server process may hold: its fd hard limit less 1,000 for the JVM's own files and the
+     *         backplane (19,000 where the limit is 20,000; 19,000 too when it cannot be read)
+     */
+    int fdRoom() {
+        try {
+            return (int) Math.min(Integer.MAX_VALUE, Long.parseLong(hardFdLimit()) - 1_000);
+        } catch (NumberFormatException unlimitedOrUnknown) {
+            return hardFdLimit().equals("unlimited") ? Integer.MAX_VALUE : 19_000;
+        }
+    }
+
     private static String hardFdLimit() {
         try {
             for (String line : Files.readAllLines(Path.of("/proc/self/limits"))) {

@@ -138,15 +138,13 @@ final class ScaleSteps {
 
     /** Idle sessions opened (and kept) before a hub-share baseline, where the fd limit leaves room. */
     private static final int WARM_SESSIONS = 2_000;
-    /** The sessions one server process may hold (its fd hard limit is 20,000 here). */
-    private static final int FD_ROOM = 19_000;
 
     /** @return {idle heap per session, hub heap per session, idle RSS KB per session, hub RSS KB per session} */
     private double[] hubShareOnce(int half, boolean idleFirst) throws Exception {
         report.step(t.name() + ": hub share, " + half + (idleFirst ? " idle-endpoint sessions then " + half
                 + " hub sessions" : " hub sessions then " + half + " idle-endpoint sessions"));
         // warm-up sessions stay open below the baseline, so that the container's lazy start-up is not counted
-        int warm = Math.max(0, Math.min(WARM_SESSIONS, FD_ROOM - 2 * half));
+        int warm = Math.max(0, Math.min(WARM_SESSIONS, run.fdRoom() - 2 * half));
         if (warm > 0) {
             run.connect(warm, 0, 0, t.base() + "/idle/warm");
             run.awaitSessions(t, warm, 120);
