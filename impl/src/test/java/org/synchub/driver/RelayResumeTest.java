@@ -28,8 +28,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Relay resumes with the subscription: after the backplane is killed (SIGKILL) and restarted on the same port, while
  * messages are published all along, the re-subscription ends the publishing pump's retry wait instead of leaving it
  * to run out. Proven by order, not by a time limit: once six batches failed in a row, the pump waits at least
- * {@value #SHORTEST_CAPPED_WAIT_MS} ms after each failure by itself, so a message that reaches the other instance
- * sooner after the last failed batch was sent by a pump that something woke. A run in which the listeners came back
+ * {@value #SHORTEST_CAPPED_WAIT_MS} ms after each failure by itself, so a batch it sends sooner after the last failed
+ * one (its PUBLISH recovery, recorded by the hub's side) was sent by a pump that something woke. The proof looks at
+ * A's pump and A's listener only, the one that wakes it; B's listener, which may come back later, decides only when
+ * B receives again. A run in which the listeners came back
  * too late for that (the pump's own wait had run out) proves nothing and another run is made, up to
  * {@value #MAX_RUNS}. Both drivers wake their pump the same way ({@code Relay}: the reconnect loop's
  * {@code onConnected(pump::wake)}); the proof is required on Redis, whose listener comes back fast enough to land in
@@ -125,25 +127,39 @@ class RelayResumeTest {
             long up = System.nanoTime();
             Await.until(TIMEOUT, "both listeners subscribed again",
                     () -> subscribedSince(contextA, restarted) > 0 && subscribedSince(contextB, restarted) > 0);
-            long subscribed = Math.max(subscribedSince(contextA, restarted), subscribedSince(contextB, restarted));
+            long subscribedA = subscribedSince(contextA, restarted); // A's driver wakes A's pump here
+            long subscribed = Math.max(subscribedA, subscribedSince(contextB, restarted));
             Await.until(TIMEOUT, "delivery from A to B to resume",
                     () -> receivedAtB.stream().anyMatch(t -> t > subscribed));
             long resumed = receivedAtB.stream().filter(t -> t > subscribed).findFirst().orElseThrow();
-            long lastFailure = publishFailures.stream().filter(t -> t < resumed).reduce((x, y) -> y).orElseThrow();
-            long afterFailureMs = (resumed - lastFailure) / 1_000_000;
+            // the pump's first batch sent after the restart, and the failed batch before it
+            long sent = publishedSince(contextA, restarted);
+            long lastFailure = publishFailures.stream().filter(t -> t < sent).reduce((x, y) -> y).orElseThrow();
+            long afterFailureMs = (sent - lastFailure) / 1_000_000;
             boolean woken = afterFailureMs < SHORTEST_CAPPED_WAIT_MS;
             proven |= woken;
-            String figure = String.format("%s run %d: server up after %d ms, listeners re-subscribed %d ms after "
-                            + "that, relay resumed %d ms after the later re-subscription and %d ms after the last "
-                            + "failed batch (%s)", name, run, (up - restarted) / 1_000_000,
-                    (subscribed - up) / 1_000_000, (resumed - subscribed) / 1_000_000, afterFailureMs,
-                    woken ? "woken" : "inconclusive: the pump's own wait may have run out");
+            String figure = String.format("%s run %d: server up after %d ms, A's listener re-subscribed %d ms after "
+                            + "that (B's %d ms), A's pump sent its first batch %d ms after A's re-subscription and "
+                            + "%d ms after its last failed batch (%s); B received again %d ms after the later "
+                            + "re-subscription", name, run, (up - restarted) / 1_000_000,
+                    (subscribedA - up) / 1_000_000, (subscribedSince(contextB, restarted) - up) / 1_000_000,
+                    (sent - subscribedA) / 1_000_000, afterFailureMs,
+                    woken ? "woken" : "inconclusive: the pump's own wait may have run out",
+                    (resumed - subscribed) / 1_000_000);
             System.out.println(figure);
             figures.add(figure);
         }
         publisher.close();
         assertNull(publisher.thrown(), "publish threw: " + publisher.thrown());
         assertTrue(proven || !proofRequired, "the re-subscription never ended the pump's retry wait: " + figures);
+    }
+
+    /** The time of the pump's first batch sent after {@code since} (its PUBLISH recovery), or 0. */
+    private static long publishedSince(RecordingContext context, long since) {
+        return context.recoveryLog().stream()
+                .filter(r -> r.stage() == SyncStage.PUBLISH && RecordingContext.DRIVER.equals(r.source())
+                        && r.nanoTime() > since)
+                .mapToLong(RecordingContext.Recovery::nanoTime).findFirst().orElse(0);
     }
 
     /** The time of the first SUBSCRIBE recovery after {@code since}, or 0. */
