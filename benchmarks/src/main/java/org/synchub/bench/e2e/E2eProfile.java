@@ -77,7 +77,7 @@ final class E2eProfile {
         exec(jcmd, "" + pid, "JFR.stop", "name=e2e");
         run.note("profiled at " + rate + " publishes/s: " + line);
         String summary = summarise(jfr, n, payload, rate, line, run.container.label())
-                + after.table(before, received(line) / 2);
+                + after.table(before, Long.parseLong(E2eRun.resultFields(line).get("received")) / 2);
         Path out = run.results.resolve("e2e-profile" + run.container.suffix() + ".md");
         Files.writeString(out, summary);
         System.out.println(summary);
@@ -97,15 +97,6 @@ final class E2eProfile {
         Path out = dir.resolve("profile-sampling.jfc").toAbsolutePath();
         Files.writeString(out, jfc);
         return out.toString();
-    }
-
-    private static long received(String result) {
-        for (String field : result.split(" ")) {
-            if (field.startsWith("received=")) {
-                return Long.parseLong(field.substring("received=".length()));
-            }
-        }
-        return 0;
     }
 
     private static void exec(String... command) throws Exception {
@@ -153,7 +144,7 @@ final class E2eProfile {
                 samples++;
                 leaf.merge(name(frames.get(0)), 1L, Long::sum);
                 leafLayer.merge(layer(frames), 1L, Long::sum);
-                byThread.merge(threadGroup(event.getThread("sampledThread") == null ? "?"
+                byThread.merge(ThreadCpu.group(event.getThread("sampledThread") == null ? "?"
                         : event.getThread("sampledThread").getJavaName()), 1L, Long::sum);
                 Set<String> seen = new HashSet<>();
                 for (RecordedFrame frame : frames) {
@@ -252,11 +243,6 @@ final class E2eProfile {
         {"org.wildfly.", "WildFly"},
         {"jakarta.", "Jakarta API"},
     };
-
-    /** A thread's name with its digits folded, so the threads of one pool count together. */
-    static String threadGroup(String name) {
-        return name == null ? "?" : name.replaceAll("[0-9]+", "N");
-    }
 
     private static String name(RecordedFrame frame) {
         return frame.getMethod().getType().getName() + "." + frame.getMethod().getName();

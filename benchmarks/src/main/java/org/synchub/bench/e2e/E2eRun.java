@@ -344,6 +344,18 @@ public final class E2eRun {
         }
     }
 
+    /** The {@code key=value} fields of a generator's {@code RESULT ...} line, in order. */
+    static Map<String, String> resultFields(String line) {
+        Map<String, String> result = new LinkedHashMap<>();
+        for (String field : line.substring(line.indexOf(' ') + 1).split(" ")) {
+            int eq = field.indexOf('=');
+            if (eq > 0) {
+                result.put(field.substring(0, eq), field.substring(eq + 1));
+            }
+        }
+        return result;
+    }
+
     /** {@code -De2e.serverJvmArgs}: JVM options added to every server JVM's (Tyrus and container alike). */
     static List<String> serverJvmExtra() {
         return serverJvmExtra("e2e.serverJvmArgs");
@@ -680,19 +692,14 @@ public final class E2eRun {
         line += " server_cpu_ms=" + cpuMs + " generator_cpu_ms=" + generatorMs + " wall_ms=" + wallMs
                 + " server_runq_wait_ms=" + waitMs + " generator_runq_wait_ms=" + generatorWaitMs
                 + " server_write_syscalls=" + writes;
-        Map<String, String> result = new LinkedHashMap<>();
-        for (String field : line.substring("RESULT ".length()).split(" ")) {
-            int eq = field.indexOf('=');
-            result.put(field.substring(0, eq), field.substring(eq + 1));
-        }
-        Step step = new Step(cluster.name(), n, payload, rate, result);
+        Step step = new Step(cluster.name(), n, payload, rate, resultFields(line));
         steps.add(step);
         System.out.printf(Locale.ROOT, "  %-17s n=%-4d %5dB pub %9.1f/s -> %9.0f deliveries/s  p50 %7.2f  p99 %8.2f"
                         + "  max %8.2f ms  lost %d closed %s  servers %.2f cores %.1f us/delivery  generator %.2f cores"
                         + " %.1f us/delivery  server writes %.2f/delivery  run-queue wait %.2f / %.2f threads  load %s  %s%n",
                 cluster.name(),
                 n, payload, rate, step.delivered(), step.p50Ms(), step.p99Ms(), step.maxMs(), step.lost(),
-                result.get("closed"), step.serverCores(), step.serverCpuMicrosPerDelivery(), step.generatorCores(),
+                step.result().get("closed"), step.serverCores(), step.serverCpuMicrosPerDelivery(), step.generatorCores(),
                 step.generatorCpuMicrosPerDelivery(), step.serverWritesPerDelivery(), waitMs / (double) wallMs, generatorWaitMs / (double) wallMs,
                 loadAverage().split(" ")[0], step.passed() ? "ok" : "FAIL");
         return step;

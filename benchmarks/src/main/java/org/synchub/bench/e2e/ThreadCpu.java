@@ -51,6 +51,16 @@ public record ThreadCpu(Map<Long, String> names, Map<Long, Long> user, Map<Long,
         return new ThreadCpu(names, user, system);
     }
 
+    /**
+     * A thread's name with its digits folded, so that the threads of one pool count together.
+     *
+     * @param name a thread's name, or null
+     * @return the name of its group
+     */
+    public static String group(String name) {
+        return name == null ? "?" : name.replaceAll("[0-9]+", "N");
+    }
+
     /** The JIT compiler's and JFR's threads: the measurement's and the warm-up's, not the server's work. */
     private static boolean tooling(String name) {
         return name.startsWith("C1 Compiler") || name.startsWith("C2 Compiler") || name.startsWith("JFR ");
@@ -112,7 +122,7 @@ public record ThreadCpu(Map<Long, String> names, Map<Long, Long> user, Map<Long,
             long u = user.get(tid) - before.user.getOrDefault(tid, 0L);
             long s = system.get(tid) - before.system.getOrDefault(tid, 0L);
             if (u + s > 0) {
-                long[] g = groups.computeIfAbsent(names.get(tid).replaceAll("[0-9]+", "N"), k -> new long[3]);
+                long[] g = groups.computeIfAbsent(group(names.get(tid)), k -> new long[3]);
                 g[0] += u;
                 g[1] += s;
                 g[2]++;
